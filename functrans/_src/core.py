@@ -1,0 +1,488 @@
+"""The core: abstract values, primitives, tracers, traces and the IR.
+
+Every operation in functrans is a :class:`Primitive`. Applying one goes through
+:func:`bind`, which looks at the arguments: if none is a :class:`Tracer` the
+primitive's NumPy implementation runs at once; otherwise the trace of the
+highest *level* among the arguments interprets it. Each transformation
+(jvp, the tangent staging of linearize, make_ir, ...) is a :class:`Trace`
+subclass in its own module.
+
+Levels come from a counter that never repeats, so a trace created later (an
+inner transformation) always outranks the ones around it, and a value of an
+outer transformation seen by an inner one is simply a constant to it: that is
+what rules out perturbation confusion. A trace is marked dead when its
+transformation returns (normally or by an exception); using one of its tracers
+afterwards raises :class:`EscapedTracerError` instead of a wrong answer.
+
+Symbolic zeros: inside the machinery a tangent or cotangent of ``None`` means
+"known to be zero". Rules skip work on it; the API boundary turns it into a
+real array of zeros.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+# The dtype of tangents of integer and boolean values (as in JAX): it holds no data.
+float0: np.dtype = np.dtype([("float0", np.void, 0)])
+
+_PY_SCALAR_DTYPES: dict[type, np.dtype] = {
+    bool: np.dtype(bool),
+    int: np.dtype(np.int64),
+    float: np.dtype(np.float64),
+    complex: np.dtype(np.complex128),
+}
+
+
+class ShapedArray:
+    """The abstract value of an array: its shape and dtype.
+
+    ``weak_type`` marks Python scalars, whose dtype gives way to the other
+    operand's in NumPy's promotion (NEP 50).
+    """
+
+    __slots__ = ("shape", "dtype", "weak_type")
+
+    def __init__(self, shape: tuple[int, ...], dtype: np.dtype, weak_type: bool = False) -> None:
+        self.shape = shape
+        self.dtype = dtype
+        self.weak_type = weak_type
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ShapedArray)
+            and self.shape == other.shape
+            and self.dtype == other.dtype
+            and self.weak_type == other.weak_type
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.shape, self.dtype, self.weak_type))
+
+    def str_short(self) -> str:
+        """A compact form such as ``f64[3,4]``."""
+        return f"{dtype_short(self.dtype)}[{','.join(map(str, self.shape))}]"
+
+    def __repr__(self) -> str:
+        return f"ShapedArray({self.str_short()}{', weak' if self.weak_type else ''})"
+
+
+def dtype_short(dtype: np.dtype) -> str:
+    """``float64`` -> ``f64``, ``int32`` -> ``i32``, ``bool`` -> ``bool``."""
+    if dtype == float0:
+        return "float0"
+    if dtype.kind == "b":
+        return "bool"
+    return {"f": "f", "i": "i", "u": "u", "c": "c"}.get(dtype.kind, dtype.kind) + str(8 * dtype.itemsize)
+
+
+def get_aval(x: Any) -> ShapedArray:
+    """The abstract value of a tracer, array or scalar; a clear TypeError otherwise."""
+    if isinstance(x, Tracer):
+        return x.aval
+    if isinstance(x, np.ndarray | np.generic):
+        return ShapedArray(x.shape, x.dtype)
+    dt = _PY_SCALAR_DTYPES.get(type(x))
+    if dt is not None:
+        return ShapedArray((), dt, weak_type=type(x) is not bool)
+    raise TypeError(
+        f"Value {x!r} of type {type(x).__name__} is not a valid functrans array type: "
+        "expected a NumPy array, a NumPy scalar or a Python bool/int/float/complex."
+    )
+
+
+def is_float_dtype(dtype: np.dtype) -> bool:
+    """True for the dtypes that carry real tangents (floating and complex)."""
+    return dtype.kind in "fc"
+
+
+def tangent_dtype(dtype: np.dtype) -> np.dtype:
+    """The dtype of a tangent for a primal of ``dtype`` (float0 for int/bool)."""
+    return dtype if dtype.kind in "fc" else float0
+
+
+def tangent_aval(aval: ShapedArray) -> ShapedArray:
+    """The abstract value of a tangent of a primal with abstract value ``aval``."""
+    return ShapedArray(aval.shape, tangent_dtype(aval.dtype))
+
+
+def zeros_for(aval: ShapedArray) -> np.ndarray:
+    """A concrete zero array for ``aval`` (used only at the API boundary)."""
+    return np.zeros(aval.shape, aval.dtype)
+
+
+# --------------------------------------------------------------------------- primitives
+
+
+class Primitive:
+    """A named operation and, attached to it, every rule that transformations need.
+
+    Rules (all set where the primitive is declared, in ``functrans._src.lax``):
+
+    * ``impl(*args, **params)``: the NumPy implementation.
+    * ``abstract_eval(*avals, **params)``: the shape/dtype rule, returning a
+      :class:`ShapedArray` (or a list of them if ``multiple_results``).
+    * ``jvp(primals, tangents, **params) -> (primal_out, tangent_out)``; a
+      tangent of ``None`` is a symbolic zero, in and out.
+    * ``transpose(cts, *args, **params)``: only for primitives linear in some
+      inputs; linear inputs arrive as :class:`UndefinedPrimal`. Returns one
+      cotangent (or ``None``) per input.
+    """
+
+    def __init__(self, name: str, multiple_results: bool = False) -> None:
+        self.name = name
+        self.multiple_results = multiple_results
+        self.impl: Callable[..., Any] | None = None
+        self.abstract_eval: Callable[..., Any] | None = None
+        self.jvp: Callable[..., Any] | None = None
+        self.transpose: Callable[..., Any] | None = None
+        self.batch: Callable[..., Any] | None = None
+
+    def bind(self, *args: Any, **params: Any) -> Any:
+        """Apply the primitive to ``args`` under whatever transformations are active."""
+        return bind(self, args, params)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+    """Dispatch ``prim`` to the highest-level live trace among ``args``, or run it."""
+    top: Trace | None = None
+    for a in args:
+        if isinstance(a, Tracer):
+            t = a._trace
+            if not t.alive:
+                raise EscapedTracerError(a, prim)
+            if top is None or t.level > top.level:
+                top = t
+    if top is None:
+        return prim.impl(*args, **params)  # type: ignore[misc]
+    return top.process_primitive(prim, args, params)
+
+
+class EscapedTracerError(Exception):
+    """A traced value was used after the transformation that made it had returned."""
+
+    def __init__(self, tracer: Tracer, prim: Primitive | None = None) -> None:
+        where = f" by primitive '{prim.name}'" if prim is not None else ""
+        super().__init__(
+            f"Encountered an escaped tracer{where}: a value of type {tracer.aval.str_short()} "
+            f"traced by {type(tracer._trace).__name__} was used after its transformation had "
+            "returned. This happens when a traced value is stored outside the transformed "
+            "function (a global, a closure, a list) and used later. Return the value from "
+            "the function instead."
+        )
+
+
+class ConcretizationTypeError(TypeError):
+    """A traced value with no concrete value was used where Python needs one."""
+
+
+# --------------------------------------------------------------------------- traces
+
+_level_counter = itertools.count(1)
+
+
+class Trace:
+    """One active transformation. Subclasses implement :meth:`process_primitive`."""
+
+    __slots__ = ("level", "alive")
+
+    def __init__(self) -> None:
+        self.level = next(_level_counter)
+        self.alive = True
+
+    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def concrete(self, tracer: Tracer, why: str) -> Any:
+        """The concrete value of ``tracer`` for Python control flow, or an error."""
+        raise ConcretizationTypeError(
+            f"{why} needs a concrete value, but got a traced value of type "
+            f"{tracer.aval.str_short()} inside {type(self).__name__}. Python control flow "
+            "on traced values is not possible while staging a program: mark the argument "
+            "static (static_argnums) or express the choice with functrans.numpy.where."
+        )
+
+    def finish(self) -> None:
+        """Mark the trace dead: its tracers may not be used any more."""
+        self.alive = False
+
+
+class Tracer:
+    """A value being traced by some :class:`Trace`. Operators come from functrans.numpy."""
+
+    __slots__ = ("_trace",)
+    __array_priority__ = 1000
+
+    _trace: Trace
+
+    @property
+    def aval(self) -> ShapedArray:
+        raise NotImplementedError
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.aval.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.aval.dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.aval.shape)
+
+    @property
+    def size(self) -> int:
+        return self.aval.size
+
+    def __len__(self) -> int:
+        if not self.aval.shape:
+            raise TypeError("len() of unsized object (a traced value of shape ())")
+        return self.aval.shape[0]
+
+    def __iter__(self) -> Any:
+        if not self.aval.shape:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.aval.shape[0]))
+
+    def __bool__(self) -> bool:
+        return bool(self._trace.concrete(self, "bool() of a traced value (e.g. `if x > 0:`)"))
+
+    def __float__(self) -> float:
+        return float(self._trace.concrete(self, "float() of a traced value"))
+
+    def __int__(self) -> int:
+        return int(self._trace.concrete(self, "int() of a traced value"))
+
+    def __index__(self) -> int:
+        return int(self._trace.concrete(self, "using a traced value as an index"))
+
+    def __complex__(self) -> complex:
+        return complex(self._trace.concrete(self, "complex() of a traced value"))
+
+    def __setitem__(self, idx: Any, value: Any) -> None:
+        raise TypeError(
+            "functrans arrays are immutable while being traced: item assignment "
+            "(x[idx] = y) would silently break differentiation. Build a new array "
+            "instead, e.g. with functrans.numpy.where(mask, y, x) or "
+            "functrans.numpy.concatenate."
+        )
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        raise TypeError(
+            f"A traced value of type {self.aval.str_short()} cannot be converted to a NumPy "
+            "array: inside a transformed function, use functrans.numpy (import "
+            "functrans.numpy as fnp) instead of numpy, so that the operation can be traced."
+        )
+
+    def __hash__(self) -> int:
+        raise TypeError("traced values are not hashable")
+
+    def __repr__(self) -> str:
+        return f"Traced<{self.aval.str_short()}>({type(self._trace).__name__})"
+
+
+# --------------------------------------------------------------------------- the IR
+
+
+class Var:
+    """A variable of the IR, defined once, with an abstract value."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray) -> None:
+        self.aval = aval
+
+    def __repr__(self) -> str:
+        return f"Var({self.aval.str_short()})"
+
+
+class Literal:
+    """A Python or NumPy scalar constant written inline in the IR."""
+
+    __slots__ = ("val", "aval")
+
+    def __init__(self, val: Any) -> None:
+        self.val = val
+        self.aval = get_aval(val)
+
+    def __repr__(self) -> str:
+        return repr(self.val)
+
+
+Atom = Var | Literal
+
+
+class Eqn:
+    """One equation: ``outvars = prim[params](*inputs)``."""
+
+    __slots__ = ("prim", "inputs", "params", "outvars")
+
+    def __init__(self, prim: Primitive, inputs: list[Atom], params: dict[str, Any], outvars: list[Var]) -> None:
+        self.prim = prim
+        self.inputs = inputs
+        self.params = params
+        self.outvars = outvars
+
+
+class IR:
+    """A program in A-normal form.
+
+    ``constvars`` are bound to ``consts`` (arrays captured while tracing);
+    ``invars`` are the inputs; ``outvars`` the outputs (a Literal output is a
+    constant result). Parameters of an equation may hold a sub-IR.
+    """
+
+    __slots__ = ("constvars", "consts", "invars", "eqns", "outvars")
+
+    def __init__(
+        self,
+        constvars: list[Var],
+        consts: list[Any],
+        invars: list[Var],
+        eqns: list[Eqn],
+        outvars: list[Atom],
+    ) -> None:
+        self.constvars = constvars
+        self.consts = consts
+        self.invars = invars
+        self.eqns = eqns
+        self.outvars = outvars
+
+    @property
+    def in_avals(self) -> list[ShapedArray]:
+        return [v.aval for v in self.invars]
+
+    @property
+    def out_avals(self) -> list[ShapedArray]:
+        return [v.aval for v in self.outvars]
+
+    def __str__(self) -> str:
+        return pp_ir(self)
+
+    __repr__ = __str__
+
+
+def _var_namer() -> Callable[[Var], str]:
+    names: dict[Var, str] = {}
+
+    def name(v: Var) -> str:
+        n = names.get(v)
+        if n is None:
+            i = len(names)
+            n = ""
+            while True:
+                n = chr(ord("a") + i % 26) + n
+                i = i // 26 - 1
+                if i < 0:
+                    break
+            names[v] = n
+        return n
+
+    return name
+
+
+def _pp_param(v: Any, indent: str) -> str:
+    if isinstance(v, IR):
+        return "\n" + "\n".join(indent + "  " + ln for ln in pp_ir(v).splitlines())
+    if isinstance(v, np.dtype):
+        return str(v)
+    return repr(v)
+
+
+def pp_ir(ir: IR, indent: str = "") -> str:
+    """A readable listing: one equation per line, with shapes and dtypes."""
+    name = _var_namer()
+
+    def atom(a: Atom) -> str:
+        return repr(a.val) if isinstance(a, Literal) else name(a)
+
+    def decl(v: Var) -> str:
+        return f"{name(v)}:{v.aval.str_short()}"
+
+    consts = " ".join(decl(v) for v in ir.constvars)
+    ins = " ".join(decl(v) for v in ir.invars)
+    lines = [f"{{ lambda {consts + ' ; ' if consts else ''}{ins}. let"]
+    for e in ir.eqns:
+        lhs = " ".join(decl(v) for v in e.outvars)
+        params = ", ".join(f"{k}={_pp_param(v, indent + '    ')}" for k, v in sorted(e.params.items()))
+        rhs = e.prim.name + (f"[{params}]" if params else "")
+        lines.append(f"    {lhs} = {rhs} {' '.join(atom(a) for a in e.inputs)}".rstrip())
+    outs = " ".join(atom(a) for a in ir.outvars)
+    lines.append(f"  in ({outs}) }}")
+    return "\n".join(indent + ln for ln in lines)
+
+
+def eval_ir(ir: IR, consts: Sequence[Any], args: Sequence[Any]) -> list[Any]:
+    """Run ``ir`` on ``args`` (through bind, so it can itself be transformed)."""
+    env: dict[Var, Any] = dict(zip(ir.constvars, consts))
+    env.update(zip(ir.invars, args))
+    for e in ir.eqns:
+        ins = [a.val if isinstance(a, Literal) else env[a] for a in e.inputs]
+        out = bind(e.prim, ins, e.params)
+        if e.prim.multiple_results:
+            env.update(zip(e.outvars, out))
+        else:
+            env[e.outvars[0]] = out
+    return [a.val if isinstance(a, Literal) else env[a] for a in ir.outvars]
+
+
+class IRTypeError(TypeError):
+    """An IR failed its typecheck."""
+
+
+def typecheck_ir(ir: IR) -> None:
+    """Check that every variable is defined once before use and that every
+    equation's output types agree with its primitive's shape/dtype rule."""
+    defined: set[Var] = set()
+
+    def define(v: Var) -> None:
+        if v in defined:
+            raise IRTypeError(f"variable {v} defined twice")
+        defined.add(v)
+
+    for v in ir.constvars:
+        define(v)
+    for v in ir.invars:
+        define(v)
+    if len(ir.consts) != len(ir.constvars):
+        raise IRTypeError("constvars and consts differ in length")
+    for v, c in zip(ir.constvars, ir.consts):
+        cav = get_aval(c)
+        if cav.shape != v.aval.shape or cav.dtype != v.aval.dtype:
+            raise IRTypeError(f"constant of type {cav.str_short()} bound to {v.aval.str_short()}")
+    for i, e in enumerate(ir.eqns):
+        for a in e.inputs:
+            if isinstance(a, Var) and a not in defined:
+                raise IRTypeError(f"equation {i} ({e.prim.name}) uses a variable before it is defined")
+        if e.prim.abstract_eval is None:
+            raise IRTypeError(f"primitive {e.prim.name} has no shape rule")
+        out = e.prim.abstract_eval(*[a.aval for a in e.inputs], **e.params)
+        outs = out if e.prim.multiple_results else [out]
+        if len(outs) != len(e.outvars):
+            raise IRTypeError(f"equation {i} ({e.prim.name}): {len(outs)} results for {len(e.outvars)} outputs")
+        for o, v in zip(outs, e.outvars):
+            if o.shape != v.aval.shape or o.dtype != v.aval.dtype:
+                raise IRTypeError(
+                    f"equation {i} ({e.prim.name}): the rule gives {o.str_short()} "
+                    f"but the output is declared {v.aval.str_short()}"
+                )
+            define(v)
+    for a in ir.outvars:
+        if isinstance(a, Var) and a not in defined:
+            raise IRTypeError("an output variable is never defined")

@@ -1,0 +1,104 @@
+"""Staging: record the primitives applied to traced values as an :class:`IR`.
+
+:class:`StagingTrace` is the interpreter behind ``make_ir`` and behind the tangent
+half of ``linearize``/``vjp`` (where it records the linear program that reverse
+mode transposes). Values from outside the trace (concrete arrays, or tracers of
+outer transformations) become constants of the IR; Python and NumPy scalars are
+written inline as literals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from functrans._src.core import (
+    IR,
+    Atom,
+    Eqn,
+    Literal,
+    Primitive,
+    ShapedArray,
+    Trace,
+    Tracer,
+    Var,
+    get_aval,
+)
+
+
+class StagingTracer(Tracer):
+    """A value inside a program being recorded: just a variable of the IR."""
+
+    __slots__ = ("var",)
+
+    def __init__(self, trace: StagingTrace, var: Var) -> None:
+        self._trace = trace
+        self.var = var
+
+    @property
+    def aval(self) -> ShapedArray:
+        return self.var.aval
+
+
+class StagingTrace(Trace):
+    """Records equations instead of running them."""
+
+    __slots__ = ("eqns", "invars", "_consts")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.eqns: list[Eqn] = []
+        self.invars: list[Var] = []
+        self._consts: dict[int, tuple[Var, Any]] = {}
+
+    def new_arg(self, aval: ShapedArray) -> StagingTracer:
+        """A fresh input variable of the program."""
+        v = Var(aval)
+        self.invars.append(v)
+        return StagingTracer(self, v)
+
+    def atom(self, x: Any) -> Atom:
+        """The IR atom for ``x``: its variable, a literal, or a (deduplicated) constant."""
+        if isinstance(x, StagingTracer) and x._trace is self:
+            return x.var
+        if isinstance(x, bool | int | float | complex | np.generic):
+            return Literal(x)
+        entry = self._consts.get(id(x))
+        if entry is None:
+            entry = (Var(get_aval(x)), x)
+            self._consts[id(x)] = entry
+        return entry[0]
+
+    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        inputs = [self.atom(a) for a in args]
+        out = prim.abstract_eval(*[a.aval for a in inputs], **params)  # type: ignore[misc]
+        if prim.multiple_results:
+            outvars = [Var(o) for o in out]
+            self.eqns.append(Eqn(prim, inputs, params, outvars))
+            return [StagingTracer(self, v) for v in outvars]
+        v = Var(out)
+        self.eqns.append(Eqn(prim, inputs, params, [v]))
+        return StagingTracer(self, v)
+
+    def to_ir(self, outs: Sequence[Any]) -> IR:
+        """Close the recording with ``outs`` as the program's results."""
+        outvars = [self.atom(o) for o in outs]
+        constvars = [v for v, _ in self._consts.values()]
+        consts = [c for _, c in self._consts.values()]
+        return IR(constvars, consts, list(self.invars), list(self.eqns), outvars)
+
+
+def trace_to_ir(fun: Any, in_avals: Sequence[ShapedArray]) -> tuple[IR, list[Any]]:
+    """Trace a flat function ``fun(*args) -> list`` on abstract inputs.
+
+    Returns the IR and the raw outputs (so callers can see which were constants).
+    """
+    trace = StagingTrace()
+    try:
+        args = [trace.new_arg(a) for a in in_avals]
+        outs = list(fun(*args))
+        return trace.to_ir(outs), outs
+    finally:
+        trace.finish()

@@ -1,0 +1,95 @@
+"""Transposition of linear programs: the backward half of reverse mode.
+
+Given a linear :class:`IR` (recorded by linearize) and cotangents for its
+outputs, :func:`backward_pass` walks the equations in reverse and applies each
+primitive's ``transpose`` rule. Only linear primitives have such rules.
+Cotangents of ``None`` are symbolic zeros: equations whose outputs have none are
+skipped entirely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from functrans._src.core import IR, Literal, ShapedArray, Var, bind
+
+
+class UndefinedPrimal:
+    """Marks, in a call to a transpose rule, an input the rule transposes with respect to."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray) -> None:
+        self.aval = aval
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.aval.shape
+
+    @property
+    def dtype(self) -> Any:
+        return self.aval.dtype
+
+    def __repr__(self) -> str:
+        return f"UndefinedPrimal({self.aval.str_short()})"
+
+
+def is_undefined(x: Any) -> bool:
+    """True for an :class:`UndefinedPrimal` (a linear input of a transpose rule)."""
+    return type(x) is UndefinedPrimal
+
+
+def add_cotangents(a: Any, b: Any) -> Any:
+    """Sum two cotangents, either of which may be a symbolic zero (``None``)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    from functrans._src.lax import add_p
+
+    return bind(add_p, (a, b), {})
+
+
+def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list[Any]:
+    """Cotangents of ``ir``'s inputs given cotangents of its outputs (``None`` = zero)."""
+    from functrans._src.lax import add_p
+
+    const_env: dict[Var, Any] = dict(zip(ir.constvars, consts))
+    ct_env: dict[Var, Any] = {}
+
+    def accum(v: Var, ct: Any) -> None:
+        prev = ct_env.get(v)
+        ct_env[v] = ct if prev is None else bind(add_p, (prev, ct), {})
+
+    for v, ct in zip(ir.outvars, cts_out):
+        if ct is not None and isinstance(v, Var) and v not in const_env:
+            accum(v, ct)
+    for e in reversed(ir.eqns):
+        if e.prim.multiple_results:
+            cts: Any = [ct_env.pop(v, None) for v in e.outvars]
+            if all(c is None for c in cts):
+                continue
+        else:
+            cts = ct_env.pop(e.outvars[0], None)
+            if cts is None:
+                continue
+        args = []
+        for a in e.inputs:
+            if isinstance(a, Literal):
+                args.append(a.val)
+            elif a in const_env:
+                args.append(const_env[a])
+            else:
+                args.append(UndefinedPrimal(a.aval))
+        rule = e.prim.transpose
+        if rule is None:
+            raise NotImplementedError(
+                f"Transpose rule (for reverse-mode differentiation) for '{e.prim.name}' not "
+                "implemented: it was applied to a tangent, so it must be linear in it."
+            )
+        cts_in = rule(cts, *args, **e.params)
+        for a, arg, ct in zip(e.inputs, args, cts_in):
+            if ct is not None and type(arg) is UndefinedPrimal:
+                accum(a, ct)  # type: ignore[arg-type]
+    return [ct_env.pop(v, None) for v in ir.invars]
