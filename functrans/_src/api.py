@@ -215,7 +215,7 @@ def _check_cotangent(ct: Any, aval: ShapedArray, i: int) -> Any:
             f"of the corresponding primal output, {expected.shape}."
         )
     if cav.dtype != expected.dtype and not (cav.weak_type and cav.dtype.kind == expected.dtype.kind):
-        raise TypeError(
+        raise ValueError(
             f"Type of cotangent input {i} to the vjp function is {cav.dtype}, but the primal output "
             f"has dtype {aval.dtype}, so the cotangent must have dtype {expected.dtype}."
         )

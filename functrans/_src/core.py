@@ -88,15 +88,20 @@ def dtype_short(dtype: np.dtype) -> str:
     return {"f": "f", "i": "i", "u": "u", "c": "c"}.get(dtype.kind, dtype.kind) + str(8 * dtype.itemsize)
 
 
+_PY_SCALAR_AVALS: dict[type, ShapedArray] = {
+    t: ShapedArray((), d, weak_type=t is not bool) for t, d in _PY_SCALAR_DTYPES.items()
+}
+
+
 def get_aval(x: Any) -> ShapedArray:
     """The abstract value of a tracer, array or scalar; a clear TypeError otherwise."""
-    if isinstance(x, Tracer):
-        return x.aval
     if isinstance(x, np.ndarray | np.generic):
         return ShapedArray(x.shape, x.dtype)
-    dt = _PY_SCALAR_DTYPES.get(type(x))
-    if dt is not None:
-        return ShapedArray((), dt, weak_type=type(x) is not bool)
+    if isinstance(x, Tracer):
+        return x.aval
+    av = _PY_SCALAR_AVALS.get(type(x))
+    if av is not None:  # shared: abstract values are never mutated
+        return av
     raise TypeError(
         f"Value {x!r} of type {type(x).__name__} is not a valid functrans array type: "
         "expected a NumPy array, a NumPy scalar or a Python bool/int/float/complex."

@@ -51,12 +51,24 @@ def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
             break
     else:
         return s0
-    try:
-        return tuple(np.broadcast_shapes(*shapes))
-    except ValueError:
-        raise ValueError(
-            "operands could not be broadcast together with shapes " + " ".join(str(tuple(s)) for s in shapes)
-        ) from None
+    nd = len(s0)
+    for s in shapes:
+        if len(s) > nd:
+            nd = len(s)
+    out = [1] * nd
+    for s in shapes:
+        off = nd - len(s)
+        for i, d in enumerate(s):
+            o = out[off + i]
+            if d != o:
+                if o == 1:
+                    out[off + i] = d
+                elif d != 1:
+                    raise ValueError(
+                        "operands could not be broadcast together with shapes "
+                        + " ".join(str(tuple(s)) for s in shapes)
+                    )
+    return tuple(out)
 
 
 _PY_ZERO = {np.dtype(bool): False, np.dtype(np.int64): 0, np.dtype(np.float64): 0.0, np.dtype(np.complex128): 0j}
@@ -103,13 +115,34 @@ def defjvp(prim: Primitive, *derivs: Callable[..., Any] | None) -> None:
     does not depend on smoothly. Parts are summed, skipping zero tangents.
     """
 
-    def rule(primals: Sequence[Any], tangents: Sequence[Any], **params: Any) -> tuple[Any, Any]:
-        ans = bind(prim, primals, params)
-        out = None
-        for d, g in zip(derivs, tangents):
-            if g is not None and d is not None:
-                out = add_tangents(out, d(g, ans, *primals, **params))
-        return ans, out
+    if len(derivs) == 1 and derivs[0] is not None:
+        d0 = derivs[0]
+
+        def rule(primals: Sequence[Any], tangents: Sequence[Any], **params: Any) -> tuple[Any, Any]:
+            ans = bind(prim, primals, params)
+            return ans, d0(tangents[0], ans, *primals, **params)
+
+    elif len(derivs) == 2 and derivs[0] is not None and derivs[1] is not None:
+        d0, d1 = derivs
+
+        def rule(primals: Sequence[Any], tangents: Sequence[Any], **params: Any) -> tuple[Any, Any]:
+            ans = bind(prim, primals, params)
+            g0, g1 = tangents
+            if g1 is None:
+                return ans, d0(g0, ans, *primals, **params)
+            if g0 is None:
+                return ans, d1(g1, ans, *primals, **params)
+            return ans, add(d0(g0, ans, *primals, **params), d1(g1, ans, *primals, **params))
+
+    else:
+
+        def rule(primals: Sequence[Any], tangents: Sequence[Any], **params: Any) -> tuple[Any, Any]:
+            ans = bind(prim, primals, params)
+            out = None
+            for d, g in zip(derivs, tangents):
+                if g is not None and d is not None:
+                    out = add_tangents(out, d(g, ans, *primals, **params))
+            return ans, out
 
     prim.jvp = rule
 
@@ -145,9 +178,14 @@ def zeros_like_tangent(x: Any) -> np.ndarray:
 def _unary(name: str, fn: Callable[..., Any]) -> Primitive:
     p = _prim(name)
     p.impl = fn
+    cache: dict[tuple[np.dtype, bool], np.dtype] = {}
 
     def abstract_eval(x: ShapedArray) -> ShapedArray:
-        return ShapedArray(x.shape, _elementwise_dtype(fn, _sig((x,))))
+        key = (x.dtype, x.weak_type)
+        dt = cache.get(key)
+        if dt is None:
+            dt = cache[key] = _elementwise_dtype(fn, (key,))
+        return ShapedArray(x.shape, dt)
 
     p.abstract_eval = abstract_eval
     return p
@@ -156,9 +194,19 @@ def _unary(name: str, fn: Callable[..., Any]) -> Primitive:
 def _nary(name: str, fn: Callable[..., Any]) -> Primitive:
     p = _prim(name)
     p.impl = fn
+    cache: dict[tuple[Any, ...], np.dtype] = {}
 
     def abstract_eval(*avals: ShapedArray) -> ShapedArray:
-        return ShapedArray(broadcast_shapes(*[a.shape for a in avals]), _elementwise_dtype(fn, _sig(avals)))
+        # hot while recording reverse mode: a dict lookup per distinct dtype signature
+        key = tuple([a.dtype for a in avals] + [a.weak_type for a in avals])
+        dt = cache.get(key)
+        if dt is None:
+            dt = cache[key] = _elementwise_dtype(fn, _sig(avals))
+        s0 = avals[0].shape
+        for a in avals:
+            if a.shape != s0:
+                return ShapedArray(broadcast_shapes(*[a.shape for a in avals]), dt)
+        return ShapedArray(s0, dt)
 
     p.abstract_eval = abstract_eval
     return p
@@ -388,8 +436,10 @@ def pow(x: Any, y: Any) -> Any:  # noqa: A001
 
 
 def _pow_jvp_x(g: Any, ans: Any, x: Any, y: Any) -> Any:
-    # y * x**(y-1), taken as 0 where y == 0 (as JAX does).
-    coef = select(eq(y, 0), 0.0, mul(y, pow(x, sub(y, 1.0))))
+    # y * x**(y-1); for an integer exponent taken as 0 where y == 0 (as JAX does).
+    coef = mul(y, pow(x, sub(y, 1)))
+    if _dtype(y).kind in "iub":
+        coef = select(eq(y, 0), 0.0, coef)
     return mul(g, coef)
 
 

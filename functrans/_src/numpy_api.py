@@ -184,7 +184,9 @@ def var(a: Any, axis: Any = None, dtype: Any = None, ddof: int = 0, keepdims: bo
     shape = _shape(a)
     axes = _axes(axis, len(shape))
     centered = lax.sub(a, mean(a, axes, keepdims=True))
-    out = lax.div(lax.reduce_sum(lax.integer_pow(centered, 2), axes, keepdims), float(_count(shape, axes) - ddof))
+    dof = _count(shape, axes) - ddof
+    # as JAX: NaN when there are no degrees of freedom left
+    out = lax.div(lax.reduce_sum(lax.integer_pow(centered, 2), axes, keepdims), float(dof) if dof > 0 else np.nan)
     return out if dtype is None else lax.convert_element_type(out, dtype)
 
 

@@ -28,6 +28,9 @@ from functrans._src.core import (
 )
 
 
+_LITERAL_TYPES = frozenset({bool, int, float, complex})
+
+
 class StagingTracer(Tracer):
     """A value inside a program being recorded: just a variable of the IR."""
 
@@ -63,7 +66,7 @@ class StagingTrace(Trace):
         """The IR atom for ``x``: its variable, a literal, or a (deduplicated) constant."""
         if isinstance(x, StagingTracer) and x._trace is self:
             return x.var
-        if isinstance(x, bool | int | float | complex | np.generic):
+        if type(x) in _LITERAL_TYPES or isinstance(x, np.generic):
             return Literal(x)
         entry = self._consts.get(id(x))
         if entry is None:
@@ -72,7 +75,7 @@ class StagingTrace(Trace):
         return entry[0]
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        inputs = [self.atom(a) for a in args]
+        inputs = [a.var if type(a) is StagingTracer and a._trace is self else self.atom(a) for a in args]
         out = prim.abstract_eval(*[a.aval for a in inputs], **params)  # type: ignore[misc]
         if prim.multiple_results:
             outvars = [Var(o) for o in out]

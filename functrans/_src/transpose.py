@@ -74,14 +74,10 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list
             cts = ct_env.pop(e.outvars[0], None)
             if cts is None:
                 continue
-        args = []
-        for a in e.inputs:
-            if isinstance(a, Literal):
-                args.append(a.val)
-            elif a in const_env:
-                args.append(const_env[a])
-            else:
-                args.append(UndefinedPrimal(a.aval))
+        args = [
+            a.val if type(a) is Literal else const_env[a] if a in const_env else UndefinedPrimal(a.aval)
+            for a in e.inputs
+        ]
         rule = e.prim.transpose
         if rule is None:
             raise NotImplementedError(
@@ -91,5 +87,6 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list
         cts_in = rule(cts, *args, **e.params)
         for a, arg, ct in zip(e.inputs, args, cts_in):
             if ct is not None and type(arg) is UndefinedPrimal:
-                accum(a, ct)  # type: ignore[arg-type]
+                prev = ct_env.get(a)  # type: ignore[call-overload]
+                ct_env[a] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
     return [ct_env.pop(v, None) for v in ir.invars]
