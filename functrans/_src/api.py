@@ -106,7 +106,9 @@ def _argnums_tuple(argnums: int | Sequence[int], nargs: int, fname: str) -> tupl
     return tuple(i % nargs for i in nums)
 
 
-def _partial_args(fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], nums: tuple[int, ...]) -> Callable[..., Any]:
+def _partial_args(
+    fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], nums: tuple[int, ...]
+) -> Callable[..., Any]:
     def f(*dyn: Any) -> Any:
         full = list(args)
         for i, d in zip(nums, dyn):
@@ -224,7 +226,9 @@ def _check_cotangent(ct: Any, aval: ShapedArray, i: int) -> Any:
     return ct if isinstance(ct, Tracer) else np.asarray(ct, expected.dtype)
 
 
-def _vjp(fun: Callable[..., Any], primals: Sequence[Any], has_aux: bool) -> tuple[list[Any], PyTreeDef, Any, Any, LinearFunction]:
+def _vjp(
+    fun: Callable[..., Any], primals: Sequence[Any], has_aux: bool
+) -> tuple[list[Any], PyTreeDef, Any, Any, LinearFunction]:
     flat_p, tree_p = tree_flatten(tuple(primals))
     for i, p in enumerate(flat_p):
         _check_leaf(p, f"primal input {i}")
@@ -323,7 +327,7 @@ def grad(
     vg = value_and_grad(fun, argnums, has_aux, allow_int)
 
     def grad_f(*args: Any, **kwargs: Any) -> Any:
-        (_, aux), g = vg(*args, **kwargs) if has_aux else (( None, None), vg(*args, **kwargs)[1])
+        (_, aux), g = vg(*args, **kwargs) if has_aux else ((None, None), vg(*args, **kwargs)[1])
         return (g, aux) if has_aux else g
 
     grad_f.__name__ = f"grad({getattr(fun, '__name__', 'fun')})"

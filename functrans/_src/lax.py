@@ -218,9 +218,7 @@ def unbroadcast(x: Any, shape: tuple[int, ...]) -> Any:
     if xshape == shape:
         return x
     lead = len(xshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, d in enumerate(shape) if d == 1 and xshape[i + lead] != 1
-    )
+    axes = tuple(range(lead)) + tuple(i + lead for i, d in enumerate(shape) if d == 1 and xshape[i + lead] != 1)
     if axes:
         x = reduce_sum(x, axes)
     if _shape(x) != shape:
@@ -818,7 +816,9 @@ def normalize_index(idx: Any, shape: tuple[int, ...]) -> Index:
     if sum(1 for i in idx if i is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
     if n_consumed > len(shape):
-        raise IndexError(f"too many indices for array: array is {len(shape)}-dimensional, but {n_consumed} were indexed")
+        raise IndexError(
+            f"too many indices for array: array is {len(shape)}-dimensional, but {n_consumed} were indexed"
+        )
     if Ellipsis in idx:
         k = idx.index(Ellipsis)
         idx = idx[:k] + (slice(None),) * (len(shape) - n_consumed) + idx[k + 1 :]

@@ -469,7 +469,9 @@ def einsum(subscripts: str, *operands: Any) -> Any:
             (tuple(cur_t.index(c) for c in batch), tuple(t2.index(c) for c in batch)),
         )
         cur = lax.dot_general(cur, x2, dn)
-        cur_t = "".join(batch) + "".join(c for c in cur_t if c not in shared) + "".join(c for c in t2 if c not in shared)
+        cur_t = (
+            "".join(batch) + "".join(c for c in cur_t if c not in shared) + "".join(c for c in t2 if c not in shared)
+        )
     cur_t, cur = reduce_private(cur_t, cur, out)
     for c in out:
         if c not in cur_t:

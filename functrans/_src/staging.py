@@ -27,7 +27,6 @@ from functrans._src.core import (
     get_aval,
 )
 
-
 _LITERAL_TYPES = frozenset({bool, int, float, complex})
 
 

@@ -350,9 +350,7 @@ def _flatten(x: Any, leaves: list[Any], is_leaf: IsLeafFn | None) -> PyTreeDef:
     return PyTreeDef(_CUSTOM, t, aux, children, len(leaves) - start)
 
 
-def tree_flatten(
-    tree: PyTree, is_leaf: IsLeafFn | None = None
-) -> tuple[list[Any], PyTreeDef]:
+def tree_flatten(tree: PyTree, is_leaf: IsLeafFn | None = None) -> tuple[list[Any], PyTreeDef]:
     """Flatten a pytree into a list of leaves and a treedef.
 
     Args:
@@ -392,9 +390,7 @@ def _build(treedef: PyTreeDef, it: Any) -> PyTree:
         return next(it)
     if kind == _NONE:
         return None
-    children = [
-        next(it) if c._kind == _LEAF else _build(c, it) for c in treedef._children
-    ]
+    children = [next(it) if c._kind == _LEAF else _build(c, it) for c in treedef._children]
     if kind == _TUPLE:
         return tuple(children)
     if kind == _LIST:
@@ -436,17 +432,14 @@ def _flatten_up_to(treedef: PyTreeDef, x: Any, out: list[Any]) -> None:
     if x_kind is None:
         x_kind = _classify(t)
     if x_kind != kind or (kind != _TUPLE and kind != _LIST and t is not treedef._type):
-        raise _StructureMismatch(
-            f"expected a {_describe_node(treedef)} node, got {_describe_value(x)}"
-        )
+        raise _StructureMismatch(f"expected a {_describe_node(treedef)} node, got {_describe_value(x)}")
     children = treedef._children
     if kind == _NONE:
         return
     if kind == _TUPLE or kind == _LIST or kind == _NAMEDTUPLE:
         if len(x) != len(children):
             raise _StructureMismatch(
-                f"expected a {_describe_node(treedef)} of length {len(children)}, "
-                f"got one of length {len(x)}"
+                f"expected a {_describe_node(treedef)} of length {len(children)}, got one of length {len(x)}"
             )
         values: Sequence[Any] = x
     elif kind == _DICT or kind == _ORDEREDDICT or kind == _DEFAULTDICT:
@@ -454,8 +447,7 @@ def _flatten_up_to(treedef: PyTreeDef, x: Any, out: list[Any]) -> None:
         x_keys = tuple(x) if kind == _ORDEREDDICT else _sorted_keys(x)
         if x_keys != keys:
             raise _StructureMismatch(
-                f"expected a {_describe_node(treedef)} with keys {list(keys)!r}, "
-                f"got one with keys {list(x_keys)!r}"
+                f"expected a {_describe_node(treedef)} with keys {list(keys)!r}, got one with keys {list(x_keys)!r}"
             )
         values = [x[k] for k in keys]
     else:  # _CUSTOM
@@ -464,14 +456,10 @@ def _flatten_up_to(treedef: PyTreeDef, x: Any, out: list[Any]) -> None:
         values = list(child_values)
         if not _aux_equal(aux, treedef._aux):
             raise _StructureMismatch(
-                f"custom node {t.__name__} aux data mismatch: expected "
-                f"{treedef._aux!r}, got {aux!r}"
+                f"custom node {t.__name__} aux data mismatch: expected {treedef._aux!r}, got {aux!r}"
             )
         if len(values) != len(children):
-            raise _StructureMismatch(
-                f"custom node {t.__name__} expected {len(children)} children, "
-                f"got {len(values)}"
-            )
+            raise _StructureMismatch(f"custom node {t.__name__} expected {len(children)} children, got {len(values)}")
     for child_def, value in zip(children, values):
         _flatten_up_to(child_def, value, out)
 

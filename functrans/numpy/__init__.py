@@ -20,8 +20,7 @@ from functrans._src import numpy_api as _api
 __all__ = [
     n
     for n in dir(_api)
-    if not n.startswith("_")
-    and n not in {"annotations", "Any", "Sequence", "Tracer", "get_aval", "lax", "np"}
+    if not n.startswith("_") and n not in {"annotations", "Any", "Sequence", "Tracer", "get_aval", "lax", "np"}
 ]
 globals().update({n: getattr(_api, n) for n in __all__})
 
