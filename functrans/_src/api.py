@@ -154,8 +154,8 @@ def jvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
             "primal and tangent arguments to functrans.jvp must be tuples or lists; found "
             f"{type(primals).__name__} and {type(tangents).__name__}."
         )
-    flat_p, tree_p = tree_flatten(tuple(primals))
-    flat_t, tree_t = tree_flatten(tuple(tangents))
+    flat_p, tree_p = tree_flatten(primals)
+    flat_t, tree_t = tree_flatten(tangents)
     if tree_p != tree_t:
         raise TypeError(
             "primal and tangent arguments to functrans.jvp must have the same tree structure; "

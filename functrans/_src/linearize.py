@@ -17,10 +17,12 @@ from functrans._src.core import (
     IR,
     Literal,
     ShapedArray,
-    eval_ir,
+    Var,
+    bind,
     get_aval,
     is_float_dtype,
     tangent_aval,
+    zeros_for,
 )
 from functrans._src.jvp import JVPTrace, jvp_flat
 from functrans._src.staging import StagingTrace
@@ -31,20 +33,37 @@ class LinearFunction:
     """A linear map recorded by :func:`linearize_flat`.
 
     ``ir`` maps input tangents to output tangents; outputs known to be zero are
-    literals. ``out_avals`` are the tangent types of the outputs.
+    literals. ``in_avals`` are the tangent types of the inputs.
     """
 
-    __slots__ = ("ir", "in_avals", "out_avals")
+    __slots__ = ("ir", "in_avals")
 
-    def __init__(self, ir: IR, in_avals: list[ShapedArray], out_avals: list[ShapedArray]) -> None:
+    def __init__(self, ir: IR, in_avals: list[ShapedArray]) -> None:
         self.ir = ir
         self.in_avals = in_avals
-        self.out_avals = out_avals
 
     def forward(self, tangents: Sequence[Any]) -> list[Any]:
-        """Apply the map (``None`` results are symbolic zeros)."""
-        outs = eval_ir(self.ir, self.ir.consts, tangents)
-        return [None if isinstance(v, Literal) else o for v, o in zip(self.ir.outvars, outs)]
+        """Apply the map; ``None`` tangents in and out are symbolic zeros.
+
+        An equation all of whose linear inputs are zero is skipped (its outputs are zero).
+        """
+        ir = self.ir
+        env: dict[Var, Any] = dict(zip(ir.invars, tangents))
+        consts: dict[Var, Any] = dict(zip(ir.constvars, ir.consts))
+        for e in ir.eqns:
+            ins = [a.val if type(a) is Literal else consts[a] if a in consts else env[a] for a in e.inputs]
+            linear = [type(a) is Var and a not in consts for a in e.inputs]
+            if all(x is None for x, lin in zip(ins, linear) if lin):
+                for v in e.outvars:
+                    env[v] = None
+                continue
+            ins = [zeros_for(a.aval) if x is None else x for a, x in zip(e.inputs, ins)]
+            out = bind(e.prim, ins, e.params)
+            env.update(zip(e.outvars, out if e.prim.multiple_results else [out]))
+        return [
+            None if type(v) is Literal else consts[v] if v in consts else env[v]  # type: ignore[index]
+            for v in ir.outvars
+        ]
 
     def transpose(self, cts: Sequence[Any]) -> list[Any]:
         """Apply the transposed map (``None`` entries in and out are symbolic zeros)."""
@@ -60,9 +79,7 @@ def linearize_flat(fun: Callable[..., Sequence[Any]], primals: Sequence[Any]) ->
         tin = [stager.new_arg(tangent_aval(a)) for a in avals]
         tangents = [t if is_float_dtype(a.dtype) else None for t, a in zip(tin, avals)]
         primals_out, tangents_out = jvp_flat(fun, primals, tangents, trace=jtrace)
-        out_avals = [tangent_aval(get_aval(p)) for p in primals_out]
-        ir = stager.to_ir([0.0 if t is None else t for t in tangents_out])
-        ir.outvars = [Literal(0.0) if t is None else v for t, v in zip(tangents_out, ir.outvars)]
+        ir = stager.to_ir([0.0 if t is None else t for t in tangents_out])  # zero outputs: literals
     finally:
         stager.finish()
-    return primals_out, LinearFunction(ir, [tangent_aval(a) for a in avals], out_avals)
+    return primals_out, LinearFunction(ir, [tangent_aval(a) for a in avals])
