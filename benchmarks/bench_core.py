@@ -1,0 +1,157 @@
+"""Eager-mode speed of functrans.grad, side by side in one process.
+
+1. A chain of 300 small elementwise operations on a length-4 vector: per-operation
+   Python overhead dominates. Compared with the NumPy forward pass alone and with
+   HIPS autograd's grad (when installed).
+2. An MLP loss (128x256 inputs, two tanh layers of 256, a linear read-out, mean
+   squared error): arithmetic dominates. Compared with a hand-written NumPy gradient.
+
+Run:  python benchmarks/bench_core.py [--quick]
+Prints times and ratios; nothing here asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import functrans  # noqa: E402
+import functrans.numpy as fnp  # noqa: E402
+
+
+def best_time(fn: Callable[[], Any], number: int, repeat: int) -> float:
+    """Best-of-``repeat`` seconds per call."""
+    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+
+
+# --------------------------------------------------------------------------- the chain
+
+
+def make_chain(m: Any, n_blocks: int = 75) -> Callable[[Any], Any]:
+    """4 elementwise ops per block (tanh, *, +, sin); 75 blocks = 300 ops, then a sum."""
+
+    def f(x: Any) -> Any:
+        for _ in range(n_blocks):
+            x = m.tanh(x)
+            x = x * 1.1
+            x = x + 0.3
+            x = m.sin(x)
+        return m.sum(x)
+
+    return f
+
+
+def bench_chain(number: int, repeat: int) -> dict[str, float]:
+    x = np.linspace(0.1, 0.4, 4)
+    res = {"numpy forward": best_time(lambda: make_chain(np)(x), number, repeat)}
+    g = functrans.grad(make_chain(fnp))
+    res["functrans grad"] = best_time(lambda: g(x), number, repeat)
+    try:
+        import autograd
+        import autograd.numpy as anp
+
+        ga = autograd.grad(make_chain(anp))
+        np.testing.assert_allclose(ga(x), g(x), rtol=1e-10)
+        res["autograd grad"] = best_time(lambda: ga(x), number, repeat)
+    except ImportError:
+        print("  (HIPS autograd not installed: pip install autograd to compare)")
+    return res
+
+
+# --------------------------------------------------------------------------- the MLP
+
+
+def mlp_loss(m: Any) -> Callable[..., Any]:
+    def loss(params: dict[str, Any], X: Any, y: Any) -> Any:
+        h1 = m.tanh(X @ params["W1"] + params["b1"])
+        h2 = m.tanh(h1 @ params["W2"] + params["b2"])
+        out = h2 @ params["w3"]
+        return m.mean((out - y) ** 2)
+
+    return loss
+
+
+def mlp_grad_numpy(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """The gradient by hand: the reference a library should come close to."""
+    h1 = np.tanh(X @ params["W1"] + params["b1"])
+    h2 = np.tanh(h1 @ params["W2"] + params["b2"])
+    out = h2 @ params["w3"]
+    d_out = 2.0 * (out - y) / out.shape[0]
+    g_w3 = h2.T @ d_out
+    d_a2 = np.outer(d_out, params["w3"]) * (1.0 - h2 * h2)
+    g_W2 = h1.T @ d_a2
+    g_b2 = d_a2.sum(0)
+    d_a1 = (d_a2 @ params["W2"].T) * (1.0 - h1 * h1)
+    g_W1 = X.T @ d_a1
+    g_b1 = d_a1.sum(0)
+    return {"W1": g_W1, "b1": g_b1, "W2": g_W2, "b2": g_b2, "w3": g_w3}
+
+
+def mlp_problem(seed: int = 0) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    d = 256
+    params = {
+        "W1": rng.standard_normal((d, d)) / np.sqrt(d),
+        "b1": rng.standard_normal(d) * 0.1,
+        "W2": rng.standard_normal((d, d)) / np.sqrt(d),
+        "b2": rng.standard_normal(d) * 0.1,
+        "w3": rng.standard_normal(d) / np.sqrt(d),
+    }
+    return params, rng.standard_normal((128, d)), rng.standard_normal(128)
+
+
+def bench_mlp(number: int, repeat: int) -> dict[str, float]:
+    params, X, y = mlp_problem()
+    g = functrans.grad(mlp_loss(fnp))
+    ref = mlp_grad_numpy(params, X, y)
+    got = g(params, X, y)
+    for k in ref:
+        np.testing.assert_allclose(got[k], ref[k], rtol=1e-9, atol=1e-12)
+    # interleave the two so that machine noise hits both alike
+    res: dict[str, list[float]] = {"numpy hand-written grad": [], "functrans grad": []}
+    for _ in range(repeat):
+        res["numpy hand-written grad"].append(best_time(lambda: mlp_grad_numpy(params, X, y), number, 1))
+        res["functrans grad"].append(best_time(lambda: g(params, X, y), number, 1))
+    out = {k: min(v) for k, v in res.items()}
+    try:
+        import autograd
+        import autograd.numpy as anp
+
+        ga = autograd.grad(mlp_loss(anp))
+        out["autograd grad"] = best_time(lambda: ga(params, X, y), number, repeat)
+    except ImportError:
+        pass
+    return out
+
+
+def report(title: str, res: dict[str, float], base: str) -> None:
+    print(f"\n{title}")
+    print(f"  {'':28s} {'time':>12s} {'ratio to ' + base:>24s}")
+    for k, v in res.items():
+        print(f"  {k:28s} {v * 1e6:10.1f}us {v / res[base]:23.2f}x")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = ap.parse_args(argv)
+    reps = 3 if args.quick else 7
+    chain = bench_chain(number=20 if args.quick else 100, repeat=reps)
+    report("Chain of 300 elementwise ops on a length-4 vector (grad)", chain, "numpy forward")
+    if "autograd grad" in chain:
+        print(f"  functrans / autograd: {chain['functrans grad'] / chain['autograd grad']:.2f}x (below 1 = faster)")
+    mlp = bench_mlp(number=5 if args.quick else 20, repeat=reps)
+    report("MLP loss, 128x256 inputs, two tanh layers of 256 (grad w.r.t. all parameters)", mlp,
+           "numpy hand-written grad")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
