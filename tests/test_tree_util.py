@@ -38,11 +38,7 @@ class Box:
         self.items = items
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Box)
-            and self.name == other.name
-            and self.items == other.items
-        )
+        return isinstance(other, Box) and self.name == other.name and self.items == other.items
 
     def __hash__(self) -> int:
         return hash(self.name)
@@ -300,9 +296,7 @@ def test_custom_node_array_aux_equality_does_not_crash() -> None:
             self.aux = aux
             self.v = v
 
-    register_pytree_node(
-        ArrAux, lambda x: ((x.v,), x.aux), lambda aux, c: ArrAux(aux, c[0])
-    )
+    register_pytree_node(ArrAux, lambda x: ((x.v,), x.aux), lambda aux, c: ArrAux(aux, c[0]))
     t1 = tree_structure(ArrAux(np.arange(3), 1))
     t2 = tree_structure(ArrAux(np.arange(3), 1))
     assert isinstance(t1 == t2, bool)
@@ -367,10 +361,7 @@ def test_treedef_is_instance() -> None:
 
 
 def test_treedef_repr() -> None:
-    assert (
-        repr(tree_structure((1, [2, 3], {"a": 4})))
-        == "PyTreeDef((*, [*, *], {'a': *}))"
-    )
+    assert repr(tree_structure((1, [2, 3], {"a": 4}))) == "PyTreeDef((*, [*, *], {'a': *}))"
     assert repr(tree_structure(1)) == "PyTreeDef(*)"
     assert repr(tree_structure(None)) == "PyTreeDef(None)"
     assert repr(tree_structure((1,))) == "PyTreeDef((*,))"

@@ -174,8 +174,17 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
             if top is None or t.level > top.level:
                 top = t
     if top is None:
-        return prim.impl(*args, **params)  # type: ignore[misc]
+        out = prim.impl(*args, **params)  # type: ignore[misc]
+        if type(out) in _NP_SCALARS and all(type(a) in _PY_SCALARS for a in args):
+            # Python scalars in, a Python scalar out: it stays weakly typed (as in JAX), so
+            # 2.0 - 1 does not turn a float32 computation into float64 later on.
+            return out.item()
+        return out
     return top.process_primitive(prim, args, params)
+
+
+_PY_SCALARS = frozenset({int, float, complex})
+_NP_SCALARS = frozenset({np.float64, np.int64, np.complex128})
 
 
 class EscapedTracerError(Exception):

@@ -21,16 +21,20 @@ from functrans._src.core import Primitive, ShapedArray, Trace, Tracer, get_aval
 class JVPTracer(Tracer):
     """A primal value paired with its tangent (``None`` means a zero tangent)."""
 
-    __slots__ = ("primal", "tangent")
+    __slots__ = ("primal", "tangent", "_aval")
 
     def __init__(self, trace: JVPTrace, primal: Any, tangent: Any) -> None:
         self._trace = trace
         self.primal = primal
         self.tangent = tangent
+        self._aval: ShapedArray | None = None
 
     @property
     def aval(self) -> ShapedArray:
-        return get_aval(self.primal)
+        av = self._aval
+        if av is None:
+            av = self._aval = get_aval(self.primal)
+        return av
 
 
 class JVPTrace(Trace):

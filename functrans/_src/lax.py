@@ -390,7 +390,7 @@ defjvp(log1p_p, lambda g, ans, x: div(g, add(x, 1.0)))
 defjvp(expm1_p, lambda g, ans, x: mul(g, add(ans, 1.0)))
 defjvp(sqrt_p, lambda g, ans, x: div(g, mul(2.0, ans)))
 # d|x|/dx is taken as +1 at 0, as JAX does.
-defjvp(abs_p, lambda g, ans, x: mul(g, select(ge(x, 0), 1.0, -1.0)))
+defjvp(abs_p, lambda g, ans, x: select(ge(x, 0), g, neg(g)))
 for _p in (sign_p, floor_p, ceil_p, round_p):
     defjvp_zero(_p)
 
@@ -443,7 +443,10 @@ def _pow_jvp_x(g: Any, ans: Any, x: Any, y: Any) -> Any:
 
 def _pow_jvp_y(g: Any, ans: Any, x: Any, y: Any) -> Any:
     # log(x) * x**y, with log(0) replaced by 0 (as JAX does).
-    safe_x = select(eq(x, 0), 1.0, x)
+    if type(x) in (int, float):  # a Python-scalar base stays weakly typed
+        safe_x: Any = x if x != 0 else 1.0
+    else:
+        safe_x = select(eq(x, 0), np.ones((), _dtype(x)), x)
     return mul(g, mul(log(safe_x), ans))
 
 
@@ -463,20 +466,21 @@ def minimum(x: Any, y: Any) -> Any:
     return bind(min_p, (x, y), {})
 
 
-def _balanced_eq(x: Any, ans: Any, other: Any) -> Any:
-    # 1 where x alone attains the result, 0.5 where both tie (gradient split as in JAX), else 0.
-    return select(eq(x, ans), select(eq(other, ans), 0.5, 1.0), 0.0)
+def _balanced_eq(g: Any, x: Any, ans: Any, other: Any) -> Any:
+    # g times: 1 where x alone attains the result, 0.5 where both tie (split as in JAX), else 0.
+    one, half, zero = (np.ones((), _dtype(g)) * c for c in (1.0, 0.5, 0.0))
+    return mul(g, select(eq(x, ans), select(eq(other, ans), half, one), zero))
 
 
 defjvp(
     max_p,
-    lambda g, ans, x, y: mul(g, _balanced_eq(x, ans, y)),
-    lambda g, ans, x, y: mul(g, _balanced_eq(y, ans, x)),
+    lambda g, ans, x, y: _balanced_eq(g, x, ans, y),
+    lambda g, ans, x, y: _balanced_eq(g, y, ans, x),
 )
 defjvp(
     min_p,
-    lambda g, ans, x, y: mul(g, _balanced_eq(x, ans, y)),
-    lambda g, ans, x, y: mul(g, _balanced_eq(y, ans, x)),
+    lambda g, ans, x, y: _balanced_eq(g, x, ans, y),
+    lambda g, ans, x, y: _balanced_eq(g, y, ans, x),
 )
 
 atan2_p = _nary("atan2", np.arctan2)
@@ -916,6 +920,18 @@ dot_general_p = _prim("dot_general")
 def _dot_general_impl(lhs: Any, rhs: Any, dimension_numbers: DimensionNumbers) -> Any:
     (lc, rc), (lb, rb) = dimension_numbers
     if not lb:
+        # fast paths: plain BLAS calls for the vector/matrix layouts (np.tensordot's own
+        # Python preamble costs more than a small product)
+        ln, rn = np.ndim(lhs), np.ndim(rhs)
+        if rn <= 2 and len(lc) == 1:
+            if lc[0] == ln - 1 and rc[0] == 0:
+                return np.dot(lhs, rhs)
+            if rn == 2 and lc[0] == ln - 1 and rc[0] == 1:
+                return np.dot(lhs, np.transpose(rhs))
+            if ln == 2 and lc[0] == 0 and rc[0] == 0:
+                return np.dot(np.transpose(lhs), rhs)
+        if not lc and ln == 1 and rn == 1:
+            return np.multiply.outer(lhs, rhs)
         return np.tensordot(lhs, rhs, axes=(lc, rc))
     lhs, rhs = np.asarray(lhs), np.asarray(rhs)
     lf = [i for i in range(lhs.ndim) if i not in lc and i not in lb]
@@ -932,6 +948,22 @@ def _dot_general_impl(lhs: Any, rhs: Any, dimension_numbers: DimensionNumbers) -
 
 
 def _dot_general_abstract_eval(lhs: ShapedArray, rhs: ShapedArray, dimension_numbers: DimensionNumbers) -> ShapedArray:
+    return _dot_general_shape(
+        lhs.shape, lhs.dtype, lhs.weak_type, rhs.shape, rhs.dtype, rhs.weak_type, dimension_numbers
+    )
+
+
+@lru_cache(maxsize=4096)
+def _dot_general_shape(
+    lshape: tuple[int, ...],
+    ldtype: np.dtype,
+    lweak: bool,
+    rshape: tuple[int, ...],
+    rdtype: np.dtype,
+    rweak: bool,
+    dimension_numbers: DimensionNumbers,
+) -> ShapedArray:
+    lhs, rhs = ShapedArray(lshape, ldtype, lweak), ShapedArray(rshape, rdtype, rweak)
     (lc, rc), (lb, rb) = dimension_numbers
     if len(lc) != len(rc) or len(lb) != len(rb):
         raise ValueError(f"dot_general: mismatched dimension numbers {dimension_numbers}")
@@ -962,26 +994,36 @@ def dot_general(lhs: Any, rhs: Any, dimension_numbers: DimensionNumbers) -> Any:
     return bind(dot_general_p, (lhs, rhs), {"dimension_numbers": dn})
 
 
-def _dot_transpose_lhs(
-    ct: Any, lhs_shape: tuple[int, ...], rhs: Any, dimension_numbers: DimensionNumbers, swap: bool = False
-) -> Any:
+@lru_cache(maxsize=1024)
+def _dot_transpose_plan(
+    lnd: int, rnd: int, dimension_numbers: DimensionNumbers, swap: bool
+) -> tuple[tuple[int, ...] | None, DimensionNumbers, tuple[int, ...] | None]:
+    """How to transpose dot_general w.r.t. its lhs: (perm of ct, dot numbers, perm of result)."""
     (lc, rc), (lb, rb) = dimension_numbers
-    lnd = len(lhs_shape)
-    rnd = len(_shape(rhs))
     lf = [i for i in range(lnd) if i not in lc and i not in lb]
     rf = [i for i in range(rnd) if i not in rc and i not in rb]
     nb = len(lb)
+    ct_perm = None
     if swap:  # ct's axes are (batch, rhs free, lhs free): bring them to (batch, lhs free, rhs free)
         perm = list(range(nb)) + [nb + len(rf) + i for i in range(len(lf))] + [nb + i for i in range(len(rf))]
-        if perm != list(range(len(perm))):
-            ct = transpose(ct, perm)
+        ct_perm = None if perm == list(range(len(perm))) else tuple(perm)
     ct_rf = tuple(range(nb + len(lf), nb + len(lf) + len(rf)))
-    res = dot_general(ct, rhs, ((ct_rf, tuple(rf)), (tuple(range(nb)), tuple(rb))))
-    # res axes: batch (lb order), lhs free (sorted), then rhs's contracting axes in rhs order.
+    dn = ((ct_rf, tuple(rf)), (tuple(range(nb)), tuple(rb)))
+    # the product's axes: batch (lb order), lhs free (sorted), then rhs's contracting axes in rhs order
     rc_sorted = sorted(range(len(rc)), key=lambda k: rc[k])
     src = list(lb) + lf + [lc[k] for k in rc_sorted]
-    perm = [src.index(i) for i in range(lnd)]
-    return res if perm == list(range(lnd)) else transpose(res, perm)
+    out_perm = tuple(src.index(i) for i in range(lnd))
+    return ct_perm, dn, (None if out_perm == tuple(range(lnd)) else out_perm)
+
+
+def _dot_transpose_lhs(
+    ct: Any, lhs_shape: tuple[int, ...], rhs: Any, dimension_numbers: DimensionNumbers, swap: bool = False
+) -> Any:
+    ct_perm, dn, out_perm = _dot_transpose_plan(len(lhs_shape), len(_shape(rhs)), dimension_numbers, swap)
+    if ct_perm is not None:
+        ct = transpose(ct, ct_perm)
+    res = dot_general(ct, rhs, dn)
+    return res if out_perm is None else transpose(res, out_perm)
 
 
 def _dot_general_transpose(ct: Any, lhs: Any, rhs: Any, dimension_numbers: DimensionNumbers) -> list[Any]:

@@ -20,7 +20,10 @@ from functrans._src.core import Tracer, get_aval
 
 
 def _shape(x: Any) -> tuple[int, ...]:
-    return x.shape if isinstance(x, Tracer | np.ndarray | np.generic) else get_aval(_arr(x)).shape
+    try:
+        return x.shape  # arrays, NumPy scalars and traced values
+    except AttributeError:
+        return get_aval(_arr(x)).shape
 
 
 def _arr(x: Any) -> Any:
@@ -366,10 +369,15 @@ def dot(a: Any, b: Any) -> Any:
     return lax.dot_general(a, b, (((na - 1,), (rc,)), ((), ())))
 
 
+_MATMUL_DN = (((1,), (0,)), ((), ()))
+
+
 def matmul(a: Any, b: Any) -> Any:
     """``numpy.matmul`` (``@``): batched matrix product with broadcast batch axes."""
     a, b = _arr(a), _arr(b)
     sa, sb = _shape(a), _shape(b)
+    if len(sa) == 2 and len(sb) <= 2 and sb:
+        return lax.dot_general(a, b, _MATMUL_DN)
     if not sa or not sb:
         raise ValueError("matmul: Input operand does not have enough dimensions (scalars are not allowed)")
     if len(sa) == 1 and len(sb) == 1:
