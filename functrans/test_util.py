@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src.api import jvp, vjp
-from functrans._src.tree_util import tree_flatten, tree_map, tree_unflatten
+from functrans._src.tree_util import tree_flatten, tree_map
 
 EPS = 1e-4
 _DEFAULT_TOL = {np.dtype(np.float16): 1e-1, np.dtype(np.float32): 2e-2, np.dtype(np.float64): 1e-5}
@@ -72,6 +72,15 @@ def _assert_close(actual: Any, expected: Any, atol: float, rtol: float, msg: str
             )
 
 
+def _check_primal(
+    v_out: Any, f: Callable[..., Any], args: Sequence[Any], atol: float | None, rtol: float | None, msg: str
+) -> tuple[float, float]:
+    """Check the transformed function's primal output against ``f``; return the tolerances."""
+    atol_, rtol_ = _tol(v_out, atol), _tol(v_out, rtol)
+    _assert_close(v_out, f(*args), atol_, rtol_, f"{msg} primal value")
+    return atol_, rtol_
+
+
 def numerical_jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], eps: float = EPS) -> Any:
     """Central finite-difference approximation of ``jvp(f, primals, tangents)[1]``."""
     plus = tree_map(lambda x, t: _add(x, t, eps), tuple(primals), tuple(tangents))
@@ -98,9 +107,7 @@ def check_jvp(
     rng = np.random.default_rng(0) if rng is None else rng
     tangents = tree_map(partial(_rand_like, rng), tuple(args))
     v_out, t_out = f_jvp(tuple(args), tangents)
-    atol_ = _tol(v_out, atol)
-    rtol_ = _tol(v_out, rtol)
-    _assert_close(v_out, f(*args), atol_, rtol_, f"{err_msg or 'JVP'} primal value")
+    atol_, rtol_ = _check_primal(v_out, f, args, atol, rtol, err_msg or "JVP")
     t_num = numerical_jvp(f, args, tangents, eps)
     _assert_close(t_out, t_num, atol_, rtol_, f"{err_msg or 'JVP'} tangent vs finite differences")
 
@@ -118,9 +125,7 @@ def check_vjp(
     """Check ``f_vjp(*args)`` by <u, J v> = <J^T u, v> with J v from finite differences."""
     rng = np.random.default_rng(1) if rng is None else rng
     v_out, vjp_fn = f_vjp(*args)
-    atol_ = _tol(v_out, atol)
-    rtol_ = _tol(v_out, rtol)
-    _assert_close(v_out, f(*args), atol_, rtol_, f"{err_msg or 'VJP'} primal value")
+    atol_, rtol_ = _check_primal(v_out, f, args, atol, rtol, err_msg or "VJP")
     tangents = tree_map(partial(_rand_like, rng), tuple(args))
     cotangent = tree_map(partial(_rand_like, rng), v_out)
     ct_in = vjp_fn(cotangent)
@@ -175,4 +180,3 @@ def check_grads(
 
 
 __all__ = ["check_grads", "check_jvp", "check_vjp", "numerical_jvp"]
-_ = tree_unflatten

@@ -93,6 +93,23 @@ class _Flat:
         return list(flat_out[: self.n_out]), aux
 
 
+def _linearize_tree(
+    fun: Callable[..., Any], primals: Any, has_aux: bool
+) -> tuple[list[Any], PyTreeDef, _Flat, list[Any], Any, LinearFunction]:
+    """Flatten and check ``primals`` (a pytree of positional arguments), then linearize ``fun``.
+
+    Returns the flat primals, their structure, the flat wrapper (which knows the output
+    structure), the flat outputs, the aux data and the recorded linear map.
+    """
+    flat_p, tree_p = tree_flatten(primals)
+    for i, p in enumerate(flat_p):
+        _check_leaf(p, f"primal input {i}")
+    f = _Flat(fun, tree_p, has_aux)
+    po, lin = linearize_flat(f, flat_p)
+    outs, aux = f.split(po)
+    return flat_p, tree_p, f, outs, aux, lin
+
+
 def _argnums_tuple(argnums: int | Sequence[int], nargs: int, fname: str) -> tuple[int, ...]:
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     for i in nums:
@@ -178,12 +195,7 @@ def linearize(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> 
     ``f_jvp(*tangents)`` evaluates the recorded linear map (the JVP at
     ``primals``) without re-running ``fun``. As ``jax.linearize``.
     """
-    flat_p, tree_p = tree_flatten(primals)
-    for i, p in enumerate(flat_p):
-        _check_leaf(p, f"primal input {i}")
-    f = _Flat(fun, tree_p, has_aux)
-    po, lin = linearize_flat(f, flat_p)
-    outs, aux = f.split(po)
+    flat_p, tree_p, f, outs, aux, lin = _linearize_tree(fun, primals, has_aux)
     out_tree = f.out_tree
     n_out = f.n_out
 
@@ -229,12 +241,7 @@ def _check_cotangent(ct: Any, aval: ShapedArray, i: int) -> Any:
 def _vjp(
     fun: Callable[..., Any], primals: Sequence[Any], has_aux: bool
 ) -> tuple[list[Any], PyTreeDef, Any, Any, LinearFunction]:
-    flat_p, tree_p = tree_flatten(tuple(primals))
-    for i, p in enumerate(flat_p):
-        _check_leaf(p, f"primal input {i}")
-    f = _Flat(fun, tree_p, has_aux)
-    po, lin = linearize_flat(f, flat_p)
-    outs, aux = f.split(po)
+    flat_p, tree_p, f, outs, aux, lin = _linearize_tree(fun, tuple(primals), has_aux)
     n_out = f.n_out
     out_tree = f.out_tree
     out_avals = [get_aval(o) for o in outs]
@@ -355,10 +362,7 @@ def _jacobian(fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bo
     def jac_f(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums_tuple(argnums, len(args), "jac" + mode)
         dyn = tuple(args[i] for i in nums)
-        flat_in, tree_in = tree_flatten(dyn)
-        f = _Flat(_partial_args(fun, args, kwargs, nums), tree_in, has_aux)
-        po, lin = linearize_flat(f, [_check_leaf(x, f"argument leaf {i}") for i, x in enumerate(flat_in)])
-        outs, aux = f.split(po)
+        flat_in, tree_in, f, outs, aux, lin = _linearize_tree(_partial_args(fun, args, kwargs, nums), dyn, has_aux)
         in_avals = [get_aval(x) for x in flat_in]
         out_avals = [get_aval(o) for o in outs]
         for i, a in enumerate(in_avals):

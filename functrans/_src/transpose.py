@@ -40,17 +40,6 @@ def is_undefined(x: Any) -> bool:
     return type(x) is UndefinedPrimal
 
 
-def add_cotangents(a: Any, b: Any) -> Any:
-    """Sum two cotangents, either of which may be a symbolic zero (``None``)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    from functrans._src.lax import add_p
-
-    return bind(add_p, (a, b), {})
-
-
 def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list[Any]:
     """Cotangents of ``ir``'s inputs given cotangents of its outputs (``None`` = zero)."""
     from functrans._src.lax import add_p
