@@ -198,6 +198,15 @@ def _nary(name: str, fn: Callable[..., Any]) -> Primitive:
 
     def abstract_eval(*avals: ShapedArray) -> ShapedArray:
         # hot while recording reverse mode: a dict lookup per distinct dtype signature
+        if len(avals) == 2:
+            x, y = avals
+            key: tuple[Any, ...] = (x.dtype, y.dtype, x.weak_type, y.weak_type)
+            dt = cache.get(key)
+            if dt is None:
+                dt = cache[key] = _elementwise_dtype(fn, _sig(avals))
+            if x.shape == y.shape:
+                return ShapedArray(x.shape, dt)
+            return ShapedArray(broadcast_shapes(x.shape, y.shape), dt)
         key = tuple([a.dtype for a in avals] + [a.weak_type for a in avals])
         dt = cache.get(key)
         if dt is None:
@@ -313,8 +322,10 @@ def _mul_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
     if is_undefined(x) and is_undefined(y):
         raise NotImplementedError("mul is not linear in both operands at once")
     if is_undefined(x):
-        return [unbroadcast(mul(ct, y), x.aval.shape), None]
-    return [None, unbroadcast(mul(x, ct), y.aval.shape)]
+        r = mul(ct, y)
+        return [r if _shape(r) == x.aval.shape else unbroadcast(r, x.aval.shape), None]
+    r = mul(x, ct)
+    return [None, r if _shape(r) == y.aval.shape else unbroadcast(r, y.aval.shape)]
 
 
 mul_p.transpose = _mul_transpose

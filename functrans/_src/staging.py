@@ -74,8 +74,13 @@ class StagingTrace(Trace):
         return entry[0]
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        inputs = [a.var if type(a) is StagingTracer and a._trace is self else self.atom(a) for a in args]
-        out = prim.abstract_eval(*[a.aval for a in inputs], **params)  # type: ignore[misc]
+        inputs: list[Atom] = []
+        avals = []
+        for a in args:
+            v = a.var if type(a) is StagingTracer and a._trace is self else self.atom(a)
+            inputs.append(v)
+            avals.append(v.aval)
+        out = prim.abstract_eval(*avals, **params)  # type: ignore[misc]
         if prim.multiple_results:
             outvars = [Var(o) for o in out]
             self.eqns.append(Eqn(prim, inputs, params, outvars))

@@ -40,6 +40,9 @@ def is_undefined(x: Any) -> bool:
     return type(x) is UndefinedPrimal
 
 
+_MISSING = object()
+
+
 def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list[Any]:
     """Cotangents of ``ir``'s inputs given cotangents of its outputs (``None`` = zero)."""
     from functrans._src.lax import add_p
@@ -63,10 +66,13 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list
             cts = ct_env.pop(e.outvars[0], None)
             if cts is None:
                 continue
-        args = [
-            a.val if type(a) is Literal else const_env[a] if a in const_env else UndefinedPrimal(a.aval)
-            for a in e.inputs
-        ]
+        args = []
+        for a in e.inputs:
+            if type(a) is Literal:
+                args.append(a.val)
+            else:
+                c = const_env.get(a, _MISSING)
+                args.append(UndefinedPrimal(a.aval) if c is _MISSING else c)
         rule = e.prim.transpose
         if rule is None:
             raise NotImplementedError(
