@@ -334,8 +334,8 @@ def grad(
     vg = value_and_grad(fun, argnums, has_aux, allow_int)
 
     def grad_f(*args: Any, **kwargs: Any) -> Any:
-        (_, aux), g = vg(*args, **kwargs) if has_aux else ((None, None), vg(*args, **kwargs)[1])
-        return (g, aux) if has_aux else g
+        value, g = vg(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
 
     grad_f.__name__ = f"grad({getattr(fun, '__name__', 'fun')})"
     grad_f.__doc__ = fun.__doc__
@@ -348,7 +348,7 @@ def grad(
 def _stack_flat(pieces: list[Any], axis: int) -> Any:
     """Stack vectors of equal length along a new ``axis`` (0 or 1), traceably."""
     if axis == 0:
-        rows = [lax.reshape(p, (1, -1 if False else _size(p))) for p in pieces]
+        rows = [lax.reshape(p, (1, _size(p))) for p in pieces]
         return lax.concatenate(rows, 0)
     cols = [lax.reshape(p, (_size(p), 1)) for p in pieces]
     return lax.concatenate(cols, 1)

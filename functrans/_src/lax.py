@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src.core import Primitive, ShapedArray, Tracer, bind, get_aval
+from functrans._src.core import Primitive, ShapedArray, bind, get_aval
 from functrans._src.transpose import is_undefined
 
 _ALL: list[Primitive] = []
@@ -1053,10 +1053,3 @@ defjvp(
     lambda g, ans, x, y, dimension_numbers: dot_general(x, g, dimension_numbers),
 )
 dot_general_p.transpose = _dot_general_transpose
-
-# --------------------------------------------------------------------------- typing helpers for callers
-
-
-def is_tracer(x: Any) -> bool:
-    """True for a traced value."""
-    return isinstance(x, Tracer)
