@@ -1,0 +1,102 @@
+"""Every primitive's rules, checked against finite differences in both modes to second order.
+
+One case per primitive, and a test that the table covers the whole registry: a new
+primitive cannot be added without a case here. Each case's function uses the primitive on
+a differentiable path (the non-differentiable ones feed a `where` or multiply a smooth term),
+at points away from kinks and integer jumps.
+"""
+
+import numpy as np
+import pytest
+
+import functrans
+import functrans.numpy as fnp
+from functrans import lax
+from functrans._src.lax import all_primitives
+from functrans.test_util import check_grads
+
+rng = np.random.default_rng(7)
+V = rng.uniform(0.2, 0.8, (3,))  # inside the domains of asin/acos/log/sqrt, no integers
+M = rng.uniform(0.2, 0.8, (2, 3))
+W = rng.uniform(-1.0, 1.0, (3, 2))
+
+RULE_CASES = {
+    "neg": (lambda x: -x, (V,)),
+    "add": (lambda x, y: x + y, (M, V)),
+    "sub": (lambda x, y: x - y, (M, V)),
+    "mul": (lambda x, y: x * y, (M, V)),
+    "div": (lambda x, y: x / y, (M, V)),
+    "sin": (fnp.sin, (V,)),
+    "cos": (fnp.cos, (V,)),
+    "tan": (fnp.tan, (V,)),
+    "asin": (fnp.arcsin, (V,)),
+    "acos": (fnp.arccos, (V,)),
+    "atan": (fnp.arctan, (V,)),
+    "sinh": (fnp.sinh, (V,)),
+    "cosh": (fnp.cosh, (V,)),
+    "tanh": (fnp.tanh, (V,)),
+    "exp": (fnp.exp, (V,)),
+    "log": (fnp.log, (V,)),
+    "log1p": (fnp.log1p, (V,)),
+    "expm1": (fnp.expm1, (V,)),
+    "sqrt": (fnp.sqrt, (V,)),
+    "abs": (lambda x: fnp.abs(x - 0.5), (V + 0.05,)),
+    "sign": (lambda x: fnp.sign(x - 0.5) * x**2, (V + 0.05,)),
+    "floor": (lambda x: fnp.floor(3 * x) * x, (V + 0.01,)),
+    "ceil": (lambda x: fnp.ceil(3 * x) * x, (V + 0.01,)),
+    "round": (lambda x: fnp.round(3 * x) * x, (V + 0.01,)),
+    "integer_pow": (lambda x: x**3 + x**-2, (V,)),
+    "pow": (lambda x, y: x**y, (V, V)),
+    "max": (lambda x, y: fnp.maximum(x, y), (V, V[::-1] + 0.01)),
+    "min": (lambda x, y: fnp.minimum(x, y), (V, V[::-1] + 0.01)),
+    "atan2": (fnp.arctan2, (V, M)),
+    "eq": (lambda x: fnp.where(x == x[0], x**2, x), (V,)),
+    "ne": (lambda x: fnp.where(x != x[0], x**2, x), (V,)),
+    "lt": (lambda x: fnp.where(x < 0.5, x**2, x), (V + 0.01,)),
+    "le": (lambda x: fnp.where(x <= 0.5, x**2, x), (V + 0.01,)),
+    "gt": (lambda x: fnp.where(x > 0.5, x**2, x), (V + 0.01,)),
+    "ge": (lambda x: fnp.where(x >= 0.5, x**2, x), (V + 0.01,)),
+    "and": (lambda x: fnp.where(fnp.logical_and(x > 0.3, x < 0.7), x**2, x), (V + 0.01,)),
+    "or": (lambda x: fnp.where(fnp.logical_or(x < 0.3, x > 0.7), x**2, x), (V + 0.01,)),
+    "not": (lambda x: fnp.where(fnp.logical_not(x > 0.5), x**2, x), (V + 0.01,)),
+    "select": (lambda x, y: fnp.where(x > y, x * y, y), (V, M)),
+    "convert_element_type": (lambda x: x.astype(np.float32).astype(np.float64) * 0 + x.astype(np.float64) ** 2, (V,)),
+    "broadcast_to": (lambda x: fnp.broadcast_to(x, (2, 3)) ** 2, (V,)),
+    "reshape": (lambda x: fnp.reshape(x, (3, 2)) ** 2, (M,)),
+    "transpose": (lambda x: fnp.transpose(x) ** 2, (M,)),
+    "reduce_sum": (lambda x: fnp.sum(x**2, axis=0), (M,)),
+    "reduce_max": (lambda x: fnp.max(x**2, axis=1), (M,)),
+    "reduce_min": (lambda x: fnp.min(x**2, axis=1), (M,)),
+    "reduce_prod": (lambda x: fnp.prod(x, axis=1), (M,)),
+    "index": (lambda x: x[1, ::-2] ** 2, (M,)),
+    "index_put": (lambda x: fnp.sum(x[:, 1:] ** 3), (M,)),  # index's transpose, in reverse mode
+    "concatenate": (lambda x, y: fnp.concatenate([x, y * y], axis=0), (M, M)),
+    "dot_general": (lambda x, y: fnp.tanh(x @ y), (M, W)),
+}
+
+# stop_gradient's derivative is zero by definition while its function is the identity, so
+# finite differences cannot check it; tests/test_core.py::test_stop_gradient pins its values.
+NOT_FINITE_DIFFERENCE_CHECKABLE = {"stop_gradient"}
+
+
+def test_every_primitive_has_a_case():
+    names = {p.name for p in all_primitives()}
+    assert set(RULE_CASES) | NOT_FINITE_DIFFERENCE_CHECKABLE == names
+
+
+@pytest.mark.parametrize("name", sorted(RULE_CASES))
+def test_rules_to_second_order_in_both_modes(name):
+    f, args = RULE_CASES[name]
+    prims = {e.prim.name for e in functrans.make_ir(lambda *a: fnp.sum(f(*a)))(*args).eqns}
+    grad_prims = {
+        e.prim.name
+        for e in functrans.make_ir(functrans.grad(lambda *a: fnp.sum(f(*a)), argnums=tuple(range(len(args)))))(
+            *args
+        ).eqns
+    }
+    assert name in prims | grad_prims, f"the case for {name} does not use it"
+    check_grads(f, args, order=2, modes=("fwd", "rev"))
+
+
+def test_lax_names_are_the_primitives():
+    assert lax.dot_general(M, W, (((1,), (0,)), ((), ()))).shape == (2, 2)
