@@ -16,7 +16,6 @@ from typing import Any
 from functrans._src.core import (
     IR,
     Literal,
-    ShapedArray,
     Var,
     bind,
     get_aval,
@@ -32,15 +31,13 @@ from functrans._src.transpose import backward_pass
 class LinearFunction:
     """A linear map recorded by :func:`linearize_flat`.
 
-    ``ir`` maps input tangents to output tangents; outputs known to be zero are
-    literals. ``in_avals`` are the tangent types of the inputs.
+    ``ir`` maps input tangents to output tangents; outputs known to be zero are literals.
     """
 
-    __slots__ = ("ir", "in_avals")
+    __slots__ = ("ir",)
 
-    def __init__(self, ir: IR, in_avals: list[ShapedArray]) -> None:
+    def __init__(self, ir: IR) -> None:
         self.ir = ir
-        self.in_avals = in_avals
 
     def forward(self, tangents: Sequence[Any]) -> list[Any]:
         """Apply the map; ``None`` tangents in and out are symbolic zeros.
@@ -82,4 +79,4 @@ def linearize_flat(fun: Callable[..., Sequence[Any]], primals: Sequence[Any]) ->
         ir = stager.to_ir([0.0 if t is None else t for t in tangents_out])  # zero outputs: literals
     finally:
         stager.finish()
-    return primals_out, LinearFunction(ir, [tangent_aval(a) for a in avals])
+    return primals_out, LinearFunction(ir)
