@@ -10,7 +10,9 @@ from functrans import lax, numpy, tree_util
 from functrans._src.api import (
     grad,
     hessian,
+    hvp,
     jacfwd,
+    jacobian,
     jacrev,
     jvp,
     linear_transpose,
@@ -19,6 +21,7 @@ from functrans._src.api import (
     stop_gradient,
     value_and_grad,
     vjp,
+    vmap,
 )
 from functrans._src.core import (
     IR,
@@ -39,7 +42,9 @@ __all__ = [
     "float0",
     "grad",
     "hessian",
+    "hvp",
     "jacfwd",
+    "jacobian",
     "jacrev",
     "jvp",
     "lax",
@@ -52,4 +57,5 @@ __all__ = [
     "typecheck_ir",
     "value_and_grad",
     "vjp",
+    "vmap",
 ]

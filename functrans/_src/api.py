@@ -8,12 +8,14 @@ arrays of zeros here and nowhere else.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from functrans._src import lax
+from functrans._src.batching import vmap_flat
 from functrans._src.core import (
     IR,
     ShapedArray,
@@ -345,86 +347,256 @@ def grad(
 # --------------------------------------------------------------------------- Jacobians
 
 
-def _stack_flat(pieces: list[Any], axis: int) -> Any:
-    """Stack vectors of equal length along a new ``axis`` (0 or 1), traceably."""
-    if axis == 0:
-        rows = [lax.reshape(p, (1, _size(p))) for p in pieces]
-        return lax.concatenate(rows, 0)
-    cols = [lax.reshape(p, (_size(p), 1)) for p in pieces]
-    return lax.concatenate(cols, 1)
+def _jacobian(
+    fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bool, mode: str, chunk_size: int | None
+) -> Callable[..., Any]:
+    fname = {"fwd": "jacfwd", "rev": "jacrev", "auto": "jacobian"}[mode]
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"{fname}: chunk_size must be a positive int or None, got {chunk_size!r}")
+
+    def jac_f(*args: Any, **kwargs: Any) -> Any:
+        nums = _argnums_tuple(argnums, len(args), fname)
+        dyn = tuple(args[i] for i in nums)
+        flat_in, tree_in = tree_flatten(dyn)
+        in_avals = [get_aval(_check_leaf(x, f"input leaf {i}")) for i, x in enumerate(flat_in)]
+        for i, a in enumerate(in_avals):
+            if not is_float_dtype(a.dtype):
+                raise TypeError(
+                    f"{fname} requires real- or complex-valued inputs (a floating dtype), but input leaf {i} "
+                    f"has dtype {a.dtype}"
+                )
+        f = _Flat(_partial_args(fun, args, kwargs, nums), tree_in, has_aux)
+        how = mode
+        if mode == "fwd":
+            outs, blocks = _jac_fwd(f, flat_in, in_avals, chunk_size)
+        else:
+            outs, lin = linearize_flat(f, flat_in)
+            n_out = f.n_out
+            if mode == "auto":
+                how = jacobian_mode(sum(a.size for a in in_avals), sum(_size(o) for o in outs[:n_out]))
+            if how == "fwd":
+                blocks = _jac_fwd_linear(lin, in_avals, n_out, chunk_size)
+            else:
+                blocks = _jac_rev(lin, in_avals, outs[:n_out], len(outs), chunk_size)
+        outs, aux = f.split(outs)
+        jac_leaves = []
+        for j, o in enumerate(outs):
+            oshape = get_aval(o).shape
+            per_in = [_out(lax.reshape(blocks[j][i], oshape + a.shape)) for i, a in enumerate(in_avals)]
+            inner = tree_unflatten(tree_in, per_in)
+            jac_leaves.append(inner[0] if isinstance(argnums, int) else inner)
+        jac = tree_unflatten(f.out_tree, jac_leaves)  # type: ignore[arg-type]
+        return (jac, aux) if has_aux else jac
+
+    jac_f.__name__ = f"{fname}({getattr(fun, '__name__', 'fun')})"
+    jac_f.__doc__ = fun.__doc__
+    return jac_f
+
+
+def jacobian_mode(n_in: int, n_out: int) -> str:
+    """The mode ``jacobian(mode="auto")`` picks: ``"fwd"`` if ``n_in <= n_out``, else ``"rev"``.
+
+    A full Jacobian costs ``n_in`` JVPs in forward mode or ``n_out`` VJPs in
+    reverse mode; both are batched, so the work is proportional to those counts.
+    A reverse pass also records and transposes the linearization, so on a tie
+    forward mode is chosen.
+    """
+    return "fwd" if n_in <= n_out else "rev"
 
 
 def _size(x: Any) -> int:
     return int(np.prod(get_aval(x).shape, dtype=np.int64))
 
 
-def _jacobian(fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bool, mode: str) -> Callable[..., Any]:
-    def jac_f(*args: Any, **kwargs: Any) -> Any:
-        nums = _argnums_tuple(argnums, len(args), "jac" + mode)
-        dyn = tuple(args[i] for i in nums)
-        flat_in, tree_in, f, outs, aux, lin = _linearize_tree(_partial_args(fun, args, kwargs, nums), dyn, has_aux)
-        in_avals = [get_aval(x) for x in flat_in]
-        out_avals = [get_aval(o) for o in outs]
-        for i, a in enumerate(in_avals):
-            if not is_float_dtype(a.dtype):
-                raise TypeError(f"jac{mode} requires floating inputs, but input leaf {i} has dtype {a.dtype}")
-        n_extra = len(lin.ir.outvars) - len(outs)
-        # blocks[j][i]: d out_j / d in_i as an (m_j, n_i) matrix
-        blocks: list[list[Any]] = [[None] * len(in_avals) for _ in out_avals]
-        if mode == "fwd":
-            for i, a in enumerate(in_avals):
-                cols: list[list[Any]] = [[] for _ in out_avals]
-                for k in range(a.size):
-                    e = np.zeros(a.size, a.dtype)
-                    e[k] = 1
-                    ts = [None] * len(in_avals)
-                    ts[i] = e.reshape(a.shape)
-                    for j, t in enumerate(lin.forward(ts)[: len(outs)]):
-                        cols[j].append(np.zeros(out_avals[j].shape, a.dtype) if t is None else t)
-                for j, oa in enumerate(out_avals):
-                    blocks[j][i] = _stack_flat(cols[j], 1) if cols[j] else np.zeros((oa.size, 0), a.dtype)
-        else:
-            for j, oa in enumerate(out_avals):
-                rows: list[list[Any]] = [[] for _ in in_avals]
-                for k in range(oa.size):
-                    e = np.zeros(oa.size, oa.dtype)
-                    e[k] = 1
-                    cts = [None] * (len(outs) + n_extra)
-                    cts[j] = e.reshape(oa.shape)
-                    for i, c in enumerate(lin.transpose(cts)):
-                        rows[i].append(np.zeros(in_avals[i].shape, oa.dtype) if c is None else c)
-                for i, a in enumerate(in_avals):
-                    blocks[j][i] = _stack_flat(rows[i], 0) if rows[i] else np.zeros((0, a.size), oa.dtype)
-        jac_leaves = []
+def _basis(avals: Sequence[ShapedArray]) -> tuple[int, list[np.ndarray]]:
+    """The standard basis of the concatenated, flattened ``avals``: one batch per leaf.
+
+    Leaf ``i`` gets a ``(total,) + shape_i`` array of its own dtype whose row ``k`` is
+    the ``k``-th basis vector's part in that leaf.
+    """
+    total = sum(a.size for a in avals)
+    out = []
+    off = 0
+    for a in avals:
+        block = np.zeros((total, a.size), a.dtype)
+        block[np.arange(off, off + a.size), np.arange(a.size)] = 1
+        out.append(block.reshape((total,) + a.shape))
+        off += a.size
+    return total, out
+
+
+def _chunks(total: int, chunk_size: int | None) -> list[tuple[int, int]]:
+    step = total if chunk_size is None or chunk_size >= total else chunk_size
+    return [(k, min(k + step, total)) for k in range(0, total, max(step, 1))]
+
+
+def _batched_or_zeros(val: Any, dim: int | None, size: int, aval: ShapedArray) -> Any:
+    """A vmap result as a ``(size,) + aval.shape`` array (None is a symbolic zero)."""
+    if val is None:
+        return np.zeros((size,) + aval.shape, tangent_dtype(aval.dtype))
+    if dim is None:
+        return lax.broadcast_to(val, (size,) + aval.shape)
+    return lax.moveaxis(val, dim, 0)
+
+
+def _concat_chunks(pieces: list[Any]) -> Any:
+    return pieces[0] if len(pieces) == 1 else lax.concatenate(pieces, 0)
+
+
+def _columns(batched: Any, avals: Sequence[ShapedArray], oshape: tuple[int, ...]) -> list[Any]:
+    """Split a ``(total,) + oshape`` batch over the input basis into per-input-leaf blocks,
+    each shaped ``(out size, in size)``."""
+    blocks = []
+    off = 0
+    m = int(np.prod(oshape, dtype=np.int64))
+    for a in avals:
+        piece = batched if len(avals) == 1 else lax.index(batched, slice(off, off + a.size))
+        piece = lax.reshape(piece, (a.size, m))
+        blocks.append(lax.transpose(piece, (1, 0)))
+        off += a.size
+    return blocks
+
+
+def _jac_fwd(
+    f: _Flat, flat_in: list[Any], in_avals: list[ShapedArray], chunk_size: int | None
+) -> tuple[list[Any], list[list[Any]]]:
+    """Forward mode: vmap of jvp over the standard basis (the primal runs once, unbatched)."""
+    total, basis = _basis(in_avals)
+    chunks = _chunks(total, chunk_size)
+    if len(chunks) > 1:  # linearize once, then push each chunk of the basis through
+        outs, lin = linearize_flat(f, flat_in)
+        return outs, _jac_fwd_linear(lin, in_avals, len(outs), chunk_size)
+    n_in = len(flat_in)
+
+    def pushfwd(*tangents: Any) -> list[Any]:
+        po, to = jvp_flat(f, flat_in, tangents)
+        return po + to
+
+    vals, dims = vmap_flat(pushfwd, basis, [0] * n_in, total)
+    n = len(vals) // 2
+    outs = vals[:n]
+    blocks = []
+    for o, t, d in zip(outs[: f.n_out], vals[n:], dims[n:]):  # type: ignore[attr-defined]
+        oav = get_aval(o)
+        blocks.append(_columns(_batched_or_zeros(t, d, total, oav), in_avals, oav.shape))
+    return outs, blocks
+
+
+def _jac_fwd_linear(
+    lin: LinearFunction, in_avals: list[ShapedArray], n_out: int, chunk_size: int | None
+) -> list[list[Any]]:
+    total, basis = _basis(in_avals)
+    out_avals = [v.aval for v in lin.ir.outvars[:n_out]]
+    pieces: list[list[Any]] = [[] for _ in range(n_out)]
+    for lo, hi in _chunks(total, chunk_size):
+        size = hi - lo
+        vals, dims = vmap_flat(lambda *ts: lin.forward(ts), [b[lo:hi] for b in basis], [0] * len(basis), size)
+        for j in range(n_out):
+            pieces[j].append(_batched_or_zeros(vals[j], dims[j], size, out_avals[j]))
+    return [_columns(_concat_chunks(p), in_avals, oav.shape) for p, oav in zip(pieces, out_avals)]
+
+
+def _jac_rev(
+    lin: LinearFunction, in_avals: list[ShapedArray], outs: list[Any], n_all: int, chunk_size: int | None
+) -> list[list[Any]]:
+    """Reverse mode: vmap of the transposed linearization over the output basis."""
+    out_avals = [get_aval(o) for o in outs]
+    for j, a in enumerate(out_avals):
+        if not is_float_dtype(a.dtype):
+            raise TypeError(
+                f"jacrev requires real- or complex-valued outputs (a floating dtype), but output leaf {j} "
+                f"has dtype {a.dtype}"
+            )
+    total, basis = _basis(out_avals)
+    n_in = len(in_avals)
+    pieces: list[list[Any]] = [[] for _ in range(n_in)]
+
+    def pullback(*cts: Any) -> list[Any]:
+        return lin.transpose(list(cts) + [None] * (n_all - len(cts)))
+
+    for lo, hi in _chunks(total, chunk_size):
+        size = hi - lo
+        vals, dims = vmap_flat(pullback, [b[lo:hi] for b in basis], [0] * len(basis), size)
+        for i in range(n_in):
+            pieces[i].append(_batched_or_zeros(vals[i], dims[i], size, in_avals[i]))
+    blocks: list[list[Any]] = [[None] * n_in for _ in out_avals]
+    for i, a in enumerate(in_avals):
+        rows = _concat_chunks(pieces[i]) if pieces[i] else np.zeros((0,) + a.shape, a.dtype)
+        off = 0
         for j, oa in enumerate(out_avals):
-            per_in = [_out(lax.reshape(blocks[j][i], oa.shape + a.shape)) for i, a in enumerate(in_avals)]
-            inner = tree_unflatten(tree_in, per_in)
-            jac_leaves.append(inner[0] if isinstance(argnums, int) else inner)
-        jac = tree_unflatten(f.out_tree, jac_leaves)  # type: ignore[arg-type]
-        return (jac, aux) if has_aux else jac
-
-    return jac_f
+            piece = rows if len(out_avals) == 1 else lax.index(rows, slice(off, off + oa.size))
+            blocks[j][i] = lax.reshape(piece, (oa.size, a.size))
+            off += oa.size
+    return blocks
 
 
-def jacfwd(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
-    """The Jacobian of ``fun`` by forward mode (one JVP per input element).
+def jacfwd(
+    fun: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    *,
+    chunk_size: int | None = None,
+) -> Callable[..., Any]:
+    """The Jacobian of ``fun`` by forward mode: one batched JVP over the input basis.
 
-    Shapes are ``out.shape + in.shape`` for each (output leaf, input leaf) pair, as ``jax.jacfwd``.
+    Shapes are ``out.shape + in.shape`` for each (output leaf, input leaf) pair,
+    nested ``[out][arg]`` as ``jax.jacfwd``. ``chunk_size`` bounds how many basis
+    vectors are pushed through at once (and so the memory); the result is the same.
     """
-    return _jacobian(fun, argnums, has_aux, "fwd")
+    return _jacobian(fun, argnums, has_aux, "fwd", chunk_size)
 
 
-def jacrev(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
-    """The Jacobian of ``fun`` by reverse mode (one VJP per output element).
+def jacrev(
+    fun: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    *,
+    chunk_size: int | None = None,
+) -> Callable[..., Any]:
+    """The Jacobian of ``fun`` by reverse mode: one batched VJP over the output basis.
 
-    Shapes are ``out.shape + in.shape`` for each (output leaf, input leaf) pair, as ``jax.jacrev``.
+    Shapes are ``out.shape + in.shape`` for each (output leaf, input leaf) pair,
+    nested ``[out][arg]`` as ``jax.jacrev``. ``chunk_size`` bounds how many
+    cotangents are pulled back at once (and so the memory); the result is the same.
     """
-    return _jacobian(fun, argnums, has_aux, "rev")
+    return _jacobian(fun, argnums, has_aux, "rev", chunk_size)
+
+
+def jacobian(
+    fun: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    mode: str = "auto",
+    chunk_size: int | None = None,
+) -> Callable[..., Any]:
+    """The Jacobian of ``fun`` by ``mode``: ``"fwd"``, ``"rev"`` or ``"auto"``.
+
+    ``"auto"`` evaluates ``fun`` once (recording its linearization), then uses
+    forward mode if the total input size ``n`` is at most the total output size
+    ``m`` and reverse mode otherwise (:func:`jacobian_mode`): the cost is ``n``
+    JVPs or ``m`` VJPs. The result is the same in every mode.
+    """
+    if mode not in ("fwd", "rev", "auto"):
+        raise ValueError(f"jacobian: mode must be 'fwd', 'rev' or 'auto', got {mode!r}")
+    return _jacobian(fun, argnums, has_aux, mode, chunk_size)
 
 
 def hessian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
     """The Hessian of a scalar ``fun``: ``jacfwd(jacrev(fun))``, shape ``in.shape + in.shape``."""
     return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
+
+
+def hvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> Any:
+    """The Hessian-vector product of a scalar ``fun`` at ``primals`` along ``tangents``.
+
+    Forward-over-reverse: the JVP of ``grad(fun, argnums=all)``; the Hessian is never
+    formed. ``primals`` and ``tangents`` are tuples of the positional arguments (as in
+    :func:`jvp`); the result has the structure of ``primals``.
+    """
+    if not isinstance(primals, tuple | list):
+        raise TypeError(f"hvp: primals must be a tuple or list of arguments, got {type(primals).__name__}")
+    argnums = tuple(range(len(primals)))
+    return jvp(grad(fun, argnums=argnums), tuple(primals), tuple(tangents))[1]
 
 
 def linear_transpose(fun: Callable[..., Any], *primals: Any) -> Callable[..., Any]:
@@ -458,6 +630,153 @@ def linear_transpose(fun: Callable[..., Any], *primals: Any) -> Callable[..., An
 def stop_gradient(x: Any) -> Any:
     """The identity on a pytree, with zero derivatives (``jax.lax.stop_gradient``)."""
     return tree_map(lambda leaf: lax.stop_gradient(leaf) if is_float_dtype(get_aval(leaf).dtype) else leaf, x)
+
+
+# --------------------------------------------------------------------------- vectorisation
+
+
+def _check_axes_spec(spec: Any, what: str) -> Any:
+    if isinstance(spec, list) and what == "in_axes":
+        spec = tuple(spec)  # a list of per-argument axes is read as a tuple, as JAX does
+    leaves = tree_flatten(spec, is_leaf=lambda x: x is None)[0]
+    for leaf in leaves:
+        if leaf is not None and type(leaf) is not int:
+            raise TypeError(
+                f"vmap {what} must be an int, None, or a (nested) tuple/list/dict with those as leaves, "
+                f"but got {spec!r}"
+            )
+    if what == "in_axes" and not (spec is None or type(spec) in (int, tuple)):
+        raise TypeError(
+            "vmap in_axes must be an int, None, or a tuple with one entry per positional argument, "
+            f"but got {spec!r}"
+        )
+    return spec
+
+
+def _broadcast_prefix(spec: Any, tree: Any, what: str) -> list[Any]:
+    """One entry of ``spec`` (a pytree prefix of ``tree``) for each leaf of ``tree``."""
+    leaves, treedef = tree_flatten(tree)
+    if spec is None or type(spec) is int:
+        return [spec] * len(leaves)
+    spec_def = tree_flatten(spec, is_leaf=lambda x: x is None)[1]
+    positions = tree_unflatten(treedef, list(range(len(leaves))))
+    try:
+        subtrees = spec_def.flatten_up_to(positions)
+    except ValueError:
+        raise ValueError(
+            f"vmap {what} specification must be a tree prefix of the corresponding value: got "
+            f"{what}={spec!r} for a value of structure {treedef}"
+        ) from None
+    out: list[Any] = [None] * len(leaves)
+    for axis, sub in zip(tree_flatten(spec, is_leaf=lambda x: x is None)[0], subtrees):
+        for k in tree_flatten(sub)[0]:
+            out[k] = axis
+    return out
+
+
+def _arg_names(fun: Callable[..., Any], nargs: int) -> list[str]:
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    names = []
+    for i in range(nargs):
+        p = params[i] if i < len(params) else None
+        if p is None or p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            p = None
+        names.append(f"argument {p.name!r}" if p is not None else f"argument {i}")
+    return names
+
+
+def vmap(
+    fun: Callable[..., Any],
+    in_axes: Any = 0,
+    out_axes: Any = 0,
+    axis_size: int | None = None,
+) -> Callable[..., Any]:
+    """Vectorise ``fun`` over an axis of its inputs, as ``jax.vmap``.
+
+    ``in_axes`` is an int, ``None`` (not mapped) or a tuple with one entry per
+    positional argument, each itself a pytree prefix of that argument (negative
+    axes count from the end). ``out_axes`` is likewise a prefix of the output.
+    Keyword arguments are mapped over axis 0. ``axis_size`` gives the batch size
+    when no input is mapped. Each primitive runs once on the whole batch; Python
+    control flow on a batched value raises an error (use ``functrans.numpy.where``).
+    """
+    in_axes = _check_axes_spec(in_axes, "in_axes")
+    out_axes = _check_axes_spec(out_axes, "out_axes")
+    if axis_size is not None and (not isinstance(axis_size, int) or axis_size < 0):
+        raise ValueError(f"vmap: axis_size must be a non-negative int, got {axis_size!r}")
+
+    def vmapped(*args: Any, **kwargs: Any) -> Any:
+        if isinstance(in_axes, tuple) and len(in_axes) != len(args):
+            raise ValueError(
+                f"vmap in_axes must have one entry per positional argument: in_axes has {len(in_axes)} "
+                f"entries but the function was called with {len(args)} positional arguments"
+            )
+        tree_args = (args, kwargs)
+        flat, tree = tree_flatten(tree_args)
+        per_arg = _broadcast_prefix(in_axes, args, "in_axes")
+        dims: list[int | None] = per_arg + [0] * (len(flat) - len(per_arg))
+        names = _arg_names(fun, len(args))
+        owner = [names[i] for i, a in enumerate(args) for _ in tree_flatten(a)[0]]
+        owner += [f"keyword argument {k!r}" for k in sorted(kwargs) for _ in tree_flatten(kwargs[k])[0]]
+        sizes: list[tuple[int, str]] = []
+        for k, (x, d) in enumerate(zip(flat, dims)):
+            aval = get_aval(_check_leaf(x, f"vmap {owner[k]}"))
+            if d is None:
+                continue
+            if not -aval.ndim <= d < aval.ndim:
+                raise ValueError(
+                    f"vmap was asked to map {owner[k]} along axis {d}, but it has rank {aval.ndim} "
+                    f"(shape {aval.shape}), so the axis must lie in [-{aval.ndim}, {aval.ndim})"
+                )
+            dims[k] = d % aval.ndim
+            sizes.append((aval.shape[dims[k]], f"axis {dims[k]} of {owner[k]} of type {aval.str_short()}"))
+        size = axis_size
+        if size is None:
+            if not sizes:
+                raise ValueError("vmap must have at least one non-None value in in_axes, or be given axis_size")
+            size = sizes[0][0]
+        if any(s != size for s, _ in sizes):
+            lines = "\n".join(f"  * size {s}: {where}" for s, where in sizes)
+            extra = f" (axis_size={axis_size})" if axis_size is not None else ""
+            raise ValueError(f"vmap got inconsistent sizes for the array axes to be mapped{extra}:\n{lines}")
+
+        def flat_fun(*xs: Any) -> list[Any]:
+            a, kw = tree_unflatten(tree, list(xs))
+            out = fun(*a, **kw)
+            leaves, flat_fun.out_tree = tree_flatten(out)  # type: ignore[attr-defined]
+            for leaf in leaves:
+                _check_leaf(leaf, "An output of the vmapped function")
+            return leaves
+
+        vals, out_dims = vmap_flat(flat_fun, flat, dims, size)
+        out_tree = flat_fun.out_tree  # type: ignore[attr-defined]
+        want = _broadcast_prefix(out_axes, tree_unflatten(out_tree, list(range(len(vals)))), "out_axes")
+        results = []
+        for v, d, ax in zip(vals, out_dims, want):
+            aval = get_aval(v)
+            if ax is None:
+                if d is not None:
+                    raise ValueError(
+                        "vmap has a mapped output but out_axes is None for it: an output that depends "
+                        "on the mapped inputs needs an out_axes entry"
+                    )
+                results.append(_out(v))
+                continue
+            nd = aval.ndim + (d is None)
+            if not -nd <= ax < nd:
+                raise ValueError(f"vmap out_axes={ax} is out of bounds for an output of rank {nd}")
+            if d is None:
+                v = lax.broadcast_to(v, (size,) + aval.shape)
+                d = 0
+            results.append(_out(lax.moveaxis(v, d, ax % nd)))
+        return tree_unflatten(out_tree, results)
+
+    vmapped.__name__ = f"vmap({getattr(fun, '__name__', 'fun')})"
+    vmapped.__doc__ = fun.__doc__
+    return vmapped
 
 
 # --------------------------------------------------------------------------- the IR

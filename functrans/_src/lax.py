@@ -188,6 +188,7 @@ def _unary(name: str, fn: Callable[..., Any]) -> Primitive:
         return ShapedArray(x.shape, dt)
 
     p.abstract_eval = abstract_eval
+    p.batch = _batch_same_dim(p)
     return p
 
 
@@ -218,6 +219,7 @@ def _nary(name: str, fn: Callable[..., Any]) -> Primitive:
         return ShapedArray(s0, dt)
 
     p.abstract_eval = abstract_eval
+    p.batch = _batch_elementwise(p)
     return p
 
 
@@ -237,6 +239,62 @@ def unbroadcast(x: Any, shape: tuple[int, ...]) -> Any:
 
 def _bcast(g: Any, shape: tuple[int, ...]) -> Any:
     return g if _shape(g) == shape else broadcast_to(g, shape)
+
+
+# --------------------------------------------------------------------------- batching rule builders
+# A batching rule maps (vals, dims, **params) to (out, out_dim), where dims[i] is the batch
+# axis of vals[i] or None (see functrans._src.batching). Rules apply the primitive once to
+# the whole batch; they insert size-1 axes (cheap views) rather than move data where they can.
+
+
+def moveaxis(x: Any, src: int, dst: int) -> Any:
+    """Move axis ``src`` of ``x`` to position ``dst`` (a transpose; nothing if equal)."""
+    if src == dst:
+        return x
+    perm = [i for i in range(len(_shape(x))) if i != src]
+    perm.insert(dst, src)
+    return transpose(x, perm)
+
+
+def _batch_same_dim(prim: Primitive) -> Callable[..., tuple[Any, Any]]:
+    """For primitives acting on each element of one operand: the batch axis stays put."""
+
+    def rule(vals: Sequence[Any], dims: Sequence[int | None], **params: Any) -> tuple[Any, Any]:
+        return bind(prim, vals, params), dims[0]
+
+    return rule
+
+
+def _batch_elementwise(prim: Primitive) -> Callable[..., tuple[Any, Any]]:
+    """For broadcasting elementwise primitives.
+
+    The result's batch axis goes where the first batched operand has it (after
+    NumPy's left-padding to the common rank); other batched operands are moved
+    there, and unbatched ones get a size-1 axis at that position if their own
+    axes reach past it.
+    """
+
+    def rule(vals: Sequence[Any], dims: Sequence[int | None], **params: Any) -> tuple[Any, Any]:
+        shapes = [_shape(v) for v in vals]
+        ranks = [len(s) - (d is not None) for s, d in zip(shapes, dims)]
+        rank = max(ranks)
+        pos = next(d + rank - r for r, d in zip(ranks, dims) if d is not None)
+        new = []
+        for v, s, r, d in zip(vals, shapes, ranks, dims):
+            if d is None:
+                k = pos - (rank - r)  # where the batch axis falls among v's own axes
+                if k > 0:
+                    v = reshape(v, s[:k] + (1,) + s[k:])
+            else:
+                k = max(0, min(r, pos - (rank - r)))  # how many of v's own axes precede the batch axis
+                v = moveaxis(v, d, k)
+                if r < rank:  # pad with size-1 axes so its own axes stay aligned to the right
+                    s = _shape(v)
+                    v = reshape(v, (1,) * (pos - k) + s[: k + 1] + (1,) * (rank - r - pos + k) + s[k + 1 :])
+            new.append(v)
+        return bind(prim, new, params), pos
+
+    return rule
 
 
 # --------------------------------------------------------------------------- elementwise arithmetic
@@ -435,6 +493,7 @@ def _integer_pow_jvp(g: Any, ans: Any, x: Any, y: int) -> Any:
 
 
 defjvp(integer_pow_p, _integer_pow_jvp)
+integer_pow_p.batch = _batch_same_dim(integer_pow_p)
 
 pow_p = _nary("pow", np.power)
 
@@ -578,6 +637,7 @@ def _select_transpose(ct: Any, pred: Any, x: Any, y: Any) -> list[Any]:
 
 
 select_p.jvp, select_p.transpose = _select_jvp, _select_transpose
+select_p.batch = _batch_elementwise(select_p)
 
 # --------------------------------------------------------------------------- dtype conversion and stop_gradient
 
@@ -604,6 +664,7 @@ def _convert_transpose(ct: Any, x: Any, new_dtype: np.dtype) -> list[Any]:
 
 
 convert_element_type_p.jvp, convert_element_type_p.transpose = _convert_jvp, _convert_transpose
+convert_element_type_p.batch = _batch_same_dim(convert_element_type_p)
 
 stop_gradient_p = _unary("stop_gradient", lambda x: x)
 defjvp_zero(stop_gradient_p)
@@ -636,6 +697,19 @@ def broadcast_to(x: Any, shape: Sequence[int]) -> Any:
 
 deflinear(broadcast_to_p, lambda ct, x, shape: [unbroadcast(ct, x.aval.shape)])
 
+
+def _broadcast_to_batch(vals: Sequence[Any], dims: Sequence[Any], shape: tuple[int, ...]) -> tuple[Any, int]:
+    (x,), (d,) = vals, dims
+    xs = _shape(x)
+    pad = len(shape) - (len(xs) - 1)  # NumPy left-pads the example's shape to len(shape)
+    if pad:
+        x = reshape(x, (1,) * pad + xs)
+        d += pad
+    return broadcast_to(x, shape[:d] + (xs[dims[0]],) + shape[d:]), d
+
+
+broadcast_to_p.batch = _broadcast_to_batch
+
 reshape_p = _prim("reshape")
 reshape_p.impl = lambda x, new_shape: np.reshape(x, new_shape)
 
@@ -655,6 +729,14 @@ def reshape(x: Any, new_shape: Sequence[int]) -> Any:
 
 
 deflinear(reshape_p, lambda ct, x, new_shape: [reshape(ct, x.aval.shape)])
+
+
+def _reshape_batch(vals: Sequence[Any], dims: Sequence[Any], new_shape: tuple[int, ...]) -> tuple[Any, int]:
+    (x,), (d,) = vals, dims
+    return reshape(moveaxis(x, d, 0), (_shape(x)[d],) + new_shape), 0
+
+
+reshape_p.batch = _reshape_batch
 
 transpose_p = _prim("transpose")
 transpose_p.impl = lambda x, permutation: np.transpose(x, permutation)
@@ -679,6 +761,16 @@ deflinear(
     lambda ct, x, permutation: [transpose(ct, tuple(int(i) for i in np.argsort(permutation)))],
 )
 
+
+def _transpose_batch(vals: Sequence[Any], dims: Sequence[Any], permutation: tuple[int, ...]) -> tuple[Any, int]:
+    (x,), (d,) = vals, dims
+    perm = [a if a < d else a + 1 for a in permutation]
+    perm.insert(d, d)  # the batch axis stays where it is
+    return transpose(x, perm), d
+
+
+transpose_p.batch = _transpose_batch
+
 # --------------------------------------------------------------------------- reductions
 
 
@@ -700,6 +792,14 @@ def _reduction(name: str, fn: Callable[..., Any]) -> Primitive:
         return ShapedArray(_reduced_shape(x.shape, axes, keepdims), dt)
 
     p.abstract_eval = abstract_eval
+
+    def batch(vals: Sequence[Any], dims: Sequence[Any], axes: tuple[int, ...], keepdims: bool = False) -> Any:
+        (x,), (d,) = vals, dims
+        new_axes = tuple(a if a < d else a + 1 for a in axes)
+        out_d = d if keepdims else d - sum(1 for a in axes if a < d)
+        return bind(p, (x,), {"axes": new_axes, "keepdims": keepdims}), out_d
+
+    p.batch = batch
     return p
 
 
@@ -883,6 +983,41 @@ index_put_p.abstract_eval = lambda ct, idx, shape: ShapedArray(shape, ct.dtype)
 deflinear(index_p, lambda ct, x, idx: [bind(index_put_p, (ct,), {"idx": idx, "shape": x.aval.shape})])
 deflinear(index_put_p, lambda ct, x, idx, shape: [bind(index_p, (ct,), {"idx": idx})])
 
+
+def _index_batch(vals: Sequence[Any], dims: Sequence[Any], idx: Index) -> tuple[Any, int]:
+    # a full slice over the batch axis goes in front of the index entry for that axis
+    (x,), (d,) = vals, dims
+    full = (0, _shape(x)[d], 1)
+    new: list[Any] = []
+    consumed = produced = 0
+    out_d = -1
+    for i in idx:
+        if out_d < 0 and i is not None and consumed == d:
+            new.append(full)
+            out_d = produced
+            produced += 1
+        new.append(i)
+        if i is None:
+            produced += 1
+        else:
+            consumed += 1
+            produced += type(i) is tuple
+    if out_d < 0:  # the batch axis is among the trailing axes the index leaves alone
+        out_d = produced + d - consumed
+    return bind(index_p, (x,), {"idx": tuple(new)}), out_d
+
+
+def _index_put_batch(
+    vals: Sequence[Any], dims: Sequence[Any], idx: Index, shape: tuple[int, ...]
+) -> tuple[Any, int]:
+    (ct,), (d,) = vals, dims
+    size = _shape(ct)[d]
+    params = {"idx": ((0, size, 1),) + idx, "shape": (size,) + shape}
+    return bind(index_put_p, (moveaxis(ct, d, 0),), params), 0
+
+
+index_p.batch, index_put_p.batch = _index_batch, _index_put_batch
+
 concatenate_p = _prim("concatenate")
 concatenate_p.impl = lambda *xs, axis: np.concatenate(xs, axis=axis)
 
@@ -920,6 +1055,15 @@ def _concatenate_transpose(ct: Any, *xs: Any, axis: int) -> list[Any]:
 
 
 deflinear(concatenate_p, _concatenate_transpose)
+
+
+def _concatenate_batch(vals: Sequence[Any], dims: Sequence[Any], axis: int) -> tuple[Any, int]:
+    size = next(_shape(v)[d] for v, d in zip(vals, dims) if d is not None)
+    xs = [broadcast_to(v, (size,) + _shape(v)) if d is None else moveaxis(v, d, 0) for v, d in zip(vals, dims)]
+    return concatenate(xs, axis + 1), 0
+
+
+concatenate_p.batch = _concatenate_batch
 
 # --------------------------------------------------------------------------- contraction
 
@@ -1053,3 +1197,26 @@ defjvp(
     lambda g, ans, x, y, dimension_numbers: dot_general(x, g, dimension_numbers),
 )
 dot_general_p.transpose = _dot_general_transpose
+
+
+def _dot_general_batch(vals: Sequence[Any], dims: Sequence[Any], dimension_numbers: DimensionNumbers) -> Any:
+    # No data moves: a batch axis on one side is a free axis of the contraction; on both
+    # sides it becomes a leading batch dimension.
+    (lhs, rhs), (dl, dr) = vals, dims
+    (lc, rc), (lb, rb) = dimension_numbers
+
+    def shift(axes: tuple[int, ...], d: int | None) -> tuple[int, ...]:
+        return axes if d is None else tuple(a if a < d else a + 1 for a in axes)
+
+    lc, lb, rc, rb = shift(lc, dl), shift(lb, dl), shift(rc, dr), shift(rb, dr)
+    if dl is not None and dr is not None:
+        return dot_general(lhs, rhs, ((lc, rc), ((dl,) + lb, (dr,) + rb))), 0
+    if dl is not None:
+        free_before = sum(1 for i in range(dl) if i not in lc and i not in lb)
+        return dot_general(lhs, rhs, ((lc, rc), (lb, rb))), len(lb) + free_before
+    lfree = len(_shape(lhs)) - len(lc) - len(lb)
+    free_before = sum(1 for i in range(dr) if i not in rc and i not in rb)
+    return dot_general(lhs, rhs, ((lc, rc), (lb, rb))), len(lb) + lfree + free_before
+
+
+dot_general_p.batch = _dot_general_batch
