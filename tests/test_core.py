@@ -197,6 +197,7 @@ def test_every_primitive_has_every_rule_it_needs():
         assert callable(p.impl), f"{p.name} has no impl"
         assert callable(p.abstract_eval), f"{p.name} has no shape rule"
         assert callable(p.jvp), f"{p.name} has no JVP rule"
+        assert callable(p.batch), f"{p.name} has no batching rule (for vmap)"
         if p.name in LINEAR:
             assert callable(p.transpose), f"{p.name} is linear but has no transpose rule"
     assert LINEAR <= {p.name for p in prims}
