@@ -31,6 +31,7 @@ from functrans._src.core import (
     float0,
     typecheck_ir,
 )
+from functrans._src.jit import Lowered, disable_jit, jit
 
 __version__ = "0.1.0"
 
@@ -46,6 +47,9 @@ __all__ = [
     "jacfwd",
     "jacobian",
     "jacrev",
+    "jit",
+    "disable_jit",
+    "Lowered",
     "jvp",
     "lax",
     "linear_transpose",

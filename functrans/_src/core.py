@@ -227,8 +227,9 @@ class Trace:
         raise ConcretizationTypeError(
             f"{why} needs a concrete value, but got a traced value of type "
             f"{tracer.aval.str_short()} inside {type(self).__name__}. Python control flow "
-            "on traced values is not possible while staging a program: mark the argument "
-            "static (static_argnums) or express the choice with functrans.numpy.where."
+            "on traced values is not possible while staging a program (make_ir, jit): mark the "
+            "argument static (static_argnums / static_argnames) or express the choice with "
+            "functrans.numpy.where."
         )
 
     def finish(self) -> None:
@@ -362,7 +363,7 @@ class IR:
     constant result). Parameters of an equation may hold a sub-IR.
     """
 
-    __slots__ = ("constvars", "consts", "invars", "eqns", "outvars")
+    __slots__ = ("constvars", "consts", "invars", "eqns", "outvars", "__weakref__")
 
     def __init__(
         self,
