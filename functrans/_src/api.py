@@ -9,6 +9,7 @@ arrays of zeros here and nowhere else.
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -405,7 +406,7 @@ def jacobian_mode(n_in: int, n_out: int) -> str:
 
 
 def _size(x: Any) -> int:
-    return int(np.prod(get_aval(x).shape, dtype=np.int64))
+    return math.prod(get_aval(x).shape)
 
 
 def _basis(avals: Sequence[ShapedArray]) -> tuple[int, list[np.ndarray]]:
@@ -448,7 +449,7 @@ def _columns(batched: Any, avals: Sequence[ShapedArray], oshape: tuple[int, ...]
     each shaped ``(out size, in size)``."""
     blocks = []
     off = 0
-    m = int(np.prod(oshape, dtype=np.int64))
+    m = math.prod(oshape)
     for a in avals:
         piece = batched if len(avals) == 1 else lax.index(batched, slice(off, off + a.size))
         piece = lax.reshape(piece, (a.size, m))

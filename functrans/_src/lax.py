@@ -17,6 +17,7 @@ rules sum cotangents back to each operand's shape (:func:`unbroadcast`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -715,7 +716,7 @@ reshape_p.impl = lambda x, new_shape: np.reshape(x, new_shape)
 
 
 def _reshape_abstract_eval(x: ShapedArray, new_shape: tuple[int, ...]) -> ShapedArray:
-    if int(np.prod(new_shape, dtype=np.int64)) != x.size:
+    if math.prod(new_shape) != x.size:
         raise ValueError(f"cannot reshape array of shape {x.shape} (size {x.size}) into shape {new_shape}")
     return ShapedArray(new_shape, x.dtype)
 
@@ -878,7 +879,7 @@ def _reduce_prod_jvp(
     shape = _shape(x)
     kept = [i for i in range(len(shape)) if i not in axes]
     perm = tuple(kept) + tuple(axes)
-    flat_shape = tuple(shape[i] for i in kept) + (int(np.prod([shape[a] for a in axes], dtype=np.int64)),)
+    flat_shape = tuple(shape[i] for i in kept) + (math.prod([shape[a] for a in axes]),)
 
     def prod_of(v: Any) -> list[Any]:
         return [_prod_pairwise(reshape(transpose(v, perm), flat_shape))]
@@ -1092,10 +1093,10 @@ def _dot_general_impl(lhs: Any, rhs: Any, dimension_numbers: DimensionNumbers) -
     lf = [i for i in range(lhs.ndim) if i not in lc and i not in lb]
     rf = [i for i in range(rhs.ndim) if i not in rc and i not in rb]
     batch = [lhs.shape[i] for i in lb]
-    nb = int(np.prod(batch, dtype=np.int64))
-    m = int(np.prod([lhs.shape[i] for i in lf], dtype=np.int64))
-    k = int(np.prod([lhs.shape[i] for i in lc], dtype=np.int64))
-    n = int(np.prod([rhs.shape[i] for i in rf], dtype=np.int64))
+    nb = math.prod(batch)
+    m = math.prod([lhs.shape[i] for i in lf])
+    k = math.prod([lhs.shape[i] for i in lc])
+    n = math.prod([rhs.shape[i] for i in rf])
     a = np.transpose(lhs, list(lb) + lf + list(lc)).reshape(nb, m, k)
     b = np.transpose(rhs, list(rb) + list(rc) + rf).reshape(nb, k, n)
     out = np.matmul(a, b)

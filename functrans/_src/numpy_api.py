@@ -8,6 +8,7 @@ operators and methods of traced values.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -213,7 +214,7 @@ def ndim(a: Any) -> int:
 
 def size(a: Any) -> int:
     """The number of elements."""
-    return int(np.prod(shape(a), dtype=np.int64))
+    return math.prod(shape(a))
 
 
 def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None) -> Any:  # noqa: A002
@@ -226,11 +227,11 @@ def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None
         raise TypeError("reshape() missing the new shape")
     new = (new,) if isinstance(new, int | np.integer) else tuple(int(d) for d in new)
     old = _shape(a)
-    total = int(np.prod(old, dtype=np.int64))
+    total = math.prod(old)
     if new.count(-1) > 1:
         raise ValueError("can only specify one unknown dimension")
     if -1 in new:
-        known = int(np.prod([d for d in new if d != -1], dtype=np.int64))
+        known = math.prod([d for d in new if d != -1])
         if known == 0 or total % known:
             raise ValueError(f"cannot reshape array of size {total} into shape {new}")
         new = tuple(total // known if d == -1 else d for d in new)
