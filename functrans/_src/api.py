@@ -440,6 +440,14 @@ def _batched_or_zeros(val: Any, dim: int | None, size: int, aval: ShapedArray) -
     return lax.moveaxis(val, dim, 0)
 
 
+def _map_basis(fun: Callable[..., list[Any]], basis: list[Any], size: int) -> tuple[list[Any], list[int | None]]:
+    """vmap ``fun`` over axis 0 of the basis batches; a batch of one is just a call."""
+    if size == 1:
+        vals = fun(*[b[0] for b in basis])
+        return vals, [None] * len(vals)
+    return vmap_flat(fun, basis, [0] * len(basis), size)
+
+
 def _concat_chunks(pieces: list[Any]) -> Any:
     return pieces[0] if len(pieces) == 1 else lax.concatenate(pieces, 0)
 
@@ -467,13 +475,12 @@ def _jac_fwd(
     if len(chunks) > 1:  # linearize once, then push each chunk of the basis through
         outs, lin = linearize_flat(f, flat_in)
         return outs, _jac_fwd_linear(lin, in_avals, len(outs), chunk_size)
-    n_in = len(flat_in)
 
     def pushfwd(*tangents: Any) -> list[Any]:
         po, to = jvp_flat(f, flat_in, tangents)
         return po + to
 
-    vals, dims = vmap_flat(pushfwd, basis, [0] * n_in, total)
+    vals, dims = _map_basis(pushfwd, basis, total)
     n = len(vals) // 2
     outs = vals[:n]
     blocks = []
@@ -491,7 +498,7 @@ def _jac_fwd_linear(
     pieces: list[list[Any]] = [[] for _ in range(n_out)]
     for lo, hi in _chunks(total, chunk_size):
         size = hi - lo
-        vals, dims = vmap_flat(lambda *ts: lin.forward(ts), [b[lo:hi] for b in basis], [0] * len(basis), size)
+        vals, dims = _map_basis(lambda *ts: lin.forward(ts), [b[lo:hi] for b in basis], size)
         for j in range(n_out):
             pieces[j].append(_batched_or_zeros(vals[j], dims[j], size, out_avals[j]))
     return [_columns(_concat_chunks(p), in_avals, oav.shape) for p, oav in zip(pieces, out_avals)]
@@ -517,7 +524,7 @@ def _jac_rev(
 
     for lo, hi in _chunks(total, chunk_size):
         size = hi - lo
-        vals, dims = vmap_flat(pullback, [b[lo:hi] for b in basis], [0] * len(basis), size)
+        vals, dims = _map_basis(pullback, [b[lo:hi] for b in basis], size)
         for i in range(n_in):
             pieces[i].append(_batched_or_zeros(vals[i], dims[i], size, in_avals[i]))
     blocks: list[list[Any]] = [[None] * n_in for _ in out_avals]
