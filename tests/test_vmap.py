@@ -611,17 +611,8 @@ SWEEP = (
     + _composite_cases()
 )
 
-# Known bugs: case name -> reason; those cases are strict xfails.
-KNOWN_BUGS: dict[str, str] = {}
-
-
 def _case_params(cases):
-    out = []
-    for name, fn, specs in cases:
-        reason = KNOWN_BUGS.get(name)
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        out.append(pytest.param(fn, specs, id=name, marks=marks))
-    return out
+    return [pytest.param(fn, specs, id=name) for name, fn, specs in cases]
 
 
 @pytest.mark.parametrize("fn,specs", _case_params(SWEEP))
@@ -733,8 +724,7 @@ JAC_SWEEP_MODES = {
     "fwd_chunk2": lambda f, a: jacfwd(f, a, chunk_size=2),
     "rev_chunk3": lambda f, a: jacrev(f, a, chunk_size=3),
 }
-# BUG: the forward pass over a recorded linearization (jacobian(mode="auto") when n_in <= n_out,
-# jacfwd with chunk_size) crashes on outputs with a symbolic-zero tangent.
+# the modes that push the basis through a recorded linearization (where zero tangents are literals)
 JAC_LINEAR_FWD_MODES = ("auto", "fwd_chunk2")
 
 
@@ -763,18 +753,11 @@ def test_jacobian_sweep(fname):
     cases of each function, so do the chunked modes, and vmap(jacrev) agrees with the loop."""
     for i, (name, fn, specs) in enumerate(FLOAT_GROUPS[fname]):
         modes = list(JAC_SWEEP_MODES) if i < 2 else ["jacrev", "auto"]
-        if name in ZERO_TANGENT_CASES:
-            modes = [m for m in modes if m not in JAC_LINEAR_FWD_MODES]
         _check_jacobian_modes(name, fn, specs, modes)
         if i < 2:
             _check_batched_transform(jacrev, name, fn, specs, [list(_patterns(specs))[-1]], size=2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG: jacobian(mode='auto') / jacfwd(chunk_size=k) crash on outputs with a symbolic-zero tangent",
-)
 @pytest.mark.parametrize("mode", JAC_LINEAR_FWD_MODES)
 def test_jacobian_sweep_zero_tangent_outputs(mode):
     cases = [c for group in FLOAT_GROUPS.values() for c in group if c[0] in ZERO_TANGENT_CASES]
@@ -1350,12 +1333,6 @@ ZERO_SIZE = [
 ZERO_SIZE_PARAMS = [(c, m[0], cs) for c in ZERO_SIZE for m in JAC_MODES for cs in (None, 2)]
 
 
-def _zero_size_bug(case, mode, chunk_size):
-    # BUG: jacobian(mode="auto") picks forward mode for a zero-size input (n_in = 0 <= n_out) and
-    # _jac_fwd_linear then concatenates an empty list of chunks.
-    return mode == "auto" and case[2].size == 0
-
-
 def _check_zero_size(case, mode, chunk_size):
     _, fn, x, shape = case
     J = dict(JAC_MODES)[mode](fn, chunk_size=chunk_size)(x)
@@ -1365,22 +1342,11 @@ def _check_zero_size(case, mode, chunk_size):
 
 @pytest.mark.parametrize(
     "case,mode,chunk_size",
-    [p for p in ZERO_SIZE_PARAMS if not _zero_size_bug(*p)],
+    ZERO_SIZE_PARAMS,
     ids=lambda v: v[0] if isinstance(v, tuple) else str(v),
 )
 def test_jacobian_zero_size(case, mode, chunk_size):
     _check_zero_size(case, mode, chunk_size)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG: jacobian(mode='auto') of a zero-size input: _jac_fwd_linear concatenates no chunks",
-)
-def test_jacobian_auto_zero_size_input():
-    for p in ZERO_SIZE_PARAMS:
-        if _zero_size_bug(*p):
-            _check_zero_size(*p)
 
 
 CONST_OUT = [
@@ -1390,16 +1356,6 @@ CONST_OUT = [
     ("f32_const", lambda v: np.full(4, 2.0, np.float32), np.float32),
 ]
 CONST_OUT_PARAMS = [(c, m[0], cs) for c in CONST_OUT for m in JAC_MODES for cs in (None, 1, 2)]
-
-
-def _const_out_bug(case, mode, chunk_size):
-    # BUG: the forward pass over a recorded linearization (jacfwd with chunk_size, or
-    # jacobian(mode="auto") when n_in <= n_out) gets each output's aval from the linear IR's
-    # outvars, where an output independent of the input is the scalar Literal 0.0.
-    name, fn, _ = case
-    n_out = sum(np.size(o) for o in tree_flatten(fn(np.zeros(3)))[0])
-    linear_fwd = (mode in ("jacfwd", "fwd") and chunk_size is not None) or (mode == "auto" and 3 <= n_out)
-    return linear_fwd and name != "python_float"
 
 
 def _check_const_out(case, mode, chunk_size):
@@ -1416,25 +1372,11 @@ def _check_const_out(case, mode, chunk_size):
 
 @pytest.mark.parametrize(
     "case,mode,chunk_size",
-    [p for p in CONST_OUT_PARAMS if not _const_out_bug(*p)],
+    CONST_OUT_PARAMS,
     ids=lambda v: v[0] if isinstance(v, tuple) else str(v),
 )
 def test_jacobian_of_outputs_independent_of_input(case, mode, chunk_size):
     _check_const_out(case, mode, chunk_size)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG: _jac_fwd_linear takes output avals from the linear IR's outvars, where a zero tangent "
-    "is the scalar Literal 0.0, so the zero block of an input-independent output has the wrong shape",
-)
-@pytest.mark.parametrize("mode,chunk_size", [("jacfwd", 1), ("auto", None)])
-def test_jacobian_linear_forward_path_with_constant_outputs(mode, chunk_size):
-    for p in CONST_OUT_PARAMS:
-        if p[1] == mode and p[2] == chunk_size:
-            assert _const_out_bug(*p) == (p[0][0] != "python_float")
-            _check_const_out(*p)
 
 
 def test_jacobian_argument_errors():

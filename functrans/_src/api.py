@@ -376,7 +376,7 @@ def _jacobian(
             if mode == "auto":
                 how = jacobian_mode(sum(a.size for a in in_avals), sum(_size(o) for o in outs[:n_out]))
             if how == "fwd":
-                blocks = _jac_fwd_linear(lin, in_avals, n_out, chunk_size)
+                blocks = _jac_fwd_linear(lin, in_avals, [get_aval(o) for o in outs[:n_out]], chunk_size)
             else:
                 blocks = _jac_rev(lin, in_avals, outs[:n_out], len(outs), chunk_size)
         outs, aux = f.split(outs)
@@ -474,7 +474,7 @@ def _jac_fwd(
     chunks = _chunks(total, chunk_size)
     if len(chunks) > 1:  # linearize once, then push each chunk of the basis through
         outs, lin = linearize_flat(f, flat_in)
-        return outs, _jac_fwd_linear(lin, in_avals, len(outs), chunk_size)
+        return outs, _jac_fwd_linear(lin, in_avals, [get_aval(o) for o in outs[: f.n_out]], chunk_size)
 
     def pushfwd(*tangents: Any) -> list[Any]:
         po, to = jvp_flat(f, flat_in, tangents)
@@ -491,17 +491,20 @@ def _jac_fwd(
 
 
 def _jac_fwd_linear(
-    lin: LinearFunction, in_avals: list[ShapedArray], n_out: int, chunk_size: int | None
+    lin: LinearFunction, in_avals: list[ShapedArray], out_avals: list[ShapedArray], chunk_size: int | None
 ) -> list[list[Any]]:
+    """Forward mode through a recorded linearization, a chunk of the input basis at a time."""
     total, basis = _basis(in_avals)
-    out_avals = [v.aval for v in lin.ir.outvars[:n_out]]
-    pieces: list[list[Any]] = [[] for _ in range(n_out)]
+    pieces: list[list[Any]] = [[] for _ in out_avals]
     for lo, hi in _chunks(total, chunk_size):
         size = hi - lo
         vals, dims = _map_basis(lambda *ts: lin.forward(ts), [b[lo:hi] for b in basis], size)
-        for j in range(n_out):
-            pieces[j].append(_batched_or_zeros(vals[j], dims[j], size, out_avals[j]))
-    return [_columns(_concat_chunks(p), in_avals, oav.shape) for p, oav in zip(pieces, out_avals)]
+        for j, oav in enumerate(out_avals):
+            pieces[j].append(_batched_or_zeros(vals[j], dims[j], size, oav))
+    return [
+        _columns(_concat_chunks(p) if p else np.zeros((0,) + oav.shape, tangent_dtype(oav.dtype)), in_avals, oav.shape)
+        for p, oav in zip(pieces, out_avals)
+    ]
 
 
 def _jac_rev(
@@ -655,8 +658,7 @@ def _check_axes_spec(spec: Any, what: str) -> Any:
             )
     if what == "in_axes" and not (spec is None or type(spec) in (int, tuple)):
         raise TypeError(
-            "vmap in_axes must be an int, None, or a tuple with one entry per positional argument, "
-            f"but got {spec!r}"
+            f"vmap in_axes must be an int, None, or a tuple with one entry per positional argument, but got {spec!r}"
         )
     return spec
 
@@ -726,28 +728,35 @@ def vmap(
         flat, tree = tree_flatten(tree_args)
         per_arg = _broadcast_prefix(in_axes, args, "in_axes")
         dims: list[int | None] = per_arg + [0] * (len(flat) - len(per_arg))
-        names = _arg_names(fun, len(args))
-        owner = [names[i] for i, a in enumerate(args) for _ in tree_flatten(a)[0]]
-        owner += [f"keyword argument {k!r}" for k in sorted(kwargs) for _ in tree_flatten(kwargs[k])[0]]
-        sizes: list[tuple[int, str]] = []
+
+        def owner(k: int) -> str:  # only for error messages: the argument leaf k belongs to
+            names = _arg_names(fun, len(args))
+            owners = [names[i] for i, a in enumerate(args) for _ in tree_flatten(a)[0]]
+            owners += [f"keyword argument {k!r}" for k in sorted(kwargs) for _ in tree_flatten(kwargs[k])[0]]
+            return owners[k]
+
+        sizes: list[tuple[int, int, ShapedArray]] = []
         for k, (x, d) in enumerate(zip(flat, dims)):
-            aval = get_aval(_check_leaf(x, f"vmap {owner[k]}"))
+            aval = get_aval(_check_leaf(x, "a vmap argument leaf"))
             if d is None:
                 continue
             if not -aval.ndim <= d < aval.ndim:
+                where = f"axes in [-{aval.ndim}, {aval.ndim})" if aval.ndim else "no axis (it is a scalar)"
                 raise ValueError(
-                    f"vmap was asked to map {owner[k]} along axis {d}, but it has rank {aval.ndim} "
-                    f"(shape {aval.shape}), so the axis must lie in [-{aval.ndim}, {aval.ndim})"
+                    f"vmap was asked to map {owner(k)} along axis {d}, but it has rank {aval.ndim} "
+                    f"(shape {aval.shape}), so it can be mapped along {where}"
                 )
             dims[k] = d % aval.ndim
-            sizes.append((aval.shape[dims[k]], f"axis {dims[k]} of {owner[k]} of type {aval.str_short()}"))
+            sizes.append((aval.shape[dims[k]], k, aval))
         size = axis_size
         if size is None:
             if not sizes:
                 raise ValueError("vmap must have at least one non-None value in in_axes, or be given axis_size")
             size = sizes[0][0]
-        if any(s != size for s, _ in sizes):
-            lines = "\n".join(f"  * size {s}: {where}" for s, where in sizes)
+        if any(s != size for s, _, _ in sizes):
+            lines = "\n".join(
+                f"  * size {s}: axis {dims[k]} of {owner(k)} of type {aval.str_short()}" for s, k, aval in sizes
+            )
             extra = f" (axis_size={axis_size})" if axis_size is not None else ""
             raise ValueError(f"vmap got inconsistent sizes for the array axes to be mapped{extra}:\n{lines}")
 
