@@ -355,6 +355,11 @@ def _jacobian(
     if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"{fname}: chunk_size must be a positive int or None, got {chunk_size!r}")
 
+    # mode="auto": the mode chosen for each input signature, so that later calls with the same
+    # signature go straight to the chosen mode (the first call must evaluate fun to learn the
+    # output size, which it does by linearizing, usable by either mode)
+    chosen: dict[Any, str] = {}
+
     def jac_f(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums_tuple(argnums, len(args), fname)
         dyn = tuple(args[i] for i in nums)
@@ -368,13 +373,18 @@ def _jacobian(
                 )
         f = _Flat(_partial_args(fun, args, kwargs, nums), tree_in, has_aux)
         how = mode
-        if mode == "fwd":
+        key = _signature_key(args, kwargs) if mode == "auto" else None
+        if key is not None:
+            how = chosen.get(key, "auto")
+        if how == "fwd":
             outs, blocks = _jac_fwd(f, flat_in, in_avals, chunk_size)
         else:
             outs, lin = linearize_flat(f, flat_in)
             n_out = f.n_out
-            if mode == "auto":
+            if how == "auto":
                 how = jacobian_mode(sum(a.size for a in in_avals), sum(_size(o) for o in outs[:n_out]))
+                if key is not None:
+                    chosen[key] = how
             if how == "fwd":
                 blocks = _jac_fwd_linear(lin, in_avals, [get_aval(o) for o in outs[:n_out]], chunk_size)
             else:
@@ -392,6 +402,20 @@ def _jacobian(
     jac_f.__name__ = f"{fname}({getattr(fun, '__name__', 'fun')})"
     jac_f.__doc__ = fun.__doc__
     return jac_f
+
+
+def _signature_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """A hashable key of the arguments' structure, shapes and dtypes (None if there is none)."""
+    leaves, tree = tree_flatten((args, kwargs))
+    key: list[Any] = [tree]
+    for x in leaves:
+        if isinstance(x, np.ndarray | np.generic | Tracer):
+            key.append((x.shape, x.dtype))
+        elif type(x) in (bool, int, float, complex):
+            key.append(type(x))
+        else:
+            return None
+    return tuple(key)
 
 
 def jacobian_mode(n_in: int, n_out: int) -> str:

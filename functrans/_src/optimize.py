@@ -47,6 +47,7 @@ can cancel catastrophically, would make it polynomial).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -64,6 +65,7 @@ __all__ = [
     "forward_trivial",
     "inline_calls",
     "optimize",
+    "polynomial",
     "reassociate",
     "simplify",
 ]
@@ -669,6 +671,25 @@ def _exact_ratio(c: float, s: float) -> bool:
     return (c / s) * s == c
 
 
+def _scalar_const(a: Atom, oa: ShapedArray, cmap: dict[Var, Any]) -> float | None:
+    """The value of ``a`` as a finite Python float if it is a Python int/float literal or a 0-d
+    constant of ``oa``'s dtype (an operand that neither broadcasts nor promotes a result of ``oa``)."""
+    v = _const_value(a, cmap)
+    if v is _MISSING:
+        return None
+    try:
+        if type(v) in (int, float):
+            c = float(v)
+        else:
+            arr = np.asarray(v)
+            if arr.ndim != 0 or arr.dtype != oa.dtype:
+                return None
+            c = float(arr)
+    except (OverflowError, TypeError, ValueError):
+        return None
+    return c if np.isfinite(c) else None
+
+
 class _Reassociator:
     """Value numbering of floating-point sums and products modulo reordering.
 
@@ -709,17 +730,7 @@ class _Reassociator:
         return None
 
     def scalar_const(self, a: Atom, oa: ShapedArray) -> float | None:
-        v = _const_value(a, self.consts.map)
-        if v is _MISSING:
-            return None
-        if type(v) in (int, float):
-            c = float(v)
-        else:
-            arr = np.asarray(v)
-            if arr.ndim != 0 or arr.dtype != oa.dtype:
-                return None
-            c = float(arr)
-        return c if np.isfinite(c) else None
+        return _scalar_const(a, oa, self.consts.map)
 
     def normalised(self, f: _Form) -> tuple[float, Any]:
         """``f = s * g`` with ``g``'s first coefficient 1 (if exact): ``(s, key of g)``."""
@@ -877,6 +888,376 @@ def reassociate(ir: IR) -> IR:
     return _Reassociator(ir).run(ir)
 
 
+# --------------------------------------------------------------------------- polynomial
+
+MAX_DEGREE = 64  # polynomials with a monomial of higher total degree are not formed
+MAX_POLY_TERMS = 128  # nor polynomials with more monomials
+MAX_BASES = 4  # nor polynomials in more variables
+
+_POLY_PRIMS = frozenset({lax.add_p, lax.sub_p, lax.mul_p, lax.neg_p, lax.integer_pow_p})
+
+# A monomial: ((base number, exponent > 0), ...) sorted by base number; () is 1.
+_Mono = tuple[tuple[int, int], ...]
+# A polynomial: its nonzero float64 coefficients (Python floats) by monomial; {} is 0.
+_PolyDict = dict[_Mono, float]
+
+
+class _Poisoned:
+    pass
+
+
+# The value of a polynomial operation that exceeds the bounds above: kept as it is, and not a base.
+_POISONED: Any = _Poisoned()
+
+
+def _mono_mul(a: _Mono, b: _Mono) -> _Mono:
+    if not a:
+        return b
+    if not b:
+        return a
+    d = dict(a)
+    for i, k in b:
+        d[i] = d.get(i, 0) + k
+    return tuple(sorted(d.items()))
+
+
+def _poly_mul(a: _PolyDict, b: _PolyDict) -> _PolyDict:
+    out: _PolyDict = {}
+    for ma, ca in a.items():
+        for mb, cb in b.items():
+            m = _mono_mul(ma, mb)
+            out[m] = out.get(m, 0.0) + ca * cb
+    return {m: c for m, c in out.items() if c != 0}
+
+
+def _poly_add(a: _PolyDict, b: _PolyDict, sign: float) -> _PolyDict:
+    out = dict(a)
+    for m, c in b.items():
+        out[m] = out.get(m, 0.0) + sign * c
+    return {m: c for m, c in out.items() if c != 0}
+
+
+def _poly_key(p: _PolyDict) -> tuple[Any, ...]:
+    return tuple(sorted(p.items()))
+
+
+def _poly_const(p: _PolyDict) -> float | None:
+    """The value of a constant polynomial, None if ``p`` is not constant."""
+    if not p:
+        return 0.0
+    if len(p) == 1 and () in p:
+        return p[()]
+    return None
+
+
+def _within_bounds(p: _PolyDict) -> bool:
+    return (
+        len(p) <= MAX_POLY_TERMS
+        and all(sum(k for _, k in m) <= MAX_DEGREE for m in p)
+        and all(math.isfinite(c) for c in p.values())
+    )
+
+
+class _Horner:
+    """Emits polynomials in the bases of one component in nested Horner form, or only counts
+    the equations (``emit`` a counter, ``const`` a placeholder). Each power of a base, each
+    Horner chain and each polynomial is computed once."""
+
+    def __init__(
+        self, bases: list[Var], aval: ShapedArray, emit: Callable[..., Var], const: Callable[[float], Atom]
+    ) -> None:
+        self.bases = bases
+        self.dtype = aval.dtype
+        self.emit = emit
+        self.const = const
+        self.powers: dict[tuple[int, int], Atom] = {}
+        self.chains: dict[Any, Atom] = {}
+        self.polys: dict[Any, Atom] = {}
+
+    def lit(self, c: float) -> Literal:
+        return _strong_literal(c, self.dtype)
+
+    def scaled(self, x: Atom, c: float) -> Atom:
+        if c == 1.0:
+            return x
+        if c == -1.0:
+            return self.emit(lax.neg_p, [x], {})
+        return self.emit(lax.mul_p, [x, self.lit(c)], {})
+
+    def power(self, i: int, k: int) -> Atom:
+        if k == 1:
+            return self.bases[i]
+        a = self.powers.get((i, k))
+        if a is None:
+            a = self.powers[(i, k)] = self.emit(lax.integer_pow_p, [self.bases[i]], {"y": k})
+        return a
+
+    def times(self, q: _PolyDict, x: Atom) -> Atom:
+        c = _poly_const(q)
+        return self.scaled(x, c) if c is not None else self.emit(lax.mul_p, [self.poly(q), x], {})
+
+    def chain(self, i: int, g: int, r: list[_PolyDict]) -> Atom:
+        """``sum_j r[j] * u**j`` with ``u = base_i**g`` as ``((r_d u + r_{d-1}) u + ...) u + r_0``."""
+        key = (i, g, tuple(_poly_key(q) for q in r))
+        acc = self.chains.get(key)
+        if acc is None:
+            u = self.power(i, g)
+            d = len(r) - 1
+            acc = self.times(r[d], u)
+            for j in range(d - 1, -1, -1):
+                q = r[j]
+                c = _poly_const(q)
+                if c is None:
+                    acc = self.emit(lax.add_p, [acc, self.poly(q)], {})
+                elif c > 0:
+                    acc = self.emit(lax.add_p, [acc, self.lit(c)], {})
+                elif c < 0:
+                    acc = self.emit(lax.sub_p, [acc, self.lit(-c)], {})
+                if j > 0:
+                    acc = self.emit(lax.mul_p, [acc, u], {})
+            self.chains[key] = acc
+        return acc
+
+    def poly(self, p: _PolyDict) -> Atom:
+        key = _poly_key(p)
+        out = self.polys.get(key)
+        if out is not None:
+            return out
+        c = _poly_const(p)
+        if c is not None:
+            out = self.const(c)
+        else:
+            # Horner in the base with the fewest distinct exponents (then the first one), with
+            # polynomials in the other bases as coefficients: p = v**m * r(v**g).
+            exps: dict[int, set[int]] = {}
+            for mono in p:
+                for i, k in mono:
+                    exps.setdefault(i, set()).add(k)
+            for i, ks in exps.items():
+                if any(all(j != i for j, _ in mono) for mono in p):
+                    ks.add(0)
+            v = min(exps, key=lambda i: (len(exps[i]), i))
+            groups: dict[int, _PolyDict] = {}
+            for mono, c in p.items():
+                k = next((k for j, k in mono if j == v), 0)
+                groups.setdefault(k, {})[tuple(t for t in mono if t[0] != v)] = c
+            m = min(groups)
+            g = 0
+            for k in groups:
+                g = math.gcd(g, k - m)
+            g = g or 1
+            r = [groups.get(m + j * g, {}) for j in range((max(groups) - m) // g + 1)]
+            if len(r) == 1:
+                out = self.times(r[0], self.power(v, m))
+            else:
+                out = self.chain(v, g, r)
+                if m > 0:
+                    out = self.emit(lax.mul_p, [out, self.power(v, m)], {})
+        self.polys[key] = out
+        return out
+
+
+class _Polynomials:
+    def __init__(self, ir: IR) -> None:
+        self.consts = _Consts(ir)
+        self.bases: list[Var] = []
+        self.base_number: dict[Var, int] = {}
+        # a polynomial value: its polynomial and the bases of the operations that made it
+        self.polys: dict[Var, tuple[_PolyDict, frozenset[int]]] = {}
+        self.poisoned: set[Var] = set()
+
+    def operand(self, a: Atom, oa: ShapedArray) -> Any:
+        """A float (a scalar constant), ``(polynomial, bases)``, ``_POISONED``, or None (not an
+        operand of a polynomial operation with result type ``oa``)."""
+        c = _scalar_const(a, oa, self.consts.map)
+        if c is not None:
+            return c
+        if not (isinstance(a, Var) and a.aval.shape == oa.shape and a.aval.dtype == oa.dtype):
+            return None
+        if a.aval.weak_type or a in self.poisoned:
+            return _POISONED if a in self.poisoned else None
+        f = self.polys.get(a)
+        if f is not None:
+            return f
+        i = self.base_number.get(a)
+        if i is None:
+            i = self.base_number[a] = len(self.bases)
+            self.bases.append(a)
+        return ({((i, 1),): 1.0}, frozenset((i,)))
+
+    def poly_of(self, e: Eqn) -> Any:
+        """``e``'s result as ``(polynomial, bases)``, ``_POISONED``, or None if ``e`` is not a
+        polynomial operation."""
+        p = e.prim
+        if p not in _POLY_PRIMS or len(e.outvars) != 1:
+            return None
+        oa = e.outvars[0].aval
+        if oa.dtype not in _REASSOC_DTYPES or oa.weak_type:
+            return None
+        if p is lax.integer_pow_p and e.params["y"] < 0:
+            return None
+        ops = [self.operand(a, oa) for a in e.inputs]
+        if any(o is None for o in ops) or all(type(o) is float for o in ops):
+            return None
+        if any(o is _POISONED for o in ops):
+            return _POISONED
+        bases = frozenset().union(*(o[1] for o in ops if type(o) is not float))
+        if len(bases) > MAX_BASES:
+            return _POISONED
+        ps = [{(): o} if type(o) is float else o[0] for o in ops]
+        if p is lax.neg_p:
+            out = {m: -c for m, c in ps[0].items()}
+        elif p is lax.integer_pow_p:
+            out = {(): 1.0}
+            for _ in range(e.params["y"]):
+                out = _poly_mul(out, ps[0])
+                if not _within_bounds(out):
+                    return _POISONED
+        elif p is lax.mul_p:
+            if len(ps[0]) * len(ps[1]) > 4 * MAX_POLY_TERMS:
+                return _POISONED
+            out = _poly_mul(ps[0], ps[1])
+        else:
+            out = _poly_add(ps[0], ps[1], 1.0 if p is lax.add_p else -1.0)
+        if not _within_bounds(out):
+            return _POISONED
+        return (out, bases)
+
+    def run(self, ir: IR) -> IR:
+        # Bases used together belong to one component; each component is rewritten or not as a whole.
+        parent: list[int] = []
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        eqn_bases: list[frozenset[int] | None] = []  # the bases of each polynomial equation
+        for e in ir.eqns:
+            f = self.poly_of(e)
+            parent.extend(range(len(parent), len(self.bases)))
+            if f is _POISONED:
+                self.poisoned.add(e.outvars[0])
+            elif f is not None:
+                self.polys[e.outvars[0]] = f
+                eqn_bases.append(f[1])
+                first, *rest = f[1]
+                for i in rest:
+                    parent[find(i)] = find(first)
+                continue
+            eqn_bases.append(None)
+        comp = [None if bs is None else find(next(iter(bs))) for bs in eqn_bases]
+
+        def comp_of(a: Atom) -> int | None:
+            f = self.polys.get(a) if isinstance(a, Var) else None
+            return None if f is None else find(next(iter(f[1])))
+
+        # Roots: polynomial values that another equation or the output uses, by component.
+        roots: dict[int, dict[Var, None]] = {}
+        for e, c in zip(ir.eqns, comp):
+            if c is None:
+                for a in e.inputs:
+                    ca = comp_of(a)
+                    if ca is not None:
+                        roots.setdefault(ca, {})[a] = None  # type: ignore[index]
+        for a in ir.outvars:
+            ca = comp_of(a)
+            if ca is not None:
+                roots.setdefault(ca, {})[a] = None  # type: ignore[index]
+        old: dict[int, int] = {}
+        for c in comp:
+            if c is not None:
+                old[c] = old.get(c, 0) + 1
+        # Rewrite a component if the Horner forms of its roots take fewer equations.
+        rewrite: set[int] = set()
+        for c, rs in roots.items():
+            aval = self.bases[c].aval
+            polys = [self.polys[v][0] for v in rs]
+            with np.errstate(over="ignore"):
+                if not all(np.isfinite(np.asarray(list(p.values()), dtype=aval.dtype)).all() for p in polys):
+                    continue
+            n = 0
+
+            def count(prim: Any, ins: list[Atom], params: dict[str, Any]) -> Var:
+                nonlocal n
+                n += 1
+                return Var(aval)  # noqa: B023 (used at once)
+
+            dry = _Horner(self.bases, aval, count, Literal)
+            for p in polys:
+                dry.poly(p)
+            if n < old.get(c, 0):
+                rewrite.add(c)
+        if not rewrite:
+            return IR(list(ir.constvars), list(ir.consts), list(ir.invars), list(ir.eqns), list(ir.outvars))
+        eqns: list[Eqn] = []
+        emitters: dict[int, _Horner] = {}
+
+        def realize(a: Atom) -> Atom:
+            c = comp_of(a)
+            if c is None or c not in rewrite:
+                return a
+            h = emitters.get(c)
+            if h is None:
+                aval = ShapedArray(self.bases[c].aval.shape, self.bases[c].aval.dtype)
+
+                def emit(prim: Any, ins: list[Atom], params: dict[str, Any]) -> Var:
+                    v = Var(aval)
+                    eqns.append(Eqn(prim, ins, params, [v]))
+                    return v
+
+                h = emitters[c] = _Horner(self.bases, aval, emit, lambda k: self.consts.filled(aval, k))
+            return h.poly(self.polys[a][0])  # type: ignore[index]
+
+        for e, c in zip(ir.eqns, comp):
+            if c is None:
+                ins = [realize(a) for a in e.inputs]
+                if any(x is not y for x, y in zip(ins, e.inputs)):
+                    e = Eqn(e.prim, ins, e.params, e.outvars)
+            elif c in rewrite:
+                continue
+            eqns.append(e)
+        outs = [realize(a) for a in ir.outvars]
+        return IR(self.consts.vars, self.consts.vals, list(ir.invars), eqns, outs)
+
+
+def polynomial(ir: IR) -> IR:
+    """Rewrite polynomials in one variable in Horner form.
+
+    A *polynomial operation* is ``add``, ``sub``, ``mul``, ``neg`` or ``integer_pow`` with
+    ``y >= 0`` whose result is float16/32/64 (not weakly typed) and whose operands are
+    variables of exactly the result's shape and dtype or finite scalar constants (Python
+    int/float literals, 0-d constants of the result's dtype), at least one a variable. A
+    *base* is any other variable (an input, a constant array, the result of ``tanh``, ...).
+    Every result of a chain of polynomial operations that starts from a single base ``t``
+    is a polynomial in ``t`` with float64 coefficients (of degree at most ``MAX_DEGREE``);
+    a polynomial operation on polynomials in different bases (or exceeding the degree)
+    is kept as it is, and its result is then neither a polynomial nor a base.
+
+    For each base, the polynomials that another equation or the program's output uses
+    are re-emitted from ``t`` as ``t**m * r(t**g)`` with ``r`` in Horner form
+    (``((r_d*u + r_{d-1})*u + ...)*u + r_0``, ``u = t**g``; zero coefficients and
+    unit factors cost nothing, powers and identical polynomials are computed once), and
+    all the base's polynomial equations are dropped, but only if that takes fewer
+    equations than the base's polynomial equations take now; otherwise they are left
+    alone. So ``d^k tanh(x)``, a polynomial of degree ``k + 1`` in ``tanh x`` which
+    nested differentiation computes with a number of equations geometric in ``k``,
+    becomes about ``k + 3`` equations.
+
+    Precision: this is the one pass that expands products of sums. The coefficients are
+    computed in float64 and rounded to the dtype once, and evaluation rounds about
+    ``eps * sum_i |c_i t**i|`` in absolute terms, so results agree with the original program
+    to rounding relative to the magnitude of the polynomial's terms, not of its value:
+    where the value is much smaller than its terms (``d^k tanh(x)`` for large ``|x|``, where
+    ``1 - tanh(x)**2`` is tiny; a factor like ``(1 + x)**8`` near ``x = -1``), the expanded
+    form can lose all relative accuracy that the factored form of the original program
+    had. As with :func:`reassociate`, ``p - p -> 0`` ignores NaN and infinity in ``p``, and
+    results that overflow (float16, float32) may overflow differently.
+    """
+    return _Polynomials(ir).run(ir)
+
+
 # --------------------------------------------------------------------------- the pipeline
 
 PASSES: tuple[Callable[[IR], IR], ...] = (forward_trivial, simplify, fold_constants, cse, dce)
@@ -892,16 +1273,28 @@ def _fixed_point(ir: IR, passes: Sequence[Callable[[IR], IR]], max_iterations: i
     return ir
 
 
-def optimize(ir: IR, max_iterations: int = 10, reassociate_sums: bool = True) -> IR:
+def optimize(ir: IR, max_iterations: int = 10, reassociate_sums: bool = True, polynomial_form: bool = True) -> IR:
     """Inline calls, then run :data:`PASSES` (forward_trivial, simplify, fold_constants,
     cse, dce) until the number of equations stops shrinking (at most ``max_iterations``
     rounds). The result is typechecked.
 
     With ``reassociate_sums`` (the default), :func:`reassociate` is then added to the
     rounds, and its result is kept if it has fewer equations. That changes rounding
-    (results agree to rounding error, not bitwise) and is what keeps nested
-    derivatives small; pass ``False`` for rewrites that are exact up to the documented
-    zero rules of :func:`simplify`.
+    (results agree to rounding error, not bitwise) and keeps nested derivatives smaller.
+
+    With ``polynomial_form`` (the default), :func:`polynomial` is then added to the
+    rounds, and its result is kept if it has fewer equations. It rewrites polynomials
+    in one variable (``d^k tanh(x)`` is one in ``tanh x``) in expanded Horner form,
+    which makes nested derivatives of such functions linear in the order instead of
+    geometric, at a cost in precision: the expanded form rounds relative to the size of
+    the polynomial's terms rather than of its value, so where the program computed a
+    small value as a product of small factors (``1 - tanh(x)**2`` for large ``|x|``), the
+    result can be much less accurate relative to that value (see :func:`polynomial`).
+    Normal programs (gradients of networks, ...) have no polynomials whose Horner form is
+    shorter, and are left as they are.
+
+    Pass ``reassociate_sums=False, polynomial_form=False`` for rewrites that are exact up
+    to the documented zero rules of :func:`simplify`.
 
     Only for programs that will not be differentiated again (``stop_gradient`` is
     dropped).
@@ -909,6 +1302,10 @@ def optimize(ir: IR, max_iterations: int = 10, reassociate_sums: bool = True) ->
     ir = _fixed_point(inline_calls(ir), PASSES, max_iterations)
     if reassociate_sums:
         alt = _fixed_point(ir, (reassociate, *PASSES), max_iterations)
+        if len(alt.eqns) < len(ir.eqns):
+            ir = alt
+    if polynomial_form:
+        alt = _fixed_point(ir, (polynomial, *PASSES), max_iterations)
         if len(alt.eqns) < len(ir.eqns):
             ir = alt
     typecheck_ir(ir)
