@@ -455,39 +455,70 @@ def _chunks(total: int, chunk_size: int | None) -> list[tuple[int, int]]:
     return [(k, min(k + step, total)) for k in range(0, total, max(step, 1))]
 
 
-def _batched_or_zeros(val: Any, dim: int | None, size: int, aval: ShapedArray) -> Any:
-    """A vmap result as a ``(size,) + aval.shape`` array (None is a symbolic zero)."""
-    if val is None:
-        return np.zeros((size,) + aval.shape, tangent_dtype(aval.dtype))
-    if dim is None:
-        return lax.broadcast_to(val, (size,) + aval.shape)
-    return lax.moveaxis(val, dim, 0)
-
-
 def _map_basis(fun: Callable[..., list[Any]], basis: list[Any], size: int) -> tuple[list[Any], list[int | None]]:
-    """vmap ``fun`` over axis 0 of the basis batches; a batch of one is just a call."""
+    """vmap ``fun`` over axis 0 of the basis batches; a basis of one vector is just a call
+    (its results then have no batch axis: dim None)."""
     if size == 1:
         vals = fun(*[b[0] for b in basis])
         return vals, [None] * len(vals)
     return vmap_flat(fun, basis, [0] * len(basis), size)
 
 
-def _concat_chunks(pieces: list[Any]) -> Any:
-    return pieces[0] if len(pieces) == 1 else lax.concatenate(pieces, 0)
+def _batch_axis_at(val: Any, dim: int | None, size: int, aval: ShapedArray, at: int) -> Any:
+    """A vmap result with its batch axis (of length ``size``) moved to position ``at``.
+
+    ``dim`` None means the value has no batch axis: for a basis of one vector it gets a unit
+    axis; otherwise it is the same for every basis vector and is broadcast.
+    """
+    if dim is None:
+        shape = aval.shape[:at] + (size,) + aval.shape[at:]
+        return (
+            lax.reshape(val, shape)
+            if size == 1
+            else lax.broadcast_to(lax.reshape(val, shape[:at] + (1,) + shape[at + 1 :]), shape)
+        )
+    return lax.moveaxis(val, dim, at)
 
 
-def _columns(batched: Any, avals: Sequence[ShapedArray], oshape: tuple[int, ...]) -> list[Any]:
-    """Split a ``(total,) + oshape`` batch over the input basis into per-input-leaf blocks,
-    each shaped ``(out size, in size)``."""
+def _split_batch(
+    val: Any, dim: int | None, size: int, aval: ShapedArray, parts: Sequence[ShapedArray], at: int, front: bool
+) -> list[Any]:
+    """Cut a batched result along its batch axis into one block per leaf of ``parts``.
+
+    ``val`` has the per-example abstract value ``aval``; the block for part ``p`` has shape
+    ``aval.shape + p.shape`` (forward mode, ``front=False``) or ``p.shape + aval.shape``
+    (reverse mode, ``front=True``). ``None`` is a zero result.
+    """
+    shape = aval.shape
+    if val is None:
+        dt = tangent_dtype(aval.dtype)
+        return [np.zeros(p.shape + shape if front else shape + p.shape, dt) for p in parts]
+    if len(parts) == 1 and dim is None and size == 1:  # one basis vector: only a reshape
+        p = parts[0]
+        return [lax.reshape(val, p.shape + shape if front else shape + p.shape)]
+    val = _batch_axis_at(val, dim, size, aval, at)
     blocks = []
     off = 0
-    m = math.prod(oshape)
-    for a in avals:
-        piece = batched if len(avals) == 1 else lax.index(batched, slice(off, off + a.size))
-        piece = lax.reshape(piece, (a.size, m))
-        blocks.append(lax.transpose(piece, (1, 0)))
-        off += a.size
+    for p in parts:
+        piece = val
+        if len(parts) > 1:
+            idx = (slice(None),) * at + (slice(off, off + p.size),)
+            piece = lax.index(val, idx)
+        blocks.append(lax.reshape(piece, p.shape + shape if front else shape + p.shape))
+        off += p.size
     return blocks
+
+
+def _concat_chunks(pieces: list[tuple[Any, int | None]], size_of: list[int], aval: ShapedArray) -> tuple[Any, Any]:
+    """Join the per-chunk results of one output along a leading batch axis."""
+    if len(pieces) == 1:
+        return pieces[0]
+    parts = []
+    for (v, d), n in zip(pieces, size_of):
+        if v is None:
+            v, d = np.zeros((n,) + aval.shape, tangent_dtype(aval.dtype)), 0
+        parts.append(_batch_axis_at(v, d, n, aval, 0))
+    return lax.concatenate(parts, 0), 0
 
 
 def _jac_fwd(
@@ -508,9 +539,9 @@ def _jac_fwd(
     n = len(vals) // 2
     outs = vals[:n]
     blocks = []
-    for o, t, d in zip(outs[: f.n_out], vals[n:], dims[n:]):  # type: ignore[attr-defined]
+    for o, t, d in zip(outs[: f.n_out], vals[n:], dims[n:]):
         oav = get_aval(o)
-        blocks.append(_columns(_batched_or_zeros(t, d, total, oav), in_avals, oav.shape))
+        blocks.append(_split_batch(t, d, total, oav, in_avals, len(oav.shape), front=False))
     return outs, blocks
 
 
@@ -519,16 +550,18 @@ def _jac_fwd_linear(
 ) -> list[list[Any]]:
     """Forward mode through a recorded linearization, a chunk of the input basis at a time."""
     total, basis = _basis(in_avals)
+    chunks = _chunks(total, chunk_size)
     pieces: list[list[Any]] = [[] for _ in out_avals]
-    for lo, hi in _chunks(total, chunk_size):
-        size = hi - lo
-        vals, dims = _map_basis(lambda *ts: lin.forward(ts), [b[lo:hi] for b in basis], size)
-        for j, oav in enumerate(out_avals):
-            pieces[j].append(_batched_or_zeros(vals[j], dims[j], size, oav))
-    return [
-        _columns(_concat_chunks(p) if p else np.zeros((0,) + oav.shape, tangent_dtype(oav.dtype)), in_avals, oav.shape)
-        for p, oav in zip(pieces, out_avals)
-    ]
+    for lo, hi in chunks:
+        vals, dims = _map_basis(lambda *ts: lin.forward(ts), [b[lo:hi] for b in basis], hi - lo)
+        for j in range(len(out_avals)):
+            pieces[j].append((vals[j], dims[j]))
+    sizes = [hi - lo for lo, hi in chunks]
+    blocks = []
+    for p, oav in zip(pieces, out_avals):
+        v, d = _concat_chunks(p, sizes, oav) if p else (None, None)
+        blocks.append(_split_batch(v, d, total, oav, in_avals, len(oav.shape), front=False))
+    return blocks
 
 
 def _jac_rev(
@@ -543,26 +576,22 @@ def _jac_rev(
                 f"has dtype {a.dtype}"
             )
     total, basis = _basis(out_avals)
-    n_in = len(in_avals)
-    pieces: list[list[Any]] = [[] for _ in range(n_in)]
+    chunks = _chunks(total, chunk_size)
+    pieces: list[list[Any]] = [[] for _ in in_avals]
 
     def pullback(*cts: Any) -> list[Any]:
         return lin.transpose(list(cts) + [None] * (n_all - len(cts)))
 
-    for lo, hi in _chunks(total, chunk_size):
-        size = hi - lo
-        vals, dims = _map_basis(pullback, [b[lo:hi] for b in basis], size)
-        for i in range(n_in):
-            pieces[i].append(_batched_or_zeros(vals[i], dims[i], size, in_avals[i]))
-    blocks: list[list[Any]] = [[None] * n_in for _ in out_avals]
-    for i, a in enumerate(in_avals):
-        rows = _concat_chunks(pieces[i]) if pieces[i] else np.zeros((0,) + a.shape, a.dtype)
-        off = 0
-        for j, oa in enumerate(out_avals):
-            piece = rows if len(out_avals) == 1 else lax.index(rows, slice(off, off + oa.size))
-            blocks[j][i] = lax.reshape(piece, (oa.size, a.size))
-            off += oa.size
-    return blocks
+    for lo, hi in chunks:
+        vals, dims = _map_basis(pullback, [b[lo:hi] for b in basis], hi - lo)
+        for i in range(len(in_avals)):
+            pieces[i].append((vals[i], dims[i]))
+    sizes = [hi - lo for lo, hi in chunks]
+    per_in = []
+    for p, iav in zip(pieces, in_avals):
+        v, d = _concat_chunks(p, sizes, iav) if p else (None, None)
+        per_in.append(_split_batch(v, d, total, iav, out_avals, 0, front=True))
+    return [[per_in[i][j] for i in range(len(in_avals))] for j in range(len(out_avals))]
 
 
 def jacfwd(

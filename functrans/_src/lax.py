@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src.core import Primitive, ShapedArray, bind, get_aval
+from functrans._src.core import Primitive, ShapedArray, Tracer, bind, get_aval
 from functrans._src.transpose import is_undefined
 
 _ALL: list[Primitive] = []
@@ -90,6 +90,11 @@ def _sig(avals: Sequence[ShapedArray]) -> tuple[tuple[np.dtype, bool], ...]:
 
 def _shape(x: Any) -> tuple[int, ...]:
     return x.shape if hasattr(x, "shape") else ()
+
+
+def _is_array(x: Any) -> bool:
+    """An array or a traced value (not a Python scalar, which must keep its weak type)."""
+    return isinstance(x, np.ndarray | Tracer)
 
 
 def _dtype(x: Any) -> np.dtype:
@@ -276,6 +281,18 @@ def _batch_elementwise(prim: Primitive) -> Callable[..., tuple[Any, Any]]:
     """
 
     def rule(vals: Sequence[Any], dims: Sequence[int | None], **params: Any) -> tuple[Any, Any]:
+        if len(vals) == 2:  # fast paths: nothing to move
+            (x, y), (dx, dy) = vals, dims
+            if dy is None:
+                ny = len(_shape(y))
+                if ny == 0 or (dx == 0 and len(_shape(x)) > ny):
+                    return bind(prim, vals, params), dx
+            elif dx is None:
+                nx = len(_shape(x))
+                if nx == 0 or (dy == 0 and len(_shape(y)) > nx):
+                    return bind(prim, vals, params), dy
+            elif dx == dy and len(_shape(x)) == len(_shape(y)):
+                return bind(prim, vals, params), dx
         shapes = [_shape(v) for v in vals]
         ranks = [len(s) - (d is not None) for s, d in zip(shapes, dims)]
         rank = max(ranks)
@@ -692,8 +709,11 @@ broadcast_to_p.abstract_eval = _broadcast_to_abstract_eval
 
 
 def broadcast_to(x: Any, shape: Sequence[int]) -> Any:
-    """Broadcast ``x`` to ``shape`` (NumPy rules)."""
-    return bind(broadcast_to_p, (x,), {"shape": tuple(int(d) for d in shape)})
+    """Broadcast ``x`` to ``shape`` (NumPy rules); an array of that shape is returned as it is."""
+    shape = tuple(int(d) for d in shape)
+    if _is_array(x) and x.shape == shape:
+        return x
+    return bind(broadcast_to_p, (x,), {"shape": shape})
 
 
 deflinear(broadcast_to_p, lambda ct, x, shape: [unbroadcast(ct, x.aval.shape)])
@@ -725,8 +745,11 @@ reshape_p.abstract_eval = _reshape_abstract_eval
 
 
 def reshape(x: Any, new_shape: Sequence[int]) -> Any:
-    """Reshape to a fully specified ``new_shape`` (no -1)."""
-    return bind(reshape_p, (x,), {"new_shape": tuple(int(d) for d in new_shape)})
+    """Reshape to a fully specified ``new_shape`` (no -1); an array of that shape is returned as it is."""
+    new_shape = tuple(int(d) for d in new_shape)
+    if _is_array(x) and x.shape == new_shape:
+        return x
+    return bind(reshape_p, (x,), {"new_shape": new_shape})
 
 
 deflinear(reshape_p, lambda ct, x, new_shape: [reshape(ct, x.aval.shape)])
@@ -753,8 +776,11 @@ transpose_p.abstract_eval = _transpose_abstract_eval
 
 
 def transpose(x: Any, permutation: Sequence[int]) -> Any:
-    """Permute the axes of ``x``."""
-    return bind(transpose_p, (x,), {"permutation": tuple(int(i) for i in permutation)})
+    """Permute the axes of ``x`` (the identity permutation returns an array as it is)."""
+    permutation = tuple(int(i) for i in permutation)
+    if _is_array(x) and permutation == tuple(range(len(permutation))):
+        return x
+    return bind(transpose_p, (x,), {"permutation": permutation})
 
 
 deflinear(
