@@ -145,13 +145,30 @@ def bench_hessian(number: int, rounds: int, peers: bool, n: int = 100) -> None:
     eager_ratio, t_e, _ = paired_ratio(lambda: e(x), lambda: hand(x), max(1, number // 4), rounds)
     _row("functrans hessian (eager)", t_e, t_h)
     if peers:
-        try:
+
+        def ag() -> Callable[[], Any]:
+            import autograd
+            import autograd.numpy as anp
+
+            h = autograd.hessian(lambda v: anp.sum(anp.log(anp.cosh(A @ v))) + 0.5 * anp.sum(v * v))
+            return lambda: h(x)
+
+        def tf() -> Callable[[], Any]:
+            import torch
+
+            At, xt = torch.tensor(A), torch.tensor(x)
+            h = torch.func.hessian(lambda v: torch.sum(torch.log(torch.cosh(At @ v))) + 0.5 * torch.sum(v * v))
+            return lambda: h(xt).numpy()
+
+        def jx() -> Callable[[], Any]:
             jax = _jax()
-            jh = jax.jit(jax.hessian(lambda x: jax.numpy.sum(jax.numpy.log(jax.numpy.cosh(A @ x))) + 0.5 * x @ x))
-            jh(x)
-            _row("JAX jit(hessian)", best_time(lambda: jh(x).block_until_ready(), number, 5), t_h)
-        except ImportError:
-            print("  (JAX: not installed, skipped)")
+            jh = jax.jit(jax.hessian(lambda v: jax.numpy.sum(jax.numpy.log(jax.numpy.cosh(A @ v))) + 0.5 * v @ v))
+            return lambda: jh(x).block_until_ready()
+
+        for name, make in [("HIPS autograd hessian", ag), ("torch.func hessian (eager)", tf), ("JAX jit(hessian)", jx)]:
+            t = _peer(name, make, hand(x), max(1, number // 4))
+            if t is not None:
+                _row(name, t, t_h)
     print(f"  jit(hessian) / hand-written, median of paired rounds: {ratio:.2f}x (target: within 2x)")
     print(f"  hessian (eager) / hand-written, median of paired rounds: {eager_ratio:.2f}x (target: within 15x)")
 
