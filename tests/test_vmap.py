@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_numpy_grads import EINSUM_CASES
 
 import functrans
 import functrans.numpy as fnp
@@ -495,22 +496,8 @@ def _product_cases():
     ]
 
 
-EINSUM_SPECS = [
-    ("ij,jk->ik", [(2, 3), (3, 4)]),
-    ("ij->ji", [(2, 3)]),
-    ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]),
-    ("i,i->", [(4,), (4,)]),
-    ("ij->", [(2, 3)]),
-    ("ij->i", [(2, 3)]),
-    ("i,j->ij", [(3,), (4,)]),
-    ("ijk,ik->j", [(2, 3, 4), (2, 4)]),
-    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
-    ("ij,ij->ij", [(2, 3), (2, 3)]),
-    ("ij,j->i", [(2, 3), (3,)]),
-    ("ijk->kij", [(2, 3, 4)]),
-    ("ij,jk", [(2, 3), (3, 4)]),
-    ("ab,bc,ca->", [(2, 3), (3, 4), (4, 2)]),
-    ("i,j,k->ijk", [(2,), (3,), (4,)]),
+# the einsum strings of the gradient sweep, plus two more
+EINSUM_SPECS = EINSUM_CASES + [
     ("ij,kj->ik", [(2, 3), (4, 3)]),
     (" ij , jk -> ki ", [(2, 3), (3, 4)]),
 ]
