@@ -230,3 +230,30 @@ def test_bad_arguments():
         functrans.jit(3)
     with pytest.raises(TypeError, match="static_argnums"):
         functrans.jit(loss, static_argnums="x")
+
+
+def test_closing_over_values_of_enclosing_transformations():
+    """A jitted function may close over a traced value of an outer grad/vmap/jit: it becomes an
+    input of the program (closure conversion), and such a trace is not cached across calls."""
+
+    def outer(x):
+        return functrans.jit(lambda y: x * fnp.sin(y))(2.0)
+
+    np.testing.assert_allclose(functrans.grad(outer)(3.0), np.sin(2.0))
+    np.testing.assert_allclose(functrans.vmap(outer)(np.arange(3.0)), np.arange(3.0) * np.sin(2.0))
+    np.testing.assert_allclose(functrans.jit(outer)(3.0), 3.0 * np.sin(2.0))
+    ir = functrans.make_ir(outer)(3.0)
+    typecheck_ir(ir)
+    assert not any(isinstance(c, functrans._src.core.Tracer) for c in ir.eqns[0].params["ir"].consts)
+
+    cell = {}
+    shared = functrans.jit(lambda y: cell["x"] * y)
+
+    def outer2(x):
+        cell["x"] = x
+        return shared(2.0)
+
+    assert functrans.grad(outer2)(3.0) == 2.0 and functrans.grad(outer2)(5.0) == 2.0
+    np.testing.assert_allclose(functrans.vmap(outer2)(np.arange(3.0)), 2.0 * np.arange(3.0))
+    np.testing.assert_allclose(functrans.hessian(lambda x: functrans.jit(lambda y: fnp.sum(x * y * y))(x))(np.ones(2)),
+                               6.0 * np.eye(2))  # fmt: skip

@@ -51,7 +51,7 @@ from functrans._src.core import (
     zeros_for,
 )
 from functrans._src.jvp import jvp_flat
-from functrans._src.staging import trace_to_ir
+from functrans._src.staging import closure_convert, trace_to_ir
 from functrans._src.transpose import backward_pass, is_undefined
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 
@@ -215,11 +215,13 @@ def disable_jit() -> Iterator[None]:
 class _Entry:
     """One specialisation of a jitted function: its program and output structure."""
 
-    __slots__ = ("ir", "out_tree", "run")
+    __slots__ = ("ir", "out_tree", "run", "closed_over")
 
-    def __init__(self, ir: IR, out_tree: PyTreeDef) -> None:
+    def __init__(self, ir: IR, out_tree: PyTreeDef, closed_over: list[Any]) -> None:
         self.ir = ir
         self.out_tree = out_tree
+        # values of enclosing transformations the function closed over: leading inputs of ir
+        self.closed_over = closed_over
         self.run = executable(ir)
 
 
@@ -321,7 +323,9 @@ class JitFunction:
             raise
         entry = self._cache.get(key)
         if entry is None:
-            entry = self._cache[key] = self._trace(args, kwargs, flat, tree, statics)
+            entry = self._trace(args, kwargs, flat, tree, statics)
+            if not entry.closed_over:  # a trace that closed over traced values is good for this call only
+                self._cache[key] = entry
         return entry, flat
 
     def _trace(
@@ -345,12 +349,15 @@ class JitFunction:
 
         avals = [get_aval(_check_leaf(x, f"argument leaf {i}")) for i, x in enumerate(flat)]
         ir, _ = trace_to_ir(flat_fun, avals)
-        return _Entry(ir, out_tree[0])
+        ir, closed_over = closure_convert(ir)
+        return _Entry(ir, out_tree[0], closed_over)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _jit_disabled:
             return self.fun(*args, **kwargs)
         entry, flat = self._entry(args, kwargs)
+        if entry.closed_over:
+            flat = entry.closed_over + flat
         for x in flat:
             if isinstance(x, Tracer):
                 outs = bind(jit_p, flat, {"ir": entry.ir, "name": self.__name__})

@@ -109,3 +109,23 @@ def trace_to_ir(fun: Any, in_avals: Sequence[ShapedArray]) -> tuple[IR, list[Any
         return trace.to_ir(outs), outs
     finally:
         trace.finish()
+
+
+def closure_convert(ir: IR) -> tuple[IR, list[Any]]:
+    """Turn the constants of ``ir`` that are tracers (of transformations around the trace)
+    into leading inputs, so the program holds only concrete constants.
+
+    Returns the converted program and those tracers, to be passed as its first arguments.
+    """
+    traced = [i for i, c in enumerate(ir.consts) if isinstance(c, Tracer)]
+    if not traced:
+        return ir, []
+    keep = [i for i in range(len(ir.consts)) if i not in traced]
+    new = IR(
+        [ir.constvars[i] for i in keep],
+        [ir.consts[i] for i in keep],
+        [ir.constvars[i] for i in traced] + list(ir.invars),
+        ir.eqns,
+        ir.outvars,
+    )
+    return new, [ir.consts[i] for i in traced]
