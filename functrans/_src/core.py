@@ -229,8 +229,8 @@ class Trace:
             f"{why} needs a concrete value, but got a traced value of type "
             f"{tracer.aval.str_short()} inside {type(self).__name__}. Python control flow "
             "on traced values is not possible while staging a program (make_ir, jit): mark the "
-            "argument static (static_argnums / static_argnames) or express the choice with "
-            "functrans.numpy.where."
+            "argument static (static_argnums / static_argnames), or express the choice with "
+            "functrans.lax.cond(pred, true_fun, false_fun, *operands) or functrans.numpy.where."
         )
 
     def finish(self) -> None:
@@ -416,6 +416,8 @@ def _var_namer() -> Callable[[Var], str]:
 def _pp_param(v: Any, indent: str) -> str:
     if isinstance(v, IR):
         return "\n" + "\n".join(indent + "  " + ln for ln in pp_ir(v).splitlines())
+    if isinstance(v, tuple) and v and all(isinstance(x, IR) for x in v):
+        return "(" + ",".join(_pp_param(x, indent) for x in v) + ")"
     if isinstance(v, np.dtype):
         return str(v)
     return repr(v)

@@ -47,6 +47,7 @@ from functrans._src.core import (
     bind,
     eval_ir,
     get_aval,
+    is_float_dtype,
     tangent_aval,
     zeros_for,
 )
@@ -99,8 +100,12 @@ def _jit_abstract_eval(*avals: ShapedArray, ir: IR, name: str) -> list[ShapedArr
     return [ShapedArray(a.aval.shape, a.aval.dtype) for a in ir.outvars]
 
 
-def _jvp_program(ir: IR, nonzero: tuple[bool, ...]) -> tuple[IR, tuple[bool, ...]]:
-    """A program from (primals, nonzero tangents) to the nonzero output tangents."""
+def _jvp_program(ir: IR, nonzero: tuple[bool, ...], instantiate: bool = False) -> tuple[IR, tuple[bool, ...]]:
+    """A program from (primals, nonzero tangents) to the nonzero output tangents.
+
+    With ``instantiate`` every floating output gets a tangent (zeros where it is a
+    symbolic zero), so that programs of the same outputs agree on which are returned.
+    """
     n = len(ir.invars)
     in_avals = [v.aval for v in ir.invars]
     in_avals += [tangent_aval(a) for a, nz in zip(in_avals, nonzero) if nz]
@@ -110,6 +115,11 @@ def _jvp_program(ir: IR, nonzero: tuple[bool, ...]) -> tuple[IR, tuple[bool, ...
         rest = iter(args[n:])
         tangents = [next(rest) if nz else None for nz in nonzero]
         _, touts = jvp_flat(lambda *xs: eval_ir(ir, ir.consts, xs), args[:n], tangents)
+        if instantiate:
+            touts = [
+                (zeros_for(tangent_aval(v.aval)) if t is None else t) if is_float_dtype(v.aval.dtype) else None
+                for t, v in zip(touts, ir.outvars)
+            ]
         out_nonzero.extend(t is not None for t in touts)
         return [t for t in touts if t is not None]
 

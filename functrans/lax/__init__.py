@@ -1,5 +1,6 @@
-"""``functrans.lax``: the primitives themselves, as in ``jax.lax``."""
+"""``functrans.lax``: the primitives themselves, and ``cond``, as in ``jax.lax``."""
 
+from functrans._src.control_flow import cond
 from functrans._src.lax import (
     abs,
     acos,
@@ -55,6 +56,7 @@ from functrans._src.lax import (
 )
 
 __all__ = [
+    "cond",
     "abs", "acos", "add", "asin", "atan", "atan2", "broadcast_to", "ceil", "concatenate",
     "convert_element_type", "cos", "cosh", "div", "dot_general", "eq", "exp", "expm1", "floor",
     "ge", "gt", "index", "integer_pow", "le", "log", "log1p", "logical_and", "logical_not",
