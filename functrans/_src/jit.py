@@ -312,7 +312,7 @@ class JitFunction:
         try:
             hash(static_vals)
         except TypeError:
-            bad = next(v for _, v in static_vals if not isinstance(v, Hashable) or _unhashable(v))
+            bad = next(v for _, v in static_vals if _unhashable(v))
             raise ValueError(
                 f"jit: static arguments must be hashable (they key the cache), but got a value of type "
                 f"{type(bad).__name__}. Pass arrays as ordinary (traced) arguments, or convert the "
