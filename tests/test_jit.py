@@ -257,3 +257,11 @@ def test_closing_over_values_of_enclosing_transformations():
     np.testing.assert_allclose(functrans.vmap(outer2)(np.arange(3.0)), 2.0 * np.arange(3.0))
     np.testing.assert_allclose(functrans.hessian(lambda x: functrans.jit(lambda y: fnp.sum(x * y * y))(x))(np.ones(2)),
                                6.0 * np.eye(2))  # fmt: skip
+
+
+@pytest.mark.parametrize("f", [loss, vec], ids=["loss", "vec"])
+def test_jit_rules_to_second_order_in_both_modes(f):
+    from functrans.test_util import check_grads
+
+    check_grads(functrans.jit(f), (X,), order=2, modes=("fwd", "rev"))
+    check_grads(functrans.vmap(functrans.jit(f)), (XS,), order=2, modes=("fwd", "rev"))
