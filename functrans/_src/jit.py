@@ -127,15 +127,55 @@ def _jvp_program(ir: IR, nonzero: tuple[bool, ...], instantiate: bool = False) -
     return prog, tuple(out_nonzero)
 
 
+def _split_jvp_program(ir: IR, nonzero: tuple[bool, ...]) -> tuple[IR, IR, int, tuple[bool, ...]]:
+    """Partial evaluation of the JVP of ``ir``: a *known* program from the primals to the
+    primal outputs and the residuals, and a *linear* program from (residuals, nonzero
+    tangents) to the nonzero output tangents. The primal work is done once, in the first."""
+    n = len(ir.invars)
+    in_avals = [v.aval for v in ir.invars]
+    in_avals += [tangent_aval(a) for a, nz in zip(in_avals, nonzero) if nz]
+    out_nonzero: list[bool] = []
+
+    def full(*args: Any) -> list[Any]:
+        rest = iter(args[n:])
+        tangents = [next(rest) if nz else None for nz in nonzero]
+        pouts, touts = jvp_flat(lambda *xs: eval_ir(ir, ir.consts, xs), args[:n], tangents)
+        out_nonzero.extend(t is not None for t in touts)
+        return list(pouts) + [t for t in touts if t is not None]
+
+    prog, _ = trace_to_ir(full, in_avals)
+    n_out = len(ir.outvars)
+    unknown: set[Var] = set(prog.invars[n:])
+    known_eqns, lin_eqns = [], []
+    for e in prog.eqns:
+        if any(type(a) is Var and a in unknown for a in e.inputs):
+            lin_eqns.append(e)
+            unknown.update(e.outvars)
+        else:
+            known_eqns.append(e)
+    constvars = set(prog.constvars)
+    residuals: list[Var] = []
+    seen: set[Var] = set()
+    uses = [a for e in lin_eqns for a in e.inputs] + list(prog.outvars[n_out:])
+    for a in uses:
+        if type(a) is Var and a not in unknown and a not in constvars and a not in seen:
+            seen.add(a)
+            residuals.append(a)
+    known = IR(prog.constvars, prog.consts, prog.invars[:n], known_eqns, list(prog.outvars[:n_out]) + residuals)
+    lin = IR(prog.constvars, prog.consts, residuals + prog.invars[n:], lin_eqns, list(prog.outvars[n_out:]))
+    return known, lin, len(residuals), tuple(out_nonzero)
+
+
 def _jit_jvp(primals: Sequence[Any], tangents: Sequence[Any], ir: IR, name: str) -> tuple[Any, Any]:
     nonzero = tuple(t is not None for t in tangents)
-    prog, out_nonzero = _cached(ir, ("jvp", nonzero), lambda: _jvp_program(ir, nonzero))
-    outs = bind(jit_p, primals, {"ir": ir, "name": name})
+    known, lin, _, out_nonzero = _cached(ir, ("jvp", nonzero), lambda: _split_jvp_program(ir, nonzero))
     if not any(out_nonzero):
-        return outs, [None] * len(outs)
-    args = list(primals) + [t for t in tangents if t is not None]
-    touts = iter(bind(jit_p, args, {"ir": prog, "name": f"jvp({name})"}))
-    return outs, [next(touts) if nz else None for nz in out_nonzero]
+        return bind(jit_p, primals, {"ir": ir, "name": name}), [None] * len(ir.outvars)
+    res = bind(jit_p, primals, {"ir": known, "name": name})
+    n_out = len(ir.outvars)
+    args = res[n_out:] + [t for t in tangents if t is not None]
+    touts = iter(bind(jit_p, args, {"ir": lin, "name": f"jvp({name})"}))
+    return res[:n_out], [next(touts) if nz else None for nz in out_nonzero]
 
 
 def _transpose_program(ir: IR, undefined: tuple[bool, ...], ct_nonzero: tuple[bool, ...]) -> IR:
