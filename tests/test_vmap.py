@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from test_numpy_grads import EINSUM_CASES
+from test_numpy_grads import INDEX_CASES as G_INDEX_CASES
 
 import functrans
 import functrans.numpy as fnp
@@ -408,40 +409,12 @@ def _shape_cases():
     ]
 
 
-INDEX_CASES = [
-    ("int0", (5,), lambda x: x[0]),
-    ("int_neg1", (5,), lambda x: x[-1]),
-    ("slice_1_3", (5,), lambda x: x[1:3]),
-    ("reverse", (5,), lambda x: x[::-1]),
-    ("step_neg2", (5,), lambda x: x[::-2]),
-    ("slice_neg_step", (5,), lambda x: x[3:0:-1]),
-    ("slice_neg_bounds", (5,), lambda x: x[-4:-1]),
-    ("step2", (7,), lambda x: x[1::2]),
-    ("row", (4, 5), lambda x: x[1]),
-    ("row_neg", (4, 5), lambda x: x[-1]),
-    ("col_ellipsis", (4, 5), lambda x: x[..., 0]),
-    ("none_slice_int", (4, 5), lambda x: x[None, :, 1]),
-    ("new_axis_middle", (4, 5), lambda x: x[:, None]),
+# the indexing cases of the gradient sweep, plus some only vmap needs
+INDEX_CASES = G_INDEX_CASES + [
     ("new_axis_end", (4, 5), lambda x: x[..., None]),
-    ("int_and_step", (4, 5), lambda x: x[1, ::2]),
-    ("neg_int_neg_slice", (4, 5), lambda x: x[-1, -2:]),
-    ("reverse_rows", (4, 5), lambda x: x[::-1]),
-    ("reverse_both", (4, 5), lambda x: x[::-1, ::-2]),
-    ("ellipsis_3d", (2, 3, 4), lambda x: x[..., 1:, None]),
-    ("int_ellipsis_int", (2, 3, 4), lambda x: x[1, ..., -1]),
-    ("mixed_3d", (2, 3, 4), lambda x: x[:, 2, 1:3]),
-    ("full_int", (2, 3, 4), lambda x: x[1, 2, 3]),
     ("nones_everywhere", (2, 3, 4), lambda x: x[None, 1, None, ::-1, None]),
     ("ellipsis_first", (2, 3, 4), lambda x: x[..., ::2]),
-    ("chained", (4, 5), lambda x: x[1:][::-1][0]),
-    ("overlapping_sum", (5,), lambda x: x[0] * x[1:3] + x[::-1][:2] ** 2),
-    ("tuple_of_slices", (4, 5), lambda x: x[1:3, 2:]),
-    ("out_of_range_slices", (4, 5), lambda x: x[2:100, -100:2]),
-    ("neg_step_out_of_range", (4, 5), lambda x: x[100:0:-2]),
     ("empty_slice", (4, 5), lambda x: x[3:1]),
-    ("scalar_none", (), lambda x: x[None]),
-    ("scalar_ellipsis", (), lambda x: x[...] * x),
-    ("empty_tuple", (4,), lambda x: x[()]),
     ("np_int", (4, 5), lambda x: x[np.int64(2), np.int32(-1)]),
     ("iterate", (3, 2), lambda x: fnp.stack([r * i for i, r in enumerate(x)])),
 ]
@@ -594,6 +567,7 @@ SWEEP = (
     + _dtype_cases()
     + _composite_cases()
 )
+
 
 def _case_params(cases):
     return [pytest.param(fn, specs, id=name) for name, fn, specs in cases]
