@@ -260,22 +260,23 @@ def _emit_broadcast_to(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
     return _Emit(f"{ctx.np_fn(np.broadcast_to)}({args[0]}, {ctx.value(e.params['shape'])})", _VIEW)
 
 
-@_emitter(lax.reshape_p)
-def _emit_reshape(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
-    shape = ctx.value(e.params["new_shape"])
+def _emit_view(ctx: _Ctx, e: Eqn, args: list[str], method: str, param: str) -> _Emit:
+    """``x.method(param)`` on a known ndarray (cheaper), else ``np.method(x, param)``; a view."""
+    value = ctx.value(e.params[param])
     x = e.inputs[0]
     if isinstance(x, Var) and x in ctx.known_array:
-        return _Emit(f"{args[0]}.reshape({shape})", _VIEW)
-    return _Emit(f"{ctx.np_fn(np.reshape)}({args[0]}, {shape})", _VIEW)
+        return _Emit(f"{args[0]}.{method}({value})", _VIEW)
+    return _Emit(f"{ctx.np_fn(getattr(np, method))}({args[0]}, {value})", _VIEW)
+
+
+@_emitter(lax.reshape_p)
+def _emit_reshape(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
+    return _emit_view(ctx, e, args, "reshape", "new_shape")
 
 
 @_emitter(lax.transpose_p)
 def _emit_transpose(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
-    perm = ctx.value(e.params["permutation"])
-    x = e.inputs[0]
-    if isinstance(x, Var) and x in ctx.known_array:
-        return _Emit(f"{args[0]}.transpose({perm})", _VIEW)
-    return _Emit(f"{ctx.np_fn(np.transpose)}({args[0]}, {perm})", _VIEW)
+    return _emit_view(ctx, e, args, "transpose", "permutation")
 
 
 _REDUCTIONS: dict[Primitive, tuple[Callable[..., Any], str]] = {
