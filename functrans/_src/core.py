@@ -504,3 +504,28 @@ def typecheck_ir(ir: IR) -> None:
     for a in ir.outvars:
         if isinstance(a, Var) and a not in defined:
             raise IRTypeError("an output variable is never defined")
+
+
+class UndefinedPrimal:
+    """Marks, in a call to a transpose rule, an input the rule transposes with respect to."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray) -> None:
+        self.aval = aval
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.aval.shape
+
+    @property
+    def dtype(self) -> Any:
+        return self.aval.dtype
+
+    def __repr__(self) -> str:
+        return f"UndefinedPrimal({self.aval.str_short()})"
+
+
+def is_undefined(x: Any) -> bool:
+    """True for an :class:`UndefinedPrimal` (a linear input of a transpose rule)."""
+    return type(x) is UndefinedPrimal

@@ -12,32 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from functrans._src.core import IR, Literal, ShapedArray, Var, bind
+from functrans._src.core import IR, Literal, UndefinedPrimal, Var, bind, is_undefined
+from functrans._src.lax.elementwise import add_p
 
-
-class UndefinedPrimal:
-    """Marks, in a call to a transpose rule, an input the rule transposes with respect to."""
-
-    __slots__ = ("aval",)
-
-    def __init__(self, aval: ShapedArray) -> None:
-        self.aval = aval
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return self.aval.shape
-
-    @property
-    def dtype(self) -> Any:
-        return self.aval.dtype
-
-    def __repr__(self) -> str:
-        return f"UndefinedPrimal({self.aval.str_short()})"
-
-
-def is_undefined(x: Any) -> bool:
-    """True for an :class:`UndefinedPrimal` (a linear input of a transpose rule)."""
-    return type(x) is UndefinedPrimal
+__all__ = ["UndefinedPrimal", "backward_pass", "is_undefined"]
 
 
 _MISSING = object()
@@ -45,8 +23,6 @@ _MISSING = object()
 
 def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list[Any]:
     """Cotangents of ``ir``'s inputs given cotangents of its outputs (``None`` = zero)."""
-    from functrans._src.lax import add_p
-
     const_env: dict[Var, Any] = dict(zip(ir.constvars, consts))
     ct_env: dict[Var, Any] = {}
 

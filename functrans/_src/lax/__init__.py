@@ -1,0 +1,27 @@
+"""The primitives, grouped by family (as ``jax/_src/lax``), each declared once with all of its rules.
+
+=================  ==========================================================
+module             primitives
+=================  ==========================================================
+``rules``          (no primitives) the registry and the shared rule builders
+``comparisons``    eq ne lt le gt ge and or not, select, convert_element_type,
+                   stop_gradient
+``elementwise``    neg add sub mul div, sin ... sqrt abs sign floor ceil round,
+                   integer_pow pow max min atan2
+``slicing``        index, index_put
+``shape``          broadcast_to reshape transpose concatenate
+``reductions``     reduce_sum reduce_max reduce_min reduce_prod
+``contraction``    dot_general
+=================  ==========================================================
+
+Every public name of the family modules is re-exported here, so ``lax.mul`` and
+``lax.mul_p`` work whichever module declares them.
+"""
+
+from functrans._src.lax.comparisons import *  # noqa: F403
+from functrans._src.lax.contraction import *  # noqa: F403
+from functrans._src.lax.elementwise import *  # noqa: F403
+from functrans._src.lax.reductions import *  # noqa: F403
+from functrans._src.lax.rules import *  # noqa: F403
+from functrans._src.lax.shape import *  # noqa: F403
+from functrans._src.lax.slicing import *  # noqa: F403

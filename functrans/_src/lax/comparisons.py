@@ -1,0 +1,140 @@
+"""Comparisons, ``select``, dtype conversion and ``stop_gradient``.
+
+Comparisons are piecewise constant (zero tangents); ``select`` is linear in its two
+branches; ``convert_element_type`` is linear between floating dtypes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from functrans._src.core import Primitive, ShapedArray, bind, is_undefined
+from functrans._src.lax.rules import (
+    _batch_elementwise,
+    _batch_same_dim,
+    _bcast,
+    _dtype,
+    _elementwise_dtype,
+    _nary,
+    _prim,
+    _shape,
+    _sig,
+    _un,
+    _unary,
+    broadcast_shapes,
+    defjvp_zero,
+    unbroadcast,
+)
+
+# --------------------------------------------------------------------------- comparisons and select
+
+eq_p = _nary("eq", np.equal)
+ne_p = _nary("ne", np.not_equal)
+lt_p = _nary("lt", np.less)
+le_p = _nary("le", np.less_equal)
+gt_p = _nary("gt", np.greater)
+ge_p = _nary("ge", np.greater_equal)
+and_p = _nary("and", np.logical_and)
+or_p = _nary("or", np.logical_or)
+not_p = _unary("not", np.logical_not)
+for _p in (eq_p, ne_p, lt_p, le_p, gt_p, ge_p, and_p, or_p, not_p):
+    defjvp_zero(_p)
+
+
+def _cmp(p: Primitive) -> Callable[[Any, Any], Any]:
+    def f(x: Any, y: Any) -> Any:
+        return bind(p, (x, y), {})
+
+    f.__name__ = p.name
+    f.__doc__ = f"Elementwise ``{p.name}`` comparison (boolean result)."
+    return f
+
+
+eq, ne, lt, le, gt, ge = _cmp(eq_p), _cmp(ne_p), _cmp(lt_p), _cmp(le_p), _cmp(gt_p), _cmp(ge_p)
+logical_and, logical_or = _cmp(and_p), _cmp(or_p)
+logical_not = _un(not_p)
+
+select_p = _prim("select")
+select_p.impl = np.where
+
+
+def _select_abstract_eval(pred: ShapedArray, x: ShapedArray, y: ShapedArray) -> ShapedArray:
+    if pred.dtype != np.dtype(bool):
+        raise TypeError(f"select requires a boolean predicate, got {pred.dtype}")
+    shape = broadcast_shapes(pred.shape, x.shape, y.shape)
+    return ShapedArray(shape, _elementwise_dtype(np.where, _sig((pred, x, y))))
+
+
+select_p.abstract_eval = _select_abstract_eval
+
+
+def select(pred: Any, x: Any, y: Any) -> Any:
+    """``x`` where ``pred`` else ``y`` (``numpy.where``), broadcasting."""
+    return bind(select_p, (pred, x, y), {})
+
+
+def _select_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    pred, x, y = primals
+    _, gx, gy = tangents
+    ans = select(pred, x, y)
+    if gx is None and gy is None:
+        return ans, None
+    zero = np.zeros((), _dtype(gx if gx is not None else gy))
+    t = select(pred, zero if gx is None else gx, zero if gy is None else gy)
+    return ans, _bcast(t, _shape(ans))
+
+
+def _select_transpose(ct: Any, pred: Any, x: Any, y: Any) -> list[Any]:
+    if is_undefined(pred):
+        raise NotImplementedError("select is not linear in its predicate")
+    zero = np.zeros((), _dtype(ct))
+    return [
+        None,
+        unbroadcast(select(pred, ct, zero), x.aval.shape) if is_undefined(x) else None,
+        unbroadcast(select(pred, zero, ct), y.aval.shape) if is_undefined(y) else None,
+    ]
+
+
+select_p.jvp, select_p.transpose = _select_jvp, _select_transpose
+select_p.batch = _batch_elementwise(select_p)
+
+# --------------------------------------------------------------------------- dtype conversion and stop_gradient
+
+convert_element_type_p = _prim("convert_element_type")
+convert_element_type_p.impl = lambda x, new_dtype: np.asarray(x).astype(new_dtype)
+convert_element_type_p.abstract_eval = lambda x, new_dtype: ShapedArray(x.shape, new_dtype)
+
+
+def convert_element_type(x: Any, new_dtype: Any) -> Any:
+    """Cast to ``new_dtype`` (``astype``)."""
+    return bind(convert_element_type_p, (x,), {"new_dtype": np.dtype(new_dtype)})
+
+
+def _convert_jvp(primals: Sequence[Any], tangents: Sequence[Any], new_dtype: np.dtype) -> tuple[Any, Any]:
+    (x,), (g,) = primals, tangents
+    ans = convert_element_type(x, new_dtype)
+    if g is None or new_dtype.kind not in "fc":
+        return ans, None
+    return ans, convert_element_type(g, new_dtype)
+
+
+def _convert_transpose(ct: Any, x: Any, new_dtype: np.dtype) -> list[Any]:
+    return [convert_element_type(ct, x.aval.dtype)]
+
+
+convert_element_type_p.jvp, convert_element_type_p.transpose = _convert_jvp, _convert_transpose
+convert_element_type_p.batch = _batch_same_dim(convert_element_type_p)
+
+stop_gradient_p = _unary("stop_gradient", lambda x: x)
+defjvp_zero(stop_gradient_p)
+
+
+def stop_gradient(x: Any) -> Any:
+    """The identity, with a zero derivative of every order."""
+    return bind(stop_gradient_p, (x,), {})
+
+
+

@@ -1,0 +1,294 @@
+"""Elementwise arithmetic and unary functions: ``add`` ... ``atan2``, ``integer_pow``, ``pow``.
+
+Binary primitives broadcast their operands as NumPy does; transpose rules sum
+cotangents back to each operand's shape (:func:`~functrans._src.lax.rules.unbroadcast`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from functrans._src.core import ShapedArray, bind, is_undefined
+from functrans._src.lax.comparisons import eq, ge, select
+from functrans._src.lax.rules import (
+    _batch_same_dim,
+    _bcast,
+    _dtype,
+    _elementwise_dtype,
+    _nary,
+    _prim,
+    _shape,
+    _sig,
+    _un,
+    _unary,
+    defjvp,
+    defjvp_zero,
+    deflinear,
+    unbroadcast,
+)
+
+# --------------------------------------------------------------------------- elementwise arithmetic
+
+neg_p = _unary("neg", np.negative)
+add_p = _nary("add", np.add)
+sub_p = _nary("sub", np.subtract)
+mul_p = _nary("mul", np.multiply)
+div_p = _nary("div", np.true_divide)
+
+
+def neg(x: Any) -> Any:
+    """Elementwise negation."""
+    return bind(neg_p, (x,), {})
+
+
+def add(x: Any, y: Any) -> Any:
+    """Elementwise sum, broadcasting."""
+    return bind(add_p, (x, y), {})
+
+
+def sub(x: Any, y: Any) -> Any:
+    """Elementwise difference, broadcasting."""
+    return bind(sub_p, (x, y), {})
+
+
+def mul(x: Any, y: Any) -> Any:
+    """Elementwise product, broadcasting."""
+    return bind(mul_p, (x, y), {})
+
+
+def div(x: Any, y: Any) -> Any:
+    """Elementwise true division, broadcasting."""
+    return bind(div_p, (x, y), {})
+
+
+deflinear(neg_p, lambda ct, x: [neg(ct)])
+
+
+def _add_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    ans = bind(add_p, primals, {})
+    gx, gy = tangents
+    shape = _shape(ans)
+    if gx is None:
+        return ans, _bcast(gy, shape)
+    if gy is None:
+        return ans, _bcast(gx, shape)
+    return ans, add(gx, gy)
+
+
+def _sub_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    ans = bind(sub_p, primals, {})
+    gx, gy = tangents
+    shape = _shape(ans)
+    if gx is None:
+        return ans, _bcast(neg(gy), shape)
+    if gy is None:
+        return ans, _bcast(gx, shape)
+    return ans, sub(gx, gy)
+
+
+def _add_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
+    return [
+        unbroadcast(ct, x.aval.shape) if is_undefined(x) else None,
+        unbroadcast(ct, y.aval.shape) if is_undefined(y) else None,
+    ]
+
+
+def _sub_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
+    return [
+        unbroadcast(ct, x.aval.shape) if is_undefined(x) else None,
+        unbroadcast(neg(ct), y.aval.shape) if is_undefined(y) else None,
+    ]
+
+
+add_p.jvp, add_p.transpose = _add_jvp, _add_transpose
+sub_p.jvp, sub_p.transpose = _sub_jvp, _sub_transpose
+
+defjvp(mul_p, lambda g, ans, x, y: mul(g, y), lambda g, ans, x, y: mul(x, g))
+
+
+def _mul_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
+    if is_undefined(x) and is_undefined(y):
+        raise NotImplementedError("mul is not linear in both operands at once")
+    if is_undefined(x):
+        r = mul(ct, y)
+        return [r if _shape(r) == x.aval.shape else unbroadcast(r, x.aval.shape), None]
+    r = mul(x, ct)
+    return [None, r if _shape(r) == y.aval.shape else unbroadcast(r, y.aval.shape)]
+
+
+mul_p.transpose = _mul_transpose
+
+defjvp(
+    div_p,
+    lambda g, ans, x, y: div(g, y),
+    lambda g, ans, x, y: mul(g, neg(div(x, integer_pow(y, 2)))),
+)
+
+
+def _div_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
+    if is_undefined(y):
+        raise NotImplementedError("div is linear only in its numerator")
+    return [unbroadcast(div(ct, y), x.aval.shape), None]
+
+
+div_p.transpose = _div_transpose
+
+# --------------------------------------------------------------------------- unary functions
+
+sin_p = _unary("sin", np.sin)
+cos_p = _unary("cos", np.cos)
+tan_p = _unary("tan", np.tan)
+asin_p = _unary("asin", np.arcsin)
+acos_p = _unary("acos", np.arccos)
+atan_p = _unary("atan", np.arctan)
+sinh_p = _unary("sinh", np.sinh)
+cosh_p = _unary("cosh", np.cosh)
+tanh_p = _unary("tanh", np.tanh)
+exp_p = _unary("exp", np.exp)
+log_p = _unary("log", np.log)
+log1p_p = _unary("log1p", np.log1p)
+expm1_p = _unary("expm1", np.expm1)
+sqrt_p = _unary("sqrt", np.sqrt)
+abs_p = _unary("abs", np.abs)
+sign_p = _unary("sign", np.sign)
+floor_p = _unary("floor", np.floor)
+ceil_p = _unary("ceil", np.ceil)
+round_p = _unary("round", np.round)
+
+
+sin, cos, tan = _un(sin_p), _un(cos_p), _un(tan_p)
+asin, acos, atan = _un(asin_p), _un(acos_p), _un(atan_p)
+sinh, cosh, tanh = _un(sinh_p), _un(cosh_p), _un(tanh_p)
+exp, log, log1p, expm1 = _un(exp_p), _un(log_p), _un(log1p_p), _un(expm1_p)
+sqrt, abs, sign = _un(sqrt_p), _un(abs_p), _un(sign_p)  # noqa: A001
+floor, ceil, round = _un(floor_p), _un(ceil_p), _un(round_p)  # noqa: A001
+
+# Each rule computes its coefficient from primal values only, then multiplies the
+# tangent once: reverse mode then records a single linear equation per primitive.
+defjvp(sin_p, lambda g, ans, x: mul(g, cos(x)))
+defjvp(cos_p, lambda g, ans, x: mul(g, neg(sin(x))))
+defjvp(tan_p, lambda g, ans, x: mul(g, add(1.0, mul(ans, ans))))
+defjvp(asin_p, lambda g, ans, x: mul(g, div(1.0, sqrt(sub(1.0, mul(x, x))))))
+defjvp(acos_p, lambda g, ans, x: mul(g, div(-1.0, sqrt(sub(1.0, mul(x, x))))))
+defjvp(atan_p, lambda g, ans, x: div(g, add(1.0, mul(x, x))))
+defjvp(sinh_p, lambda g, ans, x: mul(g, cosh(x)))
+defjvp(cosh_p, lambda g, ans, x: mul(g, sinh(x)))
+defjvp(tanh_p, lambda g, ans, x: mul(g, sub(1.0, mul(ans, ans))))
+defjvp(exp_p, lambda g, ans, x: mul(g, ans))
+defjvp(log_p, lambda g, ans, x: div(g, x))
+defjvp(log1p_p, lambda g, ans, x: div(g, add(x, 1.0)))
+defjvp(expm1_p, lambda g, ans, x: mul(g, add(ans, 1.0)))
+defjvp(sqrt_p, lambda g, ans, x: div(g, mul(2.0, ans)))
+# d|x|/dx is taken as +1 at 0, as JAX does.
+defjvp(abs_p, lambda g, ans, x: select(ge(x, 0), g, neg(g)))
+for _p in (sign_p, floor_p, ceil_p, round_p):
+    defjvp_zero(_p)
+
+# integer_pow: x ** y for a Python int y (the form x ** 2 takes).
+integer_pow_p = _prim("integer_pow")
+integer_pow_p.impl = lambda x, y: np.power(x, y) if y >= 0 else np.reciprocal(np.power(x, -y) * 1.0)
+
+
+def _integer_pow_abstract_eval(x: ShapedArray, y: int) -> ShapedArray:
+    dt = _elementwise_dtype(np.power, _sig((x,)) + ((np.dtype(np.int64), True),))
+    if y < 0 and dt.kind in "iub":
+        dt = np.dtype(np.float64)
+    return ShapedArray(x.shape, dt)
+
+
+integer_pow_p.abstract_eval = _integer_pow_abstract_eval
+
+
+def integer_pow(x: Any, y: int) -> Any:
+    """``x ** y`` for a Python integer ``y``."""
+    return bind(integer_pow_p, (x,), {"y": y})
+
+
+def _integer_pow_jvp(g: Any, ans: Any, x: Any, y: int) -> Any:
+    if y == 0:
+        return None
+    if y == 1:
+        return g
+    coef = mul(float(y), x) if y == 2 else mul(float(y), integer_pow(x, y - 1))
+    return mul(g, coef)
+
+
+defjvp(integer_pow_p, _integer_pow_jvp)
+integer_pow_p.batch = _batch_same_dim(integer_pow_p)
+
+pow_p = _nary("pow", np.power)
+
+
+def pow(x: Any, y: Any) -> Any:  # noqa: A001
+    """Elementwise ``x ** y`` (real exponent)."""
+    return bind(pow_p, (x, y), {})
+
+
+def _pow_jvp_x(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    # y * x**(y-1); for an integer exponent taken as 0 where y == 0 (as JAX does).
+    coef = mul(y, pow(x, sub(y, 1)))
+    if _dtype(y).kind in "iub":
+        coef = select(eq(y, 0), 0.0, coef)
+    return mul(g, coef)
+
+
+def _pow_jvp_y(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    # log(x) * x**y, with log(0) replaced by 0 (as JAX does).
+    if type(x) in (int, float):  # a Python-scalar base stays weakly typed
+        safe_x: Any = x if x != 0 else 1.0
+    else:
+        safe_x = select(eq(x, 0), np.ones((), _dtype(x)), x)
+    return mul(g, mul(log(safe_x), ans))
+
+
+defjvp(pow_p, _pow_jvp_x, _pow_jvp_y)
+
+max_p = _nary("max", np.maximum)
+min_p = _nary("min", np.minimum)
+
+
+def maximum(x: Any, y: Any) -> Any:
+    """Elementwise maximum, broadcasting."""
+    return bind(max_p, (x, y), {})
+
+
+def minimum(x: Any, y: Any) -> Any:
+    """Elementwise minimum, broadcasting."""
+    return bind(min_p, (x, y), {})
+
+
+def _balanced_eq(g: Any, x: Any, ans: Any, other: Any) -> Any:
+    # g times: 1 where x alone attains the result, 0.5 where both tie (split as in JAX), else 0.
+    one, half, zero = (np.ones((), _dtype(g)) * c for c in (1.0, 0.5, 0.0))
+    return mul(g, select(eq(x, ans), select(eq(other, ans), half, one), zero))
+
+
+defjvp(
+    max_p,
+    lambda g, ans, x, y: _balanced_eq(g, x, ans, y),
+    lambda g, ans, x, y: _balanced_eq(g, y, ans, x),
+)
+defjvp(
+    min_p,
+    lambda g, ans, x, y: _balanced_eq(g, x, ans, y),
+    lambda g, ans, x, y: _balanced_eq(g, y, ans, x),
+)
+
+atan2_p = _nary("atan2", np.arctan2)
+
+
+def atan2(x: Any, y: Any) -> Any:
+    """Elementwise ``arctan2(x, y)``."""
+    return bind(atan2_p, (x, y), {})
+
+
+defjvp(
+    atan2_p,
+    lambda g, ans, x, y: mul(g, div(y, add(mul(x, x), mul(y, y)))),
+    lambda g, ans, x, y: mul(g, div(neg(x), add(mul(x, x), mul(y, y)))),
+)
+
+

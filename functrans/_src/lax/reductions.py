@@ -1,0 +1,153 @@
+"""Reductions: ``reduce_sum``, ``reduce_max``, ``reduce_min``, ``reduce_prod``.
+
+Axes are normalised (non-negative, sorted) by the wrappers. The extremum reductions
+share the tangent equally among tied elements, as JAX does; ``reduce_prod``'s JVP is
+zero-safe (a pairwise product tree, differentiated).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from functrans._src.core import Primitive, ShapedArray, bind
+from functrans._src.jvp import jvp_flat
+from functrans._src.lax.comparisons import convert_element_type, eq
+from functrans._src.lax.elementwise import div, mul
+from functrans._src.lax.rules import (
+    _bcast,
+    _dtype,
+    _elementwise_dtype,
+    _prim,
+    _shape,
+    _sig,
+    defjvp,
+    deflinear,
+)
+from functrans._src.lax.shape import concatenate, reshape, transpose
+from functrans._src.lax.slicing import index
+
+# --------------------------------------------------------------------------- reductions
+
+
+def _reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool) -> tuple[int, ...]:
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+def _reduction(name: str, fn: Callable[..., Any]) -> Primitive:
+    p = _prim(name)
+    p.impl = lambda x, axes, keepdims=False: fn(x, axis=axes, keepdims=keepdims)
+
+    def abstract_eval(x: ShapedArray, axes: tuple[int, ...], keepdims: bool = False) -> ShapedArray:
+        for a in axes:
+            if not 0 <= a < x.ndim:
+                raise ValueError(f"{name}: axis {a} is out of bounds for an array of dimension {x.ndim}")
+        dt = _elementwise_dtype(lambda v: fn(v, axis=()), _sig((x,)))
+        return ShapedArray(_reduced_shape(x.shape, axes, keepdims), dt)
+
+    p.abstract_eval = abstract_eval
+
+    def batch(vals: Sequence[Any], dims: Sequence[Any], axes: tuple[int, ...], keepdims: bool = False) -> Any:
+        (x,), (d,) = vals, dims
+        new_axes = tuple(a if a < d else a + 1 for a in axes)
+        out_d = d if keepdims else d - sum(1 for a in axes if a < d)
+        return bind(p, (x,), {"axes": new_axes, "keepdims": keepdims}), out_d
+
+    p.batch = batch
+    return p
+
+
+reduce_sum_p = _reduction("reduce_sum", np.sum)
+reduce_max_p = _reduction("reduce_max", np.max)
+reduce_min_p = _reduction("reduce_min", np.min)
+reduce_prod_p = _reduction("reduce_prod", np.prod)
+
+
+def _red(p: Primitive) -> Callable[..., Any]:
+    def f(x: Any, axes: Sequence[int], keepdims: bool = False) -> Any:
+        return bind(p, (x,), {"axes": tuple(sorted(int(a) for a in axes)), "keepdims": bool(keepdims)})
+
+    f.__name__ = p.name
+    f.__doc__ = f"``{p.name}`` over the (non-negative, normalised) ``axes``."
+    return f
+
+
+reduce_sum, reduce_max, reduce_min, reduce_prod = (
+    _red(reduce_sum_p),
+    _red(reduce_max_p),
+    _red(reduce_min_p),
+    _red(reduce_prod_p),
+)
+
+
+def expand_reduced(ct: Any, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool) -> Any:
+    """Broadcast a reduction's result back over the reduced axes of ``shape``."""
+    kshape = _reduced_shape(shape, axes, True)
+    if not keepdims and _shape(ct) != kshape:
+        ct = reshape(ct, kshape)
+    return _bcast(ct, shape)
+
+
+deflinear(
+    reduce_sum_p,
+    lambda ct, x, axes, keepdims=False: [expand_reduced(ct, x.aval.shape, axes, keepdims)],
+)
+
+
+def _chooser_jvp(g: Any, ans: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
+    # The tangent is shared equally among the elements that attain the extremum (as JAX).
+    shape = _shape(x)
+    location = convert_element_type(eq(x, expand_reduced(ans, shape, axes, keepdims)), _dtype(g))
+    counts = reduce_sum(location, axes, keepdims=True)
+    return reduce_sum(mul(g, div(location, counts)), axes, keepdims)
+
+
+defjvp(reduce_max_p, _chooser_jvp)
+defjvp(reduce_min_p, _chooser_jvp)
+
+
+def _prod_pairwise(x: Any) -> Any:
+    """Product over the last axis by pairwise halving (differentiable, zero-safe)."""
+    n = _shape(x)[-1]
+    while n > 1:
+        if n % 2:
+            ones = np.ones(_shape(x)[:-1] + (1,), _dtype(x))
+            x = concatenate([x, ones], len(_shape(x)) - 1)
+            n += 1
+        nd = len(_shape(x))
+        even = index(x, (slice(None),) * (nd - 1) + (slice(0, None, 2),))
+        odd = index(x, (slice(None),) * (nd - 1) + (slice(1, None, 2),))
+        x = mul(even, odd)
+        n //= 2
+    return reshape(x, _shape(x)[:-1])
+
+
+def _reduce_prod_jvp(
+    primals: Sequence[Any], tangents: Sequence[Any], axes: tuple[int, ...], keepdims: bool = False
+) -> tuple[Any, Any]:
+    (x,), (g,) = primals, tangents
+    ans = reduce_prod(x, axes, keepdims)
+    shape = _shape(x)
+    kept = [i for i in range(len(shape)) if i not in axes]
+    perm = tuple(kept) + tuple(axes)
+    flat_shape = tuple(shape[i] for i in kept) + (math.prod([shape[a] for a in axes]),)
+
+    def prod_of(v: Any) -> list[Any]:
+        return [_prod_pairwise(reshape(transpose(v, perm), flat_shape))]
+
+    if flat_shape[-1] == 0:  # an empty product is the constant 1
+        return ans, None
+    _, (t,) = jvp_flat(prod_of, [x], [g])
+    if keepdims:
+        t = reshape(t, _reduced_shape(shape, axes, True))
+    return ans, t
+
+
+reduce_prod_p.jvp = _reduce_prod_jvp
+
+
