@@ -69,7 +69,10 @@ def normalize_index(idx: Any, shape: tuple[int, ...]) -> Index:
         size = shape[dim]
         if isinstance(i, slice):
             start, stop, step = i.indices(size)
-            out.append((start, None if (step < 0 and stop < 0) else stop, step))
+            if not len(range(start, stop, step)):
+                out.append((0, 0, 1))  # empty; a negative start/stop would wrap around in NumPy
+            else:
+                out.append((start, None if (step < 0 and stop < 0) else stop, step))
         elif isinstance(i, bool | np.bool_):
             raise TypeError("boolean scalars are not supported as indices")
         else:
