@@ -1,7 +1,7 @@
 """The implementation of ``functrans.numpy``, one module per family.
 
 - util.py: shared helpers (shapes, axes, list inputs)
-- ufuncs.py: elementwise functions, ``where``, ``clip``
+- ufuncs.py: elementwise functions, ``where``, ``clip``; the floor_divide and remainder primitives
 - reductions.py: sum, prod, max, min, mean, var, std
 - lax_numpy.py: shape/structure functions, stacking, array creation, constants and dtypes
 - contraction.py: dot, matmul, tensordot, vdot, inner, outer

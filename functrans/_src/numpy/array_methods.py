@@ -13,7 +13,7 @@ from functrans._src.numpy.contraction import dot, matmul
 from functrans._src.numpy.lax_numpy import ravel, reshape, squeeze, transpose
 from functrans._src.numpy.namespace import NAMESPACE
 from functrans._src.numpy.reductions import max, mean, min, prod, std, sum, var
-from functrans._src.numpy.ufuncs import clip, power
+from functrans._src.numpy.ufuncs import clip, divmod, floor_divide, power, remainder
 
 
 def _getitem(self: Any, idx: Any) -> Any:
@@ -40,7 +40,7 @@ def _transpose_method(self: Any, *axes: Any) -> Any:
 
 
 def _rpow(self: Any, other: Any) -> Any:
-    return lax.pow(other, self)
+    return power(other, self)
 
 
 def _array_ufunc(self: Any, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -76,6 +76,12 @@ def _install_tracer_methods() -> None:
     T.__rmul__ = lambda s, o: lax.mul(o, s)  # type: ignore[method-assign,assignment]
     T.__truediv__ = lambda s, o: lax.div(s, o)  # type: ignore[method-assign,assignment]
     T.__rtruediv__ = lambda s, o: lax.div(o, s)  # type: ignore[method-assign,assignment]
+    T.__floordiv__ = lambda s, o: floor_divide(s, o)  # type: ignore[method-assign,assignment]
+    T.__rfloordiv__ = lambda s, o: floor_divide(o, s)  # type: ignore[method-assign,assignment]
+    T.__mod__ = lambda s, o: remainder(s, o)  # type: ignore[method-assign,assignment]
+    T.__rmod__ = lambda s, o: remainder(o, s)  # type: ignore[method-assign,assignment]
+    T.__divmod__ = lambda s, o: divmod(s, o)  # type: ignore[method-assign,assignment]
+    T.__rdivmod__ = lambda s, o: divmod(o, s)  # type: ignore[method-assign,assignment]
     T.__pow__ = lambda s, o: power(s, o)  # type: ignore[method-assign,assignment]
     T.__rpow__ = _rpow  # type: ignore[method-assign,assignment]
     T.__matmul__ = lambda s, o: matmul(s, o)  # type: ignore[method-assign,assignment]
