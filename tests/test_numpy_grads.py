@@ -145,6 +145,8 @@ BINARY = {
     "maximum": (fnp.maximum, lambda a, b, k: distinct(a, b, seed=k)),
     "minimum": (fnp.minimum, lambda a, b, k: distinct(a, b, seed=k)),
     "arctan2": (fnp.arctan2, lambda a, b, k: (nonzero(a, 0.5, 2, k), nonzero(b, 0.5, 2, k + 1))),
+    "remainder": (fnp.remainder, lambda a, b, k: (normal(a, k), nonzero(b, 0.5, 2.0, k + 1))),
+    "floor_divide": (fnp.floor_divide, lambda a, b, k: (normal(a, k), nonzero(b, 0.5, 2.0, k + 1))),
 }
 
 

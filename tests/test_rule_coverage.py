@@ -72,6 +72,8 @@ RULE_CASES = {
     "index_put": (lambda x: fnp.sum(x[:, 1:] ** 3), (M,)),  # index's transpose, in reverse mode
     "concatenate": (lambda x, y: fnp.concatenate([x, y * y], axis=0), (M, M)),
     "dot_general": (lambda x, y: fnp.tanh(x @ y), (M, W)),
+    "floor_divide": (lambda x, y: fnp.floor_divide(3 * x, y) * x * y, (V + 0.01, V[::-1] + 0.3)),
+    "remainder": (lambda x, y: fnp.remainder(3 * x, y) * x, (M, V + 0.3)),
 }
 
 # stop_gradient's derivative is zero by definition while its function is the identity, so

@@ -533,6 +533,15 @@ def _dtype_cases():
         ("reshape/f32", lambda a: a.reshape(-1), [f32((3, 4))]),
         ("broadcast_to/f32", lambda a: fnp.broadcast_to(a, (2, 3)), [f32((3,))]),
         ("tanh/f32_chain", lambda x: fnp.sum(fnp.tanh(x @ x.T) ** 2, axis=0), [f32((3, 4))]),
+        ("floor_divide/float", fnp.floor_divide, [A((2, 3)), A((3,), "nz")]),
+        ("floor_divide/op_int", lambda x: x // 3, [A((2, 3), "int")]),
+        ("floor_divide/rop_f32", lambda x: 2.0 // x, [A((3,), "f32")]),
+        ("remainder/float", fnp.remainder, [A((2, 3)), A((3,), "nz")]),
+        ("remainder/op_int", lambda x: x % -3, [A((2, 3), "int")]),
+        ("remainder/rop_f32", lambda x: 2.0 % x, [A((3,), "f32")]),
+        ("mod/float", fnp.mod, [A((3,), "nz"), A((2, 3), "nz")]),
+        ("divmod/float", lambda x, y: fnp.divmod(x, y)[1] * fnp.divmod(x, y)[0], [A((2, 3)), A((3,), "nz")]),
+        ("divmod/builtin_int", lambda x: divmod(x, 4)[0] + divmod(7, x + 10)[1], [A((2, 3), "int")]),
     ]
 
 

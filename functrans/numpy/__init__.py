@@ -15,14 +15,10 @@ from typing import Any
 
 import numpy as _np
 
-from functrans._src import numpy_api as _api
+from functrans._src.numpy import NAMESPACE as _NAMESPACE
 
-__all__ = [
-    n
-    for n in dir(_api)
-    if not n.startswith("_") and n not in {"annotations", "Any", "Sequence", "Tracer", "get_aval", "lax", "np"}
-]
-globals().update({n: getattr(_api, n) for n in __all__})
+__all__ = sorted(_NAMESPACE)
+globals().update(_NAMESPACE)
 
 
 def __getattr__(name: str) -> Any:

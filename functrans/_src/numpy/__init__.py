@@ -1,0 +1,14 @@
+"""The implementation of ``functrans.numpy``, one module per family.
+
+- util.py: shared helpers (shapes, axes, list inputs)
+- ufuncs.py: elementwise functions, ``where``, ``clip``; the floor_divide and remainder primitives
+- reductions.py: sum, prod, max, min, mean, var, std
+- lax_numpy.py: shape/structure functions, stacking, array creation, constants and dtypes
+- contraction.py: dot, matmul, tensordot, vdot, inner, outer
+- einsum.py: einsum
+- namespace.py: the public namespace collected from the family modules
+- array_methods.py: operators, methods and NumPy protocol hooks of traced values
+"""
+
+from functrans._src.numpy import array_methods as array_methods  # installs the traced-value operators
+from functrans._src.numpy.namespace import NAMESPACE as NAMESPACE

@@ -1,0 +1,116 @@
+"""Operators, methods and NumPy protocol hooks (``__array_ufunc__``, ``__array_function__``)
+of traced values, all in one place. Installed on :class:`Tracer` when this module is imported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from functrans._src import lax
+from functrans._src.core import Tracer
+from functrans._src.numpy.contraction import dot, matmul
+from functrans._src.numpy.lax_numpy import ravel, reshape, squeeze, transpose
+from functrans._src.numpy.namespace import NAMESPACE
+from functrans._src.numpy.reductions import max, mean, min, prod, std, sum, var
+from functrans._src.numpy.ufuncs import clip, divmod, floor_divide, power, remainder
+
+
+def _getitem(self: Any, idx: Any) -> Any:
+    if isinstance(idx, list | np.ndarray | Tracer) or (
+        isinstance(idx, tuple) and any(isinstance(i, list | np.ndarray | Tracer) for i in idx)
+    ):
+        if isinstance(idx, Tracer) or (isinstance(idx, tuple) and any(isinstance(i, Tracer) for i in idx)):
+            raise TypeError("indexing with a traced array is not supported; use static ints and slices")
+        raise TypeError(
+            "advanced (integer or boolean array) indexing is not supported by functrans yet; "
+            "use ints, slices, '...' and None"
+        )
+    return lax.index(self, idx)
+
+
+def _reshape_method(self: Any, *shape: Any, order: str = "C") -> Any:
+    return reshape(self, shape[0] if len(shape) == 1 else shape, order)
+
+
+def _transpose_method(self: Any, *axes: Any) -> Any:
+    if not axes or axes == (None,):
+        return transpose(self)
+    return transpose(self, axes[0] if len(axes) == 1 else axes)
+
+
+def _rpow(self: Any, other: Any) -> Any:
+    return power(other, self)
+
+
+def _array_ufunc(self: Any, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+    fn = NAMESPACE.get(ufunc.__name__)
+    if method != "__call__" or kwargs or fn is None or fn is ufunc:
+        raise TypeError(
+            f"numpy.{ufunc.__name__}{'' if method == '__call__' else '.' + method} is not supported on "
+            "traced values; use functrans.numpy instead of numpy inside transformed functions"
+        )
+    return fn(*inputs)
+
+
+def _array_function(self: Any, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+    fn = NAMESPACE.get(func.__name__)
+    if fn is None or fn is getattr(np, func.__name__, None):
+        raise TypeError(
+            f"numpy.{func.__name__} is not supported on traced values; use functrans.numpy instead of "
+            "numpy inside transformed functions"
+        )
+    return fn(*args, **kwargs)
+
+
+def _install_tracer_methods() -> None:
+    T = Tracer
+    T.__neg__ = lambda s: lax.neg(s)  # type: ignore[method-assign,assignment]
+    T.__pos__ = lambda s: s  # type: ignore[method-assign,assignment]
+    T.__abs__ = lambda s: lax.abs(s)  # type: ignore[method-assign,assignment]
+    T.__add__ = lambda s, o: lax.add(s, o)  # type: ignore[method-assign,assignment]
+    T.__radd__ = lambda s, o: lax.add(o, s)  # type: ignore[method-assign,assignment]
+    T.__sub__ = lambda s, o: lax.sub(s, o)  # type: ignore[method-assign,assignment]
+    T.__rsub__ = lambda s, o: lax.sub(o, s)  # type: ignore[method-assign,assignment]
+    T.__mul__ = lambda s, o: lax.mul(s, o)  # type: ignore[method-assign,assignment]
+    T.__rmul__ = lambda s, o: lax.mul(o, s)  # type: ignore[method-assign,assignment]
+    T.__truediv__ = lambda s, o: lax.div(s, o)  # type: ignore[method-assign,assignment]
+    T.__rtruediv__ = lambda s, o: lax.div(o, s)  # type: ignore[method-assign,assignment]
+    T.__floordiv__ = lambda s, o: floor_divide(s, o)  # type: ignore[method-assign,assignment]
+    T.__rfloordiv__ = lambda s, o: floor_divide(o, s)  # type: ignore[method-assign,assignment]
+    T.__mod__ = lambda s, o: remainder(s, o)  # type: ignore[method-assign,assignment]
+    T.__rmod__ = lambda s, o: remainder(o, s)  # type: ignore[method-assign,assignment]
+    T.__divmod__ = lambda s, o: divmod(s, o)  # type: ignore[method-assign,assignment]
+    T.__rdivmod__ = lambda s, o: divmod(o, s)  # type: ignore[method-assign,assignment]
+    T.__pow__ = lambda s, o: power(s, o)  # type: ignore[method-assign,assignment]
+    T.__rpow__ = _rpow  # type: ignore[method-assign,assignment]
+    T.__matmul__ = lambda s, o: matmul(s, o)  # type: ignore[method-assign,assignment]
+    T.__rmatmul__ = lambda s, o: matmul(o, s)  # type: ignore[method-assign,assignment]
+    T.__lt__ = lambda s, o: lax.lt(s, o)  # type: ignore[method-assign,assignment]
+    T.__le__ = lambda s, o: lax.le(s, o)  # type: ignore[method-assign,assignment]
+    T.__gt__ = lambda s, o: lax.gt(s, o)  # type: ignore[method-assign,assignment]
+    T.__ge__ = lambda s, o: lax.ge(s, o)  # type: ignore[method-assign,assignment]
+    T.__eq__ = lambda s, o: lax.eq(s, o)  # type: ignore[method-assign,assignment]
+    T.__ne__ = lambda s, o: lax.ne(s, o)  # type: ignore[method-assign,assignment]
+    T.__getitem__ = _getitem  # type: ignore[method-assign,assignment]
+    T.__array_ufunc__ = _array_ufunc  # type: ignore[attr-defined]
+    T.__array_function__ = _array_function  # type: ignore[attr-defined]
+    T.T = property(lambda s: transpose(s))  # type: ignore[attr-defined]
+    T.sum = lambda s, axis=None, dtype=None, keepdims=False: sum(s, axis, dtype, keepdims)  # type: ignore[attr-defined]
+    T.mean = lambda s, axis=None, dtype=None, keepdims=False: mean(s, axis, dtype, keepdims)  # type: ignore[attr-defined]
+    T.prod = lambda s, axis=None, dtype=None, keepdims=False: prod(s, axis, dtype, keepdims)  # type: ignore[attr-defined]
+    T.max = lambda s, axis=None, keepdims=False: max(s, axis, keepdims)  # type: ignore[attr-defined]
+    T.min = lambda s, axis=None, keepdims=False: min(s, axis, keepdims)  # type: ignore[attr-defined]
+    T.var = lambda s, axis=None, dtype=None, ddof=0, keepdims=False: var(s, axis, dtype, ddof, keepdims)  # type: ignore[attr-defined]
+    T.std = lambda s, axis=None, dtype=None, ddof=0, keepdims=False: std(s, axis, dtype, ddof, keepdims)  # type: ignore[attr-defined]
+    T.reshape = _reshape_method  # type: ignore[attr-defined]
+    T.transpose = _transpose_method  # type: ignore[attr-defined]
+    T.astype = lambda s, dtype: lax.convert_element_type(s, dtype)  # type: ignore[attr-defined]
+    T.dot = lambda s, o: dot(s, o)  # type: ignore[attr-defined]
+    T.ravel = lambda s: ravel(s)  # type: ignore[attr-defined]
+    T.flatten = lambda s: ravel(s)  # type: ignore[attr-defined]
+    T.squeeze = lambda s, axis=None: squeeze(s, axis)  # type: ignore[attr-defined]
+    T.clip = lambda s, a_min=None, a_max=None: clip(s, a_min, a_max)  # type: ignore[attr-defined]
+
+
+_install_tracer_methods()

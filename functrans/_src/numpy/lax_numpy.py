@@ -1,0 +1,225 @@
+"""Shape and structure functions of ``functrans.numpy`` (reshape, transpose, stacking, ...)
+and array creation (``array``, ``asarray``, ``*_like``, NumPy's constants and dtypes)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from functrans._src import lax
+from functrans._src.core import Tracer, get_aval
+from functrans._src.numpy.util import _arr, _axes, _axis, _shape, _stack
+
+__all__ = [
+    "shape", "ndim", "size", "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "expand_dims",
+    "squeeze", "broadcast_to", "atleast_1d", "concatenate", "stack", "vstack", "hstack",
+    "zeros_like", "ones_like", "full_like", "array", "asarray", "astype",
+    "zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace",
+    "pi", "e", "inf", "nan", "newaxis", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
+    "uint8", "uint32", "uint64", "complex64", "complex128", "bool_", "dtype", "finfo", "iinfo", "ndarray",
+]  # fmt: skip
+
+# --------------------------------------------------------------------------- shapes
+
+
+def shape(a: Any) -> tuple[int, ...]:
+    """The shape of an array or traced value."""
+    return _shape(_arr(a))
+
+
+def ndim(a: Any) -> int:
+    """The number of dimensions."""
+    return len(shape(a))
+
+
+def size(a: Any) -> int:
+    """The number of elements."""
+    return math.prod(shape(a))
+
+
+def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None) -> Any:  # noqa: A002
+    """Reshape, with at most one ``-1`` entry inferred (C order only)."""
+    if order != "C":
+        raise NotImplementedError("functrans.numpy.reshape supports only order='C'")
+    a = _arr(a)
+    new = shape if newshape is None else newshape
+    if new is None:
+        raise TypeError("reshape() missing the new shape")
+    new = (new,) if isinstance(new, int | np.integer) else tuple(int(d) for d in new)
+    old = _shape(a)
+    total = math.prod(old)
+    if new.count(-1) > 1:
+        raise ValueError("can only specify one unknown dimension")
+    if -1 in new:
+        known = math.prod([d for d in new if d != -1])
+        if known == 0 or total % known:
+            raise ValueError(f"cannot reshape array of size {total} into shape {new}")
+        new = tuple(total // known if d == -1 else d for d in new)
+    if new == old:
+        return a
+    return lax.reshape(a, new)
+
+
+def ravel(a: Any) -> Any:
+    """Flatten to one dimension."""
+    return reshape(a, (-1,))
+
+
+def transpose(a: Any, axes: Sequence[int] | None = None) -> Any:
+    """Permute axes (reverse them by default)."""
+    a = _arr(a)
+    nd = len(_shape(a))
+    perm = tuple(range(nd))[::-1] if axes is None else tuple(_axis(i, nd) for i in axes)
+    if len(perm) != nd or sorted(perm) != list(range(nd)):
+        raise ValueError(f"axes {axes} don't match array of dimension {nd}")
+    if perm == tuple(range(nd)):
+        return a
+    return lax.transpose(a, perm)
+
+
+def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
+    """Interchange two axes."""
+    nd = len(_shape(_arr(a)))
+    perm = list(range(nd))
+    i, j = _axis(axis1, nd), _axis(axis2, nd)
+    perm[i], perm[j] = perm[j], perm[i]
+    return transpose(a, perm)
+
+
+def moveaxis(a: Any, source: int, destination: int) -> Any:
+    """Move one axis to a new position."""
+    nd = len(_shape(_arr(a)))
+    s, d = _axis(source, nd), _axis(destination, nd)
+    perm = [i for i in range(nd) if i != s]
+    perm.insert(d, s)
+    return transpose(a, perm)
+
+
+def expand_dims(a: Any, axis: int | Sequence[int]) -> Any:
+    """Insert length-1 axes at the positions ``axis`` of the result."""
+    a = _arr(a)
+    old = _shape(a)
+    axs = _axes(axis, len(old) + (1 if isinstance(axis, int) else len(axis)))  # type: ignore[arg-type]
+    new = list(old)
+    for ax in axs:
+        new.insert(ax, 1)
+    return lax.reshape(a, tuple(new))
+
+
+def squeeze(a: Any, axis: int | Sequence[int] | None = None) -> Any:
+    """Remove length-1 axes (all of them, or those in ``axis``)."""
+    a = _arr(a)
+    old = _shape(a)
+    if axis is None:
+        axs = tuple(i for i, d in enumerate(old) if d == 1)
+    else:
+        axs = _axes(axis, len(old))
+        for ax in axs:
+            if old[ax] != 1:
+                raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
+    if not axs:
+        return a
+    return lax.reshape(a, tuple(d for i, d in enumerate(old) if i not in axs))
+
+
+def broadcast_to(a: Any, shape: Sequence[int]) -> Any:  # noqa: A002
+    """Broadcast to ``shape`` (NumPy rules)."""
+    a = _arr(a)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return a if _shape(a) == shape else lax.broadcast_to(a, shape)
+
+
+def atleast_1d(a: Any) -> Any:
+    """View inputs as arrays with at least one dimension."""
+    a = _arr(a)
+    return reshape(a, (1,)) if _shape(a) == () else a
+
+
+def concatenate(arrays: Sequence[Any], axis: int | None = 0) -> Any:
+    """Join arrays along an existing axis (``axis=None`` flattens first)."""
+    arrs = [_arr(x) for x in arrays]
+    if not arrs:
+        raise ValueError("need at least one array to concatenate")
+    if axis is None:
+        arrs = [ravel(x) for x in arrs]
+        axis = 0
+    nd = len(_shape(arrs[0]))
+    if nd == 0:
+        raise ValueError("zero-dimensional arrays cannot be concatenated")
+    if len(arrs) == 1:
+        return arrs[0]
+    return lax.concatenate(arrs, _axis(axis, nd))
+
+
+def stack(arrays: Sequence[Any], axis: int = 0) -> Any:
+    """Join arrays along a new axis."""
+    return _stack([_arr(x) for x in arrays], axis)
+
+
+def vstack(arrays: Sequence[Any]) -> Any:
+    """Stack arrays vertically (row-wise)."""
+    arrs = [_arr(x) for x in arrays]
+    return concatenate([reshape(x, (1, -1)) if len(_shape(x)) == 1 else x for x in arrs], 0)
+
+
+def hstack(arrays: Sequence[Any]) -> Any:
+    """Stack arrays horizontally (column-wise)."""
+    arrs = [atleast_1d(x) for x in arrays]
+    return concatenate(arrs, 0 if len(_shape(arrs[0])) == 1 else 1)
+
+
+# --------------------------------------------------------------------------- creation (constants)
+
+
+def zeros_like(a: Any, dtype: Any = None) -> np.ndarray:
+    """An array of zeros with ``a``'s shape and dtype (a constant, even under tracing)."""
+    av = get_aval(_arr(a))
+    return np.zeros(av.shape, av.dtype if dtype is None else dtype)
+
+
+def ones_like(a: Any, dtype: Any = None) -> np.ndarray:
+    """An array of ones with ``a``'s shape and dtype (a constant, even under tracing)."""
+    av = get_aval(_arr(a))
+    return np.ones(av.shape, av.dtype if dtype is None else dtype)
+
+
+def full_like(a: Any, fill_value: Any, dtype: Any = None) -> Any:
+    """An array shaped like ``a`` filled with ``fill_value``."""
+    av = get_aval(_arr(a))
+    if isinstance(fill_value, Tracer):
+        return broadcast_to(lax.convert_element_type(fill_value, av.dtype if dtype is None else dtype), av.shape)
+    return np.full(av.shape, fill_value, av.dtype if dtype is None else dtype)
+
+
+def array(obj: Any, dtype: Any = None) -> Any:
+    """An array from ``obj``; nested lists may contain traced values."""
+    out = _arr(obj)
+    if isinstance(out, Tracer):
+        return out if dtype is None else lax.convert_element_type(out, dtype)
+    return np.array(out, dtype=dtype)
+
+
+def asarray(obj: Any, dtype: Any = None) -> Any:
+    """Like :func:`array`, without copying NumPy input."""
+    out = _arr(obj)
+    if isinstance(out, Tracer):
+        return out if dtype is None else lax.convert_element_type(out, dtype)
+    return np.asarray(out, dtype=dtype)
+
+
+zeros, ones, empty, full, eye, identity = np.zeros, np.ones, np.empty, np.full, np.eye, np.identity
+arange, linspace, logspace = np.arange, np.linspace, np.logspace
+pi, e, inf, nan, newaxis = np.pi, np.e, np.inf, np.nan, np.newaxis
+float16, float32, float64 = np.float16, np.float32, np.float64
+int8, int16, int32, int64 = np.int8, np.int16, np.int32, np.int64
+uint8, uint32, uint64 = np.uint8, np.uint32, np.uint64
+complex64, complex128, bool_ = np.complex64, np.complex128, np.bool_
+dtype, finfo, iinfo, ndarray = np.dtype, np.finfo, np.iinfo, np.ndarray
+
+
+def astype(x: Any, dtype: Any) -> Any:
+    """Cast ``x`` to ``dtype``."""
+    return lax.convert_element_type(x, dtype)
