@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src.core import ShapedArray, bind, is_undefined
-from functrans._src.lax.comparisons import eq, ge, select
+from functrans._src.core import ShapedArray, bind, get_aval, is_undefined
+from functrans._src.lax.comparisons import convert_element_type, eq, ge, select
 from functrans._src.lax.rules import (
     _batch_same_dim,
     _bcast,
@@ -292,3 +292,36 @@ defjvp(
 )
 
 
+# --------------------------------------------------------------------------- floor division and remainder
+# Two primitives whose implementations are NumPy's own ufuncs: NumPy's values (computed
+# with fmod, so e.g. 1.0 // 0.1 == 9.0) and exact integer results cannot be built from
+# true division and floor. floor_divide is piecewise constant (zero derivative);
+# remainder(x, y) = x - floor(x / y) * y has derivatives 1 and -floor(x / y), as JAX.
+
+floor_divide_p = _nary("floor_divide", np.floor_divide)
+defjvp_zero(floor_divide_p)
+remainder_p = _nary("remainder", np.remainder)
+
+
+def _remainder_jvp_x(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    out = get_aval(ans)
+    if get_aval(g).dtype != out.dtype:
+        g = convert_element_type(g, out.dtype)
+    return g if get_aval(g).shape == out.shape else _bcast(g, out.shape)
+
+
+def _remainder_jvp_y(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    return mul(g, neg(floor(div(x, y))))
+
+
+defjvp(remainder_p, _remainder_jvp_x, _remainder_jvp_y)
+
+
+def floor_divide(x: Any, y: Any) -> Any:
+    """Elementwise ``x // y`` rounded toward minus infinity (NumPy's values); zero derivative."""
+    return bind(floor_divide_p, (x, y), {})
+
+
+def rem(x: Any, y: Any) -> Any:
+    """Elementwise ``x % y`` with the sign of ``y`` (NumPy's ``remainder``)."""
+    return bind(remainder_p, (x, y), {})

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.core import ConcretizationTypeError, Tracer, bind, get_aval
+from functrans._src.core import ConcretizationTypeError, Tracer, get_aval
 from functrans._src.numpy.util import _arr
 
 __all__ = [
@@ -115,38 +115,16 @@ def clip(a: Any, a_min: Any = None, a_max: Any = None, *, min: Any = None, max: 
 
 
 # --------------------------------------------------------------------------- floor division and remainder
-# Two primitives whose implementations are NumPy's own ufuncs: NumPy's values (computed
-# with fmod, so e.g. 1.0 // 0.1 == 9.0) and exact integer results cannot be built from
-# true division and floor. floor_divide is piecewise constant (zero derivative);
-# remainder(x, y) = x - floor(x / y) * y has derivatives 1 and -floor(x / y), as JAX.
-
-floor_divide_p = lax._nary("floor_divide", np.floor_divide)
-lax.defjvp_zero(floor_divide_p)
-remainder_p = lax._nary("remainder", np.remainder)
-
-
-def _remainder_jvp_x(g: Any, ans: Any, x: Any, y: Any) -> Any:
-    out = get_aval(ans)
-    if get_aval(g).dtype != out.dtype:
-        g = lax.convert_element_type(g, out.dtype)
-    return g if get_aval(g).shape == out.shape else lax.broadcast_to(g, out.shape)
-
-
-def _remainder_jvp_y(g: Any, ans: Any, x: Any, y: Any) -> Any:
-    return lax.mul(g, lax.neg(lax.floor(lax.div(x, y))))
-
-
-lax.defjvp(remainder_p, _remainder_jvp_x, _remainder_jvp_y)
 
 
 def floor_divide(x: Any, y: Any) -> Any:
     """Elementwise ``x // y``, rounded toward minus infinity (NumPy's values); zero derivative."""
-    return bind(floor_divide_p, (_arr(x), _arr(y)), {})
+    return lax.floor_divide(_arr(x), _arr(y))
 
 
 def remainder(x: Any, y: Any) -> Any:
     """Elementwise ``x % y`` with the sign of ``y`` (NumPy's values)."""
-    return bind(remainder_p, (_arr(x), _arr(y)), {})
+    return lax.rem(_arr(x), _arr(y))
 
 
 mod = remainder
