@@ -14,6 +14,7 @@ import functrans.numpy as fnp
 from functrans import lax
 from functrans._src.lax import all_primitives
 from functrans.test_util import check_grads
+from rule_cases import collect
 
 rng = np.random.default_rng(7)
 V = rng.uniform(0.2, 0.8, (3,))  # inside the domains of asin/acos/log/sqrt, no integers
@@ -79,6 +80,12 @@ RULE_CASES = {
 # stop_gradient's derivative is zero by definition while its function is the identity, so
 # finite differences cannot check it; tests/test_core.py::test_stop_gradient pins its values.
 NOT_FINITE_DIFFERENCE_CHECKABLE = {"stop_gradient"}
+
+# Cases of the other families live in tests/rule_cases/<family>.py.
+_more_cases, _more_unchecked = collect()
+assert not set(_more_cases) & set(RULE_CASES), "a rule case is defined twice"
+RULE_CASES.update(_more_cases)
+NOT_FINITE_DIFFERENCE_CHECKABLE |= _more_unchecked
 
 
 def test_every_primitive_has_a_case():
