@@ -8,13 +8,13 @@ at points away from kinks and integer jumps.
 
 import numpy as np
 import pytest
+from rule_cases import collect
 
 import functrans
 import functrans.numpy as fnp
 from functrans import lax
 from functrans._src.lax import all_primitives
 from functrans.test_util import check_grads
-from rule_cases import collect
 
 rng = np.random.default_rng(7)
 V = rng.uniform(0.2, 0.8, (3,))  # inside the domains of asin/acos/log/sqrt, no integers
