@@ -156,18 +156,25 @@ def concatenate(arrays: Sequence[Any], axis: int | None = 0) -> Any:
 
 def stack(arrays: Sequence[Any], axis: int = 0) -> Any:
     """Join arrays along a new axis."""
-    return _stack([_arr(x) for x in arrays], axis)
+    return _stack(_sequence(arrays), axis)
+
+
+def _sequence(arrays: Any) -> list[Any]:
+    """The entries of a sequence argument; an array counts as the sequence of its rows (as NumPy)."""
+    if isinstance(arrays, Tracer | np.ndarray):
+        return [arrays[i] for i in range(_shape(arrays)[0])]
+    return [_arr(x) for x in arrays]
 
 
 def vstack(arrays: Sequence[Any]) -> Any:
-    """Stack arrays vertically (row-wise)."""
-    arrs = [_arr(x) for x in arrays]
-    return concatenate([reshape(x, (1, -1)) if len(_shape(x)) == 1 else x for x in arrs], 0)
+    """Stack arrays vertically (row-wise); 0-d and 1-d entries become rows."""
+    arrs = _sequence(arrays)
+    return concatenate([reshape(x, (1, -1)) if len(_shape(x)) < 2 else x for x in arrs], 0)
 
 
 def hstack(arrays: Sequence[Any]) -> Any:
     """Stack arrays horizontally (column-wise)."""
-    arrs = [atleast_1d(x) for x in arrays]
+    arrs = [atleast_1d(x) for x in _sequence(arrays)]
     return concatenate(arrs, 0 if len(_shape(arrs[0])) == 1 else 1)
 
 
@@ -210,8 +217,55 @@ def asarray(obj: Any, dtype: Any = None) -> Any:
     return np.asarray(out, dtype=dtype)
 
 
-zeros, ones, empty, full, eye, identity = np.zeros, np.ones, np.empty, np.full, np.eye, np.identity
-arange, linspace, logspace = np.arange, np.linspace, np.logspace
+zeros, ones, empty, eye, identity, arange = np.zeros, np.ones, np.empty, np.eye, np.identity, np.arange
+
+
+def full(shape: Any, fill_value: Any, dtype: Any = None) -> Any:
+    """An array of ``shape`` filled with ``fill_value`` (which may be traced)."""
+    if isinstance(fill_value, Tracer):
+        shape = (int(shape),) if isinstance(shape, int | np.integer) else tuple(int(d) for d in shape)
+        v = fill_value if dtype is None else lax.convert_element_type(fill_value, dtype)
+        return broadcast_to(v, shape)
+    return np.full(shape, fill_value, dtype)
+
+
+def linspace(
+    start: Any, stop: Any, num: int = 50, endpoint: bool = True, retstep: bool = False, dtype: Any = None, axis: int = 0
+) -> Any:
+    """Evenly spaced numbers over ``[start, stop]``, differentiable in ``start`` and ``stop``."""
+    if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
+        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+    num = int(num)
+    if num < 0:
+        raise ValueError(f"Number of samples, {num}, must be non-negative.")
+    start, stop = _arr(start), _arr(stop)
+    dt = np.result_type(get_aval(start).dtype, get_aval(stop).dtype, float)
+    start, stop = lax.convert_element_type(start, dt), lax.convert_element_type(stop, dt)
+    div = (num - 1) if endpoint else num
+    delta = lax.sub(stop, start)
+    bshape = lax.broadcast_shapes(_shape(start), _shape(stop))
+    steps = np.arange(0, num, dtype=dt).reshape((-1,) + (1,) * len(bshape))
+    step = lax.div(delta, float(div)) if div > 0 else lax.mul(delta, np.nan)
+    y = lax.add(lax.mul(steps, step), start) if div > 0 else lax.add(lax.mul(steps, delta), start)
+    if endpoint and num > 1:
+        y = concatenate([lax.index(y, (slice(0, num - 1),)), reshape(broadcast_to(stop, bshape), (1,) + bshape)], 0)
+    if axis != 0:
+        y = moveaxis(y, 0, axis)
+    if dtype is not None:
+        y = lax.convert_element_type(y, dtype)
+    return (y, step) if retstep else y
+
+
+def logspace(
+    start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: Any = 10.0, dtype: Any = None, axis: int = 0
+) -> Any:
+    """Numbers spaced evenly on a log scale: ``base ** linspace(start, stop)``."""
+    if not any(isinstance(v, Tracer) for v in (start, stop, base)):
+        return np.logspace(start, stop, num, endpoint, base, dtype, axis)
+    y = lax.pow(base, linspace(start, stop, num, endpoint, axis=axis))
+    return y if dtype is None else lax.convert_element_type(y, dtype)
+
+
 pi, e, inf, nan, newaxis = np.pi, np.e, np.inf, np.nan, np.newaxis
 float16, float32, float64 = np.float16, np.float32, np.float64
 int8, int16, int32, int64 = np.int8, np.int16, np.int32, np.int64
