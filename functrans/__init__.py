@@ -24,6 +24,14 @@ from functrans._src.api import (
     vjp,
     vmap,
 )
+from functrans._src.compat import (
+    ShapeDtypeStruct,
+    block_until_ready,
+    config,
+    device_get,
+    device_put,
+    eval_shape,
+)
 from functrans._src.core import (
     IR,
     ConcretizationTypeError,
@@ -34,9 +42,18 @@ from functrans._src.core import (
 )
 from functrans._src.jit import Lowered, disable_jit, jit
 
+make_jaxpr = make_ir  # JAX's name for the traced program
+
 __version__ = "0.1.0"
 
 __all__ = [
+    "ShapeDtypeStruct",
+    "block_until_ready",
+    "config",
+    "device_get",
+    "device_put",
+    "eval_shape",
+    "make_jaxpr",
     "IR",
     "ConcretizationTypeError",
     "EscapedTracerError",
@@ -65,3 +82,10 @@ __all__ = [
     "vjp",
     "vmap",
 ]
+
+
+def __getattr__(name: str) -> object:
+    raise AttributeError(
+        f"module 'functrans' has no attribute '{name}': functrans does not provide jax.{name} (yet). "
+        "The supported names are listed in functrans.__all__; see README.md, 'Differences from JAX'."
+    )

@@ -64,3 +64,10 @@ __all__ = [
     "reduce_min", "reduce_prod", "reduce_sum", "reshape", "round", "select", "sign", "sin",
     "sinh", "sqrt", "stop_gradient", "sub", "tan", "tanh", "transpose",
 ]  # fmt: skip
+
+
+def __getattr__(name: str) -> object:
+    raise AttributeError(
+        f"functrans.lax does not support jax.lax.{name} yet. The supported functions are listed in "
+        "functrans.lax.__all__."
+    )
