@@ -33,6 +33,8 @@ from functrans._src.core import (
     typecheck_ir,
 )
 from functrans._src.jit import Lowered, disable_jit, jit
+from functrans._src.mixed_mode import JacobianPlan, jacobian_plan
+from functrans._src.sparse_jacobian import jacobian_sparsity, sparse_jacobian
 
 __version__ = "0.1.0"
 
@@ -64,4 +66,8 @@ __all__ = [
     "value_and_grad",
     "vjp",
     "vmap",
+    "JacobianPlan",
+    "jacobian_plan",
+    "jacobian_sparsity",
+    "sparse_jacobian",
 ]
