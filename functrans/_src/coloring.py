@@ -15,6 +15,8 @@ Columns with no nonzero at all get colour ``-1``: they need no pass.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 ORDERINGS = ("smallest_last", "largest_first", "natural")
@@ -117,7 +119,7 @@ def color_rows(
     return color_columns(cols, rows, (shape[1], shape[0]), ordering)
 
 
-def seed_matrix(colors: np.ndarray, n_colors: int, dtype: np.dtype = np.dtype(np.float64)) -> np.ndarray:
+def seed_matrix(colors: np.ndarray, n_colors: int, dtype: Any = np.float64) -> np.ndarray:
     """The compressed seeds, shape ``(n_colors, len(colors))``: row ``c`` is the sum of the
     basis vectors of colour ``c``."""
     seeds = np.zeros((n_colors, colors.size), dtype)

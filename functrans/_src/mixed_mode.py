@@ -328,7 +328,9 @@ def jacobian_plan(fun: Callable[..., Any], argnums: int | Sequence[int] = 0) -> 
     return plan_f
 
 
-def mixed_jacobian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
+def mixed_jacobian(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """``jacobian(fun, mode="mixed")``: the Jacobian by the bracketing of
     :func:`jacobian_plan` (which may be a single pure-mode pass when no cut pays off).
     Same result structure as :func:`functrans.jacfwd`; plans are cached per input signature."""
@@ -347,7 +349,9 @@ def mixed_jacobian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, ha
     return jac_f
 
 
-def auto_jacobian(fun: Callable[..., Any], argnums: int | Sequence[int], fallback: Callable[..., Any]) -> Callable[..., Any]:
+def auto_jacobian(
+    fun: Callable[..., Any], argnums: int | Sequence[int], fallback: Callable[..., Any]
+) -> Callable[..., Any]:
     """``jacobian(fun, mode="auto")``: mixed mode where the plan predicts it clearly cheaper
     than both pure modes, else ``fallback`` (the pure-mode choice). The decision is made once
     per input signature; a function that cannot be traced on abstract values (Python control

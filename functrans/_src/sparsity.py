@@ -235,7 +235,9 @@ _RULES["cond"] = _cond
 # --------------------------------------------------------------------------- propagation
 
 
-def propagate(ir: IR, consts: Sequence[Any], in_pats: Sequence[Pattern], in_vals: Sequence[Any], nbytes: int) -> list[Pattern]:
+def propagate(
+    ir: IR, consts: Sequence[Any], in_pats: Sequence[Pattern], in_vals: Sequence[Any], nbytes: int
+) -> list[Pattern]:
     """The patterns of ``ir``'s outputs given its inputs' patterns.
 
     ``in_vals`` holds the inputs' values where they are known without the program's
