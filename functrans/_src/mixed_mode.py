@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.api import jacfwd, jacrev
+from functrans._src.api import _signature_key, jacfwd, jacrev
 from functrans._src.core import IR, Literal, Tracer, Var, bind
 from functrans._src.flatjac import VectorFunction
 
@@ -244,7 +244,8 @@ class _Prepared:
 def _run_segment(an: _Analysis, env: dict[Var, Any], a: int, b: int) -> Callable[[Any], Any]:
     """The part of the program between positions a and b, as a function of a flat vector."""
     ins, outs = an.frontier(a), an.frontier(b)
-    eqns = [e for i, e in enumerate(an.ir.eqns[a:b], a) if an.useful_eqn[i]]
+    # the differentiated equations, and any others whose values the primal pass did not reach
+    eqns = [e for i, e in enumerate(an.ir.eqns[a:b], a) if an.useful_eqn[i] or e.outvars[0] not in env]
 
     def seg(v: Any) -> Any:
         local = dict(env)
@@ -262,6 +263,10 @@ def _run_segment(an: _Analysis, env: dict[Var, Any], a: int, b: int) -> Callable
     return seg
 
 
+def _leaves(t: Tree) -> list[Step]:
+    return [t] if isinstance(t, Step) else _leaves(t[0]) + _leaves(t[1])
+
+
 def _concat_values(env: dict[Var, Any], vs: Sequence[Var]) -> Any:
     flat = [lax.reshape(env[v], (v.aval.size,)) for v in vs]
     return flat[0] if len(flat) == 1 else lax.concatenate(flat, 0)
@@ -277,15 +282,22 @@ def run_plan(prep: _Prepared, x0: Any, strategy: str | None = None) -> Any:
     dtype = ir.invars[0].aval.dtype
     if not an.sizes[T]:  # the outputs do not depend on the inputs
         return np.zeros((m, n), dtype)
-    env: dict[Var, Any] = dict(zip(ir.constvars, ir.consts))
-    env[ir.invars[0]] = x0
-    for e in ir.eqns:
-        r = bind(e.prim, [x.val if isinstance(x, Literal) else env[x] for x in e.inputs], e.params)
-        env.update(zip(e.outvars, r if e.prim.multiple_results else [r]))
     if how in ("fwd", "rev"):
         tree: Tree = Step(0, T, how, n, m)
     else:
         tree = plan.tree
+    # the primal: values independent of the input, and the program up to the last cut a step
+    # starts from (each step recomputes the primal values it needs itself)
+    stop = max(s.a for s in _leaves(tree))
+    env: dict[Var, Any] = dict(zip(ir.constvars, ir.consts))
+    env[ir.invars[0]] = x0
+    for i, e in enumerate(ir.eqns):
+        if i >= stop and an.useful_eqn[i]:
+            continue
+        if any(isinstance(a, Var) and a not in env for a in e.inputs):
+            continue  # depends on a value past the last cut
+        r = bind(e.prim, [x.val if isinstance(x, Literal) else env[x] for x in e.inputs], e.params)
+        env.update(zip(e.outvars, r if e.prim.multiple_results else [r]))
 
     def evaluate(t: Tree) -> Any:
         if isinstance(t, Step):
@@ -360,15 +372,15 @@ def auto_jacobian(
     name = getattr(fun, "__name__", "fun")
 
     def jac_f(*args: Any, **kwargs: Any) -> Any:
+        sig = _signature_key(args, kwargs)  # cheap: a known pure-mode signature goes straight on
+        if sig is not None and decided.get(sig, False) is None:
+            return fallback(*args, **kwargs)
         try:
             g = VectorFunction(fun, args, kwargs, argnums, "jacobian")
         except Exception:
             return fallback(*args, **kwargs)
-        key = g.key
-        if key[0] is not None and key in decided:
-            prep = decided[key]
-            if prep is None:
-                return fallback(*args, **kwargs)
+        prep = decided.get(sig) if sig is not None else None
+        if prep is not None:
             g.out_avals, g.flat.out_tree = prep.out_avals, prep.out_tree
         else:
             try:
@@ -378,8 +390,8 @@ def auto_jacobian(
                     prep = None
             except Exception:
                 prep = None
-            if key[0] is not None and (prep is None or prep.cacheable):
-                decided[key] = prep
+            if sig is not None and (prep is None or prep.cacheable):
+                decided[sig] = prep
             if prep is None:
                 return fallback(*args, **kwargs)
         return g.unflatten(run_plan(prep, g.vector(), "mixed"), argnums)

@@ -165,8 +165,8 @@ def _dot_general(eqn: Eqn, pats: list[Pattern], vals: list[Any], nbytes: int) ->
         if p is None:
             continue
         other = vals[1 - side]
-        if _known(other):  # mix only where the known operand is nonzero
-            ov = np.asarray(other) != 0
+        ov = np.asarray(other) != 0 if _known(other) else None
+        if ov is not None and not ov.all():  # mix only where the known operand is nonzero
             nz = _canonical(ov, rb, rc, False) if side == 0 else _canonical(ov, lb, lc, True)
             if side == 0:  # nz (b, k, n): out[b, i, j] <- L[b, i, k] for nz[b, k, j]
                 b, kk, j = np.nonzero(nz)
