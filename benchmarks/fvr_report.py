@@ -80,7 +80,13 @@ def plot(results: list[Any], crosses: dict[str, list[Any]], path: str, problems:
     panels = [(name, max(cx, key=lambda c: len(c.rows))) for name, cx in crosses.items() if cx]
     structured_rs = [r for r in results if problems[r.func].structured]
     k = len(panels) + 1 + (1 if structured_rs else 0)
-    fig, axes = plt.subplots(1, k, figsize=(5.2 * k, 5.0), squeeze=False)
+    ncols = min(k, 2)  # a 2-column grid: fits a page
+    nrows = -(-k // ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(6.4 * ncols, 4.8 * nrows), squeeze=False)
+    flat = list(grid.ravel())
+    for ax in flat[k:]:
+        ax.set_visible(False)
+    axes = [flat[:k]]
     lines = [  # column, label, color, marker, line style
         ("hand", "hand-written NumPy", "k", "s", "-"),
         ("functrans:fwd", "functrans jacfwd", "tab:blue", "o", "-"),
@@ -169,7 +175,7 @@ def plot(results: list[Any], crosses: dict[str, list[Any]], path: str, problems:
                    frameon=False)
     fig.suptitle("Full Jacobian of f: R^n -> R^m by forward, reverse, mixed mode and colouring (float64, CPU)",
                  fontsize=11)
-    fig.tight_layout(rect=(0, 0.08 if handles else 0, 1, 1))
+    fig.tight_layout(rect=(0, 0.05 if handles else 0, 1, 1))
     base = Path(path)
     stem = base.with_suffix("") if base.suffix.lower() in (".png", ".svg") else base
     paths = [str(stem) + ".png", str(stem) + ".svg"]
