@@ -246,3 +246,31 @@ def test_random_functions_pattern_and_values(names, seed):
     S = functrans.sparse_jacobian(f)(x)
     np.testing.assert_allclose(S.toarray(), J, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(functrans.jacobian(f, mode="mixed")(x), J, rtol=1e-10, atol=1e-12)
+
+
+def _cumsum_primitive():
+    """A primitive the sparsity module has no rule for (a cumulative sum along the last axis)."""
+    from functrans._src.core import Primitive, ShapedArray, bind
+    from functrans._src.lax import moveaxis
+
+    p = Primitive("test_cumsum")
+    p.impl = lambda x: np.cumsum(x, axis=-1)
+    p.abstract_eval = lambda x: ShapedArray(x.shape, x.dtype)
+    p.jvp = lambda primals, tangents: (bind(p, primals, {}), None if tangents[0] is None else bind(p, tangents, {}))
+    p.batch = lambda vals, dims: (bind(p, [moveaxis(vals[0], dims[0], 0)], {}), 0)
+    return lambda x: bind(p, [x], {})
+
+
+def test_primitive_without_a_rule_is_all_to_all():
+    cumsum = _cumsum_primitive()
+
+    def f(x):
+        return fnp.concatenate([cumsum(x[:3]), fnp.sin(x[3:])])
+
+    x = np.linspace(0.1, 1.0, 6)
+    P = functrans.jacobian_sparsity(f, format="dense")(x)
+    expected = np.zeros((6, 6), bool)
+    expected[:3, :3] = True  # conservative: the whole block, though the true pattern is triangular
+    expected[3:, 3:] = np.eye(3, dtype=bool)
+    np.testing.assert_array_equal(P, expected)
+    np.testing.assert_allclose(functrans.sparse_jacobian(f)(x).toarray(), dense_jac(f, x), rtol=RTOL, atol=ATOL)
