@@ -274,3 +274,16 @@ def test_primitive_without_a_rule_is_all_to_all():
     expected[3:, 3:] = np.eye(3, dtype=bool)
     np.testing.assert_array_equal(P, expected)
     np.testing.assert_allclose(functrans.sparse_jacobian(f)(x).toarray(), dense_jac(f, x), rtol=RTOL, atol=ATOL)
+
+
+def test_without_scipy_the_default_is_dense(monkeypatch):
+    from functrans._src import sparse_jacobian as sj_mod
+
+    monkeypatch.setattr(sj_mod, "_sp", None)
+    x = np.linspace(0.1, 1.0, 6)
+    J = functrans.sparse_jacobian(banded)(x)
+    assert isinstance(J, np.ndarray)
+    np.testing.assert_allclose(J, dense_jac(banded, x), rtol=RTOL, atol=ATOL)
+    assert isinstance(functrans.jacobian_sparsity(banded)(x), np.ndarray)
+    with pytest.raises(ImportError, match="SciPy"):
+        functrans.sparse_jacobian(banded, format="csr")
