@@ -52,65 +52,82 @@ def jacobian_sparsity(
     ``(rows, cols)`` pair of index arrays. Computed once per input signature and cached.
     """
     _check_format(format, "jacobian_sparsity")
-    cache: dict[Any, np.ndarray] = {}
+    cache: dict[Any, Any] = {}
 
     def pattern_f(*args: Any, **kwargs: Any) -> Any:
         g = VectorFunction(fun, args, kwargs, argnums, "jacobian_sparsity")
-        pat = _pattern(g, cache)
-        rows, cols = np.nonzero(pat)
+        rows, cols, shape = _pattern(g, cache)
         fmt = format or ("csr" if _sp is not None else "dense")
         if fmt == "dense":
-            return pat
+            return _dense_pattern(rows, cols, shape)
         if fmt == "coo":
-            return rows, cols
-        return _sp.csr_array((np.ones(rows.size, bool), (rows, cols)), shape=pat.shape)
+            return rows.copy(), cols.copy()
+        return _sp.csr_array((np.ones(rows.size, bool), (rows, cols)), shape=shape)
 
     pattern_f.__name__ = f"jacobian_sparsity({getattr(fun, '__name__', 'fun')})"
     return pattern_f
 
 
-def _pattern(g: VectorFunction, cache: dict[Any, Any]) -> np.ndarray:
+Coords = tuple[np.ndarray, np.ndarray, tuple[int, int]]  # rows, cols (sorted row-major), shape
+
+
+def _pattern(g: VectorFunction, cache: dict[Any, Any]) -> Coords:
     key = g.key
     hit = cache.get(key) if key[0] is not None else None
     if hit is not None:
         g.out_avals = hit[1]
-        return hit[0]
+        return hit[0]  # type: ignore[no-any-return]
     pat = ir_sparsity(g.ir())
     if key[0] is not None:
         cache[key] = (pat, g.out_avals)
     return pat
 
 
-def _as_pattern(sparsity: Any, shape: tuple[int, int]) -> np.ndarray:
+def _dense_pattern(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    out = np.zeros(shape, bool)
+    out[rows, cols] = True
+    return out
+
+
+def _as_coords(sparsity: Any, shape: tuple[int, int]) -> Coords:
+    """A user-given pattern (SciPy sparse, boolean array, or (rows, cols)) as sorted coordinates."""
     if _sp is not None and _sp.issparse(sparsity):
-        dense = sparsity.toarray() != 0
+        got_shape = sparsity.shape
+        coo = _sp.coo_array(sparsity)
+        keep = coo.data != 0
+        r, c = coo.row[keep], coo.col[keep]
     elif isinstance(sparsity, tuple) and len(sparsity) == 2:
-        dense = np.zeros(shape, bool)
-        dense[np.asarray(sparsity[0]), np.asarray(sparsity[1])] = True
+        r, c = np.asarray(sparsity[0], np.int64), np.asarray(sparsity[1], np.int64)
+        got_shape = shape
+        if r.size and (r.min() < 0 or c.min() < 0 or r.max() >= shape[0] or c.max() >= shape[1]):
+            raise ValueError(f"sparse_jacobian: the given (rows, cols) fall outside the Jacobian's shape {shape}")
     else:
-        dense = np.asarray(sparsity) != 0
-    if dense.shape != shape:
+        dense = np.asarray(sparsity)
+        got_shape = dense.shape
+        r, c = np.nonzero(dense) if dense.ndim == 2 else (np.zeros(0), np.zeros(0))
+    if tuple(got_shape) != tuple(shape):
         raise ValueError(
-            f"sparse_jacobian: the given sparsity pattern has shape {dense.shape}, but the Jacobian "
+            f"sparse_jacobian: the given sparsity pattern has shape {tuple(got_shape)}, but the Jacobian "
             f"(outputs x inputs, flattened) has shape {shape}"
         )
-    return dense
+    key = np.unique(np.asarray(r, np.int64) * shape[1] + np.asarray(c, np.int64))
+    return key // max(shape[1], 1), key % max(shape[1], 1), shape
 
 
 class ColoringPlan:
     """What :func:`sparse_jacobian` does for one input signature: the pattern, the mode and
     the colouring; ``passes`` is the number of JVPs (or VJPs) in the one batched push."""
 
-    def __init__(self, pattern: np.ndarray, mode: str, colors: np.ndarray, n_colors: int) -> None:
-        self.pattern = pattern
-        self.rows, self.cols = np.nonzero(pattern)
+    def __init__(self, coords: Coords, mode: str, colors: np.ndarray, n_colors: int) -> None:
+        self.rows, self.cols, self.shape = coords
         self.mode = mode
         self.colors = colors
         self.passes = n_colors
 
     @property
-    def shape(self) -> tuple[int, int]:
-        return self.pattern.shape  # type: ignore[return-value]
+    def pattern(self) -> np.ndarray:
+        """The pattern as a dense boolean ``(m, n)`` array."""
+        return _dense_pattern(self.rows, self.cols, self.shape)
 
     def __repr__(self) -> str:
         m, n = self.shape
@@ -118,16 +135,15 @@ class ColoringPlan:
                 f"instead of {min(m, n)})")  # fmt: skip
 
 
-def _plan(pat: np.ndarray, mode: str, ordering: str) -> ColoringPlan:
-    rows, cols = np.nonzero(pat)
-    m, n = pat.shape
+def _plan(coords: Coords, mode: str, ordering: str) -> ColoringPlan:
+    rows, cols, (m, n) = coords
     options = []
     if mode in ("fwd", "auto"):
         options.append(("fwd", *coloring.color_columns(rows, cols, (m, n), ordering)))
     if mode in ("rev", "auto"):
         options.append(("rev", *coloring.color_rows(rows, cols, (m, n), ordering)))
     how, colors, k = min(options, key=lambda o: o[2])  # fewest passes; forward on a tie
-    return ColoringPlan(pat, how, colors, k)
+    return ColoringPlan(coords, how, colors, k)
 
 
 def push_seeds(g: VectorFunction, x0: Any, seeds: np.ndarray, mode: str) -> Any:
@@ -183,12 +199,13 @@ def sparse_jacobian(
         if plan is None:
             pat = _pattern(g, pattern_cache)
             if sparsity is not None:
-                given = _as_pattern(sparsity, pat.shape)
-                missing = np.argwhere(pat & ~given)
-                if missing.size:
-                    i, j = missing[0]
+                rows, cols, shape = pat
+                given = _as_coords(sparsity, shape)
+                missing = ~np.isin(rows * shape[1] + cols, given[0] * shape[1] + given[1])
+                if missing.any():
+                    i, j = rows[missing][0], cols[missing][0]
                     raise ValueError(
-                        f"sparse_jacobian: the given sparsity pattern misses {len(missing)} structural "
+                        f"sparse_jacobian: the given sparsity pattern misses {int(missing.sum())} structural "
                         f"nonzero(s) of the Jacobian, e.g. output element {i} depends on input element {j}"
                     )
                 pat = given
