@@ -373,13 +373,14 @@ def auto_jacobian(
 
     def jac_f(*args: Any, **kwargs: Any) -> Any:
         sig = _signature_key(args, kwargs)  # cheap: a known pure-mode signature goes straight on
-        if sig is not None and decided.get(sig, False) is None:
+        if sig is None or decided.get(sig, False) is None:  # (no signature: no plan to cache)
             return fallback(*args, **kwargs)
         try:
             g = VectorFunction(fun, args, kwargs, argnums, "jacobian")
-        except Exception:
+        except Exception:  # the pure path reports it in its own words
+            decided[sig] = None
             return fallback(*args, **kwargs)
-        prep = decided.get(sig) if sig is not None else None
+        prep = decided.get(sig)
         if prep is not None:
             g.out_avals, g.flat.out_tree = prep.out_avals, prep.out_tree
         else:
@@ -390,7 +391,7 @@ def auto_jacobian(
                     prep = None
             except Exception:
                 prep = None
-            if sig is not None and (prep is None or prep.cacheable):
+            if prep is None or prep.cacheable:
                 decided[sig] = prep
             if prep is None:
                 return fallback(*args, **kwargs)
