@@ -8,6 +8,14 @@ few functions, next to a hand-written NumPy Jacobian:
   mlp          f(x) = tanh(B tanh(A x)), A: m x n, B: m x m
   elementwise  f(x) = sin(x) exp(-x^2), n = m (the Jacobian is diagonal)
   linear       f(x) = A x, A: m x n (the Jacobian is A itself)
+  hourglass    an autoencoder R^n -> R^(n/100) -> R^n (n = m = 1000, k = 10): mixed mode
+  banded       a 1-d reaction-diffusion residual (n = m = 2000, tridiagonal): sparse Jacobian
+
+The last two are the structured families (benchmarks/structured_jacobians.py): besides
+fwd, rev and auto they time functrans.jacobian(mode="mixed") (hourglass) or
+functrans.sparse_jacobian (banded), and the summary line says which strategy won, by how
+much over both pure modes, and its passes (JVP/VJP batch sizes) predicted by the plan vs
+counted during a call.
 
 All arrays are float64, random and seeded. Every Jacobian is first checked against the
 hand-written one (np.allclose); a mismatch stops the run with an error.
@@ -41,23 +49,25 @@ with or without --peers.
 
 Timing: at each grid point all columns are timed in interleaved rounds (each round
 times every column once, back to back, in a rotating order). Each timing repeats a call
-until about --min-time seconds have passed. Times shown are the best round; ratios are
-medians over rounds of the paired (same-round) ratios, which is much steadier than
-dividing two minima on a machine whose speed drifts (so a ratio need not equal the
-quotient of the two times shown). On a small or shared machine
-multithreaded BLAS adds stalls of milliseconds to small matrix products whenever a
-core is busy elsewhere: OPENBLAS_NUM_THREADS=1 (or OMP_NUM_THREADS=1, for every
-library) makes the numbers much steadier. The header shows the thread settings.
+until about --min-time seconds have passed. One statistic throughout: times are the
+median over rounds, "+-" their spread (half the interquartile range, relative to the
+median); ratios are medians over rounds of the paired (same-round) ratios, steadier than
+dividing two medians on a machine whose speed drifts. A point where a functrans column
+spreads by more than 25% is re-measured (up to twice); if it stays that wide it is marked
+"noisy" and its auto verdict reads "noisy", not "SLOW". Multithreaded BLAS stalls small
+matrix products for milliseconds whenever a core is busy elsewhere, so the BLAS thread
+count is pinned (--blas-threads, default 1) with threadpoolctl, or, without it, through
+OPENBLAS_NUM_THREADS/OMP_NUM_THREADS/MKL_NUM_THREADS set before NumPy loads; the header
+names the BLAS library and its thread count.
 
 Run:  python benchmarks/fwd_vs_rev.py [--quick] [--peers] [--plot FILE.png] [--json FILE]
---plot needs matplotlib (pip install -e '.[bench]'); without it the script stops at
+--plot writes FILE.png and FILE.svg; it needs matplotlib (pip install -e '.[bench]'); without it the script stops at
 once with exit code 2 before timing anything. Nothing here asserts on time.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import math
 import os
@@ -70,9 +80,21 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+if __name__ == "__main__":  # pin BLAS threads before NumPy loads (threadpoolctl re-pins at run time if present)
+    _n = next((a.split("=")[1] for a in sys.argv if a.startswith("--blas-threads=")), None)
+    if _n is None and "--blas-threads" in sys.argv[:-1]:
+        _n = sys.argv[sys.argv.index("--blas-threads") + 1]
+    for _k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_k] = _n or os.environ.get(_k, "1")
+
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import fvr_report as report  # noqa: E402
+import structured_jacobians as structured  # noqa: E402
+from fvr_timing import calibrate, interleaved, paired, spread  # noqa: E402
 
 import functrans  # noqa: E402
 import functrans.numpy as fnp  # noqa: E402
@@ -82,6 +104,8 @@ Params = tuple[np.ndarray, ...]
 
 RTOL, ATOL = 1e-9, 1e-12
 AUTO_SLACK = 1.10  # auto is "ok" when within 10% of the faster of fwd and rev
+NOISY = 0.25  # a column whose spread (half IQR / median) exceeds this makes the point "noisy"
+REMEASURE = 2  # re-measurements of a noisy point
 
 
 class JacobianMismatch(AssertionError):
@@ -101,6 +125,7 @@ class Problem:
     make: Callable[[int, int, np.random.Generator], tuple[np.ndarray, Params]]
     fn: Callable[[Any], Callable[..., Any]]  # ops namespace (fnp, torch, jnp, ...) -> f(x, *params)
     hand: Callable[..., np.ndarray]  # hand(x, *params) -> (m, n) Jacobian
+    structured: str = ""  # the structured strategy timed besides fwd/rev/auto: "mixed" or "sparse"
 
 
 def _make_mlp(n: int, m: int, rng: np.random.Generator) -> tuple[np.ndarray, Params]:
@@ -160,6 +185,10 @@ PROBLEMS: dict[str, Problem] = {
         Problem("elementwise", "f(x) = sin(x) exp(-x^2), n = m", True, _make_elementwise, _elementwise,
                 _elementwise_hand),
         Problem("linear", "f(x) = A x, A: m x n", False, _make_linear, _linear, _linear_hand),
+        Problem("hourglass", "D tanh(C tanh(B tanh(A x))), B: n/100 x n (an autoencoder)", True,
+                structured.make_hourglass, structured.hourglass, structured.hourglass_hand, "mixed"),
+        Problem("banded", "1-d reaction-diffusion residual c u'' + u - u^3 (tridiagonal)", True,
+                structured.make_banded, structured.banded, structured.banded_hand, "sparse"),
     )
 }
 
@@ -173,6 +202,8 @@ QUICK_GRID: dict[str, list[tuple[int, int]]] = {
     "mlp": _sweep(1e4, [10, 32, 100, 316, 1000]) + [(200, 200)],
     "elementwise": [(10, 10), (100, 100), (1000, 1000)],
     "linear": _sweep(1e4, [10, 100, 1000]),
+    "hourglass": [(1000, 1000)],
+    "banded": [(2000, 2000)],
 }
 FULL_GRID: dict[str, list[tuple[int, int]]] = {
     "mlp": _sweep(1e4, [10, 18, 32, 56, 100, 178, 316, 562, 1000])
@@ -180,6 +211,8 @@ FULL_GRID: dict[str, list[tuple[int, int]]] = {
     + _sweep(1e5, [100, 316, 1000]),
     "elementwise": [(n, n) for n in (10, 32, 100, 316, 1000, 2000)],
     "linear": _sweep(1e4, [10, 32, 100, 316, 1000]),
+    "hourglass": [(300, 300), (1000, 1000)],
+    "banded": [(500, 500), (2000, 2000)],
 }
 
 
@@ -216,9 +249,11 @@ def functrans_backend() -> tuple[Backend, list[str]]:
         if jacobian is not None:
             ja = jacobian(f, mode="auto")
             out["auto"] = lambda: ja(x, *params)
+        if p.structured:
+            out[p.structured] = structured.structured_thunks(p.name, f, x, params)[p.structured]
         return out
 
-    return Backend("functrans", getattr(functrans, "__version__", "?"), prepare), notes
+    return Backend("functrans", getattr(functrans, "__version__", "?"), prepare, structured.to_dense), notes
 
 
 def functrans_jit_backend() -> Backend | None:
@@ -227,6 +262,8 @@ def functrans_jit_backend() -> Backend | None:
         return None
 
     def prepare(p: Problem, x: np.ndarray, params: Params) -> dict[str, Thunk]:
+        if p.structured:  # the jitted pure modes add nothing there but minutes
+            return {}
         f = p.fn(fnp)
         jf, jr = jit(functrans.jacfwd(f)), jit(functrans.jacrev(f))
         return {"fwd": lambda: jf(x, *params), "rev": lambda: jr(x, *params)}
@@ -235,62 +272,10 @@ def functrans_jit_backend() -> Backend | None:
 
 
 def peer_backends() -> tuple[list[Backend], list[str]]:
-    """The peers that import, and a note for each that does not."""
-    backends: list[Backend] = []
-    notes: list[str] = []
-    try:
-        import autograd
-        import autograd.numpy as anp
-    except ImportError:
-        notes.append("HIPS autograd is not installed: skipped (pip install autograd)")
-    else:
+    """The peers that import, and a note for each that does not (benchmarks/fvr_peers.py)."""
+    import fvr_peers
 
-        def prep_autograd(p: Problem, x: np.ndarray, params: Params) -> dict[str, Thunk]:
-            j = autograd.jacobian(p.fn(anp))  # reverse mode, one VJP per output
-            return {"rev": lambda: j(x, *params)}
-
-        backends.append(Backend("autograd", _version("autograd"), prep_autograd))
-    try:
-        import torch
-        import torch.func
-    except ImportError:
-        notes.append("PyTorch is not installed: torch.func skipped (pip install torch)")
-    else:
-
-        def prep_torch(p: Problem, x: np.ndarray, params: Params) -> dict[str, Thunk]:
-            f = p.fn(torch)
-            tx = torch.from_numpy(x)
-            tp = tuple(torch.from_numpy(a) for a in params)
-            jf, jr = torch.func.jacfwd(f), torch.func.jacrev(f)
-            return {"fwd": lambda: jf(tx, *tp), "rev": lambda: jr(tx, *tp)}
-
-        backends.append(Backend("torch.func", torch.__version__, prep_torch, lambda t: t.detach().numpy()))
-    try:
-        import jax
-        import jax.numpy as jnp
-    except ImportError:
-        notes.append("JAX is not installed: skipped (pip install jax jaxlib)")
-    else:
-        jax.config.update("jax_enable_x64", True)
-
-        def prep_jax(jit: bool) -> Callable[[Problem, np.ndarray, Params], dict[str, Thunk]]:
-            def prep(p: Problem, x: np.ndarray, params: Params) -> dict[str, Thunk]:
-                f = p.fn(jnp)
-                jx, jp = jnp.asarray(x), tuple(jnp.asarray(a) for a in params)
-                # the parameters are arguments, not closed-over constants, so jit does not fold them
-                jf, jr = jax.jacfwd(f), jax.jacrev(f)
-                if jit:
-                    jf, jr = jax.jit(jf), jax.jit(jr)
-                return {
-                    "fwd": lambda: jf(jx, *jp).block_until_ready(),
-                    "rev": lambda: jr(jx, *jp).block_until_ready(),
-                }
-
-            return prep
-
-        backends.append(Backend("jax", jax.__version__, prep_jax(False)))
-        backends.append(Backend("jax.jit", jax.__version__, prep_jax(True)))
-    return backends, notes
+    return fvr_peers.peer_backends(Backend, _version)
 
 
 # --------------------------------------------------------------------------- timing
@@ -311,59 +296,6 @@ def check_close(got: np.ndarray, want: np.ndarray, what: str) -> None:
         )
 
 
-def _timed(fn: Thunk, number: int) -> float:
-    """Seconds per call over ``number`` calls, garbage collection off (as timeit)."""
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        return (time.perf_counter() - t0) / number
-    finally:
-        if gc_was_on:
-            gc.enable()
-
-
-def calibrate(fn: Thunk, target: float) -> float:
-    """Seconds per call of a warmed-up thunk, from a batch of calls lasting about ``target`` seconds."""
-    t = _timed(fn, 1)
-    for _ in range(3):
-        if t >= target:
-            break
-        number = max(2, min(100_000, math.ceil(1.2 * target / max(t, 1e-9))))
-        t = _timed(fn, number)
-        if t * number >= target / 2:
-            break
-    return t
-
-
-def interleaved(
-    fns: dict[str, Thunk], est: dict[str, float], min_time: float, rounds: int, budget: float
-) -> tuple[dict[str, list[float]], dict[str, int]]:
-    """Time every thunk in ``rounds`` interleaved rounds; returns per-round seconds per call and calls per round.
-
-    Each thunk is called about ``min_time / est[k]`` times per round. Rounds are cut
-    (to no fewer than two, or ``rounds`` if that is smaller) when one round would take
-    longer than ``budget / rounds`` seconds.
-    """
-    number = {k: max(1, min(100_000, round(min_time / max(t, 1e-9)))) for k, t in est.items()}
-    per_round = sum(number[k] * est[k] for k in fns)
-    n_rounds = max(min(2, rounds), min(rounds, int(budget // max(per_round, 1e-9))))
-    keys = list(fns)
-    samples: dict[str, list[float]] = {k: [] for k in keys}
-    for r in range(n_rounds):
-        s = r % len(keys)
-        for k in keys[s:] + keys[:s]:
-            samples[k].append(_timed(fns[k], number[k]))
-    return samples, number
-
-
-def paired(num: Sequence[float], den: Sequence[float]) -> float:
-    """Median over rounds of num/den, round by round."""
-    return float(np.median([a / b for a, b in zip(num, den)]))
-
-
 # --------------------------------------------------------------------------- one grid point
 
 
@@ -375,6 +307,8 @@ class Result:
     samples: dict[str, list[float]]  # column -> seconds per call, one per round
     number: dict[str, int]
     seconds: float  # wall time spent on the point
+    remeasured: int = 0  # how often the point was timed again because it was noisy
+    passes: dict[str, tuple[int, int]] = field(default_factory=dict)  # column -> (predicted, measured)
 
     @property
     def ratio(self) -> float:
@@ -385,7 +319,18 @@ class Result:
         return self.n * self.m
 
     def t(self, col: str) -> float:
-        return min(self.samples[col])
+        """Median seconds per call over the rounds."""
+        return float(np.median(self.samples[col]))
+
+    def spread(self, col: str) -> float:
+        return spread(self.samples[col])
+
+    def paired_ratio(self, num: str, den: str) -> float:
+        return paired(self.samples[num], self.samples[den])
+
+    def noisy(self) -> bool:
+        """A functrans column spreads by more than NOISY over the rounds."""
+        return any(self.spread(c) > NOISY for c in self.samples if c.startswith("functrans:"))
 
     def has(self, col: str) -> bool:
         return col in self.samples
@@ -397,8 +342,8 @@ class Result:
         return paired(self.samples[col], self.samples["hand"])
 
     def best_col(self, lib: str) -> str:
-        """The column of a library's fastest mode (by best round); for functrans, of fwd and rev."""
-        cols = [c for c in self.samples if c.split(":")[0] == lib and c != "functrans:auto"]
+        """The column of a library's fastest pure mode (by median); for functrans, of fwd and rev."""
+        cols = [c for c in self.samples if c.split(":")[0] == lib and c.split(":")[-1] in ("fwd", "rev")]
         return min(cols, key=self.t)
 
     def libs(self) -> list[str]:
@@ -451,9 +396,11 @@ class Result:
             "func": self.func,
             "n": self.n,
             "m": self.m,
-            "seconds_per_call": {k: {"min": min(v), "median": float(np.median(v)), "rounds": v}
-                                 for k, v in self.samples.items()},
+            "seconds_per_call": {k: {"median": float(np.median(v)), "spread": spread(v), "min": min(v),
+                                     "rounds": v} for k, v in self.samples.items()},
             "calls_per_round": self.number,
+            "noisy": self.noisy(),
+            "remeasured": self.remeasured,
             "rev_over_fwd": self.rev_over_fwd(),
             "over_hand": {c: self.over_hand(c) for c in self.samples if c != "hand"},
         }
@@ -461,6 +408,8 @@ class Result:
         if a is not None:
             out["auto_over_best"] = a
             out["auto_pick"] = self.auto_pick()
+        if self.passes:
+            out["passes_predicted_measured"] = self.passes
         return out
 
 
@@ -482,6 +431,8 @@ def run_point(
     for b in backends:
         try:
             thunks = b.prepare(p, x, params)
+            if not thunks:
+                continue
             got = {mode: b.to_numpy(th()) for mode, th in thunks.items()}
         except JacobianMismatch:
             raise
@@ -500,7 +451,24 @@ def run_point(
             fns[f"{b.name}:{mode}"] = th
             est[f"{b.name}:{mode}"] = t[mode]
     samples, number = interleaved(fns, est, min_time, rounds, budget)
-    return Result(p.name, n, m, samples, number, time.perf_counter() - t_start)
+    r = Result(p.name, n, m, samples, number, 0.0)
+    for _ in range(REMEASURE):  # a noisy point is timed again; the steadiest measurement is kept
+        if not r.noisy():
+            break
+        again = Result(p.name, n, m, *interleaved(fns, est, min_time, rounds, budget), 0.0)
+        again.remeasured = r.remeasured + 1
+        worst = max(r.spread(c) for c in r.samples if c.startswith("functrans:"))
+        r = again if max(again.spread(c) for c in again.samples if c.startswith("functrans:")) < worst else r
+        r.remeasured = again.remeasured
+    if p.structured:
+        f = p.fn(fnp)
+        predicted = structured.predicted_passes(f, x, params)
+        for c in fns:
+            lib, _, mode = c.partition(":")
+            if lib == "functrans" and mode in predicted:
+                r.passes[mode] = (predicted[mode], structured.measured_passes(fns[c]))
+    r.seconds = time.perf_counter() - t_start
+    return r
 
 
 # --------------------------------------------------------------------------- reporting
@@ -568,11 +536,20 @@ def crossover(sweep: list[Result]) -> Crossover:
     return Crossover(at, b, text, flips, sweep)
 
 
+def tcell(r: Result, col: str) -> str:
+    """A median time and its spread, e.g. ``1.23ms+-4%``."""
+    return f"{fmt_time(r.t(col))}+-{100 * r.spread(col):.0f}%"
+
+
 def print_main_table(p: Problem, results: list[Result], out: Any) -> list[Crossover]:
+    if p.structured:
+        report.print_structured_table(p, results, out, tcell, fmt_ratio)
+        return []
     has_auto = any(r.has("functrans:auto") for r in results)
-    print(f"\n{p.name}: {p.formula}  (float64; times per full Jacobian)", file=out)
-    head = f"  {'':1s} {'n':>5s} {'m':>5s} {'n/m':>6s} | {'hand':>8s} {'fwd':>8s} {'rev':>8s}"
-    head += f" {'auto':>8s}" if has_auto else ""
+    print(f"\n{p.name}: {p.formula}  (float64; median time per full Jacobian +- spread)", file=out)
+    w = 13
+    head = f"  {'':1s} {'n':>5s} {'m':>5s} {'n/m':>6s} | {'hand':>{w}s} {'fwd':>{w}s} {'rev':>{w}s}"
+    head += f" {'auto':>{w}s}" if has_auto else ""
     head += f" | {'fwd/hand':>8s} {'rev/hand':>8s}"
     head += f" {'auto/best':>10s} {'picks':>5s}" if has_auto else ""
     head += f" | {'faster':>10s}"
@@ -589,16 +566,19 @@ def print_main_table(p: Problem, results: list[Result], out: Any) -> list[Crosso
             mark = "*" if cx is not None and cx.first_rev_row is r else " "
             rf = r.rev_over_fwd()
             faster = f"fwd {fmt_ratio(rf)}" if rf > 1 else f"rev {fmt_ratio(1 / rf)}"
-            line = f"  {mark} {r.n:5d} {r.m:5d} {r.ratio:6.3g} | {fmt_time(r.t('hand')):>8s}"
-            line += f" {fmt_time(r.t('functrans:fwd')):>8s} {fmt_time(r.t('functrans:rev')):>8s}"
+            line = f"  {mark} {r.n:5d} {r.m:5d} {r.ratio:6.3g} | {tcell(r, 'hand'):>{w}s}"
+            line += f" {tcell(r, 'functrans:fwd'):>{w}s} {tcell(r, 'functrans:rev'):>{w}s}"
             if has_auto:
-                line += f" {fmt_time(r.t('functrans:auto')):>8s}" if r.has("functrans:auto") else f" {'-':>8s}"
+                line += f" {tcell(r, 'functrans:auto'):>{w}s}" if r.has("functrans:auto") else f" {'-':>{w}s}"
             line += f" | {fmt_ratio(r.over_hand('functrans:fwd')):>8s} {fmt_ratio(r.over_hand('functrans:rev')):>8s}"
             if has_auto:
                 a = r.auto_over_best()
-                cell = "-" if a is None else f"{a:.2f} " + ("ok" if a <= AUTO_SLACK else "SLOW")
+                verdict = "ok" if a is not None and a <= AUTO_SLACK else ("noisy" if r.noisy() else "SLOW")
+                cell = "-" if a is None else f"{a:.2f} {verdict}"
                 line += f" {cell:>10s} {r.auto_pick() or '-':>5s}"
             line += f" | {faster:>10s}"
+            if r.noisy():
+                line += f"  noisy (spread > {100 * NOISY:.0f}% after {r.remeasured} re-measurements)"
             print(line, file=out)
     if p.square:
         rs = [r.rev_over_fwd() for r in results]
@@ -610,8 +590,11 @@ def print_main_table(p: Problem, results: list[Result], out: Any) -> list[Crosso
     autos = [r for r in results if r.has("functrans:auto")]
     if autos:
         n_ok = sum(r.auto_over_best() <= AUTO_SLACK for r in autos)  # type: ignore[operator]
-        wrong = [r for r in autos if r.auto_picked_slower()]
+        wrong = [r for r in autos if r.auto_picked_slower() and not r.noisy()]
+        noisy = [r for r in autos if r.noisy()]
         text = f"  auto: within 10% of the faster mode at {n_ok} of {len(autos)} points"
+        if noisy:
+            text += f" ({len(noisy)} too noisy to judge)"
         verb = "picked" if callable(getattr(functrans, "jacobian_mode", None)) else "timed like"
         if wrong:
             text += f"; {verb} the slower mode at " + ", ".join(f"n={r.n} m={r.m}" for r in wrong)
@@ -643,74 +626,6 @@ def print_peer_table(p: Problem, results: list[Result], out: Any) -> None:
                 cell = f"{fmt_time(r.t(col))} ({fmt_ratio(r.over_hand(col))} {col.split(':')[1]})"
                 cells.append(f"{cell:>{w}s}")
             print(f"  {r.n:5d} {r.m:5d} | {fmt_time(r.t('hand')):>8s} | " + " ".join(cells), file=out)
-
-
-def plot(results: list[Result], crosses: dict[str, list[Crossover]], path: str) -> None:
-    """Time vs n/m along the longest sweep of each non-square function, and rev/fwd time for all points."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    panels = [(name, max(cx, key=lambda c: len(c.rows))) for name, cx in crosses.items() if cx]
-    k = len(panels) + 1
-    fig, axes = plt.subplots(1, k, figsize=(5.4 * k, 5.2), squeeze=False)
-    lines = [  # column, label, color, marker, line style, width
-        ("hand", "hand-written NumPy", "k", "s", "-", 1.8),
-        ("functrans:fwd", "functrans jacfwd", "tab:blue", "o", "-", 1.8),
-        ("functrans:rev", "functrans jacrev", "tab:red", "v", "-", 1.8),
-        ("functrans:auto", "functrans jacobian(mode=auto)", "tab:green", "x", ":", 1.5),
-    ]
-    peer_colors = ["tab:purple", "tab:orange", "tab:brown", "tab:gray", "tab:olive", "tab:cyan"]
-    for ax, (name, cx) in zip(axes[0], panels):
-        rows = cx.rows
-        xs = [r.ratio for r in rows]
-        for col, label, c, mk, ls, lw in lines:
-            if all(r.has(col) for r in rows):
-                ax.plot(xs, [r.t(col) for r in rows], color=c, marker=mk, ls=ls, lw=lw, label=label)
-        others = [lib for lib in rows[0].libs() if lib != "functrans"]
-        for lib, c in zip(others, peer_colors):
-            if all(lib in r.libs() for r in rows):
-                ax.plot(xs, [r.t(r.best_col(lib)) for r in rows], color=c, marker=".", ls="--", lw=1,
-                        label=f"{lib} (its best mode)")
-        if cx.at is not None:
-            ax.axvline(cx.at, color="0.4", ls=":", lw=1)
-            ax.text(cx.at, 0.03, f" crossover n/m ~ {cx.at:.2g}", transform=ax.get_xaxis_transform(),
-                    rotation=90, va="bottom", ha="right", fontsize=8, color="0.3")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("n / m   (input size / output size)")
-        ax.set_ylabel("seconds per full Jacobian")
-        ax.set_title(f"{name}: {PROBLEMS[name].formula}\nn*m ~ {rows[0].product:.3g}", fontsize=9)
-        ax.grid(True, which="major", alpha=0.3)
-    if panels:  # one legend for the time panels, below them
-        handles, labels = axes[0][0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)), fontsize=8, frameon=False)
-
-    ax = axes[0][-1]
-    func_colors = ["tab:blue", "tab:green", "tab:red", "tab:purple"]
-    for (name, rs), c in zip(_by_func(results).items(), func_colors):
-        for i, g in enumerate(sweeps(rs)):
-            ax.plot([r.ratio for r in g], [r.rev_over_fwd() for r in g], color=c, marker="o", ms=4,
-                    ls="-" if len(g) > 1 else "none", label=name if i == 0 else None)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    lo, hi = ax.get_ylim()
-    ax.set_ylim(min(lo, 0.5), max(hi, 2.0))
-    ax.axhspan(1.0, ax.get_ylim()[1], color="tab:blue", alpha=0.06, lw=0)
-    ax.axhspan(ax.get_ylim()[0], 1.0, color="tab:red", alpha=0.06, lw=0)
-    ax.axhline(1.0, color="k", lw=0.8)
-    ax.text(0.97, 0.97, "forward faster", transform=ax.transAxes, ha="right", va="top", fontsize=9, color="tab:blue")
-    ax.text(0.03, 0.03, "reverse faster", transform=ax.transAxes, fontsize=9, color="tab:red")
-    ax.set_xlabel("n / m")
-    ax.set_ylabel("time(jacrev) / time(jacfwd)")
-    ax.set_title("functrans, every grid point: reverse time / forward time", fontsize=9)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8, loc="center right")
-    fig.suptitle("Full Jacobian of f: R^n -> R^m, forward vs reverse mode (float64, CPU)", fontsize=11)
-    fig.tight_layout(rect=(0, 0.1 if panels else 0, 1, 1))
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def _by_func(results: list[Result]) -> dict[str, list[Result]]:
@@ -764,11 +679,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help="run these (n, m) points for every chosen function instead of the built-in grid "
                          "(n != m points are skipped for elementwise)")
     ap.add_argument("--min-time", type=float, metavar="S",
-                    help="seconds per timing, repeating the call (default 0.05 with --quick, else 0.1)")
+                    help="seconds per timing, repeating the call (default 0.03 with --quick, else 0.1)")
     ap.add_argument("--rounds", type=int, metavar="R",
                     help="interleaved rounds per grid point (default 5 with --quick, else 7; fewer for very slow "
                          "points, but at least 2)")
     ap.add_argument("--seed", type=int, default=0, help="random seed of the inputs (default 0)")
+    ap.add_argument("--blas-threads", type=int, metavar="T",
+                    help="BLAS threads (default: OPENBLAS_NUM_THREADS if set, else 1), pinned with threadpoolctl "
+                         "when installed, else through the environment before NumPy loads")
     return ap
 
 
@@ -780,9 +698,9 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             print("matplotlib is not installed: pip install -e '.[bench]'  (or drop --plot)", file=sys.stderr)
             return 2
-    min_time = args.min_time if args.min_time is not None else (0.05 if args.quick else 0.1)
+    min_time = args.min_time if args.min_time is not None else (0.03 if args.quick else 0.1)
     rounds = args.rounds if args.rounds is not None else (5 if args.quick else 7)
-    budget = 4.0 if args.quick else 10.0  # seconds of timing per grid point before rounds are cut
+    budget = 2.5 if args.quick else 10.0  # seconds of timing per grid point before rounds are cut
     if rounds < 1 or min_time <= 0:
         print("--rounds must be >= 1 and --min-time > 0", file=sys.stderr)
         return 2
@@ -812,9 +730,11 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{b.name} {b.version}" for b in backends))
     env = [f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
            if k in os.environ]
-    print(f"{os.cpu_count()} cores; thread settings: {', '.join(env) or 'library defaults'}")
+    blas = report.pin_blas(args.blas_threads)
+    print(f"{os.cpu_count()} cores; BLAS: {blas}; environment: {', '.join(env) or 'library defaults'}")
     print(f"timing: {rounds} interleaved rounds per point (fewer for slow points, at least {min(2, rounds)}), "
-          f"~{min_time:g}s per timing; times = best round, ratios = median of paired rounds")
+          f"~{min_time:g}s per timing; times = median of rounds +- spread (half IQR), ratios = median of "
+          f"paired rounds; a point spreading > {100 * NOISY:.0f}% is re-measured, then marked noisy")
     for note in notes:
         print(f"note: {note}")
     sys.stdout.flush()
@@ -850,6 +770,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.json:
         meta = {"python": platform.python_version(), "numpy": np.__version__, "cores": os.cpu_count(), "env": env,
+                "blas": blas,
                 "libraries": {b.name: b.version for b in backends}, "min_time": min_time, "rounds": rounds,
                 "seed": args.seed, "notes": notes}
         Path(args.json).write_text(json.dumps({"meta": meta, "results": [r.to_json() for r in results]}, indent=1))
@@ -858,8 +779,8 @@ def main(argv: list[str] | None = None) -> int:
         if not results:
             print("nothing to plot", file=sys.stderr)
             return 2
-        plot(results, crosses, args.plot)
-        print(f"wrote {args.plot}")
+        for path in report.plot(results, crosses, args.plot, PROBLEMS, sweeps, structured.STRATEGIES):
+            print(f"wrote {path}")
     return 0
 
 

@@ -41,6 +41,8 @@ from functrans._src.core import (
     typecheck_ir,
 )
 from functrans._src.jit import Lowered, disable_jit, jit
+from functrans._src.mixed_mode import JacobianPlan, jacobian_plan
+from functrans._src.sparse_jacobian import jacobian_sparsity, sparse_jacobian
 
 make_jaxpr = make_ir  # JAX's name for the traced program
 
@@ -81,6 +83,10 @@ __all__ = [
     "value_and_grad",
     "vjp",
     "vmap",
+    "JacobianPlan",
+    "jacobian_plan",
+    "jacobian_sparsity",
+    "sparse_jacobian",
 ]
 
 

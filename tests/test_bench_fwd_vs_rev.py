@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib.util
+import io
 import json
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "fwd_vs_rev.py"
 TINY = ["--grid", "3x2,2x3,3x3", "--rounds", "1", "--min-time", "0.001"]
+GRID_FUNCS = ["--funcs", "mlp,elementwise,linear"]
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,7 @@ def fvr() -> ModuleType:
 
 def test_tiny_grid_prints_tables(fvr: ModuleType, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_json = tmp_path / "r.json"
-    assert fvr.main([*TINY, "--json", str(out_json)]) == 0
+    assert fvr.main([*TINY, *GRID_FUNCS, "--json", str(out_json)]) == 0
     out, err = capsys.readouterr()
     for name in ("mlp", "elementwise", "linear"):
         assert f"\n{name}: " in out
@@ -42,6 +44,31 @@ def test_tiny_grid_prints_tables(fvr: ModuleType, capsys: pytest.CaptureFixture[
     r = data["results"][0]
     assert {"hand", "functrans:fwd", "functrans:rev"} <= set(r["seconds_per_call"])
     assert r["rev_over_fwd"] > 0
+    assert {"median", "spread"} <= set(r["seconds_per_call"]["hand"]) and "noisy" in r
+    assert "BLAS:" in out and "thread" in out  # the header names the BLAS and its threads
+
+
+def test_structured_families(fvr: ModuleType, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert fvr.main(["--funcs", "hourglass,banded", "--grid", "12x12,5x4", "--rounds", "1", "--min-time", "0.001",
+                     "--json", str(tmp_path / "s.json")]) == 0
+    out, err = capsys.readouterr()
+    assert "hourglass needs n = m: skipped 5x4" in out
+    assert "functrans mixed" in out and "functrans sparse (csr)" in out
+    assert "summary (banded n=12): " in out and "sparse 3/3" in out
+    assert "summary (hourglass n=12): " in out and "fwd 12/12" in out
+    data = json.loads((tmp_path / "s.json").read_text())
+    banded = next(r for r in data["results"] if r["func"] == "banded")
+    assert banded["passes_predicted_measured"]["sparse"] == [3, 3]
+    hourglass = next(r for r in data["results"] if r["func"] == "hourglass")
+    assert hourglass["passes_predicted_measured"]["mixed"][0] == hourglass["passes_predicted_measured"]["mixed"][1]
+
+
+def test_plot_writes_png_and_svg(fvr: ModuleType, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "fvr.png"
+    assert fvr.main([*TINY, "--funcs", "mlp,banded", "--plot", str(target)]) == 0
+    assert target.exists() and (tmp_path / "fvr.svg").exists()
+    capsys.readouterr()
 
 
 def test_wrong_jacobian_fails_loudly(
@@ -60,7 +87,7 @@ def test_plot_without_matplotlib_exits_early(
     fvr: ModuleType, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
-    assert fvr.main([*TINY, "--plot", "unused.png"]) == 2
+    assert fvr.main([*TINY, *GRID_FUNCS, "--plot", "unused.png"]) == 2
     out, err = capsys.readouterr()
     assert "matplotlib is not installed: pip install -e '.[bench]'" in err
     assert out == ""  # nothing was timed
@@ -69,6 +96,20 @@ def test_plot_without_matplotlib_exits_early(
 def _result(fvr: ModuleType, n: int, m: int, t_fwd: float, t_rev: float) -> object:
     samples = {"hand": [1.0], "functrans:fwd": [t_fwd], "functrans:rev": [t_rev]}
     return fvr.Result("mlp", n, m, samples, {k: 1 for k in samples}, 0.0)
+
+
+def test_noisy_points_are_not_called_slow(fvr: ModuleType) -> None:
+    steady = {"hand": [1.0] * 5, "functrans:fwd": [2.0] * 5, "functrans:rev": [4.0] * 5,
+              "functrans:auto": [3.0] * 5}
+    r = fvr.Result("mlp", 10, 10, steady, {k: 1 for k in steady}, 0.0)
+    assert not r.noisy() and r.t("functrans:auto") == 3.0 and r.spread("functrans:fwd") == 0.0
+    noisy = dict(steady, **{"functrans:auto": [1.0, 9.0, 2.0, 8.0, 3.0]})
+    r = fvr.Result("mlp", 10, 10, noisy, {k: 1 for k in noisy}, 0.0)
+    assert r.noisy()
+    out = io.StringIO()
+    fvr.print_main_table(fvr.PROBLEMS["mlp"], [r], out)
+    text = out.getvalue()
+    assert "noisy" in text and "SLOW" not in text
 
 
 def test_crossover_interpolates_in_log_space(fvr: ModuleType) -> None:
