@@ -1,6 +1,7 @@
-"""``functrans.lax``: the primitives themselves, and ``cond``, as in ``jax.lax``."""
+"""``functrans.lax``: the primitives themselves, and control flow (``cond``, ``switch``, ``scan``,
+``fori_loop``, ``while_loop``, ``map``), as in ``jax.lax``."""
 
-from functrans._src.control_flow import cond
+from functrans._src.control_flow import cond, fori_loop, map, scan, switch, while_loop
 from functrans._src.lax import (
     abs,
     acos,
@@ -64,3 +65,4 @@ __all__ = [
     "reduce_min", "reduce_prod", "reduce_sum", "reshape", "round", "select", "sign", "sin",
     "sinh", "sqrt", "stop_gradient", "sub", "tan", "tanh", "transpose",
 ]  # fmt: skip
+__all__ += ["fori_loop", "map", "scan", "switch", "while_loop"]
