@@ -3,7 +3,7 @@
 primitive over the programs of its functions."""
 
 from functrans._src.control_flow.conditionals import cond, cond_p, switch
-from functrans._src.control_flow.loops import fori_loop, map, scan, while_loop
+from functrans._src.control_flow.loops import fori_loop, map, scan, while_loop  # noqa: A004
 from functrans._src.control_flow.scan import scan_p
 from functrans._src.control_flow.while_loop import while_p
 

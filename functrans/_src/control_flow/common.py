@@ -228,7 +228,7 @@ def check_branches(
         for path, a, b in zip(leaf_paths(trees[0], "output"), avals[0], avals[k]):
             diff = _type_diff(a, b)
             if diff:
-                where = "The output" if path == "output" else f"The output component {path[len('output'):]}"
+                where = "The output" if path == "output" else f"The output component {path[len('output') :]}"
                 raise TypeError(
                     f"{what} branches must have equal output types but they differ.\n\n{header}\n"
                     f"{where} of {names[0]} has type {type_str(a)} but the corresponding output of "

@@ -53,7 +53,7 @@ def _cond_jvp(primals: Sequence[Any], tangents: Sequence[Any], branches: Branche
     if not any(out_nonzero):
         return outs, [None] * len(outs)
     args = list(primals) + [t for t in tangents[1:] if t is not None]
-    touts = iter(bind(cond_p, args, {"branches": (progs[0][0], progs[1][0])}))
+    touts = iter(bind(cond_p, args, {"branches": tuple(p[0] for p in progs)}))
     return outs, [next(touts) if nz else None for nz in out_nonzero]
 
 
@@ -111,8 +111,14 @@ cond_p.transpose = _cond_transpose
 cond_p.batch = _cond_batch
 
 
-def _bind_branches(funs: Sequence[Callable[..., Any]], names: Sequence[str], what: str, index: Any,
-                   operands: tuple[Any, ...], check_order: Sequence[int] | None = None) -> Any:
+def _bind_branches(
+    funs: Sequence[Callable[..., Any]],
+    names: Sequence[str],
+    what: str,
+    index: Any,
+    operands: tuple[Any, ...],
+    check_order: Sequence[int] | None = None,
+) -> Any:
     """Trace every branch, check they agree, and bind ``cond_p`` (or call the chosen branch if
     ``index`` is concrete)."""
     flat, tree = tree_flatten(operands)

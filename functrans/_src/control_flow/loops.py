@@ -27,9 +27,7 @@ def _leaf_aval(x: Any, what: str) -> ShapedArray:
     try:
         return get_aval(x)
     except TypeError:
-        raise TypeError(
-            f"{what}: leaves must be arrays or scalars, got a value of type {type(x).__name__}"
-        ) from None
+        raise TypeError(f"{what}: leaves must be arrays or scalars, got a value of type {type(x).__name__}") from None
 
 
 def _promote_weak(init: list[Any], in_avals: list[ShapedArray], out_avals: list[ShapedArray]) -> list[Any] | None:
@@ -98,11 +96,13 @@ def scan(
         except TypeError:
             raise TypeError("scan: length must be a concrete int (it fixes the number of steps)") from None
         if any(n != length for n in lengths) or length < 0:
-            raise ValueError(f"scan got `length` argument of {length} which disagrees with leading axis sizes {lengths}.")
+            raise ValueError(
+                f"scan got `length` argument of {length} which disagrees with leading axis sizes {lengths}."
+            )
     elif not lengths:
         raise ValueError("scan got no values to scan over and `length` not provided.")
     elif len(set(lengths)) > 1:
-        raise ValueError(f"scan got values with different leading axis sizes: {', '.join(map(str, lengths))}.")
+        raise ValueError(f"scan got values with different leading axis sizes: {', '.join(str(n) for n in lengths)}.")
     else:
         length = lengths[0]
     init_flat, init_tree = tree_flatten(init)
@@ -122,14 +122,20 @@ def scan(
     pair_tree = tree_flatten((tree_unflatten(init_tree, [0] * ncar), tree_unflatten(xs_tree, [0] * len(xs_flat))))[1]
     for attempt in range(2):
         body, consts, out_tree, out_avals = trace_fun(step, pair_tree, in_avals + x_avals)
-        check_carry("scan body function", root, init_tree, in_avals, _carry_tree(out_tree), out_avals[:ncar])
-        if attempt == 0:
-            promoted = _promote_weak(init_flat, in_avals, out_avals[:ncar])
-            if promoted is None:
-                break
-            init_flat = promoted
-            in_avals = [get_aval(c) for c in init_flat]
-    outs = bind(scan_p, [*consts, *init_flat, *xs_flat], _scan_params(body, len(consts), ncar, length, bool(reverse), int(unroll)))
+        carry_tree = _carry_tree(out_tree)
+        promoted = (
+            _promote_weak(init_flat, in_avals, out_avals[:ncar]) if attempt == 0 and carry_tree == init_tree else None
+        )
+        if promoted is None:
+            check_carry("scan body function", root, init_tree, in_avals, carry_tree, out_avals[:ncar])
+            break
+        init_flat = promoted
+        in_avals = [get_aval(c) for c in init_flat]
+    outs = bind(
+        scan_p,
+        [*consts, *init_flat, *xs_flat],
+        _scan_params(body, len(consts), ncar, length, bool(reverse), int(unroll)),
+    )
     return tree_unflatten(init_tree, outs[:ncar]), tree_unflatten(y_tree_box[-1], outs[ncar:])
 
 
@@ -163,13 +169,12 @@ def while_loop(cond_fun: Callable[[Any], Any], body_fun: Callable[[Any], Any], i
                 f"[{', '.join(type_str(a) for a in c_avals)}]."
             )
         body_ir, bconsts, b_tree, b_avals = trace_fun(body_fun, in_tree_node, in_avals)
-        check_carry("while_loop body function", root, init_tree, in_avals, b_tree, b_avals)
-        if attempt == 0:
-            promoted = _promote_weak(init_flat, in_avals, b_avals)
-            if promoted is None:
-                break
-            init_flat = promoted
-            in_avals = [get_aval(c) for c in init_flat]
+        promoted = _promote_weak(init_flat, in_avals, b_avals) if attempt == 0 and b_tree == init_tree else None
+        if promoted is None:
+            check_carry("while_loop body function", root, init_tree, in_avals, b_tree, b_avals)
+            break
+        init_flat = promoted
+        in_avals = [get_aval(c) for c in init_flat]
     outs = bind(while_p, [*cconsts, *bconsts, *init_flat], _while_params(cond_ir, body_ir, len(cconsts), len(bconsts)))
     return tree_unflatten(init_tree, outs)
 
@@ -199,7 +204,9 @@ def fori_loop(lower: Any, upper: Any, body_fun: Callable[[Any, Any], Any], init_
             return (i + np.asarray(1, dtype), body_fun(i, x)), None
 
         init = (np.asarray(lo, dtype), init_val)
-        (_, out), _ = scan(step, init, None, max(hi - lo, 0), unroll=1 if unroll is None else unroll, _root="loop_carry")
+        (_, out), _ = scan(
+            step, init, None, max(hi - lo, 0), unroll=1 if unroll is None else unroll, _root="loop_carry"
+        )
         return out
     from functrans._src.lax import convert_element_type, lt
 

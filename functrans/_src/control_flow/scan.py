@@ -333,9 +333,7 @@ def _scan_jvp(
 # --------------------------------------------------------------------------- transpose
 
 
-def _transpose_body(
-    body: IR, nc: int, ncar: int, linear: tuple[bool, ...], ct_y_nz: tuple[bool, ...]
-) -> IR:
+def _transpose_body(body: IR, nc: int, ncar: int, linear: tuple[bool, ...], ct_y_nz: tuple[bool, ...]) -> IR:
     """One step of the transposed scan: inputs ``(residual consts, accumulated cotangents of the
     linear consts, carry cotangents, residual xs, nonzero y cotangents)``, outputs ``(updated
     accumulators, carry cotangents of the step's input, cotangents of the linear xs)``."""

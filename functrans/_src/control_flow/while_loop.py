@@ -115,7 +115,7 @@ def _jvp_body(body: IR, bn: int, nz: tuple[bool, ...]) -> tuple[IR, tuple[bool, 
 
 def _cond_jvp_program(cond_ir: IR, n_tangents: int, carry_avals: list[ShapedArray]) -> IR:
     """The predicate of the joint loop: the original one, ignoring the tangent carries."""
-    cn = len(cond_ir.invars) - len(carry_avals)
+    cn = len(cond_ir.invars) - (len(carry_avals) - n_tangents)
     in_avals = [v.aval for v in cond_ir.invars[:cn]] + carry_avals
 
     def pred(*args: Any) -> list[Any]:
@@ -208,9 +208,12 @@ def _select_program(cond_ir: IR, body_ir: IR, cn: int, bn: int, size: int, cb: t
     b_in = _batched_avals([v.aval for v in body_ir.invars[:bn]], bb, size)
     car_in = _batched_avals(carry_avals, [True] * ncar, size)
 
+    cdims = [0 if b else None for b in cb] + [0] * ncar
+    bdims = [0 if b else None for b in bb] + [0] * ncar
+
     def preds(cconsts: Sequence[Any], carry: Sequence[Any]) -> Any:
         outs, odims = vmap_flat(lambda *xs: eval_ir(cond_ir, cond_ir.consts, xs),
-                                list(cconsts) + list(carry), list(cb) + [0] * ncar, size)  # fmt: skip
+                                list(cconsts) + list(carry), cdims, size)  # fmt: skip
         return outs[0] if odims[0] is not None else broadcast_to(outs[0], (size,))
 
     def any_running(*args: Any) -> list[Any]:
@@ -220,7 +223,7 @@ def _select_program(cond_ir: IR, body_ir: IR, cn: int, bn: int, size: int, cb: t
         cconsts, bconsts, carry = args[:cn], args[cn : cn + bn], args[cn + bn :]
         p = preds(cconsts, carry)
         outs, odims = vmap_flat(lambda *xs: eval_ir(body_ir, body_ir.consts, xs),
-                                list(bconsts) + list(carry), list(bb) + [0] * ncar, size)  # fmt: skip
+                                list(bconsts) + list(carry), bdims, size)  # fmt: skip
         res = []
         for o, d, c in zip(outs, odims, carry):
             if d is None:
