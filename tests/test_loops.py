@@ -499,3 +499,14 @@ def test_scan_argument_errors():
         lax.switch(0, [], 1.0)
     with pytest.raises(TypeError, match="lower and upper arguments to fori_loop"):
         lax.fori_loop(0, 3.0, lambda i, c: c, 0.0)
+
+
+def test_linear_transpose_of_a_linear_scan():
+    def f(x):
+        return lax.scan(lambda c, v: (0.5 * c + v, 2.0 * c), 0.0, x)
+
+    x = np.arange(4.0)
+    (ct_x,) = functrans.linear_transpose(f, x)((1.0, np.ones(4)))
+    jac = functrans.jacfwd(lambda x: fnp.concatenate([fnp.reshape(f(x)[0], (1,)), f(x)[1]], 0))(x)
+    np.testing.assert_allclose(ct_x, jac.T @ np.ones(5), rtol=1e-14)
+    np.testing.assert_allclose(ct_x, [3.625, 3.25, 2.5, 1.0])

@@ -395,15 +395,9 @@ def _scan_transpose(
 ) -> list[Any]:
     nc, ncar = num_consts, num_carry
     n = len(args)
-    for i, a in enumerate(args):
-        if is_undefined(a) and not linear[i]:
-            raise NotImplementedError(
-                "scan: reverse-mode differentiation of a scan whose body is not linear in an input it is "
-                "transposed with respect to (this is a bug in functrans: please report it)"
-            )
-    for j in range(ncar):
-        if not linear[nc + j]:
-            raise NotImplementedError("scan: cannot transpose a scan with a carry that is not linear")
+    # transposed with respect to: the undefined inputs, the tangent inputs of a scan made by the
+    # JVP rule (``linear``), and every carry (a loop-carried dependence must be linear)
+    linear = tuple(bool(lin) or is_undefined(a) or nc <= i < nc + ncar for i, (lin, a) in enumerate(zip(linear, args)))
     ct_carry, ct_ys = list(cts[:ncar]), list(cts[ncar:])
     if all(c is None for c in cts):
         return [None] * n
