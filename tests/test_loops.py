@@ -510,3 +510,23 @@ def test_linear_transpose_of_a_linear_scan():
     jac = functrans.jacfwd(lambda x: fnp.concatenate([fnp.reshape(f(x)[0], (1,)), f(x)[1]], 0))(x)
     np.testing.assert_allclose(ct_x, jac.T @ np.ones(5), rtol=1e-14)
     np.testing.assert_allclose(ct_x, [3.625, 3.25, 2.5, 1.0])
+
+
+def test_loop_invariant_residuals_are_computed_once_not_stacked():
+    # vmap batches w inside the body with a reshape of w alone: loop-invariant work whose
+    # result the backward scan needs; it is computed once (a "scan_invariants" program)
+    xs = np.linspace(0.1, 1.0, 12).reshape(4, 3)
+
+    def f(w):
+        return fnp.sum(lax.scan(lambda c, x: (fnp.sin(c * w) + x, None), np.ones(3), xs)[0])
+
+    def g(ws):
+        return fnp.sum(functrans.vmap(f)(ws))
+
+    ws = np.array([0.4, 0.5])
+    check_grads(g, (ws,), order=2, modes=("fwd", "rev"))
+    ir = functrans.make_ir(functrans.grad(g))(ws)
+    fwd = next(e for e in ir.eqns if e.prim.name == "scan")
+    assert [v.aval.shape for v in fwd.outvars[1:]] == [(4, 2, 3), (4, 2, 3)]  # per-step residuals only
+    inv = [e for e in ir.eqns if e.prim.name == "jit"]
+    assert len(inv) == 1 and inv[0].params["name"] == "scan_invariants"

@@ -37,11 +37,9 @@ from functrans._src.core import (
     Literal,
     Primitive,
     ShapedArray,
-    Tracer,
     Var,
     bind,
     eval_ir,
-    get_aval,
     is_float_dtype,
     tangent_aval,
     zeros_for,
@@ -504,4 +502,3 @@ scan_p.jvp = _scan_jvp
 scan_p.transpose = _scan_transpose
 scan_p.batch = _scan_batch
 
-__all__ = ["scan_p", "Tracer", "get_aval"]
