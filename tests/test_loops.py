@@ -530,3 +530,21 @@ def test_loop_invariant_residuals_are_computed_once_not_stacked():
     assert [v.aval.shape for v in fwd.outvars[1:]] == [(4, 2, 3), (4, 2, 3)]  # per-step residuals only
     inv = [e for e in ir.eqns if e.prim.name == "jit"]
     assert len(inv) == 1 and inv[0].params["name"] == "scan_invariants"
+
+
+def test_disable_jit_runs_loops_in_python():
+    seen = []
+
+    def step(c, x):
+        seen.append(float(c))  # a concrete value: the body runs step by step
+        return c * 2.0 + x, c
+
+    with functrans.disable_jit():
+        c, ys = lax.scan(step, 1.0, np.arange(3.0), reverse=True)
+        w = lax.while_loop(lambda v: v < 10.0, lambda v: v * 3.0, 1.0)
+        k = functrans.vmap(lambda n: lax.while_loop(lambda v: v < n, lambda v: v + 1, 0))(np.array([1, 3]))
+    assert seen == [1.0, 4.0, 9.0]
+    np.testing.assert_allclose(ys, [9.0, 4.0, 1.0])
+    assert c == 18.0 and w == 27.0
+    np.testing.assert_array_equal(k, [1, 3])
+    np.testing.assert_allclose(lax.scan(step, 1.0, np.arange(3.0), reverse=True)[1], ys)

@@ -73,7 +73,8 @@ def scan(
 
     ``init``, ``xs`` and the outputs are pytrees; ``xs=None`` with ``length`` scans over
     nothing; ``reverse=True`` runs from the last element to the first (``ys`` stay in
-    order). ``f`` is traced once. The carry must keep its structure, shapes and dtypes
+    order). ``f`` is traced once (under ``functrans.disable_jit()`` it is called step by step
+    on values instead, for debugging). The carry must keep its structure, shapes and dtypes
     (else a TypeError names the leaf). Differentiable in both modes (reverse mode stores
     one set of residuals per step and runs a reversed scan), batched by vmap, compiled by
     jit. ``unroll`` is accepted for compatibility and has no effect on the results.
@@ -105,6 +106,8 @@ def scan(
         raise ValueError(f"scan got values with different leading axis sizes: {', '.join(str(n) for n in lengths)}.")
     else:
         length = lengths[0]
+    if _jit_disabled() and length > 0:
+        return _scan_eagerly(f, init, xs, length, bool(reverse))
     init_flat, init_tree = tree_flatten(init)
     in_avals = [_leaf_aval(c, "scan init") for c in init_flat]
     x_avals = [ShapedArray(a.shape[1:], a.dtype) for a in x_avals_full]
@@ -139,6 +142,27 @@ def scan(
     return tree_unflatten(init_tree, outs[:ncar]), tree_unflatten(y_tree_box[-1], outs[ncar:])
 
 
+def _jit_disabled() -> bool:
+    from functrans._src import jit
+
+    return jit._jit_disabled
+
+
+def _scan_eagerly(f: Callable[[Any, Any], Any], init: Any, xs: Any, length: int, reverse: bool) -> tuple[Any, Any]:
+    """Under ``functrans.disable_jit()``: a Python loop calling ``f`` on values, as JAX does."""
+    from functrans._src.lax import index
+    from functrans._src.numpy_api import stack
+    from functrans._src.tree_util import tree_map
+
+    carry, ys = init, []
+    for i in range(length - 1, -1, -1) if reverse else range(length):
+        carry, y = _check_pair(f(carry, tree_map(lambda a, i=i: index(a, (i,)), xs)))
+        ys.append(y)
+    if reverse:
+        ys.reverse()
+    return carry, tree_map(lambda *leaves: stack(leaves), ys[0], *ys[1:])
+
+
 def _carry_tree(out_tree: PyTreeDef) -> PyTreeDef:
     """The carry's structure, from the structure of ``(carry, [y leaves])``."""
     from functrans._src import tree_util as tu
@@ -157,6 +181,16 @@ def while_loop(cond_fun: Callable[[Any], Any], body_fun: Callable[[Any], Any], i
     """
     if not (callable(cond_fun) and callable(body_fun)):
         raise TypeError("while_loop: cond_fun and body_fun must be callable")
+    if _jit_disabled():
+        from functrans._src.core import ConcretizationTypeError
+
+        try:  # a Python loop, as JAX; under vmap the predicate has no single value: fall back
+            val = init_val
+            while cond_fun(val):
+                val = body_fun(val)
+            return val
+        except ConcretizationTypeError:
+            pass
     init_flat, init_tree = tree_flatten(init_val)
     in_avals = [_leaf_aval(c, "while_loop init_val") for c in init_flat]
     root = first_arg_name(body_fun, "val")
