@@ -547,4 +547,4 @@ def test_disable_jit_runs_loops_in_python():
     np.testing.assert_allclose(ys, [9.0, 4.0, 1.0])
     assert c == 18.0 and w == 27.0
     np.testing.assert_array_equal(k, [1, 3])
-    np.testing.assert_allclose(lax.scan(step, 1.0, np.arange(3.0), reverse=True)[1], ys)
+    np.testing.assert_allclose(lax.scan(lambda c, x: (c * 2.0 + x, c), 1.0, np.arange(3.0), reverse=True)[1], ys)
