@@ -548,3 +548,24 @@ def test_disable_jit_runs_loops_in_python():
     assert c == 18.0 and w == 27.0
     np.testing.assert_array_equal(k, [1, 3])
     np.testing.assert_allclose(lax.scan(lambda c, x: (c * 2.0 + x, c), 1.0, np.arange(3.0), reverse=True)[1], ys)
+
+
+def _typecheck_all(ir):
+    functrans.typecheck_ir(ir)
+    for e in ir.eqns:
+        for v in e.params.values():
+            for sub in v if isinstance(v, tuple) else (v,):
+                if isinstance(sub, type(ir)):
+                    _typecheck_all(sub)
+
+
+def test_every_derived_program_typechecks():
+    hs = rng.normal(size=(2, 3))
+    for fn, args in [
+        (functrans.grad(rnn, argnums=(0, 1, 2)), (H0, W, XS)),
+        (functrans.hessian(lambda w: rnn(H0, w, XS)), (W,)),
+        (functrans.vmap(functrans.grad(rnn, argnums=1), (0, None, None)), (hs, W, XS)),
+        (functrans.jacfwd(lambda v: newton_sqrt(v)[0]), (2.0,)),
+        (functrans.vmap(lambda n: lax.while_loop(lambda c: c < n, lambda c: c + 1, 0)), (np.array([1, 2]),)),
+    ]:
+        _typecheck_all(functrans.make_ir(fn)(*args))
