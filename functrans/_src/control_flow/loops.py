@@ -117,10 +117,9 @@ def scan(
 
     def step(carry: Any, x: Any) -> Any:
         c, y = _check_pair(f(carry, x))
-        c_flat, c_tree = tree_flatten(c)
         y_flat, y_tree = tree_flatten(y)
         y_tree_box.append(y_tree)
-        return (tree_unflatten(c_tree, c_flat), y_flat)
+        return c, y_flat
 
     pair_tree = tree_flatten((tree_unflatten(init_tree, [0] * ncar), tree_unflatten(xs_tree, [0] * len(xs_flat))))[1]
     for attempt in range(2):
