@@ -19,7 +19,8 @@ back to back). BLAS threads are pinned to 1 unless set in the environment (small
 products on a shared machine are much steadier single-threaded). A second table shows
 that a jitted scan is traced once: the number of equations of ``grad(loss)`` and of the
 optimised jit program, and the time to trace and compile, for T = 50, 200, 800 -- constant
-for the scan, growing linearly for the Python loop.
+for the scan, growing linearly for the Python loop. A third shows peak memory (tracemalloc)
+of one gradient for T = 100, 200, 400: linear in T, residuals stored once per step.
 
 Run:  python benchmarks/bench_control.py [--quick] [--peers]
 Nothing here asserts on time.
@@ -204,6 +205,34 @@ def bench_trace(steps: tuple[int, ...]) -> None:
     print("  the scan's body is traced once: its counts do not depend on T")
 
 
+def _peak_mib(fn: Callable[[], Any]) -> float:
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def bench_memory() -> None:
+    print("\n3. Peak memory of one gradient (tracemalloc, MiB): reverse mode stores residuals per step")
+    print(f"  {'T':>5s} {'numpy BPTT':>11s} {'jit(grad) scan':>15s} {'grad scan':>10s}")
+    jg = functrans.jit(functrans.grad(loss_scan))
+    g = functrans.grad(loss_scan)
+    for t in (100, 200, 400):
+        args = rnn_problem(t)
+        jg(*args)
+        row = [_peak_mib(lambda a=args: bptt_numpy(*a)), _peak_mib(lambda a=args: jg(*a))]
+        row.append(_peak_mib(lambda a=args: g(*a)))
+        print(f"  {t:5d} {row[0]:11.1f} {row[1]:15.1f} {row[2]:10.1f}")
+    one = BATCH * HIDDEN * 8 / 2**20
+    print(f"  (one state is {one:.3f} MiB: the scan stores two per step, h_t and 1 - h_t^2; NumPy BPTT one)")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer rounds")
@@ -214,6 +243,7 @@ def main(argv: list[str] | None = None) -> None:
     number, rounds = (1, 5) if args.quick else (2, 11)
     bench_rnn(number, rounds, args.peers)
     bench_trace((50, 200) if args.quick else (50, 200, 800))
+    bench_memory()
 
 
 if __name__ == "__main__":
