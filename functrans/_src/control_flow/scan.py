@@ -496,8 +496,59 @@ def _scan_batch(
     return outs, out_dims
 
 
+# --------------------------------------------------------------------------- dead code
+
+
+def _needed_inputs(body: IR, out_mask: tuple[bool, ...]) -> list[bool]:
+    live = {a for a, k in zip(body.outvars, out_mask) if k and type(a) is Var}
+    for e in reversed(body.eqns):
+        if any(v in live for v in e.outvars):
+            live.update(a for a in e.inputs if type(a) is Var)
+    return [v in live for v in body.invars]
+
+
+def _prune(body: IR, keep_in: tuple[bool, ...], out_mask: tuple[bool, ...]) -> IR:
+    outvars = [a for a, k in zip(body.outvars, out_mask) if k]
+    live = {a for a in outvars if type(a) is Var}
+    eqns = []
+    for e in reversed(body.eqns):
+        if any(v in live for v in e.outvars):
+            eqns.append(e)
+            live.update(a for a in e.inputs if type(a) is Var)
+    eqns.reverse()
+    invars = [v for v, k in zip(body.invars, keep_in) if k]
+    return IR(body.constvars, body.consts, invars, eqns, outvars)
+
+
+def _scan_dce(e: Any, used: Sequence[bool]) -> Any:
+    """``e`` without the results in ``used`` marked False (used by ``optimize.dce``): unused ys
+    are dropped from the body, and so are carries nothing used depends on, and the inputs the
+    rest does not read. None if nothing can be dropped."""
+    from functrans._src.core import Eqn
+
+    p = e.params
+    body, nc, ncar = p["body"], p["num_consts"], p["num_carry"]
+    used_car, used_y = list(used[:ncar]), tuple(used[ncar:])
+    while True:
+        needed = _needed_inputs(body, tuple(used_car) + used_y)
+        new = [u or needed[nc + j] for j, u in enumerate(used_car)]
+        if new == used_car:
+            break
+        used_car = new
+    out_mask = tuple(used_car) + used_y
+    keep_in = tuple(needed[:nc] + used_car + needed[nc + ncar :])
+    if all(keep_in) and all(out_mask):
+        return None
+    new_body = _cached(body, ("dce", keep_in, out_mask), lambda: _prune(body, keep_in, out_mask))
+    linear = tuple(lin for lin, k in zip(p["linear"], keep_in) if k)
+    params = _params(new_body, sum(keep_in[:nc]), sum(used_car), p["length"], p["reverse"], p["unroll"], linear)
+    ins = [a for a, k in zip(e.inputs, keep_in) if k]
+    return Eqn(scan_p, ins, params, [v for v, k in zip(e.outvars, out_mask) if k])
+
+
 scan_p.impl = _scan_impl
 scan_p.abstract_eval = _scan_abstract_eval
 scan_p.jvp = _scan_jvp
 scan_p.transpose = _scan_transpose
 scan_p.batch = _scan_batch
+scan_p.dce_rule = _scan_dce  # type: ignore[attr-defined]
