@@ -285,17 +285,15 @@ def _scan_jvp(
     nz, (joint, _, y_nz) = _carry_fixed_point(body, nc, ncar, nz0)
     if not any(nz):
         return bind(scan_p, primals, _params(body, nc, ncar, length, reverse, unroll, linear)), [None] * (ncar + ny)
-    n = len(primals)
-    tans = []
-    for i in range(n):
-        if nz[i]:
-            t = tangents[i]
-            if t is None:  # a carry whose tangent becomes nonzero in the loop
-                t = _zeros_like_aval(body.invars[i].aval)
-            tans.append(t)
-    tc = [t for t, i in zip(tans, [i for i in range(n) if nz[i]]) if i < nc]
-    tcar = [t for t, i in zip(tans, [i for i in range(n) if nz[i]]) if nc <= i < nc + ncar]
-    tx = [t for t, i in zip(tans, [i for i in range(n) if nz[i]]) if i >= nc + ncar]
+    # nonzero tangents, zeros for a carry whose tangent only becomes nonzero inside the loop
+    tans = {
+        i: _zeros_like_aval(body.invars[i].aval) if tangents[i] is None else tangents[i]
+        for i in range(len(primals))
+        if nz[i]
+    }
+    tc = [t for i, t in tans.items() if i < nc]
+    tcar = [t for i, t in tans.items() if nc <= i < nc + ncar]
+    tx = [t for i, t in tans.items() if i >= nc + ncar]
     pc, pcar, px = list(primals[:nc]), list(primals[nc : nc + ncar]), list(primals[nc + ncar :])
     n_tcar = len(tcar)
     carry_nz = nz[nc : nc + ncar]
