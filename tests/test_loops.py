@@ -587,3 +587,39 @@ def test_jit_drops_unused_scan_results_and_the_work_they_need():
     np.testing.assert_allclose(f(np.arange(3.0)), [2.0, 2.0, 2.0])
     h = functrans.jit(lambda xs: lax.scan(lambda c, x: ((c[0] + x, c[1] * c[0]), c[1]), (1.0, 2.0), xs)[1])
     np.testing.assert_allclose(h(np.arange(1.0, 4.0)), [2.0, 2.0, 4.0])
+
+
+def test_control_flow_nested_in_each_other():
+    x = np.array([0.3, -0.2, 0.5])
+
+    def cond_in_scan(x):
+        def step(c, v):
+            c2 = lax.cond(v > 0, lambda a: fnp.sin(a) * v, lambda a: a * a + v, c)
+            return c2, fnp.sum(c2)
+
+        c, ys = lax.scan(step, x, np.array([0.5, -0.3, 0.2, -0.1]))
+        return fnp.sum(c) + fnp.sum(ys)
+
+    check_grads(functrans.jit(cond_in_scan), (x,), order=2, modes=("fwd", "rev"))
+
+    def switch_and_fori_in_scan(x):
+        def step(c, i):
+            c = lax.switch(i, [lambda a: a * 2.0, lambda a: fnp.sin(a), lambda a: a**3], c)
+            return lax.fori_loop(0, 2, lambda j, a: a + fnp.cos(a) * 0.1, c), c[0]
+
+        return lax.scan(step, x, np.array([0, 1, 2, 1]))
+
+    jr = functrans.jacrev(lambda x: switch_and_fori_in_scan(x)[0])(x)
+    np.testing.assert_allclose(functrans.jacfwd(lambda x: switch_and_fori_in_scan(x)[0])(x), jr, rtol=1e-12)
+    check_grads(lambda x: switch_and_fori_in_scan(x)[1], (x,), order=2, modes=("fwd", "rev"))
+
+    def while_in_scan(n, x):
+        def step(c, v):
+            k = lax.while_loop(lambda s: s[0] < n, lambda s: (s[0] + 1, s[1] + v), (0, c))[1]
+            return k, k
+
+        return lax.scan(step, 0.0, x)[1]
+
+    ns, xs = np.array([1, 2, 4]), np.stack([x, 2 * x, x - 1])
+    want = np.stack([np.cumsum(n * r) for n, r in zip(ns, xs)])
+    np.testing.assert_allclose(functrans.jit(functrans.vmap(while_in_scan))(ns, xs), want, rtol=1e-13)
