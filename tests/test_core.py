@@ -204,10 +204,10 @@ def test_every_primitive_has_every_rule_it_needs():
 
 
 def test_higher_order_primitives_have_every_rule():
-    from functrans._src.control_flow import cond_p
+    from functrans._src.control_flow import cond_p, scan_p, while_p
     from functrans._src.jit import jit_p
 
-    for p in (jit_p, cond_p):
+    for p in (jit_p, cond_p, scan_p, while_p):
         for rule in ("impl", "abstract_eval", "jvp", "transpose", "batch"):
             assert callable(getattr(p, rule)), f"{p.name} has no {rule} rule"
 

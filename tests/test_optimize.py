@@ -913,3 +913,24 @@ def test_inline_calls_with_literal_arguments_and_outputs() -> None:
     assert ref.dtype == np.float32
     assert got.dtype == np.float64
     np.testing.assert_array_equal(got, ref)
+
+
+def test_simplify_folds_transposes_into_matrix_products() -> None:
+    # the gradient of a matrix product w.r.t. its weights: (x^T g), with no transposed copies
+    rng = np.random.default_rng(5)
+    x, w, g3 = rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=(2, 3, 4))
+
+    def f(x, w):
+        return fnp.transpose(fnp.transpose(x) @ fnp.tanh(x @ w))
+
+    ir = functrans.make_ir(f)(x, w)
+    out = simplify(ir)
+    typecheck_ir(out)
+    assert [e.prim for e in dce(out).eqns].count(lax.transpose_p) == 0
+    np.testing.assert_allclose(eval_ir(out, out.consts, [x, w])[0], (x.T @ np.tanh(x @ w)).T, rtol=1e-14)
+    # a transpose that does not swap the operands' free axes is kept
+    h = functrans.make_ir(lambda a, b: fnp.transpose(lax.dot_general(a, b, (((2,), (0,)), ((), ()))), (1, 0, 2)))
+    ir2 = h(g3, x)
+    out2 = simplify(ir2)
+    assert lax.transpose_p in [e.prim for e in out2.eqns]
+    np.testing.assert_allclose(eval_ir(out2, out2.consts, [g3, x])[0], np.transpose(g3 @ x, (1, 0, 2)), rtol=1e-14)

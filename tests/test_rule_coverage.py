@@ -160,3 +160,67 @@ def test_batching_rules_match_a_loop(name, pattern):
     prims = {e.prim.name for e in functrans.make_ir(functrans.vmap(g, in_axes=tuple(axes)))(*batched).eqns}
     prims |= {e.prim.name for e in functrans.make_ir(functrans.vmap(f, in_axes=tuple(axes)))(*batched).eqns}
     assert name in prims, f"the batched case for {name} does not use it"
+
+
+# --------------------------------------------------------------------------- higher-order primitives
+# The control-flow primitives (functrans._src.control_flow.control_flow_primitives()): every one has
+# a case here, checked to second order (while: forward mode only, as in JAX) and batched against a
+# loop, with the primitive itself (and its derivative) under vmap.
+
+
+def _scan_case(x, w):
+    return lax.scan(lambda c, v: (fnp.tanh(c * w + v), c * v), x[0], x)[1]
+
+
+def _while_case(x, w):
+    return lax.while_loop(lambda c: c[1] < 3, lambda c: (fnp.sin(c[0] * w) + c[0], c[1] + 1), (x, 0))[0]
+
+
+def _cond_case(x, w):
+    return lax.cond(fnp.sum(x) > 1.0, lambda a: fnp.sin(a) * w, lambda a: fnp.cos(a) - w, x)
+
+
+HIGHER_ORDER_CASES = {
+    "scan": (_scan_case, (V, 0.7), ("fwd", "rev")),
+    "while": (_while_case, (V, 0.7), ("fwd",)),
+    "cond": (_cond_case, (V, 0.7), ("fwd", "rev")),
+}
+
+
+def test_every_control_flow_primitive_has_a_case_and_every_rule():
+    from functrans._src.control_flow import control_flow_primitives
+
+    prims = control_flow_primitives()
+    assert {p.name for p in prims} == set(HIGHER_ORDER_CASES)
+    for p in prims:
+        for rule in ("impl", "abstract_eval", "jvp", "transpose", "batch"):
+            assert callable(getattr(p, rule)), f"{p.name} has no {rule} rule"
+
+
+@pytest.mark.parametrize("name", sorted(HIGHER_ORDER_CASES))
+def test_control_flow_rules_to_second_order(name):
+    f, args, modes = HIGHER_ORDER_CASES[name]
+    assert name in {e.prim.name for e in functrans.make_ir(f)(*args).eqns}
+    check_grads(f, args, order=2, modes=modes)
+
+
+@pytest.mark.parametrize("name", sorted(HIGHER_ORDER_CASES))
+@pytest.mark.parametrize("pattern", ["first", "only_first", "only_last"])
+def test_control_flow_batching_matches_a_loop(name, pattern):
+    f, args, modes = HIGHER_ORDER_CASES[name]
+    axes = {"first": [0, 0], "only_first": [0, None], "only_last": [None, 0]}[pattern]
+    batched = _batched_args(args, axes)
+    out = functrans.vmap(f, in_axes=tuple(axes))(*batched)
+    np.testing.assert_allclose(out, _loop(f, batched, axes), rtol=1e-12, atol=1e-12)
+    prims = {e.prim.name for e in functrans.make_ir(functrans.vmap(f, in_axes=tuple(axes)))(*batched).eqns}
+    assert name in prims or (name == "cond" and "select" in prims)  # a batched predicate: both branches run
+    d = functrans.jacfwd if modes == ("fwd",) else functrans.grad
+
+    def loss(*a):
+        return fnp.sum(f(*a) ** 2)
+
+    g = d(loss, argnums=(0, 1))
+    outs = functrans.vmap(g, in_axes=tuple(axes))(*batched)
+    for k, out in enumerate(outs):
+        ref = _loop(lambda *a, k=k: g(*a)[k], batched, axes)
+        np.testing.assert_allclose(out, ref, rtol=1e-10, atol=1e-12)

@@ -412,7 +412,6 @@ def _simplify_eqn(e: Eqn, producer: dict[Var, Eqn], consts: _Consts) -> _Rewrite
         x, y = e.inputs
         if numeric and (_is_filled(cval(x), 0) or _is_filled(cval(y), 0)):
             return consts.filled(oa, 0)
-        return None
     if p is lax.integer_pow_p:
         (x,) = e.inputs
         if e.params["y"] == 1:
@@ -432,9 +431,13 @@ def _simplify_eqn(e: Eqn, producer: dict[Var, Eqn], consts: _Consts) -> _Rewrite
         return None
 
     # Compositions: look at the equation that produced the input.
+    if p is lax.dot_general_p:
+        return _dot_of_transposes(e, producer)
     if len(e.inputs) != 1 or not isinstance(e.inputs[0], Var):
         return None
     inner = producer.get(e.inputs[0])
+    if p is lax.transpose_p and inner is not None and inner.prim is lax.dot_general_p:
+        return _transposed_dot(e, inner)
     if inner is None or inner.prim is not p:
         return None
     x = inner.inputs[0]
@@ -457,6 +460,47 @@ def _simplify_eqn(e: Eqn, producer: dict[Var, Eqn], consts: _Consts) -> _Rewrite
     return None
 
 
+def _dot_of_transposes(e: Eqn, producer: dict[Var, Eqn]) -> _Rewrite:
+    """``dot_general`` of a ``transpose``d operand -> ``dot_general`` of the operand itself with
+    the contraction renumbered, when that keeps the order of the result's axes (matrix products
+    of transposes then reach BLAS without a transposed copy)."""
+    (lc, rc), (lb, rb) = e.params["dimension_numbers"]
+    if lb or rb:
+        return None
+    ins, dims, changed = list(e.inputs), [tuple(lc), tuple(rc)], False
+    for k in range(2):
+        a = ins[k]
+        inner = producer.get(a) if isinstance(a, Var) else None
+        if inner is None or inner.prim is not lax.transpose_p:
+            continue
+        perm = tuple(inner.params["permutation"])
+        free = [perm[j] for j in range(len(perm)) if j not in dims[k]]
+        if free != sorted(free):
+            continue
+        ins[k] = inner.inputs[0]
+        dims[k] = tuple(perm[j] for j in dims[k])
+        changed = True
+    if not changed:
+        return None
+    return Eqn(lax.dot_general_p, ins, {"dimension_numbers": ((dims[0], dims[1]), ((), ()))}, e.outvars)
+
+
+def _transposed_dot(e: Eqn, inner: Eqn) -> _Rewrite:
+    """``transpose(dot_general(a, b))`` whose permutation swaps the free axes of ``a`` and ``b``
+    -> ``dot_general(b, a)``: the result is computed in the transposed layout directly."""
+    (lc, rc), (lb, rb) = inner.params["dimension_numbers"]
+    if lb or rb:
+        return None
+    a, b = inner.inputs
+    na, nb = a.aval.ndim - len(lc), b.aval.ndim - len(rc)
+    if tuple(e.params["permutation"]) != tuple(range(na, na + nb)) + tuple(range(na)):
+        return None
+    out = e.outvars[0]
+    if out.aval.dtype != inner.outvars[0].aval.dtype:
+        return None
+    return Eqn(lax.dot_general_p, [b, a], {"dimension_numbers": ((tuple(rc), tuple(lc)), ((), ()))}, [out])
+
+
 def simplify(ir: IR) -> IR:
     """Algebraic simplification, one pass in program order (rewrites chain forward).
 
@@ -471,6 +515,9 @@ def simplify(ir: IR) -> IR:
       ``broadcast_to(broadcast_to x)`` -> one equation (or ``x``);
     * ``select(p, x, x)`` -> ``x``; ``select`` with a constant all-true or all-false
       predicate -> the chosen operand;
+    * ``transpose(dot_general(a, b))`` that swaps the free axes -> ``dot_general(b, a)``, and
+      ``dot_general`` of a ``transpose`` -> ``dot_general`` of its operand (contraction
+      renumbered) when the result's axis order is unchanged;
     * ``x*0``, ``0*x``, ``0/x`` and ``dot_general`` with an all-zeros operand -> a zeros
       constant.
 
@@ -645,11 +692,16 @@ def cse(ir: IR) -> IR:
 def dce(ir: IR) -> IR:
     """Dead-code elimination: drop equations none of whose outputs is used, and
     constants that are not used. Every primitive is pure, so this is always valid.
-    Inputs are kept (the program's signature does not change)."""
+    Inputs are kept (the program's signature does not change). A primitive with a
+    ``dce_rule`` (``scan``) is given the chance to drop its unused results, and with them
+    the work of its sub-program they need."""
     live: set[Var] = {a for a in ir.outvars if isinstance(a, Var)}
     kept: list[Eqn] = []
     for e in reversed(ir.eqns):
         if any(v in live for v in e.outvars):
+            rule = getattr(e.prim, "dce_rule", None)  # a higher-order primitive may drop some results
+            if rule is not None and not all(v in live for v in e.outvars):
+                e = rule(e, [v in live for v in e.outvars]) or e
             kept.append(e)
             live.update(a for a in e.inputs if isinstance(a, Var))
     kept.reverse()
