@@ -65,3 +65,9 @@ __all__ = [
     "vjp",
     "vmap",
 ]
+
+# custom differentiation rules and rematerialisation
+from functrans import checkpoint_policies  # noqa: E402
+from functrans._src.checkpoint import checkpoint, remat  # noqa: E402
+
+__all__ += ["checkpoint", "checkpoint_policies", "remat"]
