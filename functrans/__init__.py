@@ -71,3 +71,7 @@ from functrans import checkpoint_policies  # noqa: E402
 from functrans._src.checkpoint import checkpoint, remat  # noqa: E402
 
 __all__ += ["checkpoint", "checkpoint_policies", "remat"]
+from functrans import custom_derivatives  # noqa: E402
+from functrans._src.custom_derivatives import custom_jvp, custom_vjp  # noqa: E402
+
+__all__ += ["custom_derivatives", "custom_jvp", "custom_vjp"]
