@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
         jf = {f"jax jit(grad) {'checkpoint' if ck else 'no checkpoint'}": jax.jit(jax.grad(jloss(ck), argnums=1))
               for ck in (False, True)}  # fmt: skip
         th = {k: (lambda f=f: f(jWs, jx).block_until_ready()) for k, f in jf.items()}
-        for k, f in th.items():
+        for f in th.values():
             np.testing.assert_allclose(np.asarray(f()), ref_gx, rtol=1e-9, atol=1e-12)
         times = paired_medians(th, rounds)
         print("JAX, d loss / d x (time only: XLA's memory is not visible to tracemalloc)")

@@ -359,7 +359,9 @@ def test_vmap_of_fwd_and_bwd_with_unbatched_inputs():
     def f(w, x):
         return fnp.sin(w * x)
 
-    f.defvjp(lambda w, x: (f(w, x), (w, x)), lambda r, g: (fnp.cos(r[0] * r[1]) * r[1] * g, fnp.cos(r[0] * r[1]) * r[0] * g))
+    f.defvjp(
+        lambda w, x: (f(w, x), (w, x)), lambda r, g: (fnp.cos(r[0] * r[1]) * r[1] * g, fnp.cos(r[0] * r[1]) * r[0] * g)
+    )
     xs = np.array([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]])
     w = np.array([1.5, -0.5])
 
@@ -387,6 +389,7 @@ def test_reverse_order_two_and_hessian():
     assert functrans.grad(functrans.grad(sq))(2.0) == 3.0  # differentiates bwd
     assert functrans.jacrev(functrans.jacrev(sq))(2.0) == 3.0
     assert functrans.hessian(sq)(2.0) == 3.0  # as JAX: forward mode over bwd is fine
+
     @custom_vjp
     def sin(x):
         return fnp.sin(x)

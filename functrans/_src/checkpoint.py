@@ -240,7 +240,9 @@ def _checkpoint_jvp(
     return outs, [next(touts) if nz else None for nz in split.out_nonzero]
 
 
-def _checkpoint_transpose(cts: Sequence[Any], *args: Any, ir: IR, prevent_cse: bool, policy: Policy | None) -> list[Any]:
+def _checkpoint_transpose(
+    cts: Sequence[Any], *args: Any, ir: IR, prevent_cse: bool, policy: Policy | None
+) -> list[Any]:
     undefined = tuple(is_undefined(a) for a in args)
     ct_nonzero = tuple(c is not None for c in cts)
     if not any(ct_nonzero):
@@ -325,7 +327,9 @@ def checkpoint(
             return fun(*args, **kwargs)  # nothing is being transformed: just run it
         from functrans._src.api import _check_leaf
 
-        avals = [get_aval(_check_leaf(x, f"argument leaf {i} of checkpointed function {name}")) for i, x in enumerate(flat)]
+        avals = [
+            get_aval(_check_leaf(x, f"argument leaf {i} of checkpointed function {name}")) for i, x in enumerate(flat)
+        ]
         out_tree: list[PyTreeDef] = []
 
         def flat_fun(*leaves: Any) -> list[Any]:

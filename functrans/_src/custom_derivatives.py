@@ -265,7 +265,7 @@ class _JVPRule:
             )
         outs_t = []
         bad = []
-        for p, pa, t in zip(pouts, self.out_avals, touts):
+        for pa, t in zip(self.out_avals, touts):
             want = tangent_aval(pa)
             ta = t.aval if isinstance(t, SymbolicZero) else get_aval(t)
             if not _typematch(ta, want):
@@ -430,7 +430,9 @@ class custom_jvp:  # noqa: N801 (JAX's name)
             return self.fun(*args)  # nothing is being transformed
         traced = _Traced(self.fun, args, self.nondiff_argnums, f"custom_jvp function {name}")
         rule = _JVPRule(self, traced)
-        outs = bind(custom_jvp_call_p, [*traced.closed, *traced.flat], {"call_ir": traced.ir, "jvp": rule, "name": name})
+        outs = bind(
+            custom_jvp_call_p, [*traced.closed, *traced.flat], {"call_ir": traced.ir, "jvp": rule, "name": name}
+        )
         return tree_unflatten(traced.out_tree, outs)
 
 
@@ -728,11 +730,12 @@ class custom_vjp:  # noqa: N801 (JAX's name)
             return self.fun(*args)
         traced = _Traced(self.fun, args, self.nondiff_argnums, f"custom_vjp function {name}")
         rule = _VJPRule(self, traced)
-        outs = bind(custom_vjp_call_p, [*traced.closed, *traced.flat], {"call_ir": traced.ir, "rule": rule, "name": name})
+        outs = bind(
+            custom_vjp_call_p, [*traced.closed, *traced.flat], {"call_ir": traced.ir, "rule": rule, "name": name}
+        )
         return tree_unflatten(traced.out_tree, outs)
 
 
 def all_custom_primitives() -> list[Primitive]:
     """The primitives declared here (for rule-coverage tests)."""
     return [custom_jvp_call_p, custom_vjp_call_p, custom_lin_p]
-
