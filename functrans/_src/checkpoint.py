@@ -41,7 +41,10 @@ Policy = Callable[..., bool]
 # --------------------------------------------------------------------------- interning
 
 _INTERNED: OrderedDict[Hashable, IR] = OrderedDict()
-_INTERN_LIMIT = 512
+_INTERN_LIMIT = 256
+# Programs whose array constants exceed this many bytes are not interned, so that the table
+# never holds large arrays alive (pass large arrays as arguments rather than closing over them).
+_INTERN_MAX_CONST_BYTES = 1 << 16
 
 
 def _structural_key(ir: IR) -> Hashable | None:
@@ -80,8 +83,11 @@ def intern_ir(ir: IR) -> IR:
     Functions like ``checkpoint(f)`` are traced at every call; interning makes the calls
     share one program object, so the programs derived from it (JVP split, transpose,
     batched, compiled code) are built once. The table holds its programs (and so their
-    constants) alive, which keeps constant identities unambiguous; it is bounded.
+    constants) alive, which keeps constant identities unambiguous; it is bounded in size,
+    and programs with large array constants are not entered.
     """
+    if sum(getattr(c, "nbytes", 0) for c in ir.consts) > _INTERN_MAX_CONST_BYTES:
+        return ir
     key = _structural_key(ir)
     if key is None:
         return ir

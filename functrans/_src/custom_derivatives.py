@@ -346,7 +346,7 @@ def _custom_jvp_batch(vals: Sequence[Any], dims: Sequence[int | None], call_ir: 
     _check_closed_dims(dims, getattr(jvp, "n_closed", 0), "custom_jvp", name)
     size = _axis_size(vals, dims)
     prog = _batched_call_ir(call_ir, vals, dims, size)
-    bjvp = _cached(call_ir, ("vmap_jvp_rule", jvp, tuple(dims), size), lambda: _BatchedJVPRule(jvp, tuple(dims), size))
+    bjvp = _BatchedJVPRule(jvp, tuple(dims), size)
     outs = bind(custom_jvp_call_p, vals, {"call_ir": prog, "jvp": bjvp, "name": name})
     return outs, [0] * len(outs)
 
