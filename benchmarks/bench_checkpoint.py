@@ -15,9 +15,11 @@ Two gradients are measured:
   and is allocated whatever the strategy, so it bounds the reduction from below.
 
 Peak memory is measured with tracemalloc (NumPy reports its allocations to it); the
-inputs are allocated before measuring. Times are medians of paired, interleaved rounds
-(checkpointed vs not, and vs a hand-written NumPy backward pass that stores every
-activation). Pin BLAS threads for steady timings, e.g.
+inputs are allocated before measuring. Time ratios are medians over interleaved rounds of
+the per-round ratio to "no checkpoint" (also for a hand-written NumPy backward pass that
+stores every activation); absolute times are medians. Times are CPU time of this process
+(``time.process_time``), which other processes on a busy machine disturb less than wall
+time; with BLAS pinned to one thread the two agree on an idle machine. Pin BLAS threads for steady timings, e.g.
 ``OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1``. Nothing here asserts on time.
 
 Run:  OPENBLAS_NUM_THREADS=1 python benchmarks/bench_checkpoint.py [--quick] [--peers]
@@ -91,15 +93,20 @@ def peak(fn: Callable[[], Any]) -> tuple[int, Any]:
     return p, out
 
 
-def paired_medians(fns: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
-    """Median seconds per call of each thunk over ``rounds`` interleaved rounds."""
+def paired_rounds(fns: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
+    """CPU seconds per call of each thunk in each of ``rounds`` interleaved rounds."""
     samples: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(rounds):
         for k, f in fns.items():
-            t = time.perf_counter()
+            t = time.process_time()
             f()
-            samples[k].append(time.perf_counter() - t)
-    return {k: float(np.median(v)) for k, v in samples.items()}
+            samples[k].append(time.process_time() - t)
+    return samples
+
+
+def median_ratio(a: list[float], b: list[float]) -> float:
+    """Median over rounds of a[i] / b[i] (paired: steadier than a ratio of medians on a busy machine)."""
+    return float(np.median(np.asarray(a) / np.asarray(b)))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -118,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
 
     policies = functrans.checkpoint_policies
     variants = {
-        "no checkpoint": make_loss(False),
+        "no checkpoint": make_loss(False),  # eager grad
         "checkpoint (save nothing)": make_loss(True),
         "checkpoint (dots_saveable)": make_loss(True, policies.dots_saveable),
     }
@@ -127,6 +134,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{wrt}")
         print(f"  {'':34s} {'peak memory':>12s} {'vs none':>8s} {'time':>9s} {'vs none':>8s}")
         grads = {k: functrans.grad(f, argnums=argnum) for k, f in variants.items()}
+        grads["jit(grad), no checkpoint"] = functrans.jit(functrans.grad(variants["no checkpoint"], argnums=argnum))
+        grads["jit(grad), checkpoint"] = functrans.jit(
+            functrans.grad(variants["checkpoint (save nothing)"], argnums=argnum)
+        )
         thunks = {k: (lambda g=g: g(Ws, x)) for k, g in grads.items()}
         if argnum == 1:
             thunks["numpy hand-written"] = lambda: numpy_grad_x(Ws, x)
@@ -144,11 +155,11 @@ def main(argv: list[str] | None = None) -> None:
                 for a, b in zip(out, ref):
                     np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
             del out
-        times = paired_medians(thunks, rounds)
+        times = paired_rounds(thunks, rounds)
         base_p, base_t = peaks["no checkpoint"], times["no checkpoint"]
         for k in thunks:
             print(f"  {k:34s} {peaks[k] / 2**20:8.0f} MiB {peaks[k] / base_p:7.2f}x "
-                  f"{times[k]:8.3f}s {times[k] / base_t:7.2f}x")  # fmt: skip
+                  f"{np.median(times[k]):8.3f}s {median_ratio(times[k], base_t):7.2f}x")  # fmt: skip
         print()
     if args.peers:
         try:
@@ -182,10 +193,11 @@ def main(argv: list[str] | None = None) -> None:
         th = {k: (lambda f=f: f(jWs, jx).block_until_ready()) for k, f in jf.items()}
         for f in th.values():
             np.testing.assert_allclose(np.asarray(f()), ref_gx, rtol=1e-9, atol=1e-12)
-        times = paired_medians(th, rounds)
+        jt = paired_rounds(th, rounds)
+        base = jt["jax jit(grad) no checkpoint"]
         print("JAX, d loss / d x (time only: XLA's memory is not visible to tracemalloc)")
-        for k, t in times.items():
-            print(f"  {k:34s} {t:8.3f}s")
+        for k, t in jt.items():
+            print(f"  {k:34s} {'':12s} {'':8s} {np.median(t):8.3f}s {median_ratio(t, base):7.2f}x")
 
 
 if __name__ == "__main__":
