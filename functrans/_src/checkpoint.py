@@ -26,7 +26,19 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src.core import IR, Eqn, Literal, Primitive, ShapedArray, Tracer, Var, bind, eval_ir, get_aval
+from functrans._src.core import (
+    IR,
+    Eqn,
+    Literal,
+    Primitive,
+    ShapedArray,
+    Tracer,
+    Var,
+    bind,
+    eval_ir,
+    get_aval,
+    tangent_aval,
+)
 from functrans._src.jit import _batch_program, _cached, _transpose_program, executable
 from functrans._src.jvp import jvp_flat
 from functrans._src.staging import closure_convert, trace_to_ir
@@ -167,9 +179,9 @@ class _RematSplit:
         self.out_nonzero = out_nonzero
 
 
-def _remat_split(ir: IR, nonzero: tuple[bool, ...], policy: Policy | None) -> _RematSplit:
-    from functrans._src.core import tangent_aval
-
+def _full_jvp_program(ir: IR, nonzero: tuple[bool, ...]) -> tuple[IR, tuple[bool, ...]]:
+    """The JVP of ``ir`` as one program: (primals, nonzero tangents) -> (primal outputs,
+    nonzero output tangents), and which output tangents are nonzero."""
     n = len(ir.invars)
     in_avals = [v.aval for v in ir.invars]
     in_avals += [tangent_aval(a) for a, nz in zip(in_avals, nonzero) if nz]
@@ -183,6 +195,12 @@ def _remat_split(ir: IR, nonzero: tuple[bool, ...], policy: Policy | None) -> _R
         return list(pouts) + [t for t in touts if t is not None]
 
     prog, _ = trace_to_ir(full, in_avals)
+    return prog, tuple(out_nonzero)
+
+
+def _remat_split(ir: IR, nonzero: tuple[bool, ...], policy: Policy | None) -> _RematSplit:
+    n = len(ir.invars)
+    prog, out_nonzero = _cached(ir, ("remat_full_jvp", nonzero), lambda: _full_jvp_program(ir, nonzero))
     n_out = len(ir.outvars)
     primal_in, tangent_in = prog.invars[:n], prog.invars[n:]
     unknown: set[Var] = set(tangent_in)
@@ -216,7 +234,7 @@ def _remat_split(ir: IR, nonzero: tuple[bool, ...], policy: Policy | None) -> _R
     known = IR(prog.constvars, prog.consts, list(primal_in), known_eqns, list(prog.outvars[:n_out]) + saved)
     lin_in = [v for v, used in zip(primal_in, lin_primals) if used] + saved + list(tangent_in)
     lin = IR(prog.constvars, prog.consts, lin_in, lin_eqns, list(prog.outvars[n_out:]))
-    return _RematSplit(_dce(known), lin, len(saved), lin_primals, tuple(out_nonzero))
+    return _RematSplit(_dce(known), lin, len(saved), lin_primals, out_nonzero)
 
 
 def _dce(ir: IR) -> IR:
@@ -235,6 +253,13 @@ def _checkpoint_jvp(
 ) -> tuple[Any, Any]:
     params = {"prevent_cse": prevent_cse, "policy": policy}
     nonzero = tuple(t is not None for t in tangents)
+    if not any(isinstance(t, Tracer) for t in tangents):
+        # concrete tangents: plain forward mode, nothing will be transposed, so primal and
+        # tangent outputs come from one program (no recomputation)
+        prog, out_nonzero = _cached(ir, ("remat_full_jvp", nonzero), lambda: _full_jvp_program(ir, nonzero))
+        res = bind(checkpoint_p, [*primals, *(t for t in tangents if t is not None)], {"ir": prog, **params})
+        touts = iter(res[len(ir.outvars) :])
+        return res[: len(ir.outvars)], [next(touts) if nz else None for nz in out_nonzero]
     split: _RematSplit = _cached(ir, ("remat_jvp", nonzero, policy), lambda: _remat_split(ir, nonzero, policy))
     n_out = len(ir.outvars)
     if not any(split.out_nonzero):
