@@ -159,3 +159,21 @@ def test_errors():
     with pytest.raises(ValueError, match="static_argnums"):
         functrans.grad(lambda x: fnp.sum(ck(x, W)))(X)
     assert functrans.remat is functrans.checkpoint
+
+
+def test_custom_rules_inside_a_checkpoint():
+    cv = functrans.custom_vjp(lambda x: fnp.sin(x))
+    cv.defvjp(lambda x: (fnp.sin(x), fnp.cos(x)), lambda c, g: (2.0 * c * g,))  # 2cos: not the true cos
+    cj = functrans.custom_jvp(lambda x: fnp.sin(x))
+    cj.defjvp(lambda p, t: (fnp.sin(p[0]), 3.0 * fnp.cos(p[0]) * t[0]))  # 3cos
+    f = functrans.checkpoint(lambda x: cv(x) * cj(x))
+    x = np.array([0.3, 0.5])
+    want = 2.0 * np.cos(x) * np.sin(x) + np.sin(x) * 3.0 * np.cos(x)
+    for g in (
+        functrans.grad(lambda x: fnp.sum(f(x))),
+        functrans.jit(functrans.grad(lambda x: fnp.sum(f(x)))),
+        functrans.vmap(functrans.grad(lambda x: fnp.sum(f(x)))),
+    ):
+        np.testing.assert_allclose(g(x), want, rtol=1e-14)
+    with pytest.raises(TypeError, match="forward-mode"):
+        functrans.jvp(f, (x,), (x,))
