@@ -294,7 +294,14 @@ class _JVPRule:
                 "Custom JVP rule must produce primal and tangent outputs with corresponding shapes and dtypes, "
                 f"but got:\n{lines}"
             )
-        return pouts, outs_t
+        return _as_declared(pouts, self.out_avals), outs_t
+
+
+def _as_declared(vals: Sequence[Any], avals: Sequence[ShapedArray]) -> list[Any]:
+    """``vals`` converted to the dtypes of ``avals`` where they differ (weakly typed scalars)."""
+    from functrans._src.lax import convert_element_type
+
+    return [v if get_aval(v).dtype == a.dtype else convert_element_type(v, a.dtype) for v, a in zip(vals, avals)]
 
 
 def _typematch(a: ShapedArray, b: ShapedArray) -> bool:
@@ -492,7 +499,7 @@ class _VJPRule:
 
             _check_leaf(r, f"Residual leaf {i} returned by the fwd rule {rname} of custom_vjp function {fname}")
         self.res_tree = res_tree
-        return outs, res
+        return _as_declared(outs, self.out_avals), res
 
     def bwd(self, res: Sequence[Any], cts: Sequence[Any]) -> list[Any]:
         cv, tr = self.cv, self.traced
