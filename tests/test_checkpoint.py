@@ -62,6 +62,9 @@ def test_jit_and_vmap_compositions():
     ):
         assert_trees_close(g(X, W), want)
     check_grads(functrans.jit(ck), (X, W), order=2, modes=("fwd", "rev"))
+    # the optimiser of jit keeps the recomputation (a separate program it never merges)
+    text = functrans.jit(functrans.grad(ck)).lower(X, W).as_text()
+    assert text.count("checkpoint[") >= 4
     xs = np.stack([X, X + 0.1, X - 0.2])
     loop = np.stack([functrans.grad(plain)(x, W) for x in xs])
     np.testing.assert_allclose(functrans.vmap(functrans.grad(ck), (0, None))(xs, W), loop, rtol=1e-13)

@@ -44,6 +44,14 @@ def test_log1p_exp_gradient_at_large_x_is_one_not_nan():
     assert functrans.grad(softplus)(100.0) == 1.0
 
 
+def test_third_order_differentiates_the_rule():
+    s = 1.0 / (1.0 + np.exp(-X))
+    d3 = functrans.vmap(functrans.grad(functrans.grad(functrans.grad(softplus))))(X)
+    np.testing.assert_allclose(d3, s * (1 - s) * (1 - 2 * s), rtol=1e-12)
+    d3 = functrans.vmap(functrans.jacfwd(functrans.jacrev(functrans.grad(softplus))))(X)
+    np.testing.assert_allclose(d3, s * (1 - s) * (1 - 2 * s), rtol=1e-12)
+
+
 def test_values_and_the_rule_in_the_program():
     np.testing.assert_allclose(softplus(X), np.log1p(np.exp(X)))
     np.testing.assert_allclose(functrans.jit(softplus)(X), np.log1p(np.exp(X)))
