@@ -95,3 +95,13 @@ def __getattr__(name: str) -> object:
         f"module 'functrans' has no attribute '{name}': functrans does not provide jax.{name} (yet). "
         "The supported names are listed in functrans.__all__; see README.md, 'Differences from JAX'."
     )
+
+# custom differentiation rules and rematerialisation
+from functrans import checkpoint_policies  # noqa: E402
+from functrans._src.checkpoint import checkpoint, remat  # noqa: E402
+
+__all__ += ["checkpoint", "checkpoint_policies", "remat"]
+from functrans import custom_derivatives  # noqa: E402
+from functrans._src.custom_derivatives import custom_jvp, custom_vjp  # noqa: E402
+
+__all__ += ["custom_derivatives", "custom_jvp", "custom_vjp"]

@@ -224,3 +224,49 @@ def test_control_flow_batching_matches_a_loop(name, pattern):
     for k, out in enumerate(outs):
         ref = _loop(lambda *a, k=k: g(*a)[k], batched, axes)
         np.testing.assert_allclose(out, ref, rtol=1e-10, atol=1e-12)
+
+# --------------------------------------------------------------------------- custom rules and checkpoint
+# Higher-order primitives of functrans._src.custom_derivatives and functrans._src.checkpoint (their
+# own registries): each has a case, checked to second order (custom_vjp: reverse mode only, as in
+# JAX; custom_lin is its linear part) and under vmap against a loop.
+
+
+def _custom_cases():
+    from functrans import custom_jvp, custom_vjp
+
+    cj = custom_jvp(lambda x, y: fnp.sin(x) * y)
+    cj.defjvp(lambda p, t: (cj(*p), fnp.cos(p[0]) * p[1] * t[0] + fnp.sin(p[0]) * t[1]))
+    cv = custom_vjp(lambda x, y: fnp.sin(x) * y)
+    cv.defvjp(lambda x, y: (cv(x, y), (x, y)), lambda r, g: (fnp.cos(r[0]) * r[1] * g, fnp.sin(r[0]) * g))
+    ck = functrans.checkpoint(lambda x, y: fnp.tanh(x @ W) * y)
+    return {
+        "checkpoint": (ck, (M, V[:2].reshape(2, 1)), ("fwd", "rev")),
+        "custom_jvp_call": (cj, (V, V[::-1]), ("fwd", "rev")),
+        "custom_vjp_call": (cv, (V, V[::-1]), ("rev",)),
+        "custom_lin": (cv, (V, V[::-1]), ("rev",)),
+    }
+
+
+def test_custom_and_checkpoint_primitives_have_cases():
+    from functrans._src.checkpoint import checkpoint_p
+    from functrans._src.custom_derivatives import all_custom_primitives
+
+    assert {p.name for p in [checkpoint_p, *all_custom_primitives()]} == set(_custom_cases())
+
+
+@pytest.mark.parametrize("name", ["checkpoint", "custom_jvp_call", "custom_vjp_call", "custom_lin"])
+def test_custom_and_checkpoint_rules(name):
+    f, args, modes = _custom_cases()[name]
+    check_grads(f, args, order=2, modes=modes)
+    g = functrans.grad(lambda *a: fnp.sum(f(*a) ** 2), argnums=tuple(range(len(args))))
+    prims = {e.prim.name for e in functrans.make_ir(f)(*args).eqns}
+    prims |= {e.prim.name for e in functrans.vjp(f, *args)[1].linear_ir.eqns}
+    assert name in prims, f"the case for {name} does not use it"
+    for axes in ([0] * len(args), [None] * (len(args) - 1) + [0]):
+        batched = _batched_args(args, axes)
+        want = _loop(f, batched, axes)
+        np.testing.assert_allclose(functrans.vmap(f, in_axes=tuple(axes))(*batched), want, rtol=1e-12)
+        out = functrans.vmap(g, in_axes=tuple(axes))(*batched)
+        for k in range(len(args)):
+            ref = _loop(lambda *a, k=k: g(*a)[k], batched, axes)
+            np.testing.assert_allclose(out[k], ref, rtol=1e-10, atol=1e-12)

@@ -535,12 +535,13 @@ def _compile(ir: IR, reuse_buffers: bool, memo: dict[int, CompiledIR], name: str
             lhs = outs[0] + " = "
         types = " ".join(o.aval.str_short() for o in e.outvars)
         body.append(f"{lhs}{rhs}  # {e.prim.name}{' (in place)' if target is not None else ''} -> {types}")
-        # free dead temporaries early (a name bound to a reused buffer is simply dropped)
+        # free dead temporaries early (a name whose buffer was reused in place is dropped too:
+        # the result's name keeps the buffer alive)
         dead = []
         for v in dict.fromkeys([*(a for a in e.inputs if isinstance(a, Var)), *e.outvars]):
             if v in invars or v in outvar_set or v in ctx.const_vals or v.aval.ndim == 0:
                 continue
-            if last.get(v, -1) <= i and v is not target:
+            if last.get(v, -1) <= i:
                 dead.append(names[v])
         if dead:
             body.append("del " + ", ".join(dead))

@@ -60,4 +60,7 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list
             if ct is not None and type(arg) is UndefinedPrimal:
                 prev = ct_env.get(a)  # type: ignore[call-overload]
                 ct_env[a] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
+        # drop this step's references (summands, cotangents) so that dead arrays are freed
+        # before the next rule runs
+        cts = cts_in = args = ct = prev = None
     return [ct_env.pop(v, None) for v in ir.invars]
