@@ -109,6 +109,75 @@ def get_aval(x: Any) -> ShapedArray:
     )
 
 
+# the dtypes functrans computes with (as JAX: no float128, strings, objects or records)
+VALID_DTYPES: frozenset[np.dtype] = frozenset(
+    np.dtype(t)
+    for t in (
+        bool, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
+        np.float16, np.float32, np.float64, np.complex64, np.complex128,
+    )
+)  # fmt: skip
+
+
+def check_leaf(x: Any, what: str | Callable[[], str], tangent: bool = False) -> Any:
+    """Validate one input leaf at the API boundary (``what`` names it in the error).
+
+    Accepts tracers, NumPy arrays and scalars of a supported dtype and Python scalars;
+    masked arrays, object/string/record arrays, float128 and other objects raise TypeError.
+    ``what`` may be a function giving the name, called only to build the error message.
+    A ``tangent`` may also have dtype float0 (the tangent of an integer).
+    """
+    t = type(x)
+    if t is np.ndarray or isinstance(x, np.generic):
+        if x.dtype in VALID_DTYPES or (tangent and x.dtype == float0):
+            return x
+        what = what() if callable(what) else what
+        raise TypeError(
+            f"{what} is an array of dtype {x.dtype}, which functrans does not support: expected a "
+            "boolean, integer or floating dtype of at most 64 bits (or complex of at most 128 bits)"
+        )
+    if t in _PY_SCALAR_DTYPES or isinstance(x, Tracer):
+        return x
+    what = what() if callable(what) else what
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(
+            f"{what} is a NumPy masked array, which functrans does not support: pass arr.filled(value) "
+            "(or the data and the mask as two arrays)"
+        )
+    if isinstance(x, np.ndarray):  # another subclass: its extra behaviour would be lost silently
+        raise TypeError(
+            f"{what} is an instance of {t.__name__}, a subclass of numpy.ndarray that functrans "
+            "does not support: pass np.asarray(value)"
+        )
+    desc = "None" if x is None else f"a value of type {t.__name__}"
+    raise TypeError(
+        f"{what} is {desc}, which is not a valid functrans type: expected NumPy arrays, "
+        "NumPy or Python scalars, or (nested) tuples, lists and dicts of them"
+    )
+
+
+def unaliased(outs: Sequence[Any], ins: Sequence[Any]) -> list[Any]:
+    """The results of a transformation as they leave the API: every NumPy array writable and
+    sharing no memory with an input array (or another result). Copies only where needed."""
+    res: list[Any] = []
+    arrays: list[np.ndarray] | None = None
+    seen: set[int] = set()
+    for o in outs:
+        if isinstance(o, np.ndarray):
+            if not o.flags.writeable or id(o) in seen:
+                o = o.copy()
+            else:
+                if arrays is None:
+                    arrays = [a for a in ins if isinstance(a, np.ndarray)]
+                for a in arrays:
+                    if o is a or (o.base is not None and np.may_share_memory(o, a)):
+                        o = o.copy()
+                        break
+            seen.add(id(o))
+        res.append(o)
+    return res
+
+
 def is_float_dtype(dtype: np.dtype) -> bool:
     """True for the dtypes that carry real tangents (floating and complex)."""
     return dtype.kind in "fc"
@@ -174,6 +243,8 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
                 raise EscapedTracerError(a, prim)
             if top is None or t.level > top.level:
                 top = t
+        elif type(a) not in _OPERAND_TYPES and not isinstance(a, np.ndarray | np.generic):
+            raise _bad_operand(prim, a)
     if top is None:
         out = prim.impl(*args, **params)  # type: ignore[misc]
         if type(out) in _NP_SCALARS and all(type(a) in _PY_SCALARS for a in args):
@@ -185,6 +256,27 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
 
 
 _PY_SCALARS = frozenset({int, float, complex})
+# operand types accepted without further checks (the fast path of bind)
+_OPERAND_TYPES = frozenset({np.ndarray, float, int, bool, complex, np.float64, np.float32, np.int64, np.bool_})
+
+
+def _bad_operand(prim: Primitive, a: Any) -> TypeError:
+    """The error for a primitive applied to something that is not an array or a scalar."""
+    what = f"a {type(a).__name__}" if a is not None else "None"
+    hint = (
+        " To apply it to every leaf of a tuple, list or dict, use functrans.tree_util.tree_map."
+        if isinstance(a, tuple | list | dict)
+        else ""
+    )
+    return TypeError(
+        f"functrans primitive '{prim.name}' expects arrays or scalars as operands, but got {what} "
+        f"(value {_short_repr(a)}).{hint}"
+    )
+
+
+def _short_repr(a: Any) -> str:
+    r = repr(a)
+    return r if len(r) <= 60 else r[:57] + "..."
 _NP_SCALARS = frozenset({np.float64, np.int64, np.complex128})
 
 

@@ -45,10 +45,12 @@ from functrans._src.core import (
     Tracer,
     Var,
     bind,
+    check_leaf,
     eval_ir,
     get_aval,
     is_float_dtype,
     tangent_aval,
+    unaliased,
     zeros_for,
 )
 from functrans._src.jvp import jvp_flat
@@ -275,9 +277,14 @@ class _Entry:
         self.run = executable(ir)
 
 
+_SCALAR_TYPES = frozenset({bool, int, float, complex, np.float64, np.float32, np.int64, np.int32, np.bool_})
+
+
 def _leaf_key(x: Any) -> tuple[Any, ...]:
-    if isinstance(x, np.ndarray):
+    if type(x) is np.ndarray:
         return (x.shape, x.dtype, False)
+    if type(x) not in _SCALAR_TYPES and not isinstance(x, Tracer):
+        check_leaf(x, "an argument")  # raises for subclasses (masked arrays), objects, ...
     av = get_aval(x)
     return (av.shape, av.dtype, av.weak_type)
 
@@ -326,19 +333,19 @@ class JitFunction:
         self.__wrapped__ = fun
         self._cache: dict[Hashable, _Entry] = {}
         nums, names = set(static_argnums), set(static_argnames)
-        try:  # a static argument may be named by position or by keyword, as in JAX
-            params = [
-                p
-                for p in inspect.signature(fun).parameters.values()
-                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-            ]
+        try:
+            all_params = list(inspect.signature(fun).parameters.values())
+        except (TypeError, ValueError):
+            all_params = None
+        if all_params is not None:
+            _check_static_spec(self.__name__, all_params, static_argnums, static_argnames)
+            params = [p for p in all_params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            # a static argument may be named by position or by keyword, as in JAX
             for i, p in enumerate(params):
                 if p.name in names:
                     nums.add(i)
-                if i in nums and p.kind is p.POSITIONAL_OR_KEYWORD:
+                if (i in nums or i - len(params) in nums) and p.kind is p.POSITIONAL_OR_KEYWORD:
                     names.add(p.name)
-        except (TypeError, ValueError):
-            pass
         self.static_argnums = tuple(sorted(nums))
         self.static_argnames = tuple(sorted(names))
 
@@ -346,13 +353,13 @@ class JitFunction:
         statics = tuple(n % len(args) if n < 0 else n for n in self.static_argnums if -len(args) <= n < len(args))
         dyn_args = tuple(a for i, a in enumerate(args) if i not in statics)
         dyn_kwargs = {k: v for k, v in kwargs.items() if k not in self.static_argnames}
-        static_vals = tuple((i, args[i]) for i in statics) + tuple(
-            sorted((k, v) for k, v in kwargs.items() if k in self.static_argnames)
+        static_vals = tuple((i, _static_key(args[i])) for i in statics) + tuple(
+            sorted(((k, _static_key(v)) for k, v in kwargs.items() if k in self.static_argnames), key=lambda kv: kv[0])
         )
         try:
             hash(static_vals)
         except TypeError:
-            bad = next(v for _, v in static_vals if _unhashable(v))
+            bad = next(v[1] for _, v in static_vals if _unhashable(v))
             raise ValueError(
                 f"jit: static arguments must be hashable (they key the cache), but got a value of type "
                 f"{type(bad).__name__}. Pass arrays as ordinary (traced) arguments, or convert the "
@@ -366,10 +373,7 @@ class JitFunction:
         try:
             key = (tree, static_vals, tuple(_leaf_key(x) for x in flat))
         except TypeError:
-            from functrans._src.api import _check_leaf
-
-            for i, x in enumerate(flat):
-                _check_leaf(x, f"argument leaf {i} of jitted function {self.__name__}")
+            self._check_args(args, kwargs, statics)
             raise
         entry = self._cache.get(key)
         if entry is None:
@@ -377,6 +381,21 @@ class JitFunction:
             if not entry.closed_over:  # a trace that closed over traced values is good for this call only
                 self._cache[key] = entry
         return entry, flat
+
+    def _check_args(self, args: tuple[Any, ...], kwargs: dict[str, Any], statics: Any) -> None:
+        """Raise for an invalid argument leaf, naming the argument (only on the error path)."""
+        from functrans._src.api import _arg_names
+
+        names = _arg_names(self.fun, len(args))
+        where = f"of jitted function {self.__name__}"
+        for i, a in enumerate(args):
+            if i not in statics:
+                for x in tree_flatten(a)[0]:
+                    check_leaf(x, f"{names[i]} {where}")
+        for k, v in kwargs.items():
+            if k not in self.static_argnames:
+                for x in tree_flatten(v)[0]:
+                    check_leaf(x, f"keyword argument {k!r} {where}")
 
     def _trace(
         self, args: tuple[Any, ...], kwargs: dict[str, Any], flat: list[Any], tree: PyTreeDef, statics: Any
@@ -397,7 +416,8 @@ class JitFunction:
             out_tree.append(td)
             return leaves_out
 
-        avals = [get_aval(_check_leaf(x, f"argument leaf {i}")) for i, x in enumerate(flat)]
+        self._check_args(args, kwargs, statics)
+        avals = [get_aval(x) for x in flat]
         ir, _ = trace_to_ir(flat_fun, avals)
         ir, closed_over = closure_convert(ir)
         return _Entry(ir, out_tree[0], closed_over)
@@ -414,9 +434,8 @@ class JitFunction:
                 break
         else:
             outs = entry.run(*flat)
-        return tree_unflatten(
-            entry.out_tree, [o if isinstance(o, np.ndarray | Tracer) else np.asarray(o) for o in outs]
-        )
+        outs = [o if isinstance(o, np.ndarray | Tracer) else np.asarray(o) for o in outs]
+        return tree_unflatten(entry.out_tree, unaliased(outs, flat))
 
     def lower(self, *args: Any, **kwargs: Any) -> Lowered:
         """Trace (or fetch from the cache) for these arguments; the result shows the optimised
@@ -430,6 +449,37 @@ class JitFunction:
 
     def _cache_size(self) -> int:
         return len(self._cache)
+
+
+def _check_static_spec(
+    name: str, params: list[inspect.Parameter], nums: Sequence[int], names: Sequence[str]
+) -> None:
+    """static_argnums in range of the positional parameters and static_argnames naming parameters."""
+    kinds = {p.kind for p in params}
+    n_pos = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+    if inspect.Parameter.VAR_POSITIONAL not in kinds:
+        bad = [n for n in nums if not -n_pos <= n < n_pos]
+        if bad:
+            raise ValueError(
+                f"jit: static_argnums={tuple(nums)!r} of function {name} is out of range: the function "
+                f"takes {n_pos} positional argument{'s' if n_pos != 1 else ''}"
+            )
+    if inspect.Parameter.VAR_KEYWORD not in kinds:
+        known = {p.name for p in params if p.kind is not p.POSITIONAL_ONLY}
+        unknown = sorted(set(names) - known)
+        if unknown:
+            raise ValueError(
+                f"jit: static_argnames names {unknown} that function {name} does not take as keyword "
+                f"arguments (it takes {sorted(known)})"
+            )
+
+
+def _static_key(v: Any) -> Hashable:
+    """A cache key for a static value: its type and value (so 1, 1.0 and True differ),
+    recursively through tuples."""
+    if type(v) is tuple:
+        return (tuple, tuple(_static_key(x) for x in v))
+    return (type(v), v)
 
 
 def _unhashable(v: Any) -> bool:

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from functrans._src.core import IR, Literal, ShapedArray, Var, bind
+import numpy as np
+
+from functrans._src.core import IR, Literal, ShapedArray, Var, bind, get_aval
 
 
 class UndefinedPrimal:
@@ -84,4 +86,18 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list
             if ct is not None and type(arg) is UndefinedPrimal:
                 prev = ct_env.get(a)  # type: ignore[call-overload]
                 ct_env[a] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
-    return [ct_env.pop(v, None) for v in ir.invars]
+    return [_as_dtype(ct_env.pop(v, None), v.aval.dtype) for v in ir.invars]
+
+
+def _as_dtype(ct: Any, dtype: Any) -> Any:
+    """A cotangent with the dtype of its primal, as in JAX: a float32 input gets a float32
+    cotangent even when the program promoted it to float64 on the way."""
+    if ct is None or dtype.kind not in "fc":
+        return ct
+    if isinstance(ct, np.ndarray | np.generic):
+        return ct if ct.dtype == dtype else np.asarray(ct, dtype)
+    if get_aval(ct).dtype == dtype:
+        return ct
+    from functrans._src.lax import convert_element_type
+
+    return convert_element_type(ct, dtype)

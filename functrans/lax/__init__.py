@@ -1,5 +1,6 @@
 """``functrans.lax``: the primitives themselves, and ``cond``, as in ``jax.lax``."""
 
+from functrans._src.api import stop_gradient  # maps over pytrees, as jax.lax.stop_gradient
 from functrans._src.control_flow import cond
 from functrans._src.lax import (
     abs,
@@ -48,7 +49,6 @@ from functrans._src.lax import (
     sin,
     sinh,
     sqrt,
-    stop_gradient,
     sub,
     tan,
     tanh,
