@@ -437,7 +437,8 @@ def _jacobian(
         jac_leaves = []
         for j, o in enumerate(outs):
             oshape = get_aval(o).shape
-            per_in = unaliased([_out(lax.reshape(blocks[j][i], oshape + a.shape)) for i, a in enumerate(in_avals)], flat_in)
+            per_in = [_out(lax.reshape(blocks[j][i], oshape + a.shape)) for i, a in enumerate(in_avals)]
+            per_in = unaliased(per_in, flat_in)
             inner = tree_unflatten(tree_in, per_in)
             jac_leaves.append(inner[0] if isinstance(argnums, int) else inner)
         jac = tree_unflatten(f.out_tree, jac_leaves)  # type: ignore[arg-type]
@@ -705,6 +706,7 @@ def hvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
     _check_callable(fun, "hvp")
     if not isinstance(primals, tuple | list):
         raise TypeError(f"hvp: primals must be a tuple or list of arguments, got {type(primals).__name__}")
+    _check_args(fun, primals, "hvp")
     argnums = tuple(range(len(primals)))
     return jvp(grad(fun, argnums=argnums), tuple(primals), tuple(tangents))[1]
 
@@ -717,7 +719,8 @@ def linear_transpose(fun: Callable[..., Any], *primals: Any) -> Callable[..., An
     """
     _check_callable(fun, "linear_transpose")
     flat_p, tree_p = tree_flatten(primals)
-    in_avals = [get_aval(_check_leaf(p, f"primal {i}")) for i, p in enumerate(flat_p)]
+    _check_args(fun, primals, "linear_transpose")
+    in_avals = [get_aval(p) for p in flat_p]
     for i, a in enumerate(in_avals):
         if not is_float_dtype(a.dtype):
             raise TypeError(f"linear_transpose only supports floating inputs, but input {i} has dtype {a.dtype}")

@@ -243,7 +243,10 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
                 raise EscapedTracerError(a, prim)
             if top is None or t.level > top.level:
                 top = t
-        elif type(a) not in _OPERAND_TYPES and not isinstance(a, np.ndarray | np.generic):
+        elif type(a) is np.ndarray:
+            if a.dtype not in _OPERAND_DTYPES:
+                raise _bad_operand(prim, a)
+        elif type(a) not in _OPERAND_TYPES and not (isinstance(a, np.generic) and a.dtype in _OPERAND_DTYPES):
             raise _bad_operand(prim, a)
     if top is None:
         out = prim.impl(*args, **params)  # type: ignore[misc]
@@ -257,12 +260,16 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
 
 _PY_SCALARS = frozenset({int, float, complex})
 # operand types accepted without further checks (the fast path of bind)
-_OPERAND_TYPES = frozenset({np.ndarray, float, int, bool, complex, np.float64, np.float32, np.int64, np.bool_})
+_OPERAND_TYPES = frozenset({float, int, bool, complex, np.float64, np.float32, np.int64, np.bool_})
+_OPERAND_DTYPES = VALID_DTYPES | {float0}
 
 
 def _bad_operand(prim: Primitive, a: Any) -> TypeError:
     """The error for a primitive applied to something that is not an array or a scalar."""
-    what = f"a {type(a).__name__}" if a is not None else "None"
+    name = type(a).__name__
+    what = "None" if a is None else f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+    if isinstance(a, np.ndarray | np.generic):
+        what += f" of dtype {a.dtype}"
     hint = (
         " To apply it to every leaf of a tuple, list or dict, use functrans.tree_util.tree_map."
         if isinstance(a, tuple | list | dict)
@@ -277,13 +284,18 @@ def _bad_operand(prim: Primitive, a: Any) -> TypeError:
 def _short_repr(a: Any) -> str:
     r = repr(a)
     return r if len(r) <= 60 else r[:57] + "..."
+
+
 _NP_SCALARS = frozenset({np.float64, np.int64, np.complex128})
 
 
 class EscapedTracerError(Exception):
     """A traced value was used after the transformation that made it had returned."""
 
-    def __init__(self, tracer: Tracer, prim: Primitive | None = None) -> None:
+    def __init__(self, tracer: Tracer | str, prim: Primitive | None = None) -> None:
+        if isinstance(tracer, str):  # the message itself (as when unpickled)
+            super().__init__(tracer)
+            return
         where = f" by primitive '{prim.name}'" if prim is not None else ""
         super().__init__(
             f"Encountered an escaped tracer{where}: a value of type {tracer.aval.str_short()} "

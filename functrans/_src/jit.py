@@ -96,9 +96,7 @@ def _jit_abstract_eval(*avals: ShapedArray, ir: IR, name: str) -> list[ShapedArr
         raise TypeError(f"jit program {name} takes {len(ir.invars)} inputs, got {len(avals)}")
     for i, (a, v) in enumerate(zip(avals, ir.invars)):
         if a.shape != v.aval.shape or a.dtype != v.aval.dtype:
-            raise TypeError(
-                f"jit program {name}: input {i} has type {a.str_short()}, expected {v.aval.str_short()}"
-            )
+            raise TypeError(f"jit program {name}: input {i} has type {a.str_short()}, expected {v.aval.str_short()}")
     return [ShapedArray(a.aval.shape, a.aval.dtype) for a in ir.outvars]
 
 
@@ -451,9 +449,7 @@ class JitFunction:
         return len(self._cache)
 
 
-def _check_static_spec(
-    name: str, params: list[inspect.Parameter], nums: Sequence[int], names: Sequence[str]
-) -> None:
+def _check_static_spec(name: str, params: list[inspect.Parameter], nums: Sequence[int], names: Sequence[str]) -> None:
     """static_argnums in range of the positional parameters and static_argnames naming parameters."""
     kinds = {p.kind for p in params}
     n_pos = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
@@ -506,13 +502,23 @@ def jit(
     ``jit(f).lower(*args)`` shows the optimised program and the generated code.
     """
     if not callable(fun):
-        raise TypeError(f"jit: expected a function, got {type(fun).__name__}")
-    nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
-    names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+        raise TypeError(f"jit: expected a callable (the function to compile), got {type(fun).__name__}")
+    if isinstance(static_argnums, int | np.integer) and not isinstance(static_argnums, bool):
+        nums: tuple[Any, ...] = (static_argnums,)
+    elif isinstance(static_argnums, tuple | list):
+        nums = tuple(static_argnums)
+    else:
+        raise TypeError(f"jit: static_argnums must be an int or a tuple of ints, got {static_argnums!r}")
+    if isinstance(static_argnames, str):
+        names: tuple[Any, ...] = (static_argnames,)
+    elif isinstance(static_argnames, tuple | list):
+        names = tuple(static_argnames)
+    else:
+        raise TypeError(f"jit: static_argnames must be a string or a tuple of strings, got {static_argnames!r}")
     for n in nums:
-        if not isinstance(n, int):
-            raise TypeError(f"jit: static_argnums must be ints, got {static_argnums!r}")
+        if not isinstance(n, int | np.integer) or isinstance(n, bool):
+            raise TypeError(f"jit: static_argnums must be an int or a tuple of ints, got {static_argnums!r}")
     for s in names:
         if not isinstance(s, str):
-            raise TypeError(f"jit: static_argnames must be strings, got {static_argnames!r}")
-    return JitFunction(fun, nums, names)
+            raise TypeError(f"jit: static_argnames must be a string or a tuple of strings, got {static_argnames!r}")
+    return JitFunction(fun, tuple(int(n) for n in nums), names)

@@ -507,6 +507,8 @@ def tree_map(
       ValueError: if a tree in ``rest`` does not match the structure of
         ``tree``.
     """
+    if not callable(f):
+        raise TypeError(f"tree_map: expected a callable f (applied to each leaf), got {type(f).__name__}")
     leaves: list[Any] = []
     treedef = _flatten(tree, leaves, is_leaf)
     if not rest:
