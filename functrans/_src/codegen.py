@@ -399,14 +399,18 @@ def plan_buffer_reuse(ir: IR, kinds: Sequence[str], in_place: Sequence[bool]) ->
     last = _last_uses(ir)
     roots: dict[Var, frozenset[Var]] = {}
     owner: dict[Var, Var] = {}
-    members: dict[Var, list[Var]] = {}
+    # for each owned buffer, the last equation reading any variable that may share it (a running
+    # maximum, so that each check is O(1) and planning stays linear in the program's length)
+    busy_until: dict[Var, float] = {}
     plan: dict[int, Var] = {}
     empty: frozenset[Var] = frozenset()
 
     def share(v: Var, rs: frozenset[Var]) -> None:
         roots[v] = rs
+        lv = last.get(v, -1)
         for r in rs:
-            members[r].append(v)
+            if lv > busy_until[r]:
+                busy_until[r] = lv
 
     for i, (e, kind) in enumerate(zip(ir.eqns, kinds)):
         in_vars = [a for a in e.inputs if isinstance(a, Var)]
@@ -416,7 +420,7 @@ def plan_buffer_reuse(ir: IR, kinds: Sequence[str], in_place: Sequence[bool]) ->
                 r = owner.get(x)
                 if r is None or x.aval.shape != o.aval.shape or x.aval.dtype != o.aval.dtype:
                     continue
-                if any(last.get(w, -1) > i for w in members[r]):
+                if busy_until[r] > i:
                     continue
                 if any(w is not x and r in roots.get(w, empty) for w in in_vars):
                     continue
@@ -430,7 +434,7 @@ def plan_buffer_reuse(ir: IR, kinds: Sequence[str], in_place: Sequence[bool]) ->
             if kind == _FRESH:
                 if o.aval.ndim >= 1:
                     owner[o] = o
-                    members[o] = []
+                    busy_until[o] = -1
                     share(o, frozenset((o,)))
                 else:
                     roots[o] = empty

@@ -53,7 +53,7 @@ the polynomial of degree ``k + 1`` in ``tanh x`` that it is, in ``k + 3`` equati
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 import numpy as np
@@ -695,6 +695,26 @@ def _scalar_const(a: Atom, oa: ShapedArray, cmap: dict[Var, Any]) -> float | Non
     return c if np.isfinite(c) else None
 
 
+def _trampoline(gen: Generator[Any, Any, Any], subcall: Callable[[Any], Generator[Any, Any, Any]]) -> Any:
+    """Run a recursive computation written as generators without using the Python stack.
+
+    ``gen`` yields a request for a sub-result; ``subcall(request)`` makes the generator that
+    computes it, whose return value is sent back. Returns ``gen``'s return value.
+    """
+    stack = [gen]
+    value: Any = None
+    while stack:
+        try:
+            req = stack[-1].send(value)
+        except StopIteration as stop:
+            stack.pop()
+            value = stop.value
+            continue
+        stack.append(subcall(req))
+        value = None
+    return value
+
+
 class _Reassociator:
     """Value numbering of floating-point sums and products modulo reordering.
 
@@ -798,20 +818,34 @@ class _Reassociator:
         self.eqns.append(Eqn(prim, ins, {}, [v]))
         return v
 
+    # Materialising a term needs its factors' sums, which need their terms, and so on as deep as
+    # products nest (the length of a chain of operations): the two are generators that yield
+    # the sub-values they need, run by _trampoline with an explicit stack instead of recursion.
+
     def mat_term(self, t: int, aval: ShapedArray) -> Atom:
+        return _trampoline(self._mat_term(t, aval), self._subcall)  # type: ignore[no-any-return]
+
+    def mat_sum(self, f: _Form, aval: ShapedArray) -> Atom:
+        return _trampoline(self._mat_sum(f, aval), self._subcall)  # type: ignore[no-any-return]
+
+    def _subcall(self, req: tuple[Any, ...]) -> Generator[Any, Any, Any]:
+        kind, x, aval = req
+        return self._mat_term(x, aval) if kind == "term" else self._mat_sum(x, aval)
+
+    def _mat_term(self, t: int, aval: ShapedArray) -> Generator[Any, Any, Atom]:
         a = self.mat_terms.get(t)
         if a is None:
             k = self.terms[t]
             if k[0] == "atom":
                 a = k[1]
             else:
-                x = self.mat_sum(self.key_forms[k[1]], aval)
-                y = x if k[2] == k[1] else self.mat_sum(self.key_forms[k[2]], aval)
+                x = yield ("sum", self.key_forms[k[1]], aval)
+                y = x if k[2] == k[1] else (yield ("sum", self.key_forms[k[2]], aval))
                 a = self.emit(lax.mul_p, [x, y], aval)
             self.mat_terms[t] = a
         return a
 
-    def mat_sum(self, f: _Form, aval: ShapedArray) -> Atom:
+    def _mat_sum(self, f: _Form, aval: ShapedArray) -> Generator[Any, Any, Atom]:
         key = (aval.shape, aval.dtype, _form_key(f))  # a constant form has no type of its own
         hit = self.mat_sums.get(key)
         if hit is not None:
@@ -829,7 +863,7 @@ class _Reassociator:
             if hit is not None:
                 acc = hit
                 continue
-            x = self.mat_term(t, aval)
+            x = yield ("term", t, aval)
             if acc is None and c0 == 0:
                 if c == 1.0:
                     acc = x
