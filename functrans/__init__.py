@@ -33,6 +33,7 @@ from functrans._src.core import (
     typecheck_ir,
 )
 from functrans._src.jit import Lowered, disable_jit, jit
+from functrans._src.jit import clear_caches
 
 __version__ = "0.1.0"
 
@@ -64,4 +65,5 @@ __all__ = [
     "value_and_grad",
     "vjp",
     "vmap",
+    "clear_caches",
 ]

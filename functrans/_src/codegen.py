@@ -62,7 +62,6 @@ from functrans._src.core import IR, Atom, Eqn, Literal, Primitive, Var
 
 __all__ = ["CompiledIR", "compile_ir", "plan_buffer_reuse"]
 
-_compile_counter = itertools.count()
 
 # Kinds of results, for alias analysis:
 #   "fresh":  a new array owned by the program (or an immutable NumPy scalar if 0-d);
@@ -574,7 +573,10 @@ def _compile(ir: IR, reuse_buffers: bool, memo: dict[int, CompiledIR], name: str
         f"    return {fname}",
     ]
     source = "\n".join(lines) + "\n"
-    filename = f"<functrans compiled {fname} #{next(_compile_counter)}>"
+    # One filename for every program: CPython keeps each distinct code filename for good, so a
+    # numbered name per compilation would grow memory with every fresh jit. The source is on
+    # CompiledIR.source (and jit(f).lower(...)).
+    filename = "<functrans compiled>"
     namespace: dict[str, Any] = {}
     exec(compile(source, filename, "exec"), namespace)
     fn = namespace["_factory"](*[obj for _, obj in bound])

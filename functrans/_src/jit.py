@@ -29,7 +29,9 @@ below transform the sub-program — each result is itself a cached program run b
 from __future__ import annotations
 
 import inspect
+import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -247,19 +249,44 @@ jit_p.batch = _jit_batch
 
 # --------------------------------------------------------------------------- the API
 
-_jit_disabled = False
+
+class _ThreadState(threading.local):
+    """Per-thread jit state (as JAX's): disabling jit in one thread leaves the others alone."""
+
+    jit_disabled = False
+
+
+_state = _ThreadState()
 
 
 @contextmanager
-def disable_jit() -> Iterator[None]:
-    """Within this context, jitted functions run eagerly, op by op (for debugging, as ``jax.disable_jit``)."""
-    global _jit_disabled
-    prev = _jit_disabled
-    _jit_disabled = True
+def disable_jit(disable: bool = True) -> Iterator[None]:
+    """Within this context, jitted functions run eagerly, op by op (for debugging, as
+    ``jax.disable_jit``). It applies to the current thread only."""
+    prev = _state.jit_disabled
+    _state.jit_disabled = bool(disable)
     try:
         yield
     finally:
-        _jit_disabled = prev
+        _state.jit_disabled = prev
+
+
+DEFAULT_CACHE_SIZE = 8192  # specialisations kept per jitted function (least recently used dropped first)
+_live_jits: weakref.WeakSet[JitFunction] = weakref.WeakSet()
+
+
+def clear_caches() -> None:
+    """Forget every traced and compiled program: the caches of all jitted functions, the
+    programs derived from them (JVP, transpose, vmap) and the shape/dtype rule caches."""
+    for f in list(_live_jits):
+        f.clear_cache()
+    _derived.clear()
+    from functrans._src import lax
+
+    for v in list(vars(lax).values()):
+        clear = getattr(v, "cache_clear", None)
+        if callable(clear):
+            clear()
 
 
 class _Entry:
@@ -323,13 +350,19 @@ class JitFunction:
     """The callable returned by :func:`jit`."""
 
     def __init__(
-        self, fun: Callable[..., Any], static_argnums: tuple[int, ...], static_argnames: tuple[str, ...]
+        self,
+        fun: Callable[..., Any],
+        static_argnums: tuple[int, ...],
+        static_argnames: tuple[str, ...],
+        cache_size: int | None = None,
     ) -> None:
         self.fun = fun
         self.__name__ = getattr(fun, "__name__", "fun")
         self.__doc__ = fun.__doc__
         self.__wrapped__ = fun
-        self._cache: dict[Hashable, _Entry] = {}
+        self._cache: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self.cache_size = DEFAULT_CACHE_SIZE if cache_size is None else cache_size
+        _live_jits.add(self)
         nums, names = set(static_argnums), set(static_argnames)
         try:
             all_params = list(inspect.signature(fun).parameters.values())
@@ -373,11 +406,22 @@ class JitFunction:
         except TypeError:
             self._check_args(args, kwargs, statics)
             raise
-        entry = self._cache.get(key)
+        cache = self._cache
+        entry = cache.get(key)
         if entry is None:
             entry = self._trace(args, kwargs, flat, tree, statics)
             if not entry.closed_over:  # a trace that closed over traced values is good for this call only
-                self._cache[key] = entry
+                cache[key] = entry
+                while len(cache) > self.cache_size:
+                    try:
+                        cache.popitem(last=False)  # the least recently used
+                    except KeyError:  # emptied by another thread
+                        break
+        elif len(cache) > 1:
+            try:
+                cache.move_to_end(key)
+            except KeyError:  # evicted by another thread meanwhile: the entry is still good
+                pass
         return entry, flat
 
     def _check_args(self, args: tuple[Any, ...], kwargs: dict[str, Any], statics: Any) -> None:
@@ -421,7 +465,7 @@ class JitFunction:
         return _Entry(ir, out_tree[0], closed_over)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if _jit_disabled:
+        if _state.jit_disabled:
             return self.fun(*args, **kwargs)
         entry, flat = self._entry(args, kwargs)
         if entry.closed_over:
@@ -490,6 +534,8 @@ def jit(
     fun: Callable[..., Any],
     static_argnums: int | Sequence[int] = (),
     static_argnames: str | Sequence[str] = (),
+    *,
+    cache_size: int | None = None,
 ) -> JitFunction:
     """Compile ``fun``: trace it once per input signature, optimise, and run generated code.
 
@@ -500,6 +546,12 @@ def jit(
     raises :class:`~functrans.ConcretizationTypeError`: make it static, or use
     ``functrans.numpy.where``. Composes with grad, vmap, jacfwd/jacrev and itself.
     ``jit(f).lower(*args)`` shows the optimised program and the generated code.
+
+    Arrays that ``fun`` closes over are captured (copied) when it is traced: mutating
+    them afterwards does not change the compiled program (as in JAX, where arrays are
+    immutable). At most ``cache_size`` specialisations are kept (default
+    ``DEFAULT_CACHE_SIZE``, 8192, as JAX), the least recently used dropped first;
+    ``jit(f).clear_cache()`` and :func:`functrans.clear_caches` empty the caches.
     """
     if not callable(fun):
         raise TypeError(f"jit: expected a callable (the function to compile), got {type(fun).__name__}")
@@ -521,4 +573,6 @@ def jit(
     for s in names:
         if not isinstance(s, str):
             raise TypeError(f"jit: static_argnames must be a string or a tuple of strings, got {static_argnames!r}")
-    return JitFunction(fun, tuple(int(n) for n in nums), names)
+    if cache_size is not None and (not isinstance(cache_size, int) or isinstance(cache_size, bool) or cache_size < 1):
+        raise ValueError(f"jit: cache_size must be a positive int, got {cache_size!r}")
+    return JitFunction(fun, tuple(int(n) for n in nums), names, cache_size)
