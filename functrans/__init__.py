@@ -32,8 +32,7 @@ from functrans._src.core import (
     float0,
     typecheck_ir,
 )
-from functrans._src.jit import Lowered, disable_jit, jit
-from functrans._src.jit import clear_caches
+from functrans._src.jit import Lowered, clear_caches, disable_jit, jit
 
 __version__ = "0.1.0"
 
