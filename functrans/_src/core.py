@@ -237,17 +237,22 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
     """Dispatch ``prim`` to the highest-level live trace among ``args``, or run it."""
     top: Trace | None = None
     for a in args:
-        if isinstance(a, Tracer):
+        c = _operand_class(type(a))  # one dict lookup classifies the common operand types
+        if c is _TRACER:
             t = a._trace
             if not t.alive:
                 raise EscapedTracerError(a, prim)
             if top is None or t.level > top.level:
                 top = t
-        elif type(a) is np.ndarray:
-            if a.dtype not in _OPERAND_DTYPES:
+        elif c is _ARRAY:
+            d = a.dtype  # float64 by identity first (builtin dtypes are singletons): the common case
+            if d is not _F64 and d.kind not in _OPERAND_KINDS:
                 raise _bad_operand(prim, a)
-        elif type(a) not in _OPERAND_TYPES and not (isinstance(a, np.generic) and a.dtype in _OPERAND_DTYPES):
-            raise _bad_operand(prim, a)
+        elif c is None:
+            if isinstance(a, Tracer):  # a tracer class not registered (cannot happen: see Tracer)
+                raise TypeError(f"unregistered tracer type {type(a).__name__}")
+            if not (isinstance(a, np.generic) and a.dtype.kind in _OPERAND_KINDS):
+                raise _bad_operand(prim, a)
     if top is None:
         out = prim.impl(*args, **params)  # type: ignore[misc]
         if type(out) in _NP_SCALARS and all(type(a) in _PY_SCALARS for a in args):
@@ -260,8 +265,18 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
 
 _PY_SCALARS = frozenset({int, float, complex})
 # operand types accepted without further checks (the fast path of bind)
-_OPERAND_TYPES = frozenset({float, int, bool, complex, np.float64, np.float32, np.int64, np.bool_})
-_OPERAND_DTYPES = VALID_DTYPES | {float0}
+# The class of an operand by its exact type: scalars, NumPy arrays, tracers (every Tracer subclass
+# registers itself here, see Tracer.__init_subclass__); any other type is checked the slow way.
+_SCALAR, _ARRAY, _TRACER = 0, 1, 2
+_OPERAND_CLASS: dict[type, int] = {
+    float: _SCALAR, int: _SCALAR, bool: _SCALAR, complex: _SCALAR, np.float64: _SCALAR, np.float32: _SCALAR,
+    np.int64: _SCALAR, np.int32: _SCALAR, np.bool_: _SCALAR, np.ndarray: _ARRAY,
+}  # fmt: skip
+_operand_class = _OPERAND_CLASS.get
+# dtype kinds a primitive accepts: bool, integers, floats, complex, and float0 ("V") tangents. The
+# finer check (no float128, no record arrays) is done once at the API boundary (check_leaf).
+_OPERAND_KINDS = "biufcV"
+_F64 = np.dtype(np.float64)
 
 
 def _bad_operand(prim: Primitive, a: Any) -> TypeError:
@@ -347,6 +362,10 @@ class Tracer:
 
     __slots__ = ("_trace",)
     __array_priority__ = 1000
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _OPERAND_CLASS[cls] = _TRACER  # so that bind recognises it with one dict lookup
 
     _trace: Trace
 
