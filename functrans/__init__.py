@@ -40,7 +40,7 @@ from functrans._src.core import (
     float0,
     typecheck_ir,
 )
-from functrans._src.jit import Lowered, disable_jit, jit
+from functrans._src.jit import Lowered, clear_caches, disable_jit, jit
 from functrans._src.mixed_mode import JacobianPlan, jacobian_plan
 from functrans._src.sparse_jacobian import jacobian_sparsity, sparse_jacobian
 
@@ -87,6 +87,7 @@ __all__ = [
     "jacobian_plan",
     "jacobian_sparsity",
     "sparse_jacobian",
+    "clear_caches",
 ]
 
 

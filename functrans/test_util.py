@@ -163,6 +163,15 @@ def check_grads(
     Raises ``AssertionError`` describing the first mismatch. Tolerances default
     by dtype (1e-5 for float64, 2e-2 for float32); ``eps`` is the finite-difference step.
     """
+    if not callable(f):
+        raise TypeError(f"check_grads: expected a callable f, got {type(f).__name__}")
+    if not isinstance(args, tuple | list):
+        raise TypeError(
+            f"check_grads: args must be a tuple or list of the positional arguments of f, got a value of "
+            f"type {type(args).__name__} (to check at a single point x, pass (x,))"
+        )
+    if isinstance(modes, str):
+        raise TypeError(f"check_grads: modes must be a sequence such as ('fwd', 'rev'), got the string {modes!r}")
     for m in modes:
         if m not in ("fwd", "rev"):
             raise ValueError(f"check_grads: unknown mode {m!r}; expected 'fwd' and/or 'rev'")

@@ -226,7 +226,7 @@ def test_pytrees_kwargs_and_python_scalars():
 def test_bad_arguments():
     with pytest.raises(TypeError, match="not a valid functrans"):
         functrans.jit(lambda x: x)("a string")
-    with pytest.raises(TypeError, match="expected a function"):
+    with pytest.raises(TypeError, match="expected a callable"):
         functrans.jit(3)
     with pytest.raises(TypeError, match="static_argnums"):
         functrans.jit(loss, static_argnums="x")

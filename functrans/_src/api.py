@@ -21,11 +21,13 @@ from functrans._src.core import (
     IR,
     ShapedArray,
     Tracer,
+    check_leaf,
     float0,
     get_aval,
     is_float_dtype,
     tangent_aval,
     tangent_dtype,
+    unaliased,
     zeros_for,
 )
 from functrans._src.jvp import jvp_flat
@@ -37,14 +39,7 @@ from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_map, tree_unf
 # --------------------------------------------------------------------------- boundary helpers
 
 
-def _check_leaf(x: Any, what: str) -> Any:
-    """Validate one input leaf; Python lists etc. never get here (they are pytrees)."""
-    if isinstance(x, Tracer | np.ndarray | np.generic | bool | int | float | complex):
-        return x
-    raise TypeError(
-        f"{what} of type {type(x).__name__} is not a valid functrans type: expected NumPy arrays, "
-        "NumPy or Python scalars, or (nested) tuples, lists and dicts of them."
-    )
+_check_leaf = check_leaf
 
 
 def _out(x: Any) -> Any:
@@ -92,12 +87,13 @@ class _Flat:
 
     def split(self, flat_out: Sequence[Any]) -> tuple[list[Any], Any]:
         """Outputs and (unflattened) aux from the flat results."""
-        aux = tree_unflatten(self.aux_tree, [_out(a) for a in flat_out[self.n_out :]]) if self.has_aux else None  # type: ignore[arg-type]
+        # aux is returned as the function gave it (strings and objects stay what they are)
+        aux = tree_unflatten(self.aux_tree, list(flat_out[self.n_out :])) if self.has_aux else None  # type: ignore[arg-type]
         return list(flat_out[: self.n_out]), aux
 
 
 def _linearize_tree(
-    fun: Callable[..., Any], primals: Any, has_aux: bool
+    fun: Callable[..., Any], primals: Any, has_aux: bool, fname: str
 ) -> tuple[list[Any], PyTreeDef, _Flat, list[Any], Any, LinearFunction]:
     """Flatten and check ``primals`` (a pytree of positional arguments), then linearize ``fun``.
 
@@ -105,25 +101,59 @@ def _linearize_tree(
     structure), the flat outputs, the aux data and the recorded linear map.
     """
     flat_p, tree_p = tree_flatten(primals)
-    for i, p in enumerate(flat_p):
-        _check_leaf(p, f"primal input {i}")
+    _check_args(fun, primals, fname)
     f = _Flat(fun, tree_p, has_aux)
     po, lin = linearize_flat(f, flat_p)
     outs, aux = f.split(po)
     return flat_p, tree_p, f, outs, aux, lin
 
 
+def _check_args(fun: Callable[..., Any], args: Sequence[Any], fname: str, nums: Sequence[int] | None = None) -> None:
+    """Check every leaf of the positional arguments ``args`` (those at ``nums`` only, if given);
+    the error names the argument (by its parameter name when the signature says it)."""
+    for i in range(len(args)) if nums is None else nums:
+        for x in tree_flatten(args[i])[0]:
+            check_leaf(x, lambda i=i: f"{_arg_names(fun, len(args))[i]} of {fname}")
+
+
+def _check_callable(fun: Any, fname: str) -> None:
+    """Reject a non-callable when the transformation is created."""
+    if not callable(fun):
+        raise TypeError(f"{fname}: expected a callable (the function to transform), got {type(fun).__name__}")
+
+
+def _check_argnums(argnums: Any, fname: str) -> int | tuple[int, ...]:
+    """Validate ``argnums`` when the transformation is created: an int (NumPy integers too)
+    or a non-empty tuple/list of distinct ints. Returns it with Python ints."""
+    what = "argnums must be an int or a non-empty tuple of distinct ints"
+    if isinstance(argnums, int | np.integer) and not isinstance(argnums, bool | np.bool_):
+        return int(argnums)
+    if not isinstance(argnums, tuple | list):
+        raise TypeError(f"{fname}: {what}, got {argnums!r} of type {type(argnums).__name__}")
+    if not argnums:
+        raise ValueError(f"{fname}: {what}, got an empty {type(argnums).__name__}: there is nothing to differentiate")
+    for i in argnums:
+        if not isinstance(i, int | np.integer) or isinstance(i, bool | np.bool_):
+            raise TypeError(f"{fname}: {what}, got {argnums!r} (entry {i!r} of type {type(i).__name__})")
+    nums = tuple(int(i) for i in argnums)
+    if len(set(nums)) != len(nums):
+        raise ValueError(f"{fname}: {what}, got repeated entries in argnums={argnums!r}")
+    return nums
+
+
 def _argnums_tuple(argnums: int | Sequence[int], nargs: int, fname: str) -> tuple[int, ...]:
+    """``argnums`` (already checked by :func:`_check_argnums`) as non-negative positions."""
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     for i in nums:
-        if not isinstance(i, int):
-            raise TypeError(f"{fname}: argnums must be an int or a tuple of ints, got {argnums!r}")
         if not -nargs <= i < nargs:
             raise TypeError(
                 f"{fname}: differentiating with respect to argnums={argnums!r} requires at least "
-                f"{max(nums) + 1} positional arguments to be passed by the caller, but got only {nargs}"
+                f"{(i if i >= 0 else -i - 1) + 1} positional arguments to be passed by the caller, but got only {nargs}"
             )
-    return tuple(i % nargs for i in nums)
+    out = tuple(i % nargs for i in nums)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{fname}: argnums={argnums!r} names the same positional argument twice (of {nargs})")
+    return out
 
 
 def _partial_args(
@@ -143,7 +173,7 @@ def _partial_args(
 
 def _check_tangent(p: Any, t: Any, i: int, fname: str) -> Any:
     pav = get_aval(_check_leaf(p, f"primal input {i}"))
-    tav = get_aval(_check_leaf(t, f"tangent input {i}"))
+    tav = get_aval(_check_leaf(t, f"tangent input {i} of {fname}", tangent=True))
     if tav.shape != pav.shape:
         raise ValueError(
             f"{fname} called with different primal and tangent shapes at position {i}: "
@@ -169,6 +199,7 @@ def jvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
     pytree structure; each tangent has its primal's shape and dtype (``float0``
     for integer primals).
     """
+    _check_callable(fun, "jvp")
     if not isinstance(primals, tuple | list) or not isinstance(tangents, tuple | list):
         raise TypeError(
             "primal and tangent arguments to functrans.jvp must be tuples or lists; found "
@@ -181,12 +212,14 @@ def jvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
             "primal and tangent arguments to functrans.jvp must have the same tree structure; "
             f"primals have tree structure {tree_p} whereas tangents have tree structure {tree_t}."
         )
+    _check_args(fun, primals, "jvp")
     ts = [_check_tangent(p, t, i, "jvp") for i, (p, t) in enumerate(zip(flat_p, flat_t))]
     f = _Flat(fun, tree_p, has_aux)
     po, to = jvp_flat(f, flat_p, ts)
     outs, aux = f.split(po)
-    primals_out = tree_unflatten(f.out_tree, [_out(p) for p in outs])  # type: ignore[arg-type]
-    tangents_out = tree_unflatten(f.out_tree, [_zeros_or(t, p) for p, t in zip(outs, to)])  # type: ignore[arg-type]
+    res = unaliased([_out(p) for p in outs] + [_zeros_or(t, p) for p, t in zip(outs, to)], flat_p + flat_t)
+    primals_out = tree_unflatten(f.out_tree, res[: len(outs)])  # type: ignore[arg-type]
+    tangents_out = tree_unflatten(f.out_tree, res[len(outs) :])  # type: ignore[arg-type]
     if has_aux:
         return primals_out, tangents_out, aux
     return primals_out, tangents_out
@@ -198,7 +231,8 @@ def linearize(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> 
     ``f_jvp(*tangents)`` evaluates the recorded linear map (the JVP at
     ``primals``) without re-running ``fun``. As ``jax.linearize``.
     """
-    flat_p, tree_p, f, outs, aux, lin = _linearize_tree(fun, primals, has_aux)
+    _check_callable(fun, "linearize")
+    flat_p, tree_p, f, outs, aux, lin = _linearize_tree(fun, primals, has_aux, "linearize")
     out_tree = f.out_tree
     n_out = f.n_out
 
@@ -211,10 +245,11 @@ def linearize(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> 
             )
         ts = [_check_tangent(p, t, i, "linearized function") for i, (p, t) in enumerate(zip(flat_p, flat_t))]
         tout = lin.forward(ts)[:n_out]
-        return tree_unflatten(out_tree, [_zeros_or(t, p) for p, t in zip(outs, tout)])  # type: ignore[arg-type]
+        res = unaliased([_zeros_or(t, p) for p, t in zip(outs, tout)], flat_t + lin.ir.consts)
+        return tree_unflatten(out_tree, res)  # type: ignore[arg-type]
 
     f_jvp.linear_ir = lin.ir  # type: ignore[attr-defined]
-    primals_out = tree_unflatten(out_tree, [_out(p) for p in outs])  # type: ignore[arg-type]
+    primals_out = tree_unflatten(out_tree, unaliased([_out(p) for p in outs], flat_p))  # type: ignore[arg-type]
     if has_aux:
         return primals_out, f_jvp, aux
     return primals_out, f_jvp
@@ -224,7 +259,7 @@ def linearize(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> 
 
 
 def _check_cotangent(ct: Any, aval: ShapedArray, i: int) -> Any:
-    cav = get_aval(_check_leaf(ct, f"cotangent {i}"))
+    cav = get_aval(_check_leaf(ct, f"cotangent {i}", tangent=True))
     expected = tangent_aval(aval)
     if cav.shape != expected.shape:
         raise ValueError(
@@ -242,9 +277,9 @@ def _check_cotangent(ct: Any, aval: ShapedArray, i: int) -> Any:
 
 
 def _vjp(
-    fun: Callable[..., Any], primals: Sequence[Any], has_aux: bool
+    fun: Callable[..., Any], primals: Sequence[Any], has_aux: bool, fname: str = "vjp"
 ) -> tuple[list[Any], PyTreeDef, Any, Any, LinearFunction]:
-    flat_p, tree_p, f, outs, aux, lin = _linearize_tree(fun, tuple(primals), has_aux)
+    flat_p, tree_p, f, outs, aux, lin = _linearize_tree(fun, tuple(primals), has_aux, fname)
     n_out = f.n_out
     out_tree = f.out_tree
     out_avals = [get_aval(o) for o in outs]
@@ -258,7 +293,7 @@ def _vjp(
             )
         cts = [_check_cotangent(c, a, i) for i, (c, a) in enumerate(zip(flat_ct, out_avals))]
         cts_in = lin.transpose(cts + [None] * (len(lin.ir.outvars) - n_out))
-        grads = [_zeros_or(c, p) for c, p in zip(cts_in, flat_p)]
+        grads = unaliased([_zeros_or(c, p) for c, p in zip(cts_in, flat_p)], flat_ct + flat_p + lin.ir.consts)
         return tuple(tree_unflatten(tree_p, grads))
 
     vjp_fun.linear_ir = lin.ir  # type: ignore[attr-defined]
@@ -272,8 +307,9 @@ def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
     vector-Jacobian product), computed by transposing the linearization: no
     layer's Jacobian is ever formed. As ``jax.vjp``.
     """
+    _check_callable(fun, "vjp")
     outs, out_tree, aux, vjp_fun, _ = _vjp(fun, primals, has_aux)
-    primals_out = tree_unflatten(out_tree, [_out(o) for o in outs])
+    primals_out = tree_unflatten(out_tree, unaliased([_out(o) for o in outs], tree_flatten(primals)[0]))
     if has_aux:
         return primals_out, vjp_fun, aux
     return primals_out, vjp_fun
@@ -286,16 +322,19 @@ def value_and_grad(
     allow_int: bool = False,
 ) -> Callable[..., Any]:
     """A function returning ``fun``'s value and its gradient, as ``jax.value_and_grad``."""
+    _check_callable(fun, "value_and_grad")
+    argnums = _check_argnums(argnums, "value_and_grad")
 
     def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums_tuple(argnums, len(args), "grad")
         dyn = [args[i] for i in nums]
         for k, d in zip(nums, dyn):
             for leaf in tree_flatten(d)[0]:
-                dt = get_aval(_check_leaf(leaf, f"argument {k}")).dtype
+                dt = get_aval(_check_leaf(leaf, lambda k=k: f"{_arg_names(fun, len(args))[k]} of grad")).dtype
                 if not is_float_dtype(dt) and not allow_int:
                     raise TypeError(
-                        f"grad requires real- or complex-valued inputs (a floating dtype), but argument {k} "
+                        f"grad requires real- or complex-valued inputs (a floating dtype), but "
+                        f"{_arg_names(fun, len(args))[k]} "
                         f"has dtype {dt}. To differentiate with respect to integer or boolean inputs "
                         "(getting float0 zeros), use vjp or set allow_int=True."
                     )
@@ -313,7 +352,7 @@ def value_and_grad(
                 f"of dtype {aval.dtype}."
             )
         g = vjp_fun(np.ones((), aval.dtype))
-        value = _out(outs[0])
+        value = unaliased([_out(outs[0])], tree_flatten(dyn)[0])[0]
         grads = g[0] if isinstance(argnums, int) else tuple(g)
         return ((value, aux), grads) if has_aux else (value, grads)
 
@@ -334,6 +373,8 @@ def grad(
     with ``has_aux=True`` the function returns ``(value, aux)`` and the gradient
     function returns ``(grads, aux)``.
     """
+    _check_callable(fun, "grad")
+    argnums = _check_argnums(argnums, "grad")
     vg = value_and_grad(fun, argnums, has_aux, allow_int)
 
     def grad_f(*args: Any, **kwargs: Any) -> Any:
@@ -352,6 +393,8 @@ def _jacobian(
     fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bool, mode: str, chunk_size: int | None
 ) -> Callable[..., Any]:
     fname = {"fwd": "jacfwd", "rev": "jacrev", "auto": "jacobian"}[mode]
+    _check_callable(fun, fname)
+    argnums = _check_argnums(argnums, fname)
     if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"{fname}: chunk_size must be a positive int or None, got {chunk_size!r}")
 
@@ -364,7 +407,8 @@ def _jacobian(
         nums = _argnums_tuple(argnums, len(args), fname)
         dyn = tuple(args[i] for i in nums)
         flat_in, tree_in = tree_flatten(dyn)
-        in_avals = [get_aval(_check_leaf(x, f"input leaf {i}")) for i, x in enumerate(flat_in)]
+        _check_args(fun, args, fname, nums)
+        in_avals = [get_aval(x) for x in flat_in]
         for i, a in enumerate(in_avals):
             if not is_float_dtype(a.dtype):
                 raise TypeError(
@@ -394,6 +438,7 @@ def _jacobian(
         for j, o in enumerate(outs):
             oshape = get_aval(o).shape
             per_in = [_out(lax.reshape(blocks[j][i], oshape + a.shape)) for i, a in enumerate(in_avals)]
+            per_in = unaliased(per_in, flat_in)
             inner = tree_unflatten(tree_in, per_in)
             jac_leaves.append(inner[0] if isinstance(argnums, int) else inner)
         jac = tree_unflatten(f.out_tree, jac_leaves)  # type: ignore[arg-type]
@@ -490,8 +535,8 @@ def _split_batch(
     (reverse mode, ``front=True``). ``None`` is a zero result.
     """
     shape = aval.shape
-    if val is None:
-        dt = tangent_dtype(aval.dtype)
+    if val is None:  # zeros; an integer output's Jacobian is zeros of its dtype, as in JAX
+        dt = aval.dtype
         return [np.zeros(p.shape + shape if front else shape + p.shape, dt) for p in parts]
     if len(parts) == 1 and dim is None and size == 1:  # one basis vector: only a reshape
         p = parts[0]
@@ -516,7 +561,7 @@ def _concat_chunks(pieces: list[tuple[Any, int | None]], size_of: list[int], ava
     parts = []
     for (v, d), n in zip(pieces, size_of):
         if v is None:
-            v, d = np.zeros((n,) + aval.shape, tangent_dtype(aval.dtype)), 0
+            v, d = np.zeros((n,) + aval.shape, aval.dtype), 0
         parts.append(_batch_axis_at(v, d, n, aval, 0))
     return lax.concatenate(parts, 0), 0
 
@@ -656,6 +701,7 @@ def jacobian(
 
 def hessian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
     """The Hessian of a scalar ``fun``: ``jacfwd(jacrev(fun))``, shape ``in.shape + in.shape``."""
+    _check_callable(fun, "hessian")
     return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
 
 
@@ -666,8 +712,10 @@ def hvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
     formed. ``primals`` and ``tangents`` are tuples of the positional arguments (as in
     :func:`jvp`); the result has the structure of ``primals``.
     """
+    _check_callable(fun, "hvp")
     if not isinstance(primals, tuple | list):
         raise TypeError(f"hvp: primals must be a tuple or list of arguments, got {type(primals).__name__}")
+    _check_args(fun, primals, "hvp")
     argnums = tuple(range(len(primals)))
     return jvp(grad(fun, argnums=argnums), tuple(primals), tuple(tangents))[1]
 
@@ -678,8 +726,10 @@ def linear_transpose(fun: Callable[..., Any], *primals: Any) -> Callable[..., An
     As ``jax.linear_transpose``: the returned function takes an output cotangent and
     returns a tuple of input cotangents.
     """
+    _check_callable(fun, "linear_transpose")
     flat_p, tree_p = tree_flatten(primals)
-    in_avals = [get_aval(_check_leaf(p, f"primal {i}")) for i, p in enumerate(flat_p)]
+    _check_args(fun, primals, "linear_transpose")
+    in_avals = [get_aval(p) for p in flat_p]
     for i, a in enumerate(in_avals):
         if not is_float_dtype(a.dtype):
             raise TypeError(f"linear_transpose only supports floating inputs, but input {i} has dtype {a.dtype}")
@@ -694,7 +744,8 @@ def linear_transpose(fun: Callable[..., Any], *primals: Any) -> Callable[..., An
             raise TypeError(f"cotangent has tree structure {tree_ct}, but the function's output has {out_tree}")
         cts = [_check_cotangent(c, a, i) for i, (c, a) in enumerate(zip(flat_ct, out_avals))]
         cts_in = backward_pass(ir, ir.consts, cts)
-        return tuple(tree_unflatten(tree_p, [zeros_for(a) if c is None else _out(c) for c, a in zip(cts_in, in_avals)]))
+        res = unaliased([zeros_for(a) if c is None else _out(c) for c, a in zip(cts_in, in_avals)], flat_ct + ir.consts)
+        return tuple(tree_unflatten(tree_p, res))
 
     transposed.linear_ir = ir  # type: ignore[attr-defined]
     return transposed
@@ -775,6 +826,7 @@ def vmap(
     when no input is mapped. Each primitive runs once on the whole batch; Python
     control flow on a batched value raises an error (use ``functrans.numpy.where``).
     """
+    _check_callable(fun, "vmap")
     in_axes = _check_axes_spec(in_axes, "in_axes")
     out_axes = _check_axes_spec(out_axes, "out_axes")
     if axis_size is not None and (not isinstance(axis_size, int) or axis_size < 0):
@@ -799,7 +851,7 @@ def vmap(
 
         sizes: list[tuple[int, int, ShapedArray]] = []
         for k, (x, d) in enumerate(zip(flat, dims)):
-            aval = get_aval(_check_leaf(x, "a vmap argument leaf"))
+            aval = get_aval(_check_leaf(x, lambda k=k: f"{owner(k)} of vmap"))
             if d is None:
                 continue
             if not -aval.ndim <= d < aval.ndim:
@@ -851,7 +903,7 @@ def vmap(
                 v = lax.broadcast_to(v, (size,) + aval.shape)
                 d = 0
             results.append(_out(lax.moveaxis(v, d, ax % nd)))
-        return tree_unflatten(out_tree, results)
+        return tree_unflatten(out_tree, unaliased(results, flat))
 
     vmapped.__name__ = f"vmap({getattr(fun, '__name__', 'fun')})"
     vmapped.__doc__ = fun.__doc__
@@ -868,13 +920,15 @@ def make_ir(fun: Callable[..., Any], static_argnums: int | Sequence[int] = ()) -
     become the IR's inputs (only their shapes and dtypes matter). ``str()`` of the
     result is a readable listing.
     """
+    _check_callable(fun, "make_ir")
     statics = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     def make(*args: Any, **kwargs: Any) -> IR:
         nums = tuple(i for i in range(len(args)) if i not in statics)
         dyn = [args[i] for i in nums]
         flat, tree = tree_flatten(tuple(dyn))
-        avals = [get_aval(_check_leaf(x, f"argument leaf {i}")) for i, x in enumerate(flat)]
+        _check_args(fun, args, "make_ir", nums)
+        avals = [get_aval(x) for x in flat]
         f = _Flat(_partial_args(fun, args, kwargs, nums), tree)
         ir, _ = trace_to_ir(f, [ShapedArray(a.shape, a.dtype) for a in avals])
         return ir

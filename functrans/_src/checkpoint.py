@@ -63,7 +63,7 @@ def _structural_key(ir: IR) -> Hashable | None:
     """A key equal for programs that compute the same thing: same equations, wiring,
     parameters (sub-programs by identity) and constants (by identity). ``None`` if a
     parameter cannot be hashed."""
-    from functrans._src.optimize import _param_key
+    from functrans._src.optimize.cse import _param_key
 
     names: dict[Var, int] = {}
 

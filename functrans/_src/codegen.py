@@ -62,7 +62,6 @@ from functrans._src.core import IR, Atom, Eqn, Literal, Primitive, Var
 
 __all__ = ["CompiledIR", "compile_ir", "plan_buffer_reuse"]
 
-_compile_counter = itertools.count()
 
 # Kinds of results, for alias analysis:
 #   "fresh":  a new array owned by the program (or an immutable NumPy scalar if 0-d);
@@ -399,14 +398,18 @@ def plan_buffer_reuse(ir: IR, kinds: Sequence[str], in_place: Sequence[bool]) ->
     last = _last_uses(ir)
     roots: dict[Var, frozenset[Var]] = {}
     owner: dict[Var, Var] = {}
-    members: dict[Var, list[Var]] = {}
+    # for each owned buffer, the last equation reading any variable that may share it (a running
+    # maximum, so that each check is O(1) and planning stays linear in the program's length)
+    busy_until: dict[Var, float] = {}
     plan: dict[int, Var] = {}
     empty: frozenset[Var] = frozenset()
 
     def share(v: Var, rs: frozenset[Var]) -> None:
         roots[v] = rs
+        lv = last.get(v, -1)
         for r in rs:
-            members[r].append(v)
+            if lv > busy_until[r]:
+                busy_until[r] = lv
 
     for i, (e, kind) in enumerate(zip(ir.eqns, kinds)):
         in_vars = [a for a in e.inputs if isinstance(a, Var)]
@@ -416,7 +419,7 @@ def plan_buffer_reuse(ir: IR, kinds: Sequence[str], in_place: Sequence[bool]) ->
                 r = owner.get(x)
                 if r is None or x.aval.shape != o.aval.shape or x.aval.dtype != o.aval.dtype:
                     continue
-                if any(last.get(w, -1) > i for w in members[r]):
+                if busy_until[r] > i:
                     continue
                 if any(w is not x and r in roots.get(w, empty) for w in in_vars):
                     continue
@@ -430,7 +433,7 @@ def plan_buffer_reuse(ir: IR, kinds: Sequence[str], in_place: Sequence[bool]) ->
             if kind == _FRESH:
                 if o.aval.ndim >= 1:
                     owner[o] = o
-                    members[o] = []
+                    busy_until[o] = -1
                     share(o, frozenset((o,)))
                 else:
                     roots[o] = empty
@@ -571,7 +574,10 @@ def _compile(ir: IR, reuse_buffers: bool, memo: dict[int, CompiledIR], name: str
         f"    return {fname}",
     ]
     source = "\n".join(lines) + "\n"
-    filename = f"<functrans compiled {fname} #{next(_compile_counter)}>"
+    # One filename for every program: CPython keeps each distinct code filename for good, so a
+    # numbered name per compilation would grow memory with every fresh jit. The source is on
+    # CompiledIR.source (and jit(f).lower(...)).
+    filename = "<functrans compiled>"
     namespace: dict[str, Any] = {}
     exec(compile(source, filename, "exec"), namespace)
     fn = namespace["_factory"](*[obj for _, obj in bound])

@@ -109,6 +109,75 @@ def get_aval(x: Any) -> ShapedArray:
     )
 
 
+# the dtypes functrans computes with (as JAX: no float128, strings, objects or records)
+VALID_DTYPES: frozenset[np.dtype] = frozenset(
+    np.dtype(t)
+    for t in (
+        bool, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
+        np.float16, np.float32, np.float64, np.complex64, np.complex128,
+    )
+)  # fmt: skip
+
+
+def check_leaf(x: Any, what: str | Callable[[], str], tangent: bool = False) -> Any:
+    """Validate one input leaf at the API boundary (``what`` names it in the error).
+
+    Accepts tracers, NumPy arrays and scalars of a supported dtype and Python scalars;
+    masked arrays, object/string/record arrays, float128 and other objects raise TypeError.
+    ``what`` may be a function giving the name, called only to build the error message.
+    A ``tangent`` may also have dtype float0 (the tangent of an integer).
+    """
+    t = type(x)
+    if t is np.ndarray or isinstance(x, np.generic):
+        if x.dtype in VALID_DTYPES or (tangent and x.dtype == float0):
+            return x
+        what = what() if callable(what) else what
+        raise TypeError(
+            f"{what} is an array of dtype {x.dtype}, which functrans does not support: expected a "
+            "boolean, integer or floating dtype of at most 64 bits (or complex of at most 128 bits)"
+        )
+    if t in _PY_SCALAR_DTYPES or isinstance(x, Tracer):
+        return x
+    what = what() if callable(what) else what
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(
+            f"{what} is a NumPy masked array, which functrans does not support: pass arr.filled(value) "
+            "(or the data and the mask as two arrays)"
+        )
+    if isinstance(x, np.ndarray):  # another subclass: its extra behaviour would be lost silently
+        raise TypeError(
+            f"{what} is an instance of {t.__name__}, a subclass of numpy.ndarray that functrans "
+            "does not support: pass np.asarray(value)"
+        )
+    desc = "None" if x is None else f"a value of type {t.__name__}"
+    raise TypeError(
+        f"{what} is {desc}, which is not a valid functrans type: expected NumPy arrays, "
+        "NumPy or Python scalars, or (nested) tuples, lists and dicts of them"
+    )
+
+
+def unaliased(outs: Sequence[Any], ins: Sequence[Any]) -> list[Any]:
+    """The results of a transformation as they leave the API: every NumPy array writable and
+    sharing no memory with an input array (or another result). Copies only where needed."""
+    res: list[Any] = []
+    arrays: list[np.ndarray] | None = None
+    seen: set[int] = set()
+    for o in outs:
+        if isinstance(o, np.ndarray):
+            if not o.flags.writeable or id(o) in seen:
+                o = o.copy()
+            else:
+                if arrays is None:
+                    arrays = [a for a in ins if isinstance(a, np.ndarray)]
+                for a in arrays:
+                    if o is a or (o.base is not None and np.may_share_memory(o, a)):
+                        o = o.copy()
+                        break
+            seen.add(id(o))
+        res.append(o)
+    return res
+
+
 def is_float_dtype(dtype: np.dtype) -> bool:
     """True for the dtypes that carry real tangents (floating and complex)."""
     return dtype.kind in "fc"
@@ -168,12 +237,22 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
     """Dispatch ``prim`` to the highest-level live trace among ``args``, or run it."""
     top: Trace | None = None
     for a in args:
-        if isinstance(a, Tracer):
+        c = _operand_class(type(a))  # one dict lookup classifies the common operand types
+        if c is _TRACER:
             t = a._trace
             if not t.alive:
                 raise EscapedTracerError(a, prim)
             if top is None or t.level > top.level:
                 top = t
+        elif c is _ARRAY:
+            d = a.dtype  # float64 by identity first (builtin dtypes are singletons): the common case
+            if d is not _F64 and d.kind not in _OPERAND_KINDS:
+                raise _bad_operand(prim, a)
+        elif c is None:
+            if isinstance(a, Tracer):  # a tracer class not registered (cannot happen: see Tracer)
+                raise TypeError(f"unregistered tracer type {type(a).__name__}")
+            if not (isinstance(a, np.generic) and a.dtype.kind in _OPERAND_KINDS):
+                raise _bad_operand(prim, a)
     if top is None:
         out = prim.impl(*args, **params)  # type: ignore[misc]
         if type(out) in _NP_SCALARS and all(type(a) in _PY_SCALARS for a in args):
@@ -185,13 +264,53 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
 
 
 _PY_SCALARS = frozenset({int, float, complex})
+# operand types accepted without further checks (the fast path of bind)
+# The class of an operand by its exact type: scalars, NumPy arrays, tracers (every Tracer subclass
+# registers itself here, see Tracer.__init_subclass__); any other type is checked the slow way.
+_SCALAR, _ARRAY, _TRACER = 0, 1, 2
+_OPERAND_CLASS: dict[type, int] = {
+    float: _SCALAR, int: _SCALAR, bool: _SCALAR, complex: _SCALAR, np.float64: _SCALAR, np.float32: _SCALAR,
+    np.int64: _SCALAR, np.int32: _SCALAR, np.bool_: _SCALAR, np.ndarray: _ARRAY,
+}  # fmt: skip
+_operand_class = _OPERAND_CLASS.get
+# dtype kinds a primitive accepts: bool, integers, floats, complex, and float0 ("V") tangents. The
+# finer check (no float128, no record arrays) is done once at the API boundary (check_leaf).
+_OPERAND_KINDS = "biufcV"
+_F64 = np.dtype(np.float64)
+
+
+def _bad_operand(prim: Primitive, a: Any) -> TypeError:
+    """The error for a primitive applied to something that is not an array or a scalar."""
+    name = type(a).__name__
+    what = "None" if a is None else f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+    if isinstance(a, np.ndarray | np.generic):
+        what += f" of dtype {a.dtype}"
+    hint = (
+        " To apply it to every leaf of a tuple, list or dict, use functrans.tree_util.tree_map."
+        if isinstance(a, tuple | list | dict)
+        else ""
+    )
+    return TypeError(
+        f"functrans primitive '{prim.name}' expects arrays or scalars as operands, but got {what} "
+        f"(value {_short_repr(a)}).{hint}"
+    )
+
+
+def _short_repr(a: Any) -> str:
+    r = repr(a)
+    return r if len(r) <= 60 else r[:57] + "..."
+
+
 _NP_SCALARS = frozenset({np.float64, np.int64, np.complex128})
 
 
 class EscapedTracerError(Exception):
     """A traced value was used after the transformation that made it had returned."""
 
-    def __init__(self, tracer: Tracer, prim: Primitive | None = None) -> None:
+    def __init__(self, tracer: Tracer | str, prim: Primitive | None = None) -> None:
+        if isinstance(tracer, str):  # the message itself (as when unpickled)
+            super().__init__(tracer)
+            return
         where = f" by primitive '{prim.name}'" if prim is not None else ""
         super().__init__(
             f"Encountered an escaped tracer{where}: a value of type {tracer.aval.str_short()} "
@@ -243,6 +362,10 @@ class Tracer:
 
     __slots__ = ("_trace",)
     __array_priority__ = 1000
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _OPERAND_CLASS[cls] = _TRACER  # so that bind recognises it with one dict lookup
 
     _trace: Trace
 

@@ -29,7 +29,9 @@ below transform the sub-program — each result is itself a cached program run b
 from __future__ import annotations
 
 import inspect
+import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -45,10 +47,12 @@ from functrans._src.core import (
     Tracer,
     Var,
     bind,
+    check_leaf,
     eval_ir,
     get_aval,
     is_float_dtype,
     tangent_aval,
+    unaliased,
     zeros_for,
 )
 from functrans._src.jvp import jvp_flat
@@ -94,9 +98,7 @@ def _jit_abstract_eval(*avals: ShapedArray, ir: IR, name: str) -> list[ShapedArr
         raise TypeError(f"jit program {name} takes {len(ir.invars)} inputs, got {len(avals)}")
     for i, (a, v) in enumerate(zip(avals, ir.invars)):
         if a.shape != v.aval.shape or a.dtype != v.aval.dtype:
-            raise TypeError(
-                f"jit program {name}: input {i} has type {a.str_short()}, expected {v.aval.str_short()}"
-            )
+            raise TypeError(f"jit program {name}: input {i} has type {a.str_short()}, expected {v.aval.str_short()}")
     return [ShapedArray(a.aval.shape, a.aval.dtype) for a in ir.outvars]
 
 
@@ -247,19 +249,49 @@ jit_p.batch = _jit_batch
 
 # --------------------------------------------------------------------------- the API
 
-_jit_disabled = False
+
+class _ThreadState(threading.local):
+    """Per-thread jit state (as JAX's): disabling jit in one thread leaves the others alone."""
+
+    jit_disabled = False
+
+
+_state = _ThreadState()
 
 
 @contextmanager
-def disable_jit() -> Iterator[None]:
-    """Within this context, jitted functions run eagerly, op by op (for debugging, as ``jax.disable_jit``)."""
-    global _jit_disabled
-    prev = _jit_disabled
-    _jit_disabled = True
+def disable_jit(disable: bool = True) -> Iterator[None]:
+    """Within this context, jitted functions run eagerly, op by op (for debugging, as
+    ``jax.disable_jit``). It applies to the current thread only."""
+    prev = _state.jit_disabled
+    _state.jit_disabled = bool(disable)
     try:
         yield
     finally:
-        _jit_disabled = prev
+        _state.jit_disabled = prev
+
+
+def jit_is_disabled() -> bool:
+    """Whether ``disable_jit`` is in force in the current thread."""
+    return bool(_state.jit_disabled)
+
+
+DEFAULT_CACHE_SIZE = 8192  # specialisations kept per jitted function (least recently used dropped first)
+_live_jits: weakref.WeakSet[JitFunction] = weakref.WeakSet()
+
+
+def clear_caches() -> None:
+    """Forget every traced and compiled program: the caches of all jitted functions, the
+    programs derived from them (JVP, transpose, vmap) and the shape/dtype rule caches."""
+    for f in list(_live_jits):
+        f.clear_cache()
+    _derived.clear()
+    from functrans._src import lax
+
+    for v in list(vars(lax).values()):
+        clear = getattr(v, "cache_clear", None)
+        if callable(clear):
+            clear()
 
 
 class _Entry:
@@ -275,9 +307,14 @@ class _Entry:
         self.run = executable(ir)
 
 
+_SCALAR_TYPES = frozenset({bool, int, float, complex, np.float64, np.float32, np.int64, np.int32, np.bool_})
+
+
 def _leaf_key(x: Any) -> tuple[Any, ...]:
-    if isinstance(x, np.ndarray):
+    if type(x) is np.ndarray:
         return (x.shape, x.dtype, False)
+    if type(x) not in _SCALAR_TYPES and not isinstance(x, Tracer):
+        check_leaf(x, "an argument")  # raises for subclasses (masked arrays), objects, ...
     av = get_aval(x)
     return (av.shape, av.dtype, av.weak_type)
 
@@ -318,27 +355,33 @@ class JitFunction:
     """The callable returned by :func:`jit`."""
 
     def __init__(
-        self, fun: Callable[..., Any], static_argnums: tuple[int, ...], static_argnames: tuple[str, ...]
+        self,
+        fun: Callable[..., Any],
+        static_argnums: tuple[int, ...],
+        static_argnames: tuple[str, ...],
+        cache_size: int | None = None,
     ) -> None:
         self.fun = fun
         self.__name__ = getattr(fun, "__name__", "fun")
         self.__doc__ = fun.__doc__
         self.__wrapped__ = fun
-        self._cache: dict[Hashable, _Entry] = {}
+        self._cache: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self.cache_size = DEFAULT_CACHE_SIZE if cache_size is None else cache_size
+        _live_jits.add(self)
         nums, names = set(static_argnums), set(static_argnames)
-        try:  # a static argument may be named by position or by keyword, as in JAX
-            params = [
-                p
-                for p in inspect.signature(fun).parameters.values()
-                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-            ]
+        try:
+            all_params = list(inspect.signature(fun).parameters.values())
+        except (TypeError, ValueError):
+            all_params = None
+        if all_params is not None:
+            _check_static_spec(self.__name__, all_params, static_argnums, static_argnames)
+            params = [p for p in all_params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            # a static argument may be named by position or by keyword, as in JAX
             for i, p in enumerate(params):
                 if p.name in names:
                     nums.add(i)
-                if i in nums and p.kind is p.POSITIONAL_OR_KEYWORD:
+                if (i in nums or i - len(params) in nums) and p.kind is p.POSITIONAL_OR_KEYWORD:
                     names.add(p.name)
-        except (TypeError, ValueError):
-            pass
         self.static_argnums = tuple(sorted(nums))
         self.static_argnames = tuple(sorted(names))
 
@@ -346,13 +389,13 @@ class JitFunction:
         statics = tuple(n % len(args) if n < 0 else n for n in self.static_argnums if -len(args) <= n < len(args))
         dyn_args = tuple(a for i, a in enumerate(args) if i not in statics)
         dyn_kwargs = {k: v for k, v in kwargs.items() if k not in self.static_argnames}
-        static_vals = tuple((i, args[i]) for i in statics) + tuple(
-            sorted((k, v) for k, v in kwargs.items() if k in self.static_argnames)
+        static_vals = tuple((i, _static_key(args[i])) for i in statics) + tuple(
+            sorted(((k, _static_key(v)) for k, v in kwargs.items() if k in self.static_argnames), key=lambda kv: kv[0])
         )
         try:
             hash(static_vals)
         except TypeError:
-            bad = next(v for _, v in static_vals if _unhashable(v))
+            bad = next(v[1] for _, v in static_vals if _unhashable(v))
             raise ValueError(
                 f"jit: static arguments must be hashable (they key the cache), but got a value of type "
                 f"{type(bad).__name__}. Pass arrays as ordinary (traced) arguments, or convert the "
@@ -366,17 +409,40 @@ class JitFunction:
         try:
             key = (tree, static_vals, tuple(_leaf_key(x) for x in flat))
         except TypeError:
-            from functrans._src.api import _check_leaf
-
-            for i, x in enumerate(flat):
-                _check_leaf(x, f"argument leaf {i} of jitted function {self.__name__}")
+            self._check_args(args, kwargs, statics)
             raise
-        entry = self._cache.get(key)
+        cache = self._cache
+        entry = cache.get(key)
         if entry is None:
             entry = self._trace(args, kwargs, flat, tree, statics)
             if not entry.closed_over:  # a trace that closed over traced values is good for this call only
-                self._cache[key] = entry
+                cache[key] = entry
+                while len(cache) > self.cache_size:
+                    try:
+                        cache.popitem(last=False)  # the least recently used
+                    except KeyError:  # emptied by another thread
+                        break
+        elif len(cache) > 1:
+            try:
+                cache.move_to_end(key)
+            except KeyError:  # evicted by another thread meanwhile: the entry is still good
+                pass
         return entry, flat
+
+    def _check_args(self, args: tuple[Any, ...], kwargs: dict[str, Any], statics: Any) -> None:
+        """Raise for an invalid argument leaf, naming the argument (only on the error path)."""
+        from functrans._src.api import _arg_names
+
+        names = _arg_names(self.fun, len(args))
+        where = f"of jitted function {self.__name__}"
+        for i, a in enumerate(args):
+            if i not in statics:
+                for x in tree_flatten(a)[0]:
+                    check_leaf(x, f"{names[i]} {where}")
+        for k, v in kwargs.items():
+            if k not in self.static_argnames:
+                for x in tree_flatten(v)[0]:
+                    check_leaf(x, f"keyword argument {k!r} {where}")
 
     def _trace(
         self, args: tuple[Any, ...], kwargs: dict[str, Any], flat: list[Any], tree: PyTreeDef, statics: Any
@@ -397,13 +463,14 @@ class JitFunction:
             out_tree.append(td)
             return leaves_out
 
-        avals = [get_aval(_check_leaf(x, f"argument leaf {i}")) for i, x in enumerate(flat)]
+        self._check_args(args, kwargs, statics)
+        avals = [get_aval(x) for x in flat]
         ir, _ = trace_to_ir(flat_fun, avals)
         ir, closed_over = closure_convert(ir)
         return _Entry(ir, out_tree[0], closed_over)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if _jit_disabled:
+        if _state.jit_disabled:
             return self.fun(*args, **kwargs)
         entry, flat = self._entry(args, kwargs)
         if entry.closed_over:
@@ -414,9 +481,8 @@ class JitFunction:
                 break
         else:
             outs = entry.run(*flat)
-        return tree_unflatten(
-            entry.out_tree, [o if isinstance(o, np.ndarray | Tracer) else np.asarray(o) for o in outs]
-        )
+        outs = [o if isinstance(o, np.ndarray | Tracer) else np.asarray(o) for o in outs]
+        return tree_unflatten(entry.out_tree, unaliased(outs, flat))
 
     def lower(self, *args: Any, **kwargs: Any) -> Lowered:
         """Trace (or fetch from the cache) for these arguments; the result shows the optimised
@@ -432,6 +498,35 @@ class JitFunction:
         return len(self._cache)
 
 
+def _check_static_spec(name: str, params: list[inspect.Parameter], nums: Sequence[int], names: Sequence[str]) -> None:
+    """static_argnums in range of the positional parameters and static_argnames naming parameters."""
+    kinds = {p.kind for p in params}
+    n_pos = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+    if inspect.Parameter.VAR_POSITIONAL not in kinds:
+        bad = [n for n in nums if not -n_pos <= n < n_pos]
+        if bad:
+            raise ValueError(
+                f"jit: static_argnums={tuple(nums)!r} of function {name} is out of range: the function "
+                f"takes {n_pos} positional argument{'s' if n_pos != 1 else ''}"
+            )
+    if inspect.Parameter.VAR_KEYWORD not in kinds:
+        known = {p.name for p in params if p.kind is not p.POSITIONAL_ONLY}
+        unknown = sorted(set(names) - known)
+        if unknown:
+            raise ValueError(
+                f"jit: static_argnames names {unknown} that function {name} does not take as keyword "
+                f"arguments (it takes {sorted(known)})"
+            )
+
+
+def _static_key(v: Any) -> Hashable:
+    """A cache key for a static value: its type and value (so 1, 1.0 and True differ),
+    recursively through tuples."""
+    if type(v) is tuple:
+        return (tuple, tuple(_static_key(x) for x in v))
+    return (type(v), v)
+
+
 def _unhashable(v: Any) -> bool:
     try:
         hash(v)
@@ -444,6 +539,8 @@ def jit(
     fun: Callable[..., Any],
     static_argnums: int | Sequence[int] = (),
     static_argnames: str | Sequence[str] = (),
+    *,
+    cache_size: int | None = None,
 ) -> JitFunction:
     """Compile ``fun``: trace it once per input signature, optimise, and run generated code.
 
@@ -454,15 +551,33 @@ def jit(
     raises :class:`~functrans.ConcretizationTypeError`: make it static, or use
     ``functrans.numpy.where``. Composes with grad, vmap, jacfwd/jacrev and itself.
     ``jit(f).lower(*args)`` shows the optimised program and the generated code.
+
+    Arrays that ``fun`` closes over are captured (copied) when it is traced: mutating
+    them afterwards does not change the compiled program (as in JAX, where arrays are
+    immutable). At most ``cache_size`` specialisations are kept (default
+    ``DEFAULT_CACHE_SIZE``, 8192, as JAX), the least recently used dropped first;
+    ``jit(f).clear_cache()`` and :func:`functrans.clear_caches` empty the caches.
     """
     if not callable(fun):
-        raise TypeError(f"jit: expected a function, got {type(fun).__name__}")
-    nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
-    names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+        raise TypeError(f"jit: expected a callable (the function to compile), got {type(fun).__name__}")
+    if isinstance(static_argnums, int | np.integer) and not isinstance(static_argnums, bool):
+        nums: tuple[Any, ...] = (static_argnums,)
+    elif isinstance(static_argnums, tuple | list):
+        nums = tuple(static_argnums)
+    else:
+        raise TypeError(f"jit: static_argnums must be an int or a tuple of ints, got {static_argnums!r}")
+    if isinstance(static_argnames, str):
+        names: tuple[Any, ...] = (static_argnames,)
+    elif isinstance(static_argnames, tuple | list):
+        names = tuple(static_argnames)
+    else:
+        raise TypeError(f"jit: static_argnames must be a string or a tuple of strings, got {static_argnames!r}")
     for n in nums:
-        if not isinstance(n, int):
-            raise TypeError(f"jit: static_argnums must be ints, got {static_argnums!r}")
+        if not isinstance(n, int | np.integer) or isinstance(n, bool):
+            raise TypeError(f"jit: static_argnums must be an int or a tuple of ints, got {static_argnums!r}")
     for s in names:
         if not isinstance(s, str):
-            raise TypeError(f"jit: static_argnames must be strings, got {static_argnames!r}")
-    return JitFunction(fun, nums, names)
+            raise TypeError(f"jit: static_argnames must be a string or a tuple of strings, got {static_argnames!r}")
+    if cache_size is not None and (not isinstance(cache_size, int) or isinstance(cache_size, bool) or cache_size < 1):
+        raise ValueError(f"jit: cache_size must be a positive int, got {cache_size!r}")
+    return JitFunction(fun, tuple(int(n) for n in nums), names, cache_size)

@@ -71,7 +71,9 @@ def linearize_flat(fun: Callable[..., Sequence[Any]], primals: Sequence[Any]) ->
     """Run ``fun`` on ``primals`` and record its linearization at that point."""
     avals = [get_aval(p) for p in primals]
     jtrace = JVPTrace()
-    stager = StagingTrace()  # created second: it must rank above the JVP trace
+    # created second: it must rank above the JVP trace. Its constants are the residuals of this
+    # evaluation (fresh arrays): they are not copied.
+    stager = StagingTrace(copy_consts=False)
     try:
         tin = [stager.new_arg(tangent_aval(a)) for a in avals]
         tangents = [t if is_float_dtype(a.dtype) else None for t, a in zip(tin, avals)]

@@ -47,13 +47,16 @@ class StagingTracer(Tracer):
 class StagingTrace(Trace):
     """Records equations instead of running them."""
 
-    __slots__ = ("eqns", "invars", "_consts")
+    __slots__ = ("eqns", "invars", "_consts", "copy_consts")
 
-    def __init__(self) -> None:
+    def __init__(self, copy_consts: bool = True) -> None:
         super().__init__()
         self.eqns: list[Eqn] = []
         self.invars: list[Var] = []
-        self._consts: dict[int, tuple[Var, Any]] = {}
+        self._consts: dict[int, tuple[Var, Any, Any]] = {}
+        # Arrays captured from outside (closed over) are copied once, when first seen, so that
+        # the program never reads a later mutation of them (see _capture).
+        self.copy_consts = copy_consts
 
     def new_arg(self, aval: ShapedArray) -> StagingTracer:
         """A fresh input variable of the program."""
@@ -69,7 +72,8 @@ class StagingTrace(Trace):
             return Literal(x)
         entry = self._consts.get(id(x))
         if entry is None:
-            entry = (Var(get_aval(x)), x)
+            # the original is kept in the entry so that its id stays unique while tracing
+            entry = (Var(get_aval(x)), _capture(x) if self.copy_consts else x, x)
             self._consts[id(x)] = entry
         return entry[0]
 
@@ -92,9 +96,19 @@ class StagingTrace(Trace):
     def to_ir(self, outs: Sequence[Any]) -> IR:
         """Close the recording with ``outs`` as the program's results."""
         outvars = [self.atom(o) for o in outs]
-        constvars = [v for v, _ in self._consts.values()]
-        consts = [c for _, c in self._consts.values()]
+        constvars = [e[0] for e in self._consts.values()]
+        consts = [e[1] for e in self._consts.values()]
         return IR(constvars, consts, list(self.invars), list(self.eqns), outvars)
+
+
+def _capture(x: Any) -> Any:
+    """A constant as the program keeps it: a NumPy array that could still change (writeable, or
+    a view of another array) is copied and the copy made read-only; anything else is kept."""
+    if isinstance(x, np.ndarray) and (x.flags.writeable or x.base is not None):
+        c = np.array(x, copy=True)
+        c.flags.writeable = False
+        return c
+    return x
 
 
 def trace_to_ir(fun: Any, in_avals: Sequence[ShapedArray]) -> tuple[IR, list[Any]]:

@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from functrans._src.core import IR, Literal, UndefinedPrimal, Var, bind, is_undefined
+import numpy as np
+
+from functrans._src.core import IR, Literal, UndefinedPrimal, Var, bind, get_aval, is_undefined
+from functrans._src.lax.comparisons import convert_element_type
 from functrans._src.lax.elementwise import add_p
 
 __all__ = ["UndefinedPrimal", "backward_pass", "is_undefined"]
@@ -63,4 +66,16 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list
         # drop this step's references (summands, cotangents) so that dead arrays are freed
         # before the next rule runs
         cts = cts_in = args = ct = prev = None
-    return [ct_env.pop(v, None) for v in ir.invars]
+    return [_as_dtype(ct_env.pop(v, None), v.aval.dtype) for v in ir.invars]
+
+
+def _as_dtype(ct: Any, dtype: Any) -> Any:
+    """A cotangent with the dtype of its primal, as in JAX: a float32 input gets a float32
+    cotangent even when the program promoted it to float64 on the way."""
+    if ct is None or dtype.kind not in "fc":
+        return ct
+    if isinstance(ct, np.ndarray | np.generic):
+        return ct if ct.dtype == dtype else np.asarray(ct, dtype)
+    if get_aval(ct).dtype == dtype:
+        return ct
+    return convert_element_type(ct, dtype)

@@ -162,7 +162,12 @@ class PyTreeDef:
         """Number of nodes in the structure, counting leaves and ``None``."""
         n = self._num_nodes
         if n is None:
-            n = 1 + sum(c.num_nodes for c in self._children)
+            n = 0
+            stack = [self]
+            while stack:  # iterative: treedefs may be nested deeper than the recursion limit
+                d = stack.pop()
+                n += 1
+                stack.extend(d._children)
             self._num_nodes = n
         return n
 
@@ -202,7 +207,10 @@ class PyTreeDef:
             return tuple(leaves) if self._kind == _TUPLE else list(leaves)
         if self._kind == _LEAF:
             return leaves[0]
-        return _build(self, iter(leaves))
+        try:
+            return _build(self, iter(leaves))
+        except RecursionError:
+            return _build_iterative(self, iter(leaves))
 
     def flatten_up_to(self, tree: PyTree) -> list[Any]:
         """Flatten ``tree`` down to the structure described by this treedef.
@@ -235,6 +243,12 @@ class PyTreeDef:
             return True
         if not isinstance(other, PyTreeDef):
             return NotImplemented
+        try:
+            return self._eq(other)
+        except RecursionError:
+            return _eq_iterative(self, other)
+
+    def _eq(self, other: PyTreeDef) -> bool:
         if (
             self._kind != other._kind
             or self._num_leaves != other._num_leaves
@@ -253,14 +267,17 @@ class PyTreeDef:
         h = self._hash
         if h is None:
             # Raises TypeError if a custom node's aux data is unhashable.
-            h = hash((self._kind, self._type, self._aux, self._children))
-            self._hash = h
-        return h
+            _fill_hashes(self)
+            h = self._hash
+        return h  # type: ignore[return-value]
 
     # ------------------------------------------------------------ printing
 
     def __repr__(self) -> str:
-        return f"PyTreeDef({_repr_node(self)})"
+        try:
+            return f"PyTreeDef({_repr_node(self)})"
+        except RecursionError:
+            return f"PyTreeDef(<{self.num_leaves} leaves, nested deeper than the recursion limit>)"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
@@ -290,6 +307,45 @@ def _flat_def(kind: int, node_type: type, n: int) -> PyTreeDef:
         if n <= _FLAT_CACHE_MAX_LEN:
             _flat_defs[key] = d
     return d
+
+
+def _fill_hashes(root: PyTreeDef) -> None:
+    """Compute and cache the hash of ``root`` and of every node under it, children first
+    (iteratively: treedefs may be nested deeper than the recursion limit)."""
+    stack = [root]
+    while stack:
+        d = stack[-1]
+        if d._hash is not None:
+            stack.pop()
+            continue
+        pending = [c for c in d._children if c._hash is None]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        d._hash = hash((d._kind, d._type, d._aux, d._children))
+
+
+def _eq_iterative(a: PyTreeDef, b: PyTreeDef) -> bool:
+    """Structural equality of two treedefs with an explicit stack (no recursion)."""
+    stack = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        if x is y:
+            continue
+        if (
+            x._kind != y._kind
+            or x._num_leaves != y._num_leaves
+            or x._type is not y._type
+            or len(x._children) != len(y._children)
+        ):
+            return False
+        if x._hash is not None and y._hash is not None and x._hash != y._hash:
+            return False
+        if not _aux_equal(x._aux, y._aux):
+            return False
+        stack.extend(zip(x._children, y._children))
+    return True
 
 
 class _StructureMismatch(Exception):
@@ -350,6 +406,63 @@ def _flatten(x: Any, leaves: list[Any], is_leaf: IsLeafFn | None) -> PyTreeDef:
     return PyTreeDef(_CUSTOM, t, aux, children, len(leaves) - start)
 
 
+def _node_parts(x: Any, kind: int, t: type) -> tuple[Any, Sequence[Any]]:
+    """The aux data and the children of the (non-leaf, non-None) node ``x`` of ``kind``."""
+    if kind == _TUPLE or kind == _LIST or kind == _NAMEDTUPLE:
+        return None, x
+    if kind == _DICT:
+        keys = _sorted_keys(x)
+        return keys, [x[k] for k in keys]
+    if kind == _ORDEREDDICT:
+        keys = tuple(x)
+        return keys, [x[k] for k in keys]
+    if kind == _DEFAULTDICT:
+        keys = _sorted_keys(x)
+        return (x.default_factory, keys), [x[k] for k in keys]
+    child_values, aux = _registry[t][0](x)
+    return aux, list(child_values)
+
+
+def _flatten_iterative(x: Any, leaves: list[Any], is_leaf: IsLeafFn | None) -> PyTreeDef:
+    """:func:`_flatten` with an explicit stack, for trees nested deeper than the recursion limit."""
+    # a frame: [kind, type, aux, children values, child treedefs so far, number of leaves before]
+    stack: list[list[Any]] = []
+
+    def visit(v: Any) -> PyTreeDef | None:
+        if is_leaf is not None and is_leaf(v):
+            leaves.append(v)
+            return _LEAF_DEF
+        t = type(v)
+        kind = _kind_cache.get(t)
+        if kind is None:
+            kind = _classify(t)
+        if kind == _LEAF:
+            leaves.append(v)
+            return _LEAF_DEF
+        if kind == _NONE:
+            return _NONE_DEF
+        aux, values = _node_parts(v, kind, t)
+        stack.append([kind, dict if kind == _DICT else t, aux, values, [], len(leaves)])
+        return None
+
+    done = visit(x)
+    if done is not None:
+        return done
+    while True:
+        frame = stack[-1]
+        kids = frame[4]
+        if len(kids) < len(frame[3]):
+            d = visit(frame[3][len(kids)])
+            if d is not None:
+                kids.append(d)
+            continue
+        stack.pop()
+        d = PyTreeDef(frame[0], frame[1], frame[2], tuple(kids), len(leaves) - frame[5])
+        if not stack:
+            return d
+        stack[-1][4].append(d)
+
+
 def tree_flatten(tree: PyTree, is_leaf: IsLeafFn | None = None) -> tuple[list[Any], PyTreeDef]:
     """Flatten a pytree into a list of leaves and a treedef.
 
@@ -364,20 +477,22 @@ def tree_flatten(tree: PyTree, is_leaf: IsLeafFn | None = None) -> tuple[list[An
       ``tree_unflatten(treedef, leaves)`` rebuilds ``tree``.
     """
     leaves: list[Any] = []
-    treedef = _flatten(tree, leaves, is_leaf)
+    try:
+        treedef = _flatten(tree, leaves, is_leaf)
+    except RecursionError:
+        leaves = []
+        treedef = _flatten_iterative(tree, leaves, is_leaf)
     return leaves, treedef
 
 
 def tree_leaves(tree: PyTree, is_leaf: IsLeafFn | None = None) -> list[Any]:
     """Return the list of leaves of ``tree`` (see :func:`tree_flatten`)."""
-    leaves: list[Any] = []
-    _flatten(tree, leaves, is_leaf)
-    return leaves
+    return tree_flatten(tree, is_leaf)[0]
 
 
 def tree_structure(tree: PyTree, is_leaf: IsLeafFn | None = None) -> PyTreeDef:
     """Return the treedef describing the structure of ``tree``."""
-    return _flatten(tree, [], is_leaf)
+    return tree_flatten(tree, is_leaf)[1]
 
 
 # -------------------------------------------------------------- unflattening
@@ -391,6 +506,14 @@ def _build(treedef: PyTreeDef, it: Any) -> PyTree:
     if kind == _NONE:
         return None
     children = [next(it) if c._kind == _LEAF else _build(c, it) for c in treedef._children]
+    return _make_node(treedef, children)
+
+
+def _make_node(treedef: PyTreeDef, children: list[Any]) -> PyTree:
+    """The node described by ``treedef`` (not a leaf) with the given children."""
+    kind = treedef._kind
+    if kind == _NONE:
+        return None
     if kind == _TUPLE:
         return tuple(children)
     if kind == _LIST:
@@ -409,6 +532,27 @@ def _build(treedef: PyTreeDef, it: Any) -> PyTree:
     return unflatten_func(treedef._aux, tuple(children))
 
 
+def _build_iterative(treedef: PyTreeDef, it: Any) -> PyTree:
+    """:func:`_build` with an explicit stack, for trees nested deeper than the recursion limit."""
+    stack: list[tuple[PyTreeDef, list[Any]]] = [(treedef, [])]
+    while True:
+        d, built = stack[-1]
+        if len(built) < len(d._children):
+            c = d._children[len(built)]
+            if c._kind == _LEAF:
+                built.append(next(it))
+            elif c._kind == _NONE:
+                built.append(None)
+            else:
+                stack.append((c, []))
+            continue
+        stack.pop()
+        node = _make_node(d, built)
+        if not stack:
+            return node
+        stack[-1][1].append(node)
+
+
 def tree_unflatten(treedef: PyTreeDef, leaves: Iterable[Any]) -> PyTree:
     """Rebuild a pytree from a treedef and an iterable of leaves.
 
@@ -422,11 +566,22 @@ def tree_unflatten(treedef: PyTreeDef, leaves: Iterable[Any]) -> PyTree:
 
 
 def _flatten_up_to(treedef: PyTreeDef, x: Any, out: list[Any]) -> None:
-    """Append the subtrees of ``x`` at the leaf positions of ``treedef``."""
+    """Append the subtrees of ``x`` at the leaf positions of ``treedef`` (iteratively: trees
+    may be nested deeper than the recursion limit)."""
+    stack = [(treedef, x)]
+    while stack:
+        d, v = stack.pop()
+        if d._kind == _LEAF:
+            out.append(v)
+            continue
+        pairs = list(zip(d._children, _children_up_to(d, v)))
+        pairs.reverse()
+        stack.extend(pairs)
+
+
+def _children_up_to(treedef: PyTreeDef, x: Any) -> Sequence[Any]:
+    """The children of ``x`` matching those of the node ``treedef``, or _StructureMismatch."""
     kind = treedef._kind
-    if kind == _LEAF:
-        out.append(x)
-        return
     t = type(x)
     x_kind = _kind_cache.get(t)
     if x_kind is None:
@@ -435,7 +590,7 @@ def _flatten_up_to(treedef: PyTreeDef, x: Any, out: list[Any]) -> None:
         raise _StructureMismatch(f"expected a {_describe_node(treedef)} node, got {_describe_value(x)}")
     children = treedef._children
     if kind == _NONE:
-        return
+        return ()
     if kind == _TUPLE or kind == _LIST or kind == _NAMEDTUPLE:
         if len(x) != len(children):
             raise _StructureMismatch(
@@ -460,8 +615,7 @@ def _flatten_up_to(treedef: PyTreeDef, x: Any, out: list[Any]) -> None:
             )
         if len(values) != len(children):
             raise _StructureMismatch(f"custom node {t.__name__} expected {len(children)} children, got {len(values)}")
-    for child_def, value in zip(children, values):
-        _flatten_up_to(child_def, value, out)
+    return values
 
 
 def _describe_node(treedef: PyTreeDef) -> str:
@@ -507,8 +661,9 @@ def tree_map(
       ValueError: if a tree in ``rest`` does not match the structure of
         ``tree``.
     """
-    leaves: list[Any] = []
-    treedef = _flatten(tree, leaves, is_leaf)
+    if not callable(f):
+        raise TypeError(f"tree_map: expected a callable f (applied to each leaf), got {type(f).__name__}")
+    leaves, treedef = tree_flatten(tree, is_leaf)
     if not rest:
         return treedef.unflatten([f(x) for x in leaves])
     all_leaves = [leaves] + [treedef.flatten_up_to(r) for r in rest]

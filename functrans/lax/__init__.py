@@ -1,6 +1,7 @@
 """``functrans.lax``: the primitives themselves, and control flow (``cond``, ``switch``, ``scan``,
 ``fori_loop``, ``while_loop``, ``map``), as in ``jax.lax``."""
 
+from functrans._src.api import stop_gradient  # maps over pytrees, as jax.lax.stop_gradient
 from functrans._src.control_flow import cond, fori_loop, map, scan, switch, while_loop
 from functrans._src.lax import (
     abs,
@@ -49,7 +50,6 @@ from functrans._src.lax import (
     sin,
     sinh,
     sqrt,
-    stop_gradient,
     sub,
     tan,
     tanh,

@@ -142,9 +142,9 @@ def scan(
 
 
 def _jit_disabled() -> bool:
-    from functrans._src import jit
+    from functrans._src.jit import jit_is_disabled
 
-    return jit._jit_disabled
+    return jit_is_disabled()
 
 
 def _scan_eagerly(f: Callable[[Any, Any], Any], init: Any, xs: Any, length: int, reverse: bool) -> tuple[Any, Any]:
