@@ -12,7 +12,6 @@ from functrans._src.api import (
     hessian,
     hvp,
     jacfwd,
-    jacobian,
     jacobian_mode,
     jacrev,
     jvp,
@@ -41,7 +40,7 @@ from functrans._src.core import (
     typecheck_ir,
 )
 from functrans._src.jit import Lowered, clear_caches, disable_jit, jit
-from functrans._src.mixed_mode import JacobianPlan, jacobian_plan
+from functrans._src.mixed_mode import JacobianPlan, jacobian, jacobian_plan
 from functrans._src.sparse_jacobian import jacobian_sparsity, sparse_jacobian
 
 make_jaxpr = make_ir  # JAX's name for the traced program

@@ -671,34 +671,6 @@ def jacrev(
     return _jacobian(fun, argnums, has_aux, "rev", chunk_size)
 
 
-def jacobian(
-    fun: Callable[..., Any],
-    argnums: int | Sequence[int] = 0,
-    has_aux: bool = False,
-    mode: str = "auto",
-    chunk_size: int | None = None,
-) -> Callable[..., Any]:
-    """The Jacobian of ``fun`` by ``mode``: ``"fwd"``, ``"rev"`` or ``"auto"``.
-
-    ``"auto"`` evaluates ``fun`` once (recording its linearization), then uses
-    forward mode if the total input size ``n`` is at most the total output size
-    ``m`` and reverse mode otherwise (:func:`jacobian_mode`): the cost is ``n``
-    JVPs or ``m`` VJPs. The result is the same in every mode. ``"mixed"`` cuts the
-    program at its narrowest points and brackets the chain of Jacobians by dynamic
-    programming (:func:`functrans.jacobian_plan` shows the plan); ``"auto"`` takes it
-    when predicted clearly cheaper than both pure modes.
-    """
-    if mode not in ("fwd", "rev", "auto", "mixed"):
-        raise ValueError(f"jacobian: mode must be 'fwd', 'rev', 'auto' or 'mixed', got {mode!r}")
-    if mode == "mixed" or (mode == "auto" and not has_aux and chunk_size is None):
-        from functrans._src import mixed_mode  # cuts the program at narrow points (imports this module)
-
-        if mode == "mixed":
-            return mixed_mode.mixed_jacobian(fun, argnums, has_aux)
-        return mixed_mode.auto_jacobian(fun, argnums, _jacobian(fun, argnums, has_aux, mode, chunk_size))
-    return _jacobian(fun, argnums, has_aux, mode, chunk_size)
-
-
 def hessian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
     """The Hessian of a scalar ``fun``: ``jacfwd(jacrev(fun))``, shape ``in.shape + in.shape``."""
     _check_callable(fun, "hessian")

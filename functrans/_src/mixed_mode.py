@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.api import _signature_key, jacfwd, jacrev
+from functrans._src.api import _jacobian, _signature_key, jacfwd, jacrev
 from functrans._src.core import IR, Literal, Tracer, Var, bind
 from functrans._src.flatjac import VectorFunction
 
@@ -400,3 +400,32 @@ def auto_jacobian(
     jac_f.__name__ = f"jacobian({name})"
     jac_f.__doc__ = fun.__doc__
     return jac_f
+
+
+# --------------------------------------------------------------------------- the public entry point
+
+
+def jacobian(
+    fun: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    mode: str = "auto",
+    chunk_size: int | None = None,
+) -> Callable[..., Any]:
+    """The Jacobian of ``fun`` by ``mode``: ``"fwd"``, ``"rev"`` or ``"auto"``.
+
+    ``"auto"`` evaluates ``fun`` once (recording its linearization), then uses
+    forward mode if the total input size ``n`` is at most the total output size
+    ``m`` and reverse mode otherwise (:func:`jacobian_mode`): the cost is ``n``
+    JVPs or ``m`` VJPs. The result is the same in every mode. ``"mixed"`` cuts the
+    program at its narrowest points and brackets the chain of Jacobians by dynamic
+    programming (:func:`functrans.jacobian_plan` shows the plan); ``"auto"`` takes it
+    when predicted clearly cheaper than both pure modes.
+    """
+    if mode not in ("fwd", "rev", "auto", "mixed"):
+        raise ValueError(f"jacobian: mode must be 'fwd', 'rev', 'auto' or 'mixed', got {mode!r}")
+    if mode == "mixed" or (mode == "auto" and not has_aux and chunk_size is None):
+        if mode == "mixed":
+            return mixed_jacobian(fun, argnums, has_aux)
+        return auto_jacobian(fun, argnums, _jacobian(fun, argnums, has_aux, mode, chunk_size))
+    return _jacobian(fun, argnums, has_aux, mode, chunk_size)
