@@ -6,7 +6,7 @@
 0.0
 """
 
-from functrans import lax, numpy, tree_util
+from functrans import lax, numpy, tree, tree_util
 from functrans._src.api import (
     grad,
     hessian,
@@ -77,6 +77,7 @@ __all__ = [
     "make_ir",
     "numpy",
     "stop_gradient",
+    "tree",
     "tree_util",
     "typecheck_ir",
     "value_and_grad",

@@ -1,5 +1,21 @@
 """``functrans.tree_util``: pytrees (nested tuples, lists, dicts, None, namedtuples, custom nodes)."""
 
+from functrans._src.tree_extras import (
+    DictKey,
+    FlattenedIndexKey,
+    GetAttrKey,
+    Partial,
+    SequenceKey,
+    keystr,
+    register_dataclass,
+    register_pytree_with_keys,
+    tree_any,
+    tree_flatten_with_path,
+    tree_leaves_with_path,
+    tree_map_with_path,
+    tree_reduce,
+    tree_transpose,
+)
 from functrans._src.tree_util import (
     PyTreeDef,
     register_pytree_node,
@@ -13,6 +29,20 @@ from functrans._src.tree_util import (
 )
 
 __all__ = [
+    "DictKey",
+    "FlattenedIndexKey",
+    "GetAttrKey",
+    "Partial",
+    "SequenceKey",
+    "keystr",
+    "register_dataclass",
+    "register_pytree_with_keys",
+    "tree_any",
+    "tree_flatten_with_path",
+    "tree_leaves_with_path",
+    "tree_map_with_path",
+    "tree_reduce",
+    "tree_transpose",
     "PyTreeDef",
     "register_pytree_node",
     "tree_all",
