@@ -6,7 +6,12 @@
 0.0
 """
 
-from functrans import lax, numpy, tree_util
+from functrans import (
+    lax,
+    numpy,
+    random,  # noqa: E402  (additive: keys and samplers)
+    tree_util,
+)
 from functrans._src.api import (
     grad,
     hessian,
@@ -58,6 +63,7 @@ __all__ = [
     "linearize",
     "make_ir",
     "numpy",
+    "random",
     "stop_gradient",
     "tree_util",
     "typecheck_ir",

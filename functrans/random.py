@@ -1,0 +1,71 @@
+"""``functrans.random``: JAX's ``jax.random`` API with the same threefry-2x32 numbers.
+
+>>> import functrans.random as fr
+>>> key = fr.PRNGKey(0)
+>>> k1, k2 = fr.split(key)
+>>> fr.normal(k1, (3,)).shape
+(3,)
+
+Keys are ``uint32`` arrays of shape ``(2,)``; ``key(seed)`` returns the same array as
+``PRNGKey(seed)``. Integer bits match ``jax.random`` bit for bit (its default
+``jax_threefry_partitionable=True`` layout, 64-bit ``bits`` as under ``jax_enable_x64``);
+float samples match to float rounding. Floats are float64 by default.
+"""
+
+from functrans._src.random_api import (
+    PRNGKey,
+    bernoulli,
+    beta,
+    bits,
+    categorical,
+    cauchy,
+    choice,
+    dirichlet,
+    exponential,
+    fold_in,
+    gamma,
+    gumbel,
+    key,
+    key_data,
+    laplace,
+    loggamma,
+    logistic,
+    multivariate_normal,
+    normal,
+    permutation,
+    poisson,
+    randint,
+    split,
+    truncated_normal,
+    uniform,
+    wrap_key_data,
+)
+
+__all__ = [
+    "PRNGKey",
+    "bernoulli",
+    "beta",
+    "bits",
+    "categorical",
+    "cauchy",
+    "choice",
+    "dirichlet",
+    "exponential",
+    "fold_in",
+    "gamma",
+    "gumbel",
+    "key",
+    "key_data",
+    "laplace",
+    "loggamma",
+    "logistic",
+    "multivariate_normal",
+    "normal",
+    "permutation",
+    "poisson",
+    "randint",
+    "split",
+    "truncated_normal",
+    "uniform",
+    "wrap_key_data",
+]
