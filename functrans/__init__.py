@@ -6,12 +6,7 @@
 0.0
 """
 
-from functrans import (
-    lax,
-    numpy,
-    random,  # noqa: E402  (additive: keys and samplers)
-    tree_util,
-)
+from functrans import lax, numpy, random, tree_util
 from functrans._src.api import (
     grad,
     hessian,
