@@ -204,7 +204,14 @@ def bitwise_xor(x: Any, y: Any) -> Any:
 
 
 bitcast_convert_type_p = _prim("bitcast_convert_type")
-bitcast_convert_type_p.impl = lambda x, new_dtype: np.ascontiguousarray(x).view(new_dtype)
+
+
+def _bitcast_impl(x: Any, new_dtype: np.dtype) -> Any:
+    x = np.asarray(x)
+    return (x if x.flags.c_contiguous else x.copy()).view(new_dtype)
+
+
+bitcast_convert_type_p.impl = _bitcast_impl
 
 
 def _bitcast_abstract_eval(x: ShapedArray, new_dtype: np.dtype) -> ShapedArray:
