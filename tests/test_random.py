@@ -410,9 +410,21 @@ def test_gamma_gradient_in_its_shape_parameter_raises():
     np.testing.assert_allclose(g, np.sum(fr.gamma(K, 2.0, (3,))))
 
 
-def test_multivariate_normal_gradient_in_cov_raises():
-    with pytest.raises(NotImplementedError, match="with respect to cov"):
-        functrans.grad(lambda c: fnp.sum(fr.multivariate_normal(K, np.zeros(3), c)))(COV)
+def test_multivariate_normal_gradient_in_cov_matches_jax():
+    def loss(c):
+        return fnp.sum(fr.multivariate_normal(K, np.zeros(3), c, (2,)) ** 2)
+
+    want = np.array(
+        [
+            [0.59411774, -0.73753372, -0.01494034],
+            [-0.73753372, 5.04193644, 0.85363142],
+            [-0.01494034, 0.85363142, 0.12901569],
+        ]
+    )  # jax.grad of the same loss
+    np.testing.assert_allclose(functrans.grad(loss)(COV), want, atol=1e-8)
+    from functrans.test_util import check_grads
+
+    check_grads(lambda c: fr.multivariate_normal(K, np.zeros(3), c, (2,)) ** 2, (COV,), order=2)
 
 
 # ---------------------------------------------------------------------------- shapes, dtypes, distributions

@@ -80,6 +80,7 @@ RULE_CASES = {
 # recorded, batched under vmap, and its zero derivative is checked.
 import functrans.random as fr  # noqa: E402
 from functrans._src import prng  # noqa: E402
+from functrans._src import random_samplers as rs  # noqa: E402
 
 _KEY = fr.PRNGKey(3)
 _COV = np.array([[2.0, 0.5], [0.5, 1.0]])
@@ -107,7 +108,8 @@ RANDOM_CASES = {
     "argsort": (lambda x: x * fr.permutation(_key_of(x), 3).astype(np.float64), (V,)),
     "take": (lambda x: fr.permutation(_key_of(x), x) ** 2, (V,)),
     "take_add": (lambda x: fr.choice(_key_of(x), x, (5,)) ** 3, (V,)),
-    "cholesky": (lambda m: fr.multivariate_normal(_KEY, m, _COV + lax.stop_gradient(m[0]) * 0, (2,)) ** 2, (V[:2],)),
+    "cholesky": (lambda m, c: fr.multivariate_normal(_KEY, m, _COV + c * c, (2,)) ** 2, (V[:2], M[:, :2] * 0.3)),
+    "triangular_inverse": (lambda c: rs.triangular_inverse(np.tril(_COV) + c), (M[:, :2] * 0.1,)),
 }
 RULE_CASES.update(RANDOM_CASES)
 

@@ -294,8 +294,8 @@ def multivariate_normal(
 ) -> Array:
     """Multivariate normal samples ``mean + L @ z`` with ``L`` the Cholesky factor of ``cov``.
 
-    Differentiable in ``mean``; the gradient with respect to ``cov`` is not implemented.
-    Only ``method='cholesky'`` (JAX's default) is supported.
+    Differentiable in ``mean`` and ``cov`` (through the Cholesky factor). Only
+    ``method='cholesky'`` (JAX's default) is supported.
     """
     key = prng.check_key("multivariate_normal", key)
     mean, cov = fnp._arr(mean), fnp._arr(cov)

@@ -393,11 +393,24 @@ def _cholesky_impl(a: Any) -> np.ndarray:
         return out
 
 
+def _mT(x: Any) -> Any:  # noqa: N802
+    n = len(_shape(x))
+    return lax.transpose(x, tuple(range(n - 2)) + (n - 1, n - 2))
+
+
 def _cholesky_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
-    raise NotImplementedError(
-        "functrans.random.multivariate_normal is not differentiable with respect to cov yet (the Cholesky "
-        "factor has no derivative rule); its gradient with respect to mean is available."
-    )
+    # Murray (2016): with S = L L^T, dL = L Phi(L^-1 dS L^-T), Phi taking the lower triangle
+    # with its diagonal halved. The input is symmetrised first, so is its tangent.
+    from functrans._src import numpy_api as fnp
+
+    (a,), (da,) = primals, tangents
+    L = cholesky(a)
+    n = _shape(a)[-1]
+    da = lax.mul(lax.add(da, _mT(da)), 0.5)
+    li = triangular_inverse(L)
+    phi = fnp.matmul(fnp.matmul(li, da), _mT(li))
+    mask = np.tril(np.ones((n, n), get_aval(a).dtype)) - 0.5 * np.eye(n, dtype=get_aval(a).dtype)
+    return L, fnp.matmul(L, lax.mul(phi, mask))
 
 
 cholesky_p.impl = _cholesky_impl
@@ -409,3 +422,25 @@ cholesky_p.jvp = _cholesky_jvp
 def cholesky(a: Any) -> Any:
     """The lower Cholesky factor of the symmetrised ``a`` (NaNs where it is not positive definite)."""
     return bind(cholesky_p, (a,), {})
+
+
+triangular_inverse_p = _prim("triangular_inverse")
+
+
+def _triangular_inverse_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    from functrans._src import numpy_api as fnp
+
+    (x,), (dx,) = primals, tangents
+    xi = triangular_inverse(x)
+    return xi, lax.neg(fnp.matmul(fnp.matmul(xi, dx), xi))
+
+
+triangular_inverse_p.impl = lambda x: np.linalg.inv(np.asarray(x))
+triangular_inverse_p.abstract_eval = lambda x: ShapedArray(x.shape, x.dtype)
+triangular_inverse_p.batch = lambda vals, dims: (triangular_inverse(lax.moveaxis(vals[0], dims[0], 0)), 0)
+triangular_inverse_p.jvp = _triangular_inverse_jvp
+
+
+def triangular_inverse(x: Any) -> Any:
+    """The inverse of (a batch of) invertible triangular matrices; any invertible matrix works."""
+    return bind(triangular_inverse_p, (x,), {})
