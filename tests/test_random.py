@@ -183,6 +183,10 @@ JAX = {
     ),
     "poisson": np.array([0, 1, 2, 7, 5, 43, 983], np.int64).reshape((7,)),
     "poisson_int32": np.array([6, 3, 2, 2, 5, 3], np.int32).reshape((6,)),
+    "permutation_indep": np.array(
+        [4.0, 5.0, 2.0, 7.0, 8.0, 9.0, 6.0, 3.0, 0.0, 1.0, 10.0, 11.0]
+        + [16.0, 13.0, 22.0, 19.0, 20.0, 17.0, 18.0, 15.0, 12.0, 21.0, 14.0, 23.0]
+    ).reshape((2, 3, 4)),
 }
 
 GRADS = {
@@ -246,6 +250,7 @@ SAMPLERS = {
     "categorical_norepl": lambda k: fr.categorical(k, np.array([0.0, 1.0, 2.0, -1.0, 0.5]), shape=(3,), replace=False),
     "permutation": lambda k: fr.permutation(k, 10),
     "permutation_arr": lambda k: fr.permutation(k, np.arange(12.0).reshape(3, 4), axis=1),
+    "permutation_indep": lambda k: fr.permutation(k, np.arange(24.0).reshape(2, 3, 4), axis=1, independent=True),
     "choice": lambda k: fr.choice(k, 10, (5,)),
     "choice_norepl": lambda k: fr.choice(k, 10, (5,), replace=False),
     "choice_p": lambda k: fr.choice(k, 4, (8,), p=np.array([0.1, 0.2, 0.3, 0.4])),
@@ -324,6 +329,7 @@ VMAP_CASES = [
     "choice_norepl",
     "choice_p",
     "choice_arr",
+    "permutation_indep",
     "poisson",
     "exponential32",
 ]

@@ -470,8 +470,31 @@ def _shuffle_indices(key: Any, n: int) -> Any:
     return perm
 
 
+def _shuffle_independent(key: Any, x: Any, axis: int) -> Any:
+    """JAX's shuffle of ``x`` along ``axis``, each slice independently (sort keys shaped like ``x``)."""
+    s = _param_shape(x)
+    size = math.prod(s)
+    n = s[axis]
+    rows = size // n if n else 0
+    moved = tuple(d for i, d in enumerate(s) if i != axis) + (n,)
+    offsets = (np.arange(rows, dtype=np.int64) * n).reshape(rows, 1)
+    rounds = int(np.ceil(3 * np.log(max(1, size)) / np.log(np.iinfo(np.uint32).max)))
+    perm: Any = np.broadcast_to(np.arange(n, dtype=np.int64), (rows, n))
+    for _ in range(rounds):
+        key, sub = _split2(key)
+        sort_keys = lax.reshape(lax.moveaxis(prng.random_bits(sub, 32, s), axis, len(s) - 1), (rows, n))
+        order = rs.argsort(sort_keys)
+        perm = rs.take(lax.reshape(perm, (rows * n,)), lax.add(order, offsets))
+    flat = lax.reshape(lax.moveaxis(x, axis, len(s) - 1), (rows * n,))
+    out = lax.reshape(rs.take(flat, lax.add(perm, offsets)), moved)
+    return lax.moveaxis(out, len(s) - 1, axis)
+
+
 def permutation(key: Array, x: int | Array, axis: int = 0, independent: bool = False) -> Array:
-    """A random permutation of ``arange(x)`` (integer ``x``) or of ``x`` along ``axis``."""
+    """A random permutation of ``arange(x)`` (integer ``x``) or of ``x`` along ``axis``
+
+    (with ``independent=True``, each slice along ``axis`` is shuffled independently).
+    """
     key = prng.check_key("permutation", key)
     if isinstance(x, int | np.integer) or (not isinstance(x, Tracer) and np.ndim(x) == 0):
         if isinstance(x, Tracer) or np.asarray(x).dtype.kind not in "iu":
@@ -483,7 +506,7 @@ def permutation(key: Array, x: int | Array, axis: int = 0, independent: bool = F
         raise TypeError("x must be an integer or at least 1-dimensional (got a traced scalar)")
     axis = axis % len(s)
     if independent and len(s) > 1:
-        raise NotImplementedError("permutation(..., independent=True) of arrays with more than one axis")
+        return _shuffle_independent(key, x, axis)
     perm = _shuffle_indices(key, s[axis])
     return _take_axis(x, perm, axis)
 
