@@ -102,6 +102,7 @@ RANDOM_CASES = {
     "nextafter": (lambda x: fr.truncated_normal(_KEY, x - 1.0, x + 1.0, (3,)) ** 2, (V,)),
     "erf": (prng.erf, (V,)),
     "erf_inv": (prng.erf_inv, (V,)),
+    "log1p_xla": (prng.log1p_xla, (V - 0.4,)),
     "fma": (lambda x, y: prng.fma(x, y, x * x), (M, V)),
     "random_gamma": (lambda x: x * fr.gamma(_key_of(x), 2.0, (3,)), (V,)),
     "random_poisson": (lambda x: x * fr.poisson(_key_of(x), 3.0, (3,)).astype(np.float64), (V,)),

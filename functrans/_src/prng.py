@@ -15,7 +15,8 @@ The primitives declared here, each with impl, abstract_eval, jvp and batching ru
   elementwise integer operations;
 * ``nextafter`` and ``fma`` (a fused multiply-add, rounded once as XLA's CPU code does);
 * ``bitcast_convert_type``: reinterpret the bits as another dtype of the same size;
-* ``erf`` and ``erf_inv``: the error function and its inverse (differentiable).
+* ``erf`` and ``erf_inv``: the error function and its inverse (differentiable);
+* ``log1p_xla``: ``log1p`` with XLA's rounding (differentiable).
 
 Integer-valued primitives have zero derivatives (their tangents are symbolic zeros), so a
 key can flow through ``jvp``/``grad`` untouched, and ``vmap`` over a batch of keys applies
@@ -436,6 +437,9 @@ def erf_inv_numpy(x: Any) -> np.ndarray:
     x = np.asarray(x)
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
+    if x.dtype.itemsize < 4:  # half precision is computed in float32 and rounded, as XLA does
+        out = erf_inv_numpy(x.astype(np.float32)).astype(x.dtype)
+        return out if np.ndim(out) else out[()]
     dt = x.dtype.type
     pieces = _ERFINV32 if x.dtype.itemsize <= 4 else _ERFINV64
     with np.errstate(all="ignore"):
@@ -456,6 +460,11 @@ def erf_inv_numpy(x: Any) -> np.ndarray:
 
 
 _erf_vec = np.frompyfunc(math.erf, 1, 1)
+
+
+def _as_float(x: Any) -> np.ndarray:
+    x = np.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
 def erf_numpy(x: Any) -> np.ndarray:
@@ -479,6 +488,7 @@ def _float_unary(name: str, fn: Callable[[Any], Any]) -> Primitive:
 
 
 erf_p = _float_unary("erf", erf_numpy)
+log1p_xla_p = _float_unary("log1p_xla", lambda x: _log1p_xla(_as_float(x))[()])
 erf_inv_p = _float_unary("erf_inv", erf_inv_numpy)
 
 
@@ -487,12 +497,19 @@ def erf(x: Any) -> Any:
     return bind(erf_p, (x,), {})
 
 
+def log1p_xla(x: Any) -> Any:
+    """``log(1 + x)`` rounded as XLA's CPU backend computes it (so exponential, laplace and
+    logistic draws are JAX's to the bit); within a few ulps of ``numpy.log1p``."""
+    return bind(log1p_xla_p, (x,), {})
+
+
 def erf_inv(x: Any) -> Any:
     """The inverse of the error function on (-1, 1) (``±inf`` at ``±1``)."""
     return bind(erf_inv_p, (x,), {})
 
 
 lax.defjvp(erf_p, lambda g, ans, x: lax.mul(g, lax.mul(2.0 / math.sqrt(math.pi), lax.exp(lax.neg(lax.mul(x, x))))))
+lax.defjvp(log1p_xla_p, lambda g, ans, x: lax.div(g, lax.add(x, 1.0)))
 lax.defjvp(erf_inv_p, lambda g, ans, x: lax.mul(g, lax.mul(math.sqrt(math.pi) / 2.0, lax.exp(lax.mul(ans, ans)))))
 
 

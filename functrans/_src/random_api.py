@@ -187,7 +187,7 @@ def exponential(key: Array, shape: Sequence[int] = (), dtype: Any = None) -> Arr
     key = prng.check_key("exponential", key)
     dt = _float_dtype("exponential", dtype)
     u = _uniform(key, _shape_arg("exponential", shape), dt, 0.0, 1.0)
-    return lax.neg(lax.log1p(lax.neg(u)))
+    return lax.neg(prng.log1p_xla(lax.neg(u)))
 
 
 def laplace(key: Array, shape: Sequence[int] = (), dtype: Any = None) -> Array:
@@ -195,7 +195,7 @@ def laplace(key: Array, shape: Sequence[int] = (), dtype: Any = None) -> Array:
     key = prng.check_key("laplace", key)
     dt = _float_dtype("laplace", dtype)
     u = _uniform(key, _shape_arg("laplace", shape), dt, -1.0 + np.finfo(dt).epsneg, 1.0)
-    return lax.mul(lax.sign(u), lax.log1p(lax.neg(lax.abs(u))))
+    return lax.mul(lax.sign(u), prng.log1p_xla(lax.neg(lax.abs(u))))
 
 
 def logistic(key: Array, shape: Sequence[int] = (), dtype: Any = None) -> Array:
@@ -203,7 +203,7 @@ def logistic(key: Array, shape: Sequence[int] = (), dtype: Any = None) -> Array:
     key = prng.check_key("logistic", key)
     dt = _float_dtype("logistic", dtype)
     x = _uniform(key, _shape_arg("logistic", shape), dt, np.finfo(dt).tiny, 1.0)
-    return lax.sub(lax.log(x), lax.log1p(lax.neg(x)))
+    return lax.sub(lax.log(x), prng.log1p_xla(lax.neg(x)))
 
 
 def _gumbel(key: Any, shape: tuple[int, ...], dt: np.dtype) -> Any:
