@@ -374,23 +374,41 @@ _ERFINV64 = (
 )
 
 
-_LONG_OK = np.finfo(np.longdouble).nmant >= 63
+_SPLITTER = 134217729.0  # 2**27 + 1: Veltkamp's split of a float64 into two 26-bit halves
+
+
+def _fma64(a: Any, b: Any, c: Any) -> Any:
+    """``a * b + c`` in float64 with the product kept exact (Dekker's TwoProduct and Knuth's
+    TwoSum, both error-free), then one final rounding of the corrections: the fused result
+    in all but vanishingly rare ties. Falls back to ``a * b + c`` where splitting overflows."""
+    p = a * b
+    t = _SPLITTER * a
+    ah = t - (t - a)
+    al = a - ah
+    t = _SPLITTER * b
+    bh = t - (t - b)
+    bl = b - bh
+    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    s = p + c
+    bb = s - p
+    out = s + (((p - (s - bb)) + (c - bb)) + e)
+    return np.where(np.isfinite(out), out, p + c) if np.ndim(out) else (out if np.isfinite(out) else p + c)
 
 
 def fma_numpy(a: Any, b: Any, c: Any) -> Any:
     """``a * b + c`` rounded once (a fused multiply-add), as XLA's CPU code computes it.
 
-    float32 goes through float64 (the product is exact there); float64 through the x87
-    80-bit extended type where NumPy has it (otherwise unfused: rare last-bit differences).
+    float32 goes through float64 (where the product is exact); float64 through error-free
+    transformations (:func:`_fma64`); other dtypes are not fused.
     """
     dt = np.result_type(a, b, c)
-    if dt == np.float32:
-        wide: Any = np.float64
-    elif dt == np.float64 and _LONG_OK:
-        wide = np.longdouble
-    else:
-        return np.asarray(a) * b + c
-    out = (np.asarray(a, wide) * np.asarray(b, wide) + np.asarray(c, wide)).astype(dt)
+    with np.errstate(all="ignore"):
+        if dt == np.float32:
+            out = (np.asarray(a, np.float64) * np.asarray(b, np.float64) + np.asarray(c, np.float64)).astype(dt)
+        elif dt == np.float64:
+            out = np.asarray(_fma64(np.asarray(a, dt), np.asarray(b, dt), np.asarray(c, dt)))
+        else:
+            out = np.asarray(np.asarray(a) * b + c)
     return out if out.ndim else out[()]
 
 
@@ -416,11 +434,14 @@ _LOG1P_DEN = (
 )
 
 
-def _horner(x: np.ndarray, coeffs: Sequence[float]) -> np.ndarray:
+def _horner(x: np.ndarray, coeffs: Sequence[float], fused: int = 10) -> np.ndarray:
+    """Horner's rule with XLA's fused multiply-adds in the last ``fused`` steps; the earlier
+    steps (tiny high-order terms) cannot change the last bit, so they are not fused (faster)."""
     dt = x.dtype.type
     p = np.full_like(x, dt(coeffs[0]))
-    for c in coeffs[1:]:
-        p = fma_numpy(p, x, dt(c))
+    n = len(coeffs) - 1
+    for i, c in enumerate(coeffs[1:]):
+        p = fma_numpy(p, x, dt(c)) if i >= n - fused else p * x + dt(c)
     return p
 
 
@@ -432,6 +453,9 @@ def _log1p_xla(x: np.ndarray) -> np.ndarray:
     return np.where(np.abs(x) < dt(0.41421356237309504880), r, np.log(x + dt(1.0)))
 
 
+_CHUNK = 16384
+
+
 def erf_inv_numpy(x: Any) -> np.ndarray:
     """The inverse error function, elementwise, in the input's float precision."""
     x = np.asarray(x)
@@ -440,6 +464,11 @@ def erf_inv_numpy(x: Any) -> np.ndarray:
     if x.dtype.itemsize < 4:  # half precision is computed in float32 and rounded, as XLA does
         out = erf_inv_numpy(x.astype(np.float32)).astype(x.dtype)
         return out if np.ndim(out) else out[()]
+    if x.size > _CHUNK:  # in cache-sized pieces: the fused multiply-adds are many passes
+        flat = x.reshape(-1)
+        return np.concatenate([erf_inv_numpy(flat[i : i + _CHUNK]) for i in range(0, flat.size, _CHUNK)]).reshape(
+            x.shape
+        )
     dt = x.dtype.type
     pieces = _ERFINV32 if x.dtype.itemsize <= 4 else _ERFINV64
     with np.errstate(all="ignore"):
@@ -488,7 +517,17 @@ def _float_unary(name: str, fn: Callable[[Any], Any]) -> Primitive:
 
 
 erf_p = _float_unary("erf", erf_numpy)
-log1p_xla_p = _float_unary("log1p_xla", lambda x: _log1p_xla(_as_float(x))[()])
+
+
+def _log1p_xla_impl(x: Any) -> Any:
+    x = _as_float(x)
+    if x.size <= _CHUNK:
+        return _log1p_xla(x)[()]
+    flat = x.reshape(-1)
+    return np.concatenate([_log1p_xla(flat[i : i + _CHUNK]) for i in range(0, flat.size, _CHUNK)]).reshape(x.shape)
+
+
+log1p_xla_p = _float_unary("log1p_xla", _log1p_xla_impl)
 erf_inv_p = _float_unary("erf_inv", erf_inv_numpy)
 
 
