@@ -322,6 +322,8 @@ def multivariate_normal(
     mean, cov = _as(mean, pdt), _as(cov, pdt)
     factor = rs.cholesky(cov)
     z = _normal(key, shape + (n,), dt)
+    if len(cshape) == 2:  # one covariance: z @ L^T, a matrix product (the summation order of JAX's)
+        return lax.add(mean, fnp.matmul(z, lax.transpose(factor, (1, 0))))
     zs = _param_shape(z)
     return lax.add(mean, fnp.sum(lax.mul(factor, lax.reshape(z, zs[:-1] + (1, n))), axis=-1))
 
