@@ -244,7 +244,7 @@ def _gamma(name: str, key: Any, a: Any, shape: Any, dtype: Any, log_space: bool)
 def gamma(key: Array, a: Any, shape: Sequence[int] | None = None, dtype: Any = None) -> Array:
     """Gamma(a) samples (Marsaglia-Tsang, JAX's algorithm and key splitting).
 
-    Not differentiable with respect to ``a`` yet: asking for that gradient raises.
+    Differentiable in ``a`` by implicit reparameterisation, as in JAX (first order only).
     """
     return _gamma("gamma", key, a, shape, dtype, False)
 
@@ -255,7 +255,7 @@ def loggamma(key: Array, a: Any, shape: Sequence[int] | None = None, dtype: Any 
 
 
 def beta(key: Array, a: Any, b: Any, shape: Sequence[int] | None = None, dtype: Any = None) -> Array:
-    """Beta(a, b) samples, from two log-gamma samples (not differentiable in ``a``, ``b`` yet)."""
+    """Beta(a, b) samples, from two log-gamma samples (differentiable in ``a``, ``b``)."""
     key = prng.check_key("beta", key)
     dt = _float_dtype("beta", dtype)
     if shape is None:

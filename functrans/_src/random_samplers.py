@@ -4,13 +4,15 @@
   element (JAX's algorithm and key splitting, run on NumPy with a vectorised loop).
 * ``random_poisson(keys, lam, dtype)``: Knuth's method below 10, Hörmann's transformed
   rejection above (JAX's algorithm: the whole array advances one key per round).
+* ``random_gamma_grad(a, x)``: d(sample)/d(a) of gamma samples (implicit reparameterisation,
+  first order only).
 * ``argsort``: a stable argsort along the last axis (integer output).
 * ``take(x, idx)`` (``x[idx]`` along axis 0, linear in ``x``) and its transpose
   ``take_add(ct, idx, n)`` (scatter-add into ``n`` rows).
 
 The samplers take a batch of keys, shape ``(*B, 2)``, and parameters shaped ``(*B, ...)``,
-so vmap over keys is one call. Their samples do not depend smoothly on a key; the gradient
-with respect to ``a`` or ``lam`` is not implemented and raises.
+so vmap over keys is one call. Gamma samples are differentiable in ``a`` to first order
+(implicit reparameterisation, as JAX); Poisson samples are integers.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from functrans._src.prng import (
     _prim,
     _shape,
     _zero_jvp,
+    batch_broadcasting,
     erf_inv_numpy,
     fma_numpy,
     threefry2x32_numpy,
@@ -143,11 +146,19 @@ def _gamma_batch(vals: Sequence[Any], dims: Sequence[int | None], log_space: boo
 
 
 def _gamma_jvp(primals: Sequence[Any], tangents: Sequence[Any], log_space: bool) -> tuple[Any, Any]:
-    raise NotImplementedError(
-        "functrans.random.gamma (and beta, dirichlet, which use it) is not differentiable with respect to "
-        "its shape parameter yet (JAX uses implicit reparameterisation there). Wrap the parameter in "
-        "functrans.stop_gradient if its gradient is not needed."
-    )
+    # Implicit reparameterisation (as JAX): the sample moves with a so that its CDF value stays put.
+    (keys, a), (_, ta) = primals, tangents
+    out = random_gamma(keys, a, log_space)
+    if ta is None:
+        return out, None
+    if log_space:
+        s = lax.exp(out)
+        tiny = np.finfo(get_aval(out).dtype).tiny
+        s = lax.select(lax.eq(s, 0.0), lax.broadcast_to(get_aval(out).dtype.type(tiny), _shape(s)), s)
+        grad = lax.div(random_gamma_grad(a, s), s)
+    else:
+        grad = random_gamma_grad(a, out)
+    return out, lax.mul(ta, grad)
 
 
 random_gamma_p.impl = _gamma_impl
@@ -444,3 +455,124 @@ triangular_inverse_p.jvp = _triangular_inverse_jvp
 def triangular_inverse(x: Any) -> Any:
     """The inverse of (a batch of) invertible triangular matrices; any invertible matrix works."""
     return bind(triangular_inverse_p, (x,), {})
+
+
+# --------------------------------------------------------------------------- gamma samples' derivative in a
+
+
+def _digamma(x: np.ndarray) -> np.ndarray:
+    """The digamma function for positive ``x``: recurrence up to x >= 6, then the asymptotic series."""
+    x = np.array(x, dtype=np.float64)
+    acc = np.zeros_like(x)
+    for _ in range(6):
+        small = x < 6.0
+        if not small.any():
+            break
+        acc = np.where(small, acc - 1.0 / x, acc)
+        x = np.where(small, x + 1.0, x)
+    inv2 = 1.0 / (x * x)
+    series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132)))))
+    return acc + np.log(x) - 0.5 / x - series
+
+
+def _gamma_sample_grad_numpy(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """d(sample)/d(a) for Gamma(a) samples ``x`` by implicit differentiation of the CDF
+    P(a, x): -(dP/da) / (dP/dx), with dP/da from the series (small x) or the continued
+    fraction (x > 1 and x > a) carried along with its derivative in ``a``, as JAX does."""
+    out_dtype = np.result_type(a, x)
+    a, x = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
+    a, x = a.ravel(), x.ravel()
+    eps = np.finfo(np.float64).eps
+    out = np.full(a.shape, np.nan)
+    with np.errstate(all="ignore"):
+        valid = ~(np.isnan(a) | np.isnan(x) | (x < 0) | (a <= 0))
+        use_cf = valid & (x > 1) & (x > a)
+        use_series = valid & ~use_cf & (x > 0)
+        out[valid & (x == 0)] = 0.0
+        # the series: P = x^a e^-x / Gamma(a+1) * sum_n c_n, c_n = prod_k x / (a + k)
+        i = np.nonzero(use_series)[0]
+        if i.size:
+            aa, xx = a[i], x[i]
+            r, c, ans, dc, dans = aa.copy(), np.ones_like(aa), np.ones_like(aa), np.zeros_like(aa), np.zeros_like(aa)
+            on = np.ones(aa.shape, bool)
+            while on.any():
+                r = np.where(on, r + 1, r)
+                dc_new = dc * (xx / r) - (c * xx) / (r * r)
+                c_new = c * (xx / r)
+                dans = np.where(on, dans + dc_new, dans)
+                dc = np.where(on, dc_new, dc)
+                c = np.where(on, c_new, c)
+                ans = np.where(on, ans + c_new, ans)
+                on &= np.abs(dc / dans) > eps
+            dlogax = np.log(xx) - _digamma(aa + 1)
+            out[i] = -(dans + ans * dlogax) * xx / aa
+        # the continued fraction for Q = 1 - P, with its derivative in a
+        i = np.nonzero(use_cf)[0]
+        if i.size:
+            aa, xx = a[i], x[i]
+            y = 1 - aa
+            z = xx + y + 1
+            cc = np.zeros_like(xx)
+            pkm2, qkm2 = np.ones_like(xx), xx.copy()
+            pkm1, qkm1 = xx + 1, z * xx
+            ans = pkm1 / qkm1
+            dpkm2, dqkm2, dpkm1, dqkm1 = (np.zeros_like(xx), np.zeros_like(xx), np.zeros_like(xx), -xx)
+            dans = (dpkm1 - ans * dqkm1) / qkm1
+            on = np.ones(xx.shape, bool)
+            for _ in range(2000):
+                if not on.any():
+                    break
+                cc = cc + 1
+                y1, z1 = y + 1, z + 2
+                yc = y1 * cc
+                pk = pkm1 * z1 - pkm2 * yc
+                qk = qkm1 * z1 - qkm2 * yc
+                nz = qk != 0
+                r = pk / np.where(nz, qk, 1)
+                ans_new = np.where(nz, r, ans)
+                dpk = dpkm1 * z1 - pkm1 - dpkm2 * yc + pkm2 * cc
+                dqk = dqkm1 * z1 - qkm1 - dqkm2 * yc + qkm2 * cc
+                dans_new = np.where(nz, (dpk - ans_new * dqk) / np.where(nz, qk, 1), dans)
+                conv = np.where(nz, np.abs(dans_new - dans), 1.0)
+                big = np.abs(pk) > 1 / eps
+                scale = np.where(big, eps, 1.0)
+                upd = on
+                pkm2, pkm1 = np.where(upd, pkm1 * scale, pkm2), np.where(upd, pk * scale, pkm1)
+                qkm2, qkm1 = np.where(upd, qkm1 * scale, qkm2), np.where(upd, qk * scale, qkm1)
+                dpkm2, dpkm1 = np.where(upd, dpkm1 * scale, dpkm2), np.where(upd, dpk * scale, dpkm1)
+                dqkm2, dqkm1 = np.where(upd, dqkm1 * scale, dqkm2), np.where(upd, dqk * scale, dqkm1)
+                y, z = np.where(upd, y1, y), np.where(upd, z1, z)
+                ans, dans = np.where(upd, ans_new, ans), np.where(upd, dans_new, dans)
+                on &= conv > eps
+            dlogax = np.log(xx) - _digamma(aa)
+            out[i] = (dans + ans * dlogax) * xx
+    return out.reshape(np.broadcast_shapes(a.shape)).astype(out_dtype)
+
+
+random_gamma_grad_p = _prim("random_gamma_grad")
+
+
+def _random_gamma_grad_impl(a: Any, x: Any) -> Any:
+    shape = np.broadcast_shapes(np.shape(a), np.shape(x))
+    out = _gamma_sample_grad_numpy(a, x).reshape(shape)
+    return out if out.ndim else out[()]
+
+
+def _random_gamma_grad_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    raise NotImplementedError(
+        "second derivatives of functrans.random.gamma samples (and beta, dirichlet) with respect to "
+        "their shape parameter are not implemented; first derivatives are."
+    )
+
+
+random_gamma_grad_p.impl = _random_gamma_grad_impl
+random_gamma_grad_p.abstract_eval = lambda a, x: ShapedArray(
+    lax.broadcast_shapes(tuple(a.shape), tuple(x.shape)), np.result_type(a.dtype, x.dtype)
+)
+random_gamma_grad_p.jvp = _random_gamma_grad_jvp
+random_gamma_grad_p.batch = batch_broadcasting(random_gamma_grad_p)
+
+
+def random_gamma_grad(a: Any, x: Any) -> Any:
+    """d(sample)/d(a) of Gamma(a) samples ``x`` (implicit reparameterisation)."""
+    return bind(random_gamma_grad_p, (a, x), {})
