@@ -668,7 +668,9 @@ def split(key: Any, shape: tuple[int, ...]) -> Any:
 def fold_in(key: Any, data: Any) -> Any:
     """A new key from ``key`` and 32-bit data: the hash of the counter pair ``(0, data)``."""
     if isinstance(data, int) and not isinstance(data, bool):
-        data = np.uint32(data & 0xFFFFFFFF)
+        if not 0 <= data < 2**32:
+            raise OverflowError(f"Python integer {data} out of bounds for uint32 (fold_in data is 32-bit)")
+        data = np.uint32(data)
     else:
         aval = get_aval(data)
         if aval.ndim:
