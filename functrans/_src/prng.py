@@ -434,21 +434,48 @@ _LOG1P_DEN = (
 )
 
 
-def _horner(x: np.ndarray, coeffs: Sequence[float], fused: int = 10) -> np.ndarray:
+def _horner(x: np.ndarray, coeffs: Any, fused: int = 10) -> np.ndarray:
     """Horner's rule with XLA's fused multiply-adds in the last ``fused`` steps; the earlier
-    steps (tiny high-order terms) cannot change the last bit, so they are not fused (faster)."""
+    steps (tiny high-order terms) cannot change the last bit, so they are not fused (faster).
+
+    ``coeffs`` is a sequence of numbers, or of arrays that broadcast against ``x`` (several
+    polynomials evaluated at once).
+    """
     dt = x.dtype.type
-    p = np.full_like(x, dt(coeffs[0]))
+    coeffs = [np.asarray(c, x.dtype) for c in coeffs]
     n = len(coeffs) - 1
+    p = np.broadcast_to(coeffs[0], np.broadcast_shapes(x.shape, coeffs[0].shape)).copy()
+    if x.dtype == np.float32:
+        xw = x.astype(np.float64)
+    elif x.dtype == np.float64:
+        t = _SPLITTER * x  # x's Veltkamp split, shared by every fused step
+        xh = t - (t - x)
+        xl = x - xh
     for i, c in enumerate(coeffs[1:]):
-        p = fma_numpy(p, x, dt(c)) if i >= n - fused else p * x + dt(c)
-    return p
+        if i < n - fused or x.dtype not in (np.float32, np.float64):
+            p = p * x + c
+        elif x.dtype == np.float32:
+            p = (p.astype(np.float64) * xw + c.astype(np.float64)).astype(np.float32)
+        else:  # _fma64(p, x, c) with x's split reused
+            q = p * x
+            t = _SPLITTER * p
+            ph = t - (t - p)
+            pl = p - ph
+            e = ((ph * xh - q) + ph * xl + pl * xh) + pl * xl
+            s = q + c
+            bb = s - q
+            p = s + (((q - (s - bb)) + (c - bb)) + e)
+    return p if p.dtype == x.dtype else p.astype(dt)
+
+
+_LOG1P_RATIONAL = [np.array([[n], [d]]) for n, d in zip(_LOG1P_NUM, _LOG1P_DEN)]
 
 
 def _log1p_xla(x: np.ndarray) -> np.ndarray:
     dt = x.dtype.type
     x2 = x * x
-    r = (x * x2) * (_horner(x, _LOG1P_NUM) / _horner(x, _LOG1P_DEN))
+    num, den = _horner(x.reshape(-1), _LOG1P_RATIONAL)  # numerator and denominator at once
+    r = (x * x2) * (num / den).reshape(x.shape)
     r = x + fma_numpy(dt(-0.5), x2, r)
     return np.where(np.abs(x) < dt(0.41421356237309504880), r, np.log(x + dt(1.0)))
 
