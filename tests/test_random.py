@@ -273,6 +273,13 @@ def test_prngkey_matches_jax(seed):
     np.testing.assert_array_equal(fr.PRNGKey(np.int64(seed) if seed < 2**63 else seed), KEYS[seed])
 
 
+def test_32_bit_seeds_are_not_sign_extended():
+    # jax: a 32-bit seed fills the low word only (jax.random.PRNGKey(np.int32(-5)) == [0, 4294967291])
+    np.testing.assert_array_equal(fr.PRNGKey(np.int32(-5)), [0, 4294967291])
+    np.testing.assert_array_equal(functrans.jit(fr.PRNGKey)(np.int32(-5)), [0, 4294967291])
+    np.testing.assert_array_equal(functrans.jit(fr.PRNGKey)(np.int64(-1)), KEYS[-1])
+
+
 @pytest.mark.parametrize("name", sorted(SAMPLERS))
 def test_matches_jax(name):
     _same(SAMPLERS[name](K), JAX[name])

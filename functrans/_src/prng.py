@@ -669,6 +669,11 @@ def seed_to_key(name: str, seed: Any) -> Any:
         )
     if aval.dtype.kind not in "iu":
         raise TypeError(f"{name} accepts an integer seed, got an array of dtype {aval.dtype}")
+    if aval.dtype.itemsize <= 4:  # a 32-bit seed: high word 0, low word its bits (not sign-extended)
+        if isinstance(seed, np.ndarray | np.generic):
+            return np.array([0, int(seed) & 0xFFFFFFFF], np.uint32)
+        lo = lax.convert_element_type(seed, np.uint32)
+        return _stack_last(lax.broadcast_to(np.uint32(0), _shape(lo)), lo)
     if isinstance(seed, np.ndarray | np.generic):
         return seed_to_key(name, int(seed))
     u = lax.convert_element_type(seed, np.uint64)
