@@ -273,6 +273,18 @@ def test_prngkey_matches_jax(seed):
     np.testing.assert_array_equal(fr.PRNGKey(np.int64(seed) if seed < 2**63 else seed), KEYS[seed])
 
 
+def test_complex_normal_matches_jax():
+    want = [
+        -0.5093295292642132 + 0.45954304860759587j,
+        -0.18428781404443714 + 0.08377702715980621j,
+        1.1890484933280285 - 1.1000597312985396j,
+    ]
+    got = fr.normal(K, (3,), np.complex128)
+    assert got.dtype == np.complex128
+    np.testing.assert_array_equal(got, want)
+    assert fr.normal(K, (3,), np.complex64).dtype == np.complex64
+
+
 def test_32_bit_seeds_are_not_sign_extended():
     # jax: a 32-bit seed fills the low word only (jax.random.PRNGKey(np.int32(-5)) == [0, 4294967291])
     np.testing.assert_array_equal(fr.PRNGKey(np.int32(-5)), [0, 4294967291])

@@ -151,9 +151,17 @@ def _normal(key: Any, shape: tuple[int, ...], dt: np.dtype) -> Any:
 
 def normal(key: Array, shape: Sequence[int] = (), dtype: Any = None) -> Array:
     """Standard normal samples (inverse-CDF of a uniform, as JAX): ``loc + scale * normal(...)``
-    reparameterises."""
+    reparameterises. A complex ``dtype`` gives ``(re + 1j * im) / sqrt(2)`` from two split keys."""
     key = prng.check_key("normal", key)
-    return _normal(key, _shape_arg("normal", shape), _float_dtype("normal", dtype))
+    shape = _shape_arg("normal", shape)
+    if dtype is not None and np.dtype(dtype).kind == "c":
+        cdt = np.dtype(dtype)
+        rdt = np.dtype(np.float32 if cdt == np.complex64 else np.float64)
+        k_re, k_im = _split2(key)
+        re = lax.convert_element_type(_normal(k_re, shape, rdt), cdt)
+        im = lax.convert_element_type(_normal(k_im, shape, rdt), cdt)
+        return lax.div(lax.add(re, lax.mul(cdt.type(1j), im)), cdt.type(np.sqrt(2)))
+    return _normal(key, shape, _float_dtype("normal", dtype))
 
 
 def truncated_normal(
