@@ -566,6 +566,8 @@ def test_bad_arguments_raise():
         fr.choice(K, 3, (2,), p=np.ones(4) / 4)
     with pytest.raises(TypeError, match="bernoulli probability"):
         fr.bernoulli(K, np.array([1, 0]))
+    with pytest.raises(NotImplementedError, match="mode='high' is not supported"):
+        fr.bernoulli(K, 0.5, (2,), mode="high")
     with pytest.raises(OverflowError, match="out of bounds for uint32"):
         fr.fold_in(K, -1)
     with pytest.raises(ValueError, match="cov.shape"):

@@ -72,6 +72,11 @@ def _check_shape(name: str, shape: tuple[int, ...], *params: Any) -> None:
         )
 
 
+def _check_mode(name: str, mode: str | None) -> None:
+    if mode not in (None, "low"):
+        raise NotImplementedError(f"{name}: mode={mode!r} is not supported (only JAX's default, 'low')")
+
+
 def _as(x: Any, dtype: np.dtype) -> Any:
     x = fnp._arr(x)
     if isinstance(x, int | float):
@@ -222,8 +227,7 @@ def _gumbel(key: Any, shape: tuple[int, ...], dt: np.dtype) -> Any:
 def gumbel(key: Array, shape: Sequence[int] = (), dtype: Any = None, mode: str | None = None) -> Array:
     """Standard Gumbel samples (JAX's default ``mode='low'``)."""
     key = prng.check_key("gumbel", key)
-    if mode not in (None, "low"):
-        raise NotImplementedError(f"gumbel: mode={mode!r} is not supported (only the default 'low')")
+    _check_mode("gumbel", mode)
     return _gumbel(key, _shape_arg("gumbel", shape), _float_dtype("gumbel", dtype))
 
 
@@ -339,9 +343,10 @@ def multivariate_normal(
 # --------------------------------------------------------------------------- discrete distributions
 
 
-def bernoulli(key: Array, p: Any = 0.5, shape: Sequence[int] | None = None) -> Array:
-    """Booleans that are True with probability ``p``: ``uniform < p``."""
+def bernoulli(key: Array, p: Any = 0.5, shape: Sequence[int] | None = None, mode: str = "low") -> Array:
+    """Booleans that are True with probability ``p``: ``uniform < p`` (JAX's default ``mode='low'``)."""
     key = prng.check_key("bernoulli", key)
+    _check_mode("bernoulli", mode)
     p = fnp._arr(p)
     dt = get_aval(p).dtype
     if isinstance(p, float):
@@ -432,10 +437,16 @@ def _argmax(x: Any, axis: int) -> Any:
 
 
 def categorical(
-    key: Array, logits: Any, axis: int = -1, shape: Sequence[int] | None = None, replace: bool = True
+    key: Array,
+    logits: Any,
+    axis: int = -1,
+    shape: Sequence[int] | None = None,
+    replace: bool = True,
+    mode: str | None = None,
 ) -> Array:
     """Category indices drawn with probabilities ``softmax(logits)`` along ``axis`` (Gumbel-max)."""
     key = prng.check_key("categorical", key)
+    _check_mode("categorical", mode)
     logits = fnp._arr(logits)
     ls = _param_shape(logits)
     if not ls:
@@ -522,10 +533,17 @@ def permutation(key: Array, x: int | Array, axis: int = 0, independent: bool = F
 
 
 def choice(
-    key: Array, a: int | Array, shape: Sequence[int] = (), replace: bool = True, p: Any = None, axis: int = 0
+    key: Array,
+    a: int | Array,
+    shape: Sequence[int] = (),
+    replace: bool = True,
+    p: Any = None,
+    axis: int = 0,
+    mode: str | None = None,
 ) -> Array:
     """A random sample from ``arange(a)`` (integer ``a``) or from ``a`` along ``axis``."""
     key = prng.check_key("choice", key)
+    _check_mode("choice", mode)
     if not isinstance(shape, Sequence):
         raise TypeError(f"shape argument of functrans.random.choice must be a sequence, got {shape}")
     shape = _shape_arg("choice", shape)
