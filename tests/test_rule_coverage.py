@@ -100,8 +100,8 @@ RANDOM_CASES = {
     "bitwise_xor": (lambda x: x * fr.uniform(_key_of(x), (3,), np.float32).astype(np.float64), (V,)),
     "integer_rem": (lambda x: x * fr.randint(_key_of(x), (3,), 0, 7).astype(np.float64), (V,)),
     "nextafter": (lambda x: fr.truncated_normal(_KEY, x - 1.0, x + 1.0, (3,)) ** 2, (V,)),
-    "erf": (prng.erf, (V,)),
-    "erf_inv": (prng.erf_inv, (V,)),
+    "erf_libm": (prng.erf, (V,)),
+    "erf_inv_xla": (prng.erf_inv, (V,)),
     "log1p_xla": (prng.log1p_xla, (V - 0.4,)),
     "fma": (lambda x, y: prng.fma(x, y, x * x), (M, V)),
     "random_gamma": (lambda x: x * fr.gamma(_key_of(x), 2.0, (3,)), (V,)),
@@ -109,7 +109,7 @@ RANDOM_CASES = {
     "argsort": (lambda x: x * fr.permutation(_key_of(x), 3).astype(np.float64), (V,)),
     "take": (lambda x: fr.permutation(_key_of(x), x) ** 2, (V,)),
     "take_add": (lambda x: fr.choice(_key_of(x), x, (5,)) ** 3, (V,)),
-    "cholesky": (lambda m, c: fr.multivariate_normal(_KEY, m, _COV + c * c, (2,)) ** 2, (V[:2], M[:, :2] * 0.3)),
+    "random_cholesky": (lambda m, c: fr.multivariate_normal(_KEY, m, _COV + c * c, (2,)) ** 2, (V[:2], M[:, :2] * 0.3)),
     "triangular_inverse": (lambda c: rs.triangular_inverse(np.tril(_COV) + c), (M[:, :2] * 0.1,)),
 }
 RULE_CASES.update(RANDOM_CASES)

@@ -15,7 +15,8 @@ The primitives declared here, each with impl, abstract_eval, jvp and batching ru
   elementwise integer operations;
 * ``nextafter`` and ``fma`` (a fused multiply-add, rounded once as XLA's CPU code does);
 * ``bitcast_convert_type``: reinterpret the bits as another dtype of the same size;
-* ``erf`` and ``erf_inv``: the error function and its inverse (differentiable);
+* ``erf_libm`` and ``erf_inv_xla``: the error function (the C library's) and its inverse
+  (with XLA's rounding), both differentiable;
 * ``log1p_xla``: ``log1p`` with XLA's rounding (differentiable).
 
 Integer-valued primitives have zero derivatives (their tangents are symbolic zeros), so a
@@ -543,7 +544,7 @@ def _float_unary(name: str, fn: Callable[[Any], Any]) -> Primitive:
     return p
 
 
-erf_p = _float_unary("erf", erf_numpy)
+erf_p = _float_unary("erf_libm", erf_numpy)  # named apart from a lax erf (its values are libm's)
 
 
 def _log1p_xla_impl(x: Any) -> Any:
@@ -555,7 +556,7 @@ def _log1p_xla_impl(x: Any) -> Any:
 
 
 log1p_xla_p = _float_unary("log1p_xla", _log1p_xla_impl)
-erf_inv_p = _float_unary("erf_inv", erf_inv_numpy)
+erf_inv_p = _float_unary("erf_inv_xla", erf_inv_numpy)  # XLA's rounding, named apart from a lax erf_inv
 
 
 def erf(x: Any) -> Any:

@@ -385,7 +385,7 @@ take_add_p.batch = _take_add_batch
 
 # --------------------------------------------------------------------------- cholesky (for multivariate_normal)
 
-cholesky_p = _prim("cholesky")
+cholesky_p = _prim("random_cholesky")  # for multivariate_normal; named apart from a lax.linalg cholesky
 
 
 def _cholesky_impl(a: Any) -> np.ndarray:
