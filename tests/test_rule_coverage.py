@@ -74,58 +74,13 @@ RULE_CASES = {
     "dot_general": (lambda x, y: fnp.tanh(x @ y), (M, W)),
 }
 
-# functrans.random's primitives (functrans._src.prng, functrans._src.random_samplers). The
-# integer-valued ones (the threefry hash, bit operations, argsort, the samplers) are exercised
-# through float functions of a key that is traced (derived from the input), so the primitive is
-# recorded, batched under vmap, and its zero derivative is checked.
-import functrans.random as fr  # noqa: E402
-from functrans._src import prng  # noqa: E402
-from functrans._src import random_samplers as rs  # noqa: E402
-
-_KEY = fr.PRNGKey(3)
-_COV = np.array([[2.0, 0.5], [0.5, 1.0]])
-
-
-def _key_of(x):
-    """_KEY, as a value traced along with ``x``."""
-    return fr.fold_in(_KEY, fnp.astype(lax.stop_gradient(fnp.sum(x)) * 0, np.int64))
-
-
-RANDOM_CASES = {
-    "threefry2x32": (lambda x: x * fr.uniform(_key_of(x), (3,)), (V,)),
-    "shift_left": (lambda x: x * fr.uniform(_key_of(x), (3,)), (V,)),
-    "shift_right_logical": (lambda x: x * fr.uniform(_key_of(x), (3,)), (V,)),
-    "bitwise_or": (lambda x: x * fr.uniform(_key_of(x), (3,)), (V,)),
-    "bitcast_convert_type": (lambda x: x * fr.normal(_key_of(x), (3,)), (V,)),
-    "bitwise_xor": (lambda x: x * fr.uniform(_key_of(x), (3,), np.float32).astype(np.float64), (V,)),
-    "integer_rem": (lambda x: x * fr.randint(_key_of(x), (3,), 0, 7).astype(np.float64), (V,)),
-    "nextafter": (lambda x: fr.truncated_normal(_KEY, x - 1.0, x + 1.0, (3,)) ** 2, (V,)),
-    "erf_libm": (prng.erf, (V,)),
-    "erf_inv_xla": (prng.erf_inv, (V,)),
-    "log1p_xla": (prng.log1p_xla, (V - 0.4,)),
-    "fma": (lambda x, y: prng.fma(x, y, x * x), (M, V)),
-    "random_gamma": (lambda x: x * fr.gamma(_key_of(x), 2.0, (3,)), (V,)),
-    "random_poisson": (lambda x: x * fr.poisson(_key_of(x), 3.0, (3,)).astype(np.float64), (V,)),
-    "argsort": (lambda x: x * fr.permutation(_key_of(x), 3).astype(np.float64), (V,)),
-    "take": (lambda x: fr.permutation(_key_of(x), x) ** 2, (V,)),
-    "take_add": (lambda x: fr.choice(_key_of(x), x, (5,)) ** 3, (V,)),
-    "random_cholesky": (lambda m, c: fr.multivariate_normal(_KEY, m, _COV + c * c, (2,)) ** 2, (V[:2], M[:, :2] * 0.3)),
-    "triangular_inverse": (lambda c: rs.triangular_inverse(np.tril(_COV) + c), (M[:, :2] * 0.1,)),
-}
-RULE_CASES.update(RANDOM_CASES)
-
 # stop_gradient's derivative is zero by definition while its function is the identity, so
 # finite differences cannot check it; tests/test_core.py::test_stop_gradient pins its values.
 NOT_FINITE_DIFFERENCE_CHECKABLE = {"stop_gradient"}
-# random_gamma's derivative in its shape parameter is the implicit-reparameterisation one (the
-# sample moves so that its CDF value stays fixed), not the derivative of the rejection sampler's
-# path, so finite differences of samples cannot check it; random_gamma_grad computes it and has
-# no derivative of its own. tests/test_random.py pins both against jax.grad.
-NOT_FINITE_DIFFERENCE_CHECKABLE |= {"random_gamma_grad"}
 
 
 def test_every_primitive_has_a_case():
-    names = {p.name for p in all_primitives()} | {p.name for p in prng.random_primitives()}
+    names = {p.name for p in all_primitives()}
     assert set(RULE_CASES) | NOT_FINITE_DIFFERENCE_CHECKABLE == names
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
+import functrans.numpy as fnp
 from functrans._src import lax, prng
-from functrans._src import numpy_api as fnp
 from functrans._src import random_samplers as rs
 from functrans._src.core import Tracer, get_aval
 
@@ -26,6 +26,15 @@ Array = Any
 
 
 # --------------------------------------------------------------------------- argument checks
+
+
+def _arr(x: Any) -> Any:
+    """Lists and tuples become arrays (stacking traced entries); everything else passes."""
+    if isinstance(x, list | tuple):
+        if any(isinstance(e, Tracer | list | tuple) for e in x):
+            return fnp.stack([_arr(e) for e in x])
+        return np.asarray(x)
+    return x
 
 
 def _shape_arg(name: str, shape: Any) -> tuple[int, ...]:
@@ -56,7 +65,7 @@ def _float_dtype(name: str, dtype: Any) -> np.dtype:
 
 
 def _param_shape(x: Any) -> tuple[int, ...]:
-    return tuple(get_aval(fnp._arr(x)).shape)
+    return tuple(get_aval(_arr(x)).shape)
 
 
 def _check_shape(name: str, shape: tuple[int, ...], *params: Any) -> None:
@@ -78,7 +87,7 @@ def _check_mode(name: str, mode: str | None) -> None:
 
 
 def _as(x: Any, dtype: np.dtype) -> Any:
-    x = fnp._arr(x)
+    x = _arr(x)
     if isinstance(x, int | float):
         return np.asarray(x, dtype)[()]
     return x if get_aval(x).dtype == dtype else lax.convert_element_type(x, dtype)
@@ -310,7 +319,7 @@ def multivariate_normal(
     ``method='cholesky'`` (JAX's default) is supported.
     """
     key = prng.check_key("multivariate_normal", key)
-    mean, cov = fnp._arr(mean), fnp._arr(cov)
+    mean, cov = _arr(mean), _arr(cov)
     pdt = np.result_type(*[get_aval(v).dtype if not isinstance(v, float | int) else np.float64 for v in (mean, cov)])
     pdt = np.dtype(pdt if pdt.kind == "f" else np.float64)  # mean and cov promoted to a common float type
     dt = _float_dtype("multivariate_normal", pdt if dtype is None else dtype)  # the normal draws' dtype
@@ -347,7 +356,7 @@ def bernoulli(key: Array, p: Any = 0.5, shape: Sequence[int] | None = None, mode
     """Booleans that are True with probability ``p``: ``uniform < p`` (JAX's default ``mode='low'``)."""
     key = prng.check_key("bernoulli", key)
     _check_mode("bernoulli", mode)
-    p = fnp._arr(p)
+    p = _arr(p)
     dt = get_aval(p).dtype
     if isinstance(p, float):
         dt = np.dtype(np.float64)
@@ -407,7 +416,7 @@ def _urem(x: Any, y: Any) -> Any:
 
 
 def _int_arg(x: Any) -> Any:
-    x = fnp._arr(x)
+    x = _arr(x)
     if isinstance(x, int):
         return np.int64(x)
     dt = get_aval(x).dtype
@@ -447,7 +456,7 @@ def categorical(
     """Category indices drawn with probabilities ``softmax(logits)`` along ``axis`` (Gumbel-max)."""
     key = prng.check_key("categorical", key)
     _check_mode("categorical", mode)
-    logits = fnp._arr(logits)
+    logits = _arr(logits)
     ls = _param_shape(logits)
     if not ls:
         raise ValueError("categorical: logits must have at least one dimension")
@@ -521,7 +530,7 @@ def permutation(key: Array, x: int | Array, axis: int = 0, independent: bool = F
         if isinstance(x, Tracer) or np.asarray(x).dtype.kind not in "iu":
             raise TypeError("x must be an integer or at least 1-dimensional")
         return _shuffle_indices(key, int(x))
-    x = fnp._arr(x)
+    x = _arr(x)
     s = _param_shape(x)
     if not s:
         raise TypeError("x must be an integer or at least 1-dimensional (got a traced scalar)")
@@ -547,7 +556,7 @@ def choice(
     if not isinstance(shape, Sequence):
         raise TypeError(f"shape argument of functrans.random.choice must be a sequence, got {shape}")
     shape = _shape_arg("choice", shape)
-    arr = fnp._arr(a)
+    arr = _arr(a)
     ashape = _param_shape(arr)
     if not ashape:
         if isinstance(arr, Tracer):
@@ -571,7 +580,7 @@ def choice(
         else:
             ind = lax.index(_shuffle_indices(key, n_inputs), slice(0, n_draws))
     else:
-        p = fnp._arr(p)
+        p = _arr(p)
         pdt = get_aval(p).dtype
         if pdt.kind != "f":
             p = lax.convert_element_type(p, np.float64)

@@ -412,7 +412,7 @@ def _mT(x: Any) -> Any:  # noqa: N802
 def _cholesky_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     # Murray (2016): with S = L L^T, dL = L Phi(L^-1 dS L^-T), Phi taking the lower triangle
     # with its diagonal halved. The input is symmetrised first, so is its tangent.
-    from functrans._src import numpy_api as fnp
+    import functrans.numpy as fnp
 
     (a,), (da,) = primals, tangents
     L = cholesky(a)
@@ -439,7 +439,7 @@ triangular_inverse_p = _prim("triangular_inverse")
 
 
 def _triangular_inverse_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
-    from functrans._src import numpy_api as fnp
+    import functrans.numpy as fnp
 
     (x,), (dx,) = primals, tangents
     xi = triangular_inverse(x)
