@@ -186,6 +186,20 @@ JAX = {
         [4.0, 5.0, 2.0, 7.0, 8.0, 9.0, 6.0, 3.0, 0.0, 1.0, 10.0, 11.0]
         + [16.0, 13.0, 22.0, 19.0, 20.0, 17.0, 18.0, 15.0, 12.0, 21.0, 14.0, 23.0]
     ).reshape((2, 3, 4)),
+    "rademacher": np.array([1, 1, -1, -1, -1, -1], np.int64),
+    "lognormal": np.array(
+        [0.9117806140267735, 0.33793142787224595, 1.0979752215045038, 1.3581624935912568], np.float64
+    ),
+    "pareto": np.array([1.203777755582976, 1.0050540155743009, 1.3291659848108275, 1.5468505040400933], np.float64),
+    "chisquare": np.array([4.596036684816625, 2.8426371224644464, 9.933445632692651, 4.393506995330545], np.float64),
+    "f": np.array([1.158641615967818, 0.4334901445978058, 6.869564969322846, 1.2631808709546908], np.float64),
+    "t": np.array([-0.6868952295334372, -0.49185716623639475, 2.0658955546227156, -0.23200208559344343], np.float64),
+    "rayleigh": np.array([2.6101486342144358, 5.795884058247333, 2.1068921475580344, 1.5873471253641838], np.float64),
+    "weibull_min": np.array(
+        [1.3529603556444487, 0.12231276251644208, 1.7997751636072923, 2.392848295534626], np.float64
+    ),
+    "maxwell": np.array([2.1856811186160847, 0.866467331447922, 0.8407561365101462, 1.838019102640401], np.float64),
+    "geometric": np.array([3, 12, 2, 1, 2, 2], np.int64),
 }
 
 GRADS = {
@@ -257,6 +271,16 @@ SAMPLERS = {
     "choice_arr": lambda k: fr.choice(k, np.arange(12.0).reshape(3, 4), (2, 2), axis=1),
     "poisson": lambda k: fr.poisson(k, np.array([0.0, 0.5, 3.0, 9.9, 10.0, 50.0, 1000.0])),
     "poisson_int32": lambda k: fr.poisson(k, 4.0, (6,), "int32"),
+    "rademacher": lambda k: fr.rademacher(k, (6,)),
+    "lognormal": lambda k: fr.lognormal(k, 0.5, (4,)),
+    "pareto": lambda k: fr.pareto(k, 3.0, (4,)),
+    "chisquare": lambda k: fr.chisquare(k, 4.0, (4,)),
+    "f": lambda k: fr.f(k, 3.0, 5.0, (4,)),
+    "t": lambda k: fr.t(k, 4.0, (4,)),
+    "rayleigh": lambda k: fr.rayleigh(k, 2.0, (4,)),
+    "weibull_min": lambda k: fr.weibull_min(k, 2.0, 1.5, (4,)),
+    "maxwell": lambda k: fr.maxwell(k, (4,)),
+    "geometric": lambda k: fr.geometric(k, 0.3, (6,)),
 }
 
 

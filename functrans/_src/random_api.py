@@ -621,3 +621,115 @@ def poisson(key: Array, lam: Any, shape: Sequence[int] | None = None, dtype: Any
     shape = _param_shape(lam) if shape is None else _shape_arg("poisson", shape)
     lam = lax.broadcast_to(_as(lam, np.dtype(np.float32)), shape)
     return rs.random_poisson(key, lam, dt)
+
+
+# --------------------------------------------------------------------------- more of jax.random's samplers
+
+
+def _shape_or_params(name: str, shape: Any, *params: Any) -> tuple[int, ...]:
+    if shape is None:
+        return lax.broadcast_shapes(*[_param_shape(p) for p in params]) if params else ()
+    shape = _shape_arg(name, shape)
+    _check_shape(name, shape, *params)
+    return shape
+
+
+def rademacher(key: Array, shape: Sequence[int] = (), dtype: Any = None) -> Array:
+    """-1 or +1 with equal probability (integers, int64 by default)."""
+    key = prng.check_key("rademacher", key)
+    dt = np.dtype(np.int64 if dtype is None else dtype)
+    b = lax.convert_element_type(bernoulli(key, 0.5, _shape_arg("rademacher", shape)), dt)
+    return lax.convert_element_type(lax.sub(lax.mul(dt.type(2), b), dt.type(1)), dt)
+
+
+def lognormal(key: Array, sigma: Any = 1.0, shape: Sequence[int] | None = None, dtype: Any = None) -> Array:
+    """``exp(sigma * normal)``."""
+    key = prng.check_key("lognormal", key)
+    dt = _float_dtype("lognormal", dtype)
+    shape = _shape_or_params("lognormal", shape, sigma)
+    return lax.exp(lax.mul(_normal(key, shape, dt), _as(sigma, dt)))
+
+
+def pareto(key: Array, b: Any, shape: Sequence[int] | None = None, dtype: Any = None) -> Array:
+    """Pareto samples with shape parameter ``b``: ``exp(exponential / b)``."""
+    key = prng.check_key("pareto", key)
+    dt = _float_dtype("pareto", dtype)
+    shape = _shape_or_params("pareto", shape, b)
+    return lax.exp(lax.div(exponential(key, shape, dt), _as(b, dt)))
+
+
+def chisquare(key: Array, df: Any, shape: Sequence[int] | None = None, dtype: Any = None) -> Array:
+    """Chi-square samples with ``df`` degrees of freedom: ``2 * Gamma(df / 2)`` (via log space)."""
+    key = prng.check_key("chisquare", key)
+    dt = _float_dtype("chisquare", dtype)
+    shape = _shape_or_params("chisquare", shape, df)
+    half = lax.div(_as(df, dt), dt.type(2))
+    return lax.mul(lax.exp(loggamma(key, half, shape, dt)), dt.type(2))
+
+
+def f(key: Array, dfnum: Any, dfden: Any, shape: Sequence[int] | None = None, dtype: Any = None) -> Array:
+    """F-distribution samples: a ratio of scaled chi-squares."""
+    key = prng.check_key("f", key)
+    dt = _float_dtype("f", dtype)
+    shape = _shape_or_params("f", shape, dfnum, dfden)
+    dfnum, dfden = _as(dfnum, dt), _as(dfden, dt)
+    k_den, k_num = _split2(key)
+    num = lax.div(chisquare(k_num, dfnum, shape, dt), dfnum)
+    den = lax.div(chisquare(k_den, dfden, shape, dt), dfden)
+    return lax.div(num, den)
+
+
+def t(key: Array, df: Any, shape: Sequence[int] | None = None, dtype: Any = None) -> Array:
+    """Student's t samples: ``normal * sqrt(df / 2 / Gamma(df / 2))``."""
+    key = prng.check_key("t", key)
+    dt = _float_dtype("t", dtype)
+    shape = _shape_or_params("t", shape, df)
+    half = lax.div(_as(df, dt), dt.type(2))
+    k_n, k_g = _split2(key)
+    n = _normal(k_n, shape, dt)
+    g = gamma(k_g, half, shape, dt)
+    return lax.mul(n, lax.sqrt(lax.div(half, g)))
+
+
+def rayleigh(key: Array, scale: Any, shape: Sequence[int] | None = None, dtype: Any = None) -> Array:
+    """Rayleigh samples: ``scale * sqrt(-2 log u)``."""
+    key = prng.check_key("rayleigh", key)
+    dt = _float_dtype("rayleigh", dtype)
+    shape = _shape_or_params("rayleigh", shape, scale)
+    u = _uniform(key, shape, dt, 0.0, 1.0)
+    return lax.mul(lax.broadcast_to(_as(scale, dt), shape), lax.sqrt(lax.mul(lax.log(u), dt.type(-2))))
+
+
+def weibull_min(key: Array, scale: Any, concentration: Any, shape: Sequence[int] = (), dtype: Any = None) -> Array:
+    """Weibull samples: ``(-log1p(-u)) ** (1 / concentration) * scale``."""
+    key = prng.check_key("weibull_min", key)
+    dt = _float_dtype("weibull_min", dtype)
+    shape = _shape_arg("weibull_min", shape)
+    u = _uniform(key, shape, dt, 0.0, 1.0)
+    e = lax.neg(prng.log1p_xla(lax.neg(u)))
+    return lax.mul(lax.pow(e, lax.div(dt.type(1.0), _as(concentration, dt))), _as(scale, dt))
+
+
+def maxwell(key: Array, shape: Sequence[int] = (), dtype: Any = None) -> Array:
+    """Maxwell samples: the norm of a 3-vector of standard normals."""
+    key = prng.check_key("maxwell", key)
+    dt = _float_dtype("maxwell", dtype)
+    z = _normal(key, _shape_arg("maxwell", shape) + (3,), dt)
+    return lax.sqrt(fnp.sum(lax.mul(z, z), axis=-1))
+
+
+def geometric(key: Array, p: Any, shape: Sequence[int] | None = None, dtype: Any = None) -> Array:
+    """Geometric samples (trials up to the first success, >= 1), integers (int64 by default)."""
+    key = prng.check_key("geometric", key)
+    idt = np.dtype(np.int64 if dtype is None else dtype)
+    if idt.kind not in "iu":
+        raise TypeError(f"geometric: dtype must be an integer dtype, got {idt}")
+    p = _arr(p)
+    pdt = np.dtype(np.float64) if isinstance(p, int | float) else get_aval(p).dtype
+    pdt = pdt if pdt.kind == "f" else np.dtype(np.float64)
+    shape = _shape_or_params("geometric", shape, p)
+    u = _uniform(key, shape, pdt, 0.0, 1.0)
+    u = lax.select(lax.eq(u, pdt.type(0)), lax.broadcast_to(pdt.type(1), shape), u)
+    log_q = lax.broadcast_to(lax.log1p(lax.neg(_as(p, pdt))), shape)
+    g = lax.add(lax.floor(lax.div(lax.log(u), log_q)), pdt.type(1))
+    return lax.convert_element_type(g, idt)
