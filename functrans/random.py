@@ -7,9 +7,11 @@
 (3,)
 
 Keys are ``uint32`` arrays of shape ``(2,)``; ``key(seed)`` returns the same array as
-``PRNGKey(seed)``. Integer bits match ``jax.random`` bit for bit (its default
-``jax_threefry_partitionable=True`` layout, 64-bit ``bits`` as under ``jax_enable_x64``);
-float samples match to float rounding. Floats are float64 by default.
+``PRNGKey(seed)``. Keys, bits and integer samples match ``jax.random`` bit for bit (its
+default ``jax_threefry_partitionable=True`` layout, 64-bit ``bits`` as under
+``jax_enable_x64``); most float64 samplers do too (XLA's fused multiply-adds and ``log1p``
+are reproduced), the rest (``beta``, ``dirichlet``, float32) match to float rounding.
+Floats are float64 by default.
 """
 
 from functrans._src.random_api import (

@@ -4,9 +4,10 @@ Keys are ``uint32`` arrays of shape ``(2,)`` (JAX's "raw" keys); ``key(seed)`` r
 same array as ``PRNGKey(seed)`` (JAX's typed key arrays are not modelled). Every sampler
 is built from functrans primitives, so it works under ``jit`` and ``vmap`` (also over
 batches of keys) and is differentiable where JAX's is: the reparameterised samplers
-(``uniform``'s bounds, ``normal``, ``truncated_normal``'s bounds, ``exponential``, ...) and
-``multivariate_normal``'s mean. Floats are float64 unless ``dtype`` says otherwise (JAX
-under ``jax_enable_x64``).
+(``uniform``'s bounds, ``normal``, ``truncated_normal``'s bounds, ``exponential``, ...),
+``multivariate_normal``'s mean and covariance, and the gamma family's shape parameters
+(implicit reparameterisation, first order). Floats are float64 unless ``dtype`` says
+otherwise (JAX under ``jax_enable_x64``).
 """
 
 from __future__ import annotations
