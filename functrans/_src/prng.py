@@ -110,24 +110,31 @@ threefry2x32_p = _prim("threefry2x32", multiple_results=True)
 _ROTATIONS = ((13, 15, 26, 6), (17, 29, 16, 24))
 
 
-def _rotl(x: np.ndarray, r: int) -> np.ndarray:
-    return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
-
-
 def threefry2x32_numpy(k1: Any, k2: Any, x1: Any, x2: Any) -> tuple[np.ndarray, np.ndarray]:
     """Threefry-2x32 with 20 rounds (Salmon et al. 2011) on ``uint32`` NumPy arrays, broadcasting."""
     args = [np.asarray(a) for a in (k1, k2, x1, x2)]
     shape = np.broadcast_shapes(*[a.shape for a in args])
-    a1, a2, y0, y1 = [np.broadcast_to(a.astype(np.uint32, copy=False), shape).ravel() for a in args]
-    ks = (a1, a2, a1 ^ a2 ^ np.uint32(0x1BD11BDA))
-    y0 = y0 + ks[0]
-    y1 = y1 + ks[1]
+    u32 = np.uint32
+
+    def flat(a: np.ndarray) -> np.ndarray:  # scalars stay scalars (one key, many counters)
+        a = a.astype(u32, copy=False)
+        return a[()] if a.ndim == 0 else np.broadcast_to(a, shape).reshape(-1)
+
+    a1, a2 = flat(args[0]), flat(args[1])
+    ks = (a1, a2, a1 ^ a2 ^ u32(0x1BD11BDA))
+    y0 = np.broadcast_to(args[2].astype(u32, copy=False), shape).reshape(-1) + ks[0]
+    y1 = np.broadcast_to(args[3].astype(u32, copy=False), shape).reshape(-1) + ks[1]
+    tmp = np.empty_like(y1)
     for i in range(5):
-        for r in _ROTATIONS[i % 2]:
-            y0 = y0 + y1
-            y1 = _rotl(y1, r) ^ y0
-        y0 = y0 + ks[(i + 1) % 3]
-        y1 = y1 + ks[(i + 2) % 3] + np.uint32(i + 1)
+        for r in _ROTATIONS[i % 2]:  # in place: y0 += y1; y1 = rotl(y1, r) ^ y0
+            np.add(y0, y1, out=y0)
+            np.right_shift(y1, u32(32 - r), out=tmp)
+            np.left_shift(y1, u32(r), out=y1)
+            np.bitwise_or(y1, tmp, out=y1)
+            np.bitwise_xor(y1, y0, out=y1)
+        np.add(y0, ks[(i + 1) % 3], out=y0)
+        np.add(y1, ks[(i + 2) % 3], out=y1)
+        np.add(y1, u32(i + 1), out=y1)
     return y0.reshape(shape), y1.reshape(shape)
 
 

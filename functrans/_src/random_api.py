@@ -142,9 +142,15 @@ def bits(key: Array, shape: Sequence[int] = (), dtype: Any = None) -> Array:
 # --------------------------------------------------------------------------- continuous distributions
 
 
+def _is_const(x: Any, v: float) -> bool:
+    return isinstance(x, int | float | np.generic) and not isinstance(x, bool) and float(x) == v
+
+
 def _uniform(key: Any, shape: tuple[int, ...], dt: np.dtype, minval: Any, maxval: Any) -> Any:
     nbits = np.finfo(dt).bits
     floats = prng.uniform_bits_to_float(prng.random_bits(key, nbits, shape), dt)
+    if _is_const(minval, 0.0) and _is_const(maxval, 1.0):  # floats * 1 + 0, exactly: nothing to do
+        return floats
     minval, maxval = _as(minval, dt), _as(maxval, dt)
     return lax.maximum(minval, lax.reshape(prng.fma(floats, lax.sub(maxval, minval), minval), shape))
 
