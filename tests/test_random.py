@@ -584,6 +584,9 @@ def test_bad_arguments_raise():
         fr.normal(K, (2.5,))
     with pytest.raises(ValueError, match="non-negative"):
         fr.normal(K, (-1,))
+    with pytest.raises(TypeError, match="static argument"):
+        functrans.jit(lambda n: fr.normal(K, (n,)))(3)
+    assert functrans.jit(lambda n: fr.normal(K, (n,)), static_argnums=0)(3).shape == (3,)
     with pytest.raises(ValueError, match="Cannot take a larger sample"):
         fr.choice(K, 3, (4,), replace=False)
     with pytest.raises(ValueError, match="p must be None or a 1D vector"):

@@ -39,6 +39,11 @@ def _arr(x: Any) -> Any:
 
 
 def _shape_arg(name: str, shape: Any) -> tuple[int, ...]:
+    if isinstance(shape, Tracer) or (isinstance(shape, tuple | list) and any(isinstance(d, Tracer) for d in shape)):
+        raise TypeError(
+            f"{name}: shape must be made of concrete integers, but it depends on a traced value; under "
+            "jit, pass the size as a static argument (static_argnums / static_argnames)"
+        )
     if isinstance(shape, int | np.integer):
         shape = (shape,)
     try:
@@ -51,8 +56,6 @@ def _shape_arg(name: str, shape: Any) -> tuple[int, ...]:
 
 
 def operator_index(d: Any) -> int:
-    if isinstance(d, Tracer):
-        raise TypeError("a traced value")
     import operator
 
     return operator.index(d)
