@@ -6,7 +6,7 @@
 0.0
 """
 
-from functrans import lax, numpy, tree, tree_util
+from functrans import lax, numpy, random, tree, tree_util
 from functrans._src.api import (
     grad,
     hessian,
@@ -76,6 +76,7 @@ __all__ = [
     "linearize",
     "make_ir",
     "numpy",
+    "random",
     "stop_gradient",
     "tree",
     "tree_util",
