@@ -33,10 +33,12 @@ from functrans._src.core import (
     typecheck_ir,
 )
 from functrans._src.jit import Lowered, disable_jit, jit
+from functrans._src.numpy.array import Array
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Array",
     "IR",
     "ConcretizationTypeError",
     "EscapedTracerError",

@@ -109,6 +109,13 @@ def get_aval(x: Any) -> ShapedArray:
     )
 
 
+def plain(x: Any) -> Any:
+    """``x`` as a plain ``numpy.ndarray`` if it is an instance of a subclass (such as
+    ``functrans.Array``; a free view), else ``x`` itself. Transformations take their
+    arguments through this, so NumPy never pays for subclass wrapping inside them."""
+    return x.view(np.ndarray) if isinstance(x, np.ndarray) and type(x) is not np.ndarray else x
+
+
 def is_float_dtype(dtype: np.dtype) -> bool:
     """True for the dtypes that carry real tangents (floating and complex)."""
     return dtype.kind in "fc"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from functrans._src.numpy import contraction, einsum, lax_numpy, reductions, ufuncs
+from functrans._src.numpy import contraction, einsum, indexing, lax_numpy, reductions, ufuncs
 
-FAMILIES: tuple[ModuleType, ...] = (ufuncs, reductions, lax_numpy, contraction, einsum)
+FAMILIES: tuple[ModuleType, ...] = (ufuncs, reductions, lax_numpy, contraction, einsum, indexing)
 
 
 def _collect(modules: tuple[ModuleType, ...]) -> dict[str, Any]:
