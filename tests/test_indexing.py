@@ -44,6 +44,11 @@ INDEX_SWEEP = [
     ("mask_and_array", X3, (MASK[:4, 0], slice(None), np.array([0, 1, 2, 3])[: int(MASK[:4, 0].sum())])),
     ("mask_3d_prefix", X3, X3[:, :, 0] > 0),
     ("empty_index", X2, np.array([], dtype=int)),
+    ("bool_true", X2, True),
+    ("bool_false", X2, (Ellipsis, False)),
+    ("array_bool_scalar", X2, (IDX, True)),
+    ("ellipsis_empty_between", X2, (IDX, Ellipsis, np.array([0, 1, 2, 3]))),
+    ("all_ints_with_array", X3, (1, np.array([[0], [4]]), 2)),
     ("scalar_array_index", X2, np.array(2)),
     ("int32_index", X2, np.array([4, 0], dtype=np.int32)),
     ("uint_index", X2, np.array([4, 0], dtype=np.uint8)),
@@ -105,6 +110,17 @@ def test_out_of_bounds_read_clamps_and_update_drops():
     np.testing.assert_array_equal(g, [1.0, 0, 0, 0, 1.0])
     gu = functrans.grad(lambda u: fnp.sum(fnp.asarray(x).at[np.array([7, 1])].add(u) ** 2))(np.ones(2))
     np.testing.assert_array_equal(gu, [0.0, 4.0])
+
+
+def test_at_with_traced_indices_under_jit_and_vmap():
+    f = functrans.jit(lambda x, i, v: x.at[i, 1:].add(v))
+    i = np.array([0, 4, 4])
+    v = rng.standard_normal((3, 5))
+    np.testing.assert_allclose(f(X2, i, v), _np_at(X2, (i, slice(1, None)), "add", v))
+    g = functrans.grad(lambda v: fnp.sum(f(X2, i, v) ** 2))(v)
+    np.testing.assert_allclose(g, 2 * _np_at(X2, (i, slice(1, None)), "add", v)[i, 1:])
+    out = functrans.vmap(lambda i: fnp.asarray(X2).at[i].set(0.0))(np.array([[0, 1], [2, 2]]))
+    np.testing.assert_array_equal(out, [_np_at(X2, [0, 1], "set", 0.0), _np_at(X2, [2, 2], "set", 0.0)])
 
 
 def test_static_int_out_of_bounds_raises():

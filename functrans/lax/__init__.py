@@ -64,3 +64,8 @@ __all__ = [
     "reduce_min", "reduce_prod", "reduce_sum", "reshape", "round", "select", "sign", "sin",
     "sinh", "sqrt", "stop_gradient", "sub", "tan", "tanh", "transpose",
 ]  # fmt: skip
+
+# advanced indexing (functrans/_src/lax/gather.py)
+from functrans._src.lax.gather import gather, scatter, scatter_add  # noqa: E402
+
+__all__ += ["gather", "scatter", "scatter_add"]

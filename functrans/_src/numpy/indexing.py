@@ -75,14 +75,12 @@ def _parse(shape: tuple[int, ...], idx: Any) -> tuple[list[tuple[Any, ...]], boo
         if isinstance(i, np.ndarray | Tracer):
             dt = get_aval(i).dtype
             if dt.kind == "b":
-                if i.ndim == 0:
-                    raise TypeError("a boolean scalar as an index is not supported; use None (newaxis) instead")
                 mask = _concrete(
                     i, "boolean mask indexing",
                     "Boolean masks must be concrete; use functrans.numpy.where(mask, x, 0) to keep the shape, "
                     "or functrans.numpy.nonzero(mask, size=...) for a fixed number of indices.",
                 )  # fmt: skip
-                items.append(("mask", mask))
+                items.append(("mask", mask) if mask.ndim else ("bscalar", bool(mask)))
                 continue
             if dt.kind not in "iu":
                 raise IndexError("arrays used as indices must be of integer (or boolean) type")
@@ -90,7 +88,7 @@ def _parse(shape: tuple[int, ...], idx: Any) -> tuple[list[tuple[Any, ...]], boo
         elif i is None or i is Ellipsis or isinstance(i, slice):
             items.append(i)
         elif isinstance(i, bool | np.bool_):
-            raise TypeError("a boolean scalar as an index is not supported; use None (newaxis) instead")
+            items.append(("bscalar", bool(i)))
         elif isinstance(i, int | np.integer):
             items.append(("int", int(i)))
         else:
@@ -99,7 +97,9 @@ def _parse(shape: tuple[int, ...], idx: Any) -> tuple[list[tuple[Any, ...]], boo
     if n_ell > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
     consumed = sum(
-        i[1].ndim if type(i) is tuple and i[0] == "mask" else 1 for i in items if i is not None and i is not Ellipsis
+        (i[1].ndim if i[0] == "mask" else 0 if i[0] == "bscalar" else 1) if type(i) is tuple else 1
+        for i in items
+        if i is not None and i is not Ellipsis
     )
     if consumed > len(shape):
         raise IndexError(f"too many indices for array: array is {len(shape)}-dimensional, but {consumed} were indexed")
@@ -113,6 +113,9 @@ def _parse(shape: tuple[int, ...], idx: Any) -> tuple[list[tuple[Any, ...]], boo
     for i in items:
         if i is None:
             entries.append(("none",))
+            continue
+        if type(i) is tuple and i[0] == "bscalar":  # True/False: a new axis indexed by [0] or []
+            entries.append(("newadv", np.zeros(int(i[1]), np.intp)))
             continue
         if isinstance(i, slice):
             start, stop, step = i.indices(shape[dim])
@@ -136,14 +139,14 @@ def _parse(shape: tuple[int, ...], idx: Any) -> tuple[list[tuple[Any, ...]], boo
                     raise IndexError(f"index {i[1]} is out of bounds for axis {dim} with size {n}")
             entries.append((i[0], i[1], dim))
             dim += 1
-    has_array = any(e[0] == "adv" for e in entries)
+    has_array = any(e[0] in ("adv", "newadv") for e in entries)
     if has_array:  # with arrays present, ints are advanced indices too (NumPy)
         entries = [("adv", np.intp(e[1]), e[2]) if e[0] == "int" else e for e in entries]
     return entries, has_array
 
 
 def _adjacent(entries: list[tuple[Any, ...]]) -> bool:
-    pos = [k for k, e in enumerate(entries) if e[0] in ("adv", "int")]
+    pos = [k for k, e in enumerate(entries) if e[0] in ("adv", "int", "newadv")]
     return pos == list(range(pos[0], pos[0] + len(pos)))
 
 
@@ -192,6 +195,7 @@ def getitem(x: Any, idx: Any, mode: str | None = None, fill_value: Any = None) -
     basic: list[Any] = []
     adv_pos: list[int] = []
     adv: list[Any] = []
+    ydim = 0  # axes of y = x[basic part] so far
     for e in entries:
         if e[0] == "none":
             basic.append(None)
@@ -199,10 +203,16 @@ def getitem(x: Any, idx: Any, mode: str | None = None, fill_value: Any = None) -
             basic.append(e[3])
         elif e[0] == "int":
             basic.append(e[1])
+            continue
+        elif e[0] == "newadv":
+            basic.append(None)
+            adv_pos.append(ydim)
+            adv.append(e[1])
         else:
-            adv_pos.append(len(basic) - sum(1 for b in basic if type(b) is int))
+            adv_pos.append(ydim)
             adv.append(e[1])
             basic.append(slice(None))
+        ydim += 1
     y = (
         x
         if all(type(b) is slice and b == slice(None) for b in basic) and len(basic) == len(shape)
@@ -228,6 +238,8 @@ def _scatter_layout(
     """Index arrays over the indexed axes, those axes, the shape of ``x[idx]``, and the
     transposition from ``x[idx]`` (new axes removed) to the scatter layout ``B + rest``."""
     entries, _ = _parse(shape, idx)
+    if any(e[0] == "newadv" for e in entries):
+        raise TypeError(".at[] with a boolean scalar index is not supported; index without it")
     adv = [e for e in entries if e[0] in ("adv", "int")]
     arrs, b = _broadcast_indices([e[1] for e in adv]) if adv else ([], ())
     adjacent = bool(adv) and _adjacent(entries)
