@@ -58,7 +58,7 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
         return _IndexUpdateHelper(self)
 
     def __getitem__(self, idx: Any) -> Any:
-        if isinstance(idx, Tracer) or (type(idx) is tuple and any(isinstance(i, Tracer) for i in idx)):
+        if isinstance(idx, Tracer) or (type(idx) in (tuple, list) and any(isinstance(i, Tracer) for i in idx)):
             from functrans._src.numpy.indexing import getitem
 
             return getitem(self.view(np.ndarray), idx)
