@@ -557,13 +557,17 @@ def nonzero(a: Any, *, size: int | None = None, fill_value: Any = None) -> tuple
 
 
 def _nonzero_sized(a: Any, size: int, fill_value: Any) -> tuple[Any, ...]:
-    """nonzero with a static size on an abstract value: a rank by a triangular product, then a scatter."""
+    """nonzero with a static size on an abstract value: each non-zero's rank (a prefix count by
+    doubling), then a scatter of the element numbers to their ranks."""
     shape = _shape(a)
     n = math.prod(shape)
     flat = lax.reshape(lax.ne(a, 0) if get_aval(a).dtype.kind != "b" else a, (n,))
-    m = lax.convert_element_type(flat, np.int64)
-    tri = np.triu(np.ones((n, n), np.int64))
-    rank = lax.dot_general(m, tri, (((0,), (0,)), ((), ())))  # inclusive count of non-zeros up to each element
+    rank = lax.convert_element_type(flat, np.int64)
+    k = 1
+    while k < n:  # inclusive count of non-zeros up to each element: a scan by doubling, log2(n) steps
+        shifted = lax.concatenate([np.zeros(k, np.int64), lax.index(rank, slice(0, n - k))], 0)
+        rank = lax.add(rank, shifted)
+        k *= 2
     pos = lax.select(flat, lax.sub(rank, 1), np.full(n, size, np.int64))
     picked = lax.scatter(np.full(size, -1, np.int64), [pos], np.arange(n), (0,), "set", "drop")
     found = lax.ge(picked, 0)
