@@ -80,13 +80,16 @@ def scatter(x: Any, idx: Sequence[Any], updates: Any, axes: Sequence[int], op: s
     return bind(scatter_p, (x, *idx, updates), {"axes": tuple(int(a) for a in axes), "mode": mode, "op": op})
 
 
-def _zeros(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
-    """A read-only zero array that costs nothing (a broadcast scalar); scatters fill it afresh."""
-    return np.broadcast_to(np.zeros((), dtype), shape)
-
-
 def _full(shape: tuple[int, ...], value: Any, dtype: Any) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, dtype), shape)
+    """A read-only constant array that costs nothing (one element, all strides zero);
+    scatters recognise it and build their result afresh instead of copying it."""
+    out = np.ndarray(shape, dtype, buffer=np.full(1, value, dtype), strides=(0,) * len(shape))
+    out.flags.writeable = False
+    return out
+
+
+def _zeros(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    return _full(shape, 0, dtype)
 
 
 # --------------------------------------------------------------------------- shape rules
