@@ -255,7 +255,7 @@ def _scatter_layout(
     if adv and not adjacent:
         labels = [("b", j) for j in range(len(b))] + labels
     result_shape = tuple(
-        1 if lab == "none" else b[lab[1]] if lab[0] == "b" else len(range(*entries_slice(entries, lab[1])))
+        1 if lab == "none" else b[lab[1]] if lab[0] == "b" else len(range(*_slice_of(entries, lab[1])))
         for lab in labels
     )
     kept = [lab for lab in labels if lab != "none"]
@@ -281,7 +281,8 @@ def _scatter_layout(
     return index_arrays, tuple(axes), result_shape, [i for i, lab in enumerate(labels) if lab != "none"], perm
 
 
-def entries_slice(entries: list[tuple[Any, ...]], axis: int) -> tuple[int, int, int]:
+def _slice_of(entries: list[tuple[Any, ...]], axis: int) -> tuple[int, int, int]:
+    """The normalised (start, stop, step) of the slice entry on ``axis``."""
     for e in entries:
         if e[0] == "slice" and e[2] == axis:
             return e[1]
