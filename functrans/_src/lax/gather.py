@@ -23,16 +23,18 @@ applies it to the tangents and their transposes are each other (``clip`` <-> ``c
 ``fill`` with zero fill <-> ``drop``). The other scatters are not linear: their JVPs are
 written with gather, scatter_add, select and arithmetic (so they are differentiable
 again and need no transpose): ``set`` passes the tangent of the update that wins each
-position; ``mul`` uses exclusive products (exact with zero updates, and with repeated
-indices, where JAX raises); ``min``/``max`` split the tangent equally among all tied
-values, the operand included (as JAX). Batching moves nothing when only the operand or
+position; ``mul`` uses exclusive products (also with repeated indices, where JAX
+raises; exact at zero updates to first order, to every order away from them);
+``min``/``max`` split the tangent equally among all tied values, the operand included
+(as JAX). Batching moves nothing when only the operand or
 updates carry the batch (it becomes one more non-indexed axis); batched indices get an
 ``arange`` index for the batch axis.
 
 Scatter-add is the gradient of every gather, so it is fast: one ``np.bincount`` over
 (position, column) pairs sums all updates in a single pass; when there are few updates
 for a large array they are sorted by position and each run summed with
-``np.add.reduceat`` instead (never ``np.add.at``, which is several times slower).
+``np.add.reduceat`` instead (never ``np.add.at``, which is several times slower; only
+integer scatter-adds, which bincount's float weights could round, use it).
 """
 
 from __future__ import annotations
@@ -44,7 +46,10 @@ from typing import Any
 import numpy as np
 
 from functrans._src.core import ShapedArray, bind, is_undefined
+from functrans._src.lax.comparisons import convert_element_type, eq, ge, select
+from functrans._src.lax.elementwise import add, div, mul
 from functrans._src.lax.rules import _dtype, _prim, _shape, moveaxis
+from functrans._src.lax.shape import broadcast_to, reshape
 
 __all__ = [
     "gather_p", "scatter_add_p", "scatter_p", "gather", "scatter_add", "scatter",
@@ -330,20 +335,13 @@ scatter_add_p.jvp = _scatter_add_jvp
 scatter_add_p.transpose = _scatter_add_transpose
 
 
-def _lax() -> Any:
-    from functrans._src import lax  # the full family set (select, mul, ...), imported when rules run
-
-    return lax
-
-
 def _as_float(b: Any, dtype: Any) -> Any:
-    return _lax().convert_element_type(b, dtype)
+    return convert_element_type(b, dtype)
 
 
 def _scatter_jvp(
     primals: Sequence[Any], tangents: Sequence[Any], *, axes: tuple[int, ...], mode: str, op: str
 ) -> tuple[Any, Any]:
-    lax = _lax()
     x, *idx, u = primals
     tx, tu = tangents[0], tangents[-1]
     ans = scatter(x, idx, u, axes, op, mode)
@@ -353,9 +351,9 @@ def _scatter_jvp(
         # which update lands at each position (the last one of a repeated index)
         ids = np.arange(math.prod(ushape), dtype=np.int64).reshape(ushape)
         owner = scatter(_full(xshape, -1, np.int64), idx, ids, axes, "set", mode)
-        winner = lax.eq(gather(owner, idx, axes, "clip"), ids)
-        t_u = None if tu is None else lax.select(winner, tu, _zeros(ushape, dt))
-        t_x = None if tx is None else lax.select(lax.ge(owner, 0), _zeros(xshape, dt), tx)
+        winner = eq(gather(owner, idx, axes, "clip"), ids)
+        t_u = None if tu is None else select(winner, tu, _zeros(ushape, dt))
+        t_x = None if tx is None else select(ge(owner, 0), _zeros(xshape, dt), tx)
         if t_u is None:
             return ans, t_x
         return ans, scatter_add(_zeros(xshape, dt) if t_x is None else t_x, idx, t_u, axes, mode)
@@ -363,32 +361,32 @@ def _scatter_jvp(
         one = _full(xshape, 1, _dtype(u))
         t_out = None
         if tx is not None:
-            t_out = lax.mul(tx, scatter(one, idx, u, axes, "mul", mode))
+            t_out = mul(tx, scatter(one, idx, u, axes, "mul", mode))
         if tu is not None:
             # the product of the other updates at the same position, exact with zeros
-            zero = lax.eq(u, 0)
-            u_safe = lax.select(zero, _full(ushape, 1, _dtype(u)), u)
+            zero = eq(u, 0)
+            u_safe = select(zero, _full(ushape, 1, _dtype(u)), u)
             p_nz = gather(scatter(one, idx, u_safe, axes, "mul", mode), idx, axes, "clip")
             n_zero = gather(
                 scatter_add(_zeros(xshape, _dtype(u)), idx, _as_float(zero, _dtype(u)), axes, mode), idx, axes, "clip"
             )
             zeros_u = _zeros(ushape, _dtype(u))
-            excl = lax.select(
+            excl = select(
                 zero,
-                lax.select(lax.eq(n_zero, 1), p_nz, zeros_u),
-                lax.select(lax.eq(n_zero, 0), lax.div(p_nz, u_safe), zeros_u),
+                select(eq(n_zero, 1), p_nz, zeros_u),
+                select(eq(n_zero, 0), div(p_nz, u_safe), zeros_u),
             )
-            d = lax.mul(x, scatter_add(_zeros(xshape, dt), idx, lax.mul(tu, excl), axes, mode))
-            t_out = d if t_out is None else lax.add(t_out, d)
+            d = mul(x, scatter_add(_zeros(xshape, dt), idx, mul(tu, excl), axes, mode))
+            t_out = d if t_out is None else add(t_out, d)
         return ans, t_out
     # min / max: the tangent is split equally among all values tied with the result
-    w_u = _as_float(lax.eq(u, gather(ans, idx, axes, "clip")), dt)
-    w_x = _as_float(lax.eq(x, ans), dt)
-    count = lax.add(w_x, scatter_add(_zeros(xshape, dt), idx, w_u, axes, mode))
-    num = None if tx is None else lax.mul(tx, w_x)
+    w_u = _as_float(eq(u, gather(ans, idx, axes, "clip")), dt)
+    w_x = _as_float(eq(x, ans), dt)
+    count = add(w_x, scatter_add(_zeros(xshape, dt), idx, w_u, axes, mode))
+    num = None if tx is None else mul(tx, w_x)
     if tu is not None:
-        num = scatter_add(_zeros(xshape, dt) if num is None else num, idx, lax.mul(tu, w_u), axes, mode)
-    return ans, lax.div(num, count)
+        num = scatter_add(_zeros(xshape, dt) if num is None else num, idx, mul(tu, w_u), axes, mode)
+    return ans, div(num, count)
 
 
 scatter_p.jvp = _scatter_jvp
@@ -399,16 +397,14 @@ scatter_p.jvp = _scatter_jvp
 
 def _to_front(v: Any, d: int | None, n: int, shape: tuple[int, ...]) -> Any:
     """``v`` with its batch axis first (broadcast to ``n`` copies if unbatched)."""
-    lax = _lax()
     if d is None:
-        return lax.broadcast_to(lax.reshape(v, (1,) + shape), (n,) + shape)
+        return broadcast_to(reshape(v, (1,) + shape), (n,) + shape)
     return moveaxis(v, d, 0)
 
 
 def _batch(
     vals: Sequence[Any], dims: Sequence[int | None], axes: tuple[int, ...], updates: bool, **params: Any
 ) -> tuple[Any, int]:
-    lax = _lax()
     x, dx = vals[0], dims[0]
     k = len(axes)
     idx, didx = list(vals[1 : 1 + k]), dims[1 : 1 + k]
@@ -428,7 +424,7 @@ def _batch(
             return bind(prim, (x, *idx), {**params, "axes": axes2}), pos
         ushape = b + tuple(xshape[a] for a in _rest_axes(len(xshape), axes))
         if du is None:
-            u = lax.broadcast_to(lax.reshape(u, ushape[:pos] + (1,) + ushape[pos:]), ushape[:pos] + (n,) + ushape[pos:])
+            u = broadcast_to(reshape(u, ushape[:pos] + (1,) + ushape[pos:]), ushape[:pos] + (n,) + ushape[pos:])
         else:
             u = moveaxis(u, du, pos)
         return bind(prim, (x, *idx, u), {**params, "axes": axes2}), d
@@ -436,7 +432,7 @@ def _batch(
     if dx is None and not updates:
         return bind(prim, (x, *idx), {**params, "axes": axes}), 0
     x = _to_front(x, dx, n, xshape)
-    iota = lax.broadcast_to(np.arange(n).reshape((n,) + (1,) * len(b)), (n,) + b)
+    iota = broadcast_to(np.arange(n).reshape((n,) + (1,) * len(b)), (n,) + b)
     axes2 = (0,) + tuple(a + 1 for a in axes)
     if not updates:
         return bind(prim, (x, iota, *idx), {**params, "axes": axes2}), 0
