@@ -32,6 +32,9 @@ from functrans._src.core import Tracer
 __all__ = ["Array", "as_array", "strip"]
 
 
+_ndarray_getitem = np.ndarray.__getitem__
+
+
 class _ArrayMeta(type):
     def __instancecheck__(cls, obj: Any) -> bool:
         return isinstance(obj, Tracer) or type.__instancecheck__(cls, obj)
@@ -58,11 +61,14 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
         return _IndexUpdateHelper(self)
 
     def __getitem__(self, idx: Any) -> Any:
-        if isinstance(idx, Tracer) or (type(idx) in (tuple, list) and any(isinstance(i, Tracer) for i in idx)):
-            from functrans._src.numpy.indexing import getitem
+        t = type(idx)
+        if t is int or t is slice or not (
+            isinstance(idx, Tracer) or ((t is tuple or t is list) and any(isinstance(i, Tracer) for i in idx))
+        ):
+            return _ndarray_getitem(self, idx)
+        from functrans._src.numpy.indexing import getitem  # a traced index: trace the indexing
 
-            return getitem(self.view(np.ndarray), idx)
-        return super().__getitem__(idx)
+        return getitem(self.view(np.ndarray), idx)
 
     def block_until_ready(self) -> Array:
         """Return the array itself (NumPy computes eagerly); for JAX code."""
