@@ -123,9 +123,18 @@ def test_at_with_traced_indices_under_jit_and_vmap():
     np.testing.assert_array_equal(out, [_np_at(X2, [0, 1], "set", 0.0), _np_at(X2, [2, 2], "set", 0.0)])
 
 
-def test_static_int_out_of_bounds_raises():
+def test_static_int_out_of_bounds_follows_jax():
+    x = np.arange(5.0)
+    # jnp: x[-10] -> 0., x[7] -> 4., x.at[5].set(1.) and x.at[-10].set(1.) leave x, x.at[5].get() -> 4.,
+    # arange(6.).reshape(2, 3)[5, -9] -> 3., grad(lambda x: x[7]) -> [0, 0, 0, 0, 1]
+    assert functrans.jit(lambda a: a[-10])(x) == 0.0 and functrans.jit(lambda a: a[7])(x) == 4.0
+    np.testing.assert_array_equal(fnp.asarray(x).at[5].set(1.0), x)
+    np.testing.assert_array_equal(fnp.asarray(x).at[-10].set(1.0), x)
+    assert fnp.asarray(x).at[5].get() == 4.0
+    assert functrans.jit(lambda a: a[5, -9])(np.arange(6.0).reshape(2, 3)) == 3.0
+    np.testing.assert_array_equal(functrans.grad(lambda a: a[7])(x), [0, 0, 0, 0, 1.0])
     with pytest.raises(IndexError):
-        functrans.jit(lambda a: a[5])(np.arange(5.0))
+        functrans.jit(lambda a: a[0])(np.zeros(0))
 
 
 # --------------------------------------------------------------------------- .at
@@ -305,8 +314,11 @@ def test_take_and_take_along_axis():
     np.testing.assert_array_equal(
         fnp.take_along_axis(a, np.array([3, 0]), axis=None), np.take_along_axis(a, np.array([3, 0]), axis=None)
     )
-    # jnp.take_along_axis(m, [[5],[0],[-1]], axis=1) -> [[3], [4], [11]] (clamped)
-    np.testing.assert_array_equal(fnp.take_along_axis(a, np.array([[5], [0], [-1]]), axis=1), [[3.0], [4.0], [11.0]])
+    # jnp.take_along_axis(m, [[5],[0],[-1]], axis=1) -> [[nan], [4], [11]]; mode="clip" clamps
+    np.testing.assert_array_equal(fnp.take_along_axis(a, np.array([[5], [0], [-1]]), axis=1), [[np.nan], [4.0], [11.0]])
+    np.testing.assert_array_equal(
+        fnp.take_along_axis(a, np.array([[5], [0], [-1]]), axis=1, mode="clip"), [[3.0], [4.0], [11.0]]
+    )
     check_grads(lambda m: fnp.take_along_axis(m, i, axis=1) ** 2, (a,), order=2, modes=("fwd", "rev"))
     check_grads(lambda m: fnp.take(m, np.array([1, 1, 0]), axis=0) ** 2, (a,), order=2, modes=("fwd", "rev"))
     ix = functrans.vmap(lambda m: m.take(np.array([1, 1])))(a)

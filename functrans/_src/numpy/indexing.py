@@ -15,8 +15,8 @@ integer when arrays are present; a boolean mask becomes the integer arrays of it
   indexed axes, with ``v`` broadcast to ``x[idx]``'s shape and transposed to the
   scatter's layout.
 
-Out-of-bounds index *arrays* follow JAX: clamped when reading, dropped when updating
-(``mode=`` chooses otherwise); static Python ints out of bounds raise IndexError as NumPy.
+Out-of-bounds indices follow JAX: clamped when reading, dropped when updating (``mode=``
+chooses otherwise), static ints as well as index arrays (NumPy raises IndexError).
 """
 
 from __future__ import annotations
@@ -133,11 +133,9 @@ def _parse(shape: tuple[int, ...], idx: Any) -> tuple[list[tuple[Any, ...]], boo
                 entries.append(("adv", nz, dim + j))
             dim += mask.ndim
         else:
-            if i[0] == "int":
-                n = shape[dim]
-                if not -n <= i[1] < n:
-                    raise IndexError(f"index {i[1]} is out of bounds for axis {dim} with size {n}")
-            entries.append((i[0], i[1], dim))
+            if i[0] == "int" and shape[dim] == 0:
+                raise IndexError(f"index {i[1]} is out of bounds for axis {dim} with size 0")
+            entries.append((i[0], i[1], dim))  # out of bounds: clamped on reading, dropped on updating (JAX)
             dim += 1
     has_array = any(e[0] in ("adv", "newadv") for e in entries)
     if has_array:  # with arrays present, ints are advanced indices too (NumPy)
@@ -481,7 +479,8 @@ def take(
 def take_along_axis(arr: Any, indices: Any, axis: int | None, mode: str | None = None, fill_value: Any = None) -> Any:
     """``arr`` picked along ``axis`` by ``indices`` (same rank, broadcast on the other axes).
 
-    Out-of-bounds indices are clamped by default (``mode="fill"`` gives ``fill_value``).
+    As JAX: out-of-bounds indices give ``fill_value`` (NaN for floats) by default
+    (``mode="fill"``), or are clamped with ``mode="clip"``.
     """
     arr = _arr(arr)
     idx = _arr(indices)
@@ -521,7 +520,11 @@ def take_along_axis(arr: Any, indices: Any, axis: int | None, mode: str | None =
             else:
                 r = np.arange(b[d]).reshape((1,) * d + (-1,) + (1,) * (len(shape) - d - 1))
                 arrs.append(np.broadcast_to(r, b))
-    return lax.gather(arr, arrs, axes, "clip" if mode is None else mode, fill_value)
+    if mode is None or mode == "promise_in_bounds":
+        mode = "fill"
+    if mode not in ("fill", "clip"):
+        raise ValueError(f"take_along_axis: invalid mode {mode!r}")
+    return lax.gather(arr, arrs, axes, mode, fill_value)
 
 
 def nonzero(a: Any, *, size: int | None = None, fill_value: Any = None) -> tuple[Any, ...]:
