@@ -6,7 +6,10 @@
 2. An MLP loss (128x256 inputs, two tanh layers of 256, a linear read-out, mean
    squared error): arithmetic dominates. Compared with a hand-written NumPy gradient.
 
-Run:  python benchmarks/bench_core.py [--quick]
+With --array-inputs the functrans calls get functrans.Array inputs (what functrans.numpy's
+creation functions return) instead of plain ndarrays: the cost of the subclass.
+
+Run:  python benchmarks/bench_core.py [--quick] [--array-inputs]
 Prints times and ratios; nothing here asserts on time.
 """
 
@@ -25,6 +28,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import functrans  # noqa: E402
 import functrans.numpy as fnp  # noqa: E402
+
+ARRAY_INPUTS = False  # --array-inputs: functrans gets functrans.Array inputs
+
+
+def _inp(x: Any) -> Any:
+    """``x`` as functrans sees it: a functrans.Array with --array-inputs, else as is."""
+    if not ARRAY_INPUTS:
+        return x
+    if isinstance(x, dict):
+        return {k: fnp.asarray(v) for k, v in x.items()}
+    return fnp.asarray(x)
 
 
 def best_time(fn: Callable[[], Any], number: int, repeat: int) -> float:
@@ -53,16 +67,17 @@ def bench_chain(number: int, rounds: int) -> tuple[dict[str, float], float | Non
     x = np.linspace(0.1, 0.4, 4)
     res = {"numpy forward": best_time(lambda: make_chain(np)(x), number, 3)}
     g = functrans.grad(make_chain(fnp))
+    xf = _inp(x)
     try:
         import autograd
         import autograd.numpy as anp
     except ImportError:
         print("  (HIPS autograd not installed: pip install autograd to compare)")
-        res["functrans grad"] = best_time(lambda: g(x), number, 3)
+        res["functrans grad"] = best_time(lambda: g(xf), number, 3)
         return res, None
     ga = autograd.grad(make_chain(anp))
-    np.testing.assert_allclose(ga(x), g(x), rtol=1e-10)
-    ratio, res["functrans grad"], res["autograd grad"] = paired_ratio(lambda: g(x), lambda: ga(x), number, rounds)
+    np.testing.assert_allclose(ga(x), g(xf), rtol=1e-10)
+    ratio, res["functrans grad"], res["autograd grad"] = paired_ratio(lambda: g(xf), lambda: ga(x), number, rounds)
     return res, ratio
 
 
@@ -128,10 +143,11 @@ def bench_mlp(number: int, rounds: int) -> tuple[dict[str, float], float]:
     params, X, y = mlp_problem()
     g = functrans.grad(mlp_loss(fnp))
     ref = mlp_grad_numpy(params, X, y)
-    got = g(params, X, y)
+    pf, Xf, yf = _inp(params), _inp(X), _inp(y)
+    got = g(pf, Xf, yf)
     for k in ref:
         np.testing.assert_allclose(got[k], ref[k], rtol=1e-9, atol=1e-12)
-    ratio, t_fn, t_ref = paired_ratio(lambda: g(params, X, y), lambda: mlp_grad_numpy(params, X, y), number, rounds)
+    ratio, t_fn, t_ref = paired_ratio(lambda: g(pf, Xf, yf), lambda: mlp_grad_numpy(params, X, y), number, rounds)
     out = {"numpy hand-written grad": t_ref, "functrans grad": t_fn}
     try:
         import autograd
@@ -154,7 +170,10 @@ def report(title: str, res: dict[str, float], base: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
+    ap.add_argument("--array-inputs", action="store_true", help="pass functrans.Array inputs to functrans")
     args = ap.parse_args(argv)
+    global ARRAY_INPUTS
+    ARRAY_INPUTS = args.array_inputs
     chain, chain_ratio = bench_chain(number=10 if args.quick else 20, rounds=9 if args.quick else 31)
     report("Chain of 300 elementwise ops on a length-4 vector (grad)", chain, "numpy forward")
     if chain_ratio is not None:

@@ -41,6 +41,7 @@ from functrans._src.core import (
 )
 from functrans._src.jit import Lowered, clear_caches, disable_jit, jit
 from functrans._src.mixed_mode import JacobianPlan, jacobian, jacobian_plan
+from functrans._src.numpy.array import Array
 from functrans._src.sparse_jacobian import jacobian_sparsity, sparse_jacobian
 
 make_jaxpr = make_ir  # JAX's name for the traced program
@@ -48,6 +49,7 @@ make_jaxpr = make_ir  # JAX's name for the traced program
 __version__ = "0.1.0"
 
 __all__ = [
+    "Array",
     "ShapeDtypeStruct",
     "block_until_ready",
     "config",

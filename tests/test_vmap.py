@@ -559,6 +559,19 @@ def _composite_cases():
     ]
 
 
+def _advanced_index_cases():
+    i = np.array([0, 2, 2, -1])
+    return [
+        ("getitem/int_array", lambda x: x[i, 1:], [A((3, 4))]),
+        ("getitem/mask_const", lambda x: x[np.array([True, False, True])], [A((3, 4))]),
+        ("take/axis1", lambda x: fnp.take(x, i, axis=1), [A((2, 3))]),
+        ("take_along_axis/rows", lambda x: fnp.take_along_axis(x, np.array([[2], [0]]), axis=1), [A((2, 3))]),
+        ("nonzero/size", lambda x: fnp.nonzero(x > 0, size=3, fill_value=-1)[0], [A((4,))]),
+        ("argwhere/size", lambda x: fnp.argwhere(x > 0, size=2), [A((2, 3))]),
+        ("flatnonzero/size", lambda x: fnp.flatnonzero(x, size=2), [A((2, 3), "int")]),
+    ]
+
+
 def _attention(q, k, v):
     s = q @ k.T / 2.0
     p = fnp.exp(s - fnp.max(s, axis=-1, keepdims=True))
@@ -577,6 +590,7 @@ SWEEP = (
     + _einsum_cases()
     + _dtype_cases()
     + _composite_cases()
+    + _advanced_index_cases()
 )
 
 

@@ -25,6 +25,7 @@ from functrans._src.core import (
     float0,
     get_aval,
     is_float_dtype,
+    plain,
     tangent_aval,
     tangent_dtype,
     unaliased,
@@ -160,7 +161,7 @@ def _partial_args(
     fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], nums: tuple[int, ...]
 ) -> Callable[..., Any]:
     def f(*dyn: Any) -> Any:
-        full = list(args)
+        full = [plain(a) for a in args]  # arguments not differentiated enter as plain ndarrays too
         for i, d in zip(nums, dyn):
             full[i] = d
         return fun(*full, **kwargs)

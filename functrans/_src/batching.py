@@ -28,6 +28,7 @@ from functrans._src.core import (
     Trace,
     Tracer,
     get_aval,
+    plain,
 )
 
 
@@ -106,7 +107,7 @@ def vmap_flat(
     """
     trace = BatchTrace(axis_size)
     try:
-        ins = [a if d is None else BatchTracer(trace, a, d) for a, d in zip(args, in_dims)]
+        ins = [plain(a) if d is None else BatchTracer(trace, plain(a), d) for a, d in zip(args, in_dims)]
         outs = fun(*ins)
         vals: list[Any] = []
         dims: list[int | None] = []

@@ -309,6 +309,13 @@ def _emit_index_put(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
     return em
 
 
+@_emitter(lax.gather_p, lax.scatter_add_p, lax.scatter_p)
+def _emit_gather_scatter(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
+    em = _emit_impl(ctx, e, args)
+    em.kind = _FRESH  # a new array (fancy indexing copies; scatters build their result afresh)
+    return em
+
+
 @_emitter(lax.concatenate_p)
 def _emit_concatenate(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
     xs = "(" + ", ".join(args) + ("," if len(args) == 1 else "") + ")"

@@ -119,6 +119,16 @@ VALID_DTYPES: frozenset[np.dtype] = frozenset(
 )  # fmt: skip
 
 
+# ndarray subclasses that add nothing but methods (functrans.Array registers itself)
+ARRAY_SUBCLASSES: set[type] = set()
+
+
+def register_array_subclass(cls: type) -> None:
+    """Accept instances of the ndarray subclass ``cls`` wherever a NumPy array is accepted."""
+    ARRAY_SUBCLASSES.add(cls)
+    _OPERAND_CLASS[cls] = _ARRAY
+
+
 def check_leaf(x: Any, what: str | Callable[[], str], tangent: bool = False) -> Any:
     """Validate one input leaf at the API boundary (``what`` names it in the error).
 
@@ -144,6 +154,8 @@ def check_leaf(x: Any, what: str | Callable[[], str], tangent: bool = False) -> 
             f"{what} is a NumPy masked array, which functrans does not support: pass arr.filled(value) "
             "(or the data and the mask as two arrays)"
         )
+    if type(x) in ARRAY_SUBCLASSES:  # functrans.Array: a plain ndarray plus `.at`
+        return check_leaf(x.view(np.ndarray), what, tangent)
     if isinstance(x, np.ndarray):  # another subclass: its extra behaviour would be lost silently
         raise TypeError(
             f"{what} is an instance of {t.__name__}, a subclass of numpy.ndarray that functrans "
@@ -176,6 +188,13 @@ def unaliased(outs: Sequence[Any], ins: Sequence[Any]) -> list[Any]:
             seen.add(id(o))
         res.append(o)
     return res
+
+
+def plain(x: Any) -> Any:
+    """``x`` as a plain ``numpy.ndarray`` if it is an instance of a subclass (such as
+    ``functrans.Array``; a free view), else ``x`` itself. Transformations take their
+    arguments through this, so NumPy never pays for subclass wrapping inside them."""
+    return x.view(np.ndarray) if isinstance(x, np.ndarray) and type(x) is not np.ndarray else x
 
 
 def is_float_dtype(dtype: np.dtype) -> bool:

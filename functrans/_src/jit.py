@@ -51,6 +51,7 @@ from functrans._src.core import (
     eval_ir,
     get_aval,
     is_float_dtype,
+    plain,
     tangent_aval,
     unaliased,
     zeros_for,
@@ -480,7 +481,7 @@ class JitFunction:
                 outs = bind(jit_p, flat, {"ir": entry.ir, "name": self.__name__})
                 break
         else:
-            outs = entry.run(*flat)
+            outs = entry.run(*[plain(x) for x in flat])
         outs = [o if isinstance(o, np.ndarray | Tracer) else np.asarray(o) for o in outs]
         return tree_unflatten(entry.out_tree, unaliased(outs, flat))
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from functrans._src.core import Primitive, ShapedArray, Trace, Tracer, get_aval
+from functrans._src.core import Primitive, ShapedArray, Trace, Tracer, get_aval, plain
 
 
 class JVPTracer(Tracer):
@@ -100,7 +100,7 @@ def jvp_flat(
     if trace is None:
         trace = JVPTrace()
     try:
-        ins = [p if t is None else JVPTracer(trace, p, t) for p, t in zip(primals, tangents)]
+        ins = [plain(p) if t is None else JVPTracer(trace, plain(p), t) for p, t in zip(primals, tangents)]
         check_not_complex([p for p, t in zip(primals, tangents) if t is not None], "an input")
         outs = fun(*ins)
         primals_out = []

@@ -55,6 +55,7 @@ from functrans._src.lax import (
     tanh,
     transpose,
 )
+from functrans._src.lax.gather import gather, scatter, scatter_add  # advanced indexing
 
 # every public name imported above (keep imports explicit; the list follows them)
 __all__ = sorted(n for n in dir() if not n.startswith("_"))

@@ -9,6 +9,7 @@ module             primitives
 ``elementwise``    neg add sub mul div, sin ... sqrt abs sign floor ceil round,
                    integer_pow pow max min atan2
 ``slicing``        index, index_put
+``gather``         gather, scatter_add, scatter (advanced indexing, ``.at`` updates)
 ``shape``          broadcast_to reshape transpose concatenate
 ``reductions``     reduce_sum reduce_max reduce_min reduce_prod
 ``contraction``    dot_general
@@ -21,6 +22,7 @@ Every public name of the family modules is re-exported here, so ``lax.mul`` and
 from functrans._src.lax.comparisons import *  # noqa: F403
 from functrans._src.lax.contraction import *  # noqa: F403
 from functrans._src.lax.elementwise import *  # noqa: F403
+from functrans._src.lax.gather import *  # noqa: F403
 from functrans._src.lax.reductions import *  # noqa: F403
 from functrans._src.lax.rules import *  # noqa: F403
 from functrans._src.lax.shape import *  # noqa: F403

@@ -43,11 +43,14 @@ def _reduction(name: str, fn: Callable[..., Any]) -> Primitive:
     p = _prim(name)
     p.impl = lambda x, axes, keepdims=False: fn(x, axis=axes, keepdims=keepdims)
 
+    def dtype_fn(v: Any) -> Any:  # one object per primitive, so _elementwise_dtype's cache hits
+        return fn(v, axis=())
+
     def abstract_eval(x: ShapedArray, axes: tuple[int, ...], keepdims: bool = False) -> ShapedArray:
         for a in axes:
             if not 0 <= a < x.ndim:
                 raise ValueError(f"{name}: axis {a} is out of bounds for an array of dimension {x.ndim}")
-        dt = _elementwise_dtype(lambda v: fn(v, axis=()), _sig((x,)))
+        dt = _elementwise_dtype(dtype_fn, _sig((x,)))
         return ShapedArray(_reduced_shape(x.shape, axes, keepdims), dt)
 
     p.abstract_eval = abstract_eval

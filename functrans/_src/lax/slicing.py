@@ -47,7 +47,9 @@ index_p.abstract_eval = lambda x, idx: ShapedArray(_index_shape(x.shape, idx), x
 
 
 def normalize_index(idx: Any, shape: tuple[int, ...]) -> Index:
-    """Turn a basic NumPy index (ints, slices, ``...``, ``None``) into a hashable static form."""
+    """Turn a basic NumPy index (ints, slices, ``...``, ``None``) into a hashable static form.
+
+    An out-of-bounds int is clamped into range, as JAX does when reading (NumPy raises)."""
     if not isinstance(idx, tuple):
         idx = (idx,)
     n_consumed = sum(1 for i in idx if i is not None and i is not Ellipsis)
@@ -83,9 +85,9 @@ def normalize_index(idx: Any, shape: tuple[int, ...]) -> Index:
                     f"unsupported index {i!r} of type {type(i).__name__}: functrans supports ints, "
                     "slices, '...' and None (basic indexing)"
                 ) from None
-            if not -size <= k < size:
-                raise IndexError(f"index {k} is out of bounds for axis {dim} with size {size}")
-            out.append(k % size)
+            if size == 0:
+                raise IndexError(f"index {k} is out of bounds for axis {dim} with size 0")
+            out.append(min(max(k + size if k < 0 else k, 0), size - 1))  # out of bounds: clamped, as JAX
         dim += 1
     return tuple(out)
 

@@ -10,23 +10,27 @@ import numpy as np
 from functrans._src import lax
 from functrans._src.core import Tracer
 from functrans._src.numpy.contraction import dot, matmul
+from functrans._src.numpy.indexing import _IndexUpdateHelper, getitem, nonzero, take
 from functrans._src.numpy.lax_numpy import ravel, reshape, squeeze, transpose
 from functrans._src.numpy.namespace import NAMESPACE
 from functrans._src.numpy.reductions import max, mean, min, prod, std, sum, var
 from functrans._src.numpy.ufuncs import clip, divmod, floor_divide, power, remainder
 
 
-def _getitem(self: Any, idx: Any) -> Any:
-    if isinstance(idx, list | np.ndarray | Tracer) or (
-        isinstance(idx, tuple) and any(isinstance(i, list | np.ndarray | Tracer) for i in idx)
-    ):
-        if isinstance(idx, Tracer) or (isinstance(idx, tuple) and any(isinstance(i, Tracer) for i in idx)):
-            raise TypeError("indexing with a traced array is not supported; use static ints and slices")
-        raise TypeError(
-            "advanced (integer or boolean array) indexing is not supported by functrans yet; "
-            "use ints, slices, '...' and None"
-        )
-    return lax.index(self, idx)
+def _concrete_value(self: Any, what: str) -> np.ndarray:
+    return np.asarray(self._trace.concrete(self, what))
+
+
+def _take_method(self: Any, indices: Any, axis: Any = None, mode: Any = None, fill_value: Any = None) -> Any:
+    return take(self, indices, axis, mode=mode, fill_value=fill_value)
+
+
+def _item(self: Any, *args: Any) -> Any:
+    return _concrete_value(self, ".item() of a traced value").item(*args)
+
+
+def _tolist(self: Any) -> Any:
+    return _concrete_value(self, ".tolist() of a traced value").tolist()
 
 
 def _reshape_method(self: Any, *shape: Any, order: str = "C") -> Any:
@@ -92,7 +96,12 @@ def _install_tracer_methods() -> None:
     T.__ge__ = lambda s, o: lax.ge(s, o)  # type: ignore[method-assign,assignment]
     T.__eq__ = lambda s, o: lax.eq(s, o)  # type: ignore[method-assign,assignment]
     T.__ne__ = lambda s, o: lax.ne(s, o)  # type: ignore[method-assign,assignment]
-    T.__getitem__ = _getitem  # type: ignore[method-assign,assignment]
+    T.__getitem__ = getitem  # type: ignore[method-assign,assignment]
+    T.at = property(_IndexUpdateHelper)  # type: ignore[attr-defined]
+    T.take = _take_method  # type: ignore[attr-defined]
+    T.nonzero = lambda s, size=None, fill_value=None: nonzero(s, size=size, fill_value=fill_value)  # type: ignore[attr-defined]
+    T.item = _item  # type: ignore[attr-defined]
+    T.tolist = _tolist  # type: ignore[attr-defined]
     T.__array_ufunc__ = _array_ufunc  # type: ignore[attr-defined]
     T.__array_function__ = _array_function  # type: ignore[attr-defined]
     T.T = property(lambda s: transpose(s))  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import Tracer, get_aval
+from functrans._src.numpy.array import Array, as_array
 from functrans._src.numpy.util import _arr, _axes, _axis, _shape, _stack
 
 __all__ = [
@@ -184,13 +185,13 @@ def hstack(arrays: Sequence[Any]) -> Any:
 def zeros_like(a: Any, dtype: Any = None) -> np.ndarray:
     """An array of zeros with ``a``'s shape and dtype (a constant, even under tracing)."""
     av = get_aval(_arr(a))
-    return np.zeros(av.shape, av.dtype if dtype is None else dtype)
+    return np.zeros(av.shape, av.dtype if dtype is None else dtype).view(Array)
 
 
 def ones_like(a: Any, dtype: Any = None) -> np.ndarray:
     """An array of ones with ``a``'s shape and dtype (a constant, even under tracing)."""
     av = get_aval(_arr(a))
-    return np.ones(av.shape, av.dtype if dtype is None else dtype)
+    return np.ones(av.shape, av.dtype if dtype is None else dtype).view(Array)
 
 
 def full_like(a: Any, fill_value: Any, dtype: Any = None) -> Any:
@@ -198,7 +199,7 @@ def full_like(a: Any, fill_value: Any, dtype: Any = None) -> Any:
     av = get_aval(_arr(a))
     if isinstance(fill_value, Tracer):
         return broadcast_to(lax.convert_element_type(fill_value, av.dtype if dtype is None else dtype), av.shape)
-    return np.full(av.shape, fill_value, av.dtype if dtype is None else dtype)
+    return np.full(av.shape, fill_value, av.dtype if dtype is None else dtype).view(Array)
 
 
 def array(obj: Any, dtype: Any = None) -> Any:
@@ -206,7 +207,7 @@ def array(obj: Any, dtype: Any = None) -> Any:
     out = _arr(obj)
     if isinstance(out, Tracer):
         return out if dtype is None else lax.convert_element_type(out, dtype)
-    return np.array(out, dtype=dtype)
+    return as_array(np.array(out, dtype=dtype))
 
 
 def asarray(obj: Any, dtype: Any = None) -> Any:
@@ -214,10 +215,28 @@ def asarray(obj: Any, dtype: Any = None) -> Any:
     out = _arr(obj)
     if isinstance(out, Tracer):
         return out if dtype is None else lax.convert_element_type(out, dtype)
-    return np.asarray(out, dtype=dtype)
+    return as_array(np.asarray(out, dtype=dtype))
 
 
-zeros, ones, empty, eye, identity, arange = np.zeros, np.ones, np.empty, np.eye, np.identity, np.arange
+
+
+def _creates_array(fn: Any) -> Any:
+    """``fn`` returning :class:`functrans.Array` (a view of NumPy's result)."""
+
+    def f(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs).view(Array)
+
+    f.__name__ = fn.__name__
+    f.__qualname__ = fn.__name__
+    f.__doc__ = f"numpy.{fn.__name__}, returning a functrans.Array (which adds ``.at``)."
+    return f
+
+
+zeros, ones, empty, eye, identity, arange = (
+    _creates_array(f) for f in (np.zeros, np.ones, np.empty, np.eye, np.identity, np.arange)
+)
+
+
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None) -> Any:
@@ -226,7 +245,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None) -> Any:
         shape = (int(shape),) if isinstance(shape, int | np.integer) else tuple(int(d) for d in shape)
         v = fill_value if dtype is None else lax.convert_element_type(fill_value, dtype)
         return broadcast_to(v, shape)
-    return np.full(shape, fill_value, dtype)
+    return np.full(shape, fill_value, dtype).view(Array)
 
 
 def linspace(
@@ -234,7 +253,8 @@ def linspace(
 ) -> Any:
     """Evenly spaced numbers over ``[start, stop]``, differentiable in ``start`` and ``stop``."""
     if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
-        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+        out = np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+        return (out[0].view(Array), out[1]) if retstep else out.view(Array)
     num = int(num)
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")
@@ -261,7 +281,7 @@ def logspace(
 ) -> Any:
     """Numbers spaced evenly on a log scale: ``base ** linspace(start, stop)``."""
     if not any(isinstance(v, Tracer) for v in (start, stop, base)):
-        return np.logspace(start, stop, num, endpoint, base, dtype, axis)
+        return np.logspace(start, stop, num, endpoint, base, dtype, axis).view(Array)
     y = lax.pow(base, linspace(start, stop, num, endpoint, axis=axis))
     return y if dtype is None else lax.convert_element_type(y, dtype)
 
@@ -271,7 +291,8 @@ float16, float32, float64 = np.float16, np.float32, np.float64
 int8, int16, int32, int64 = np.int8, np.int16, np.int32, np.int64
 uint8, uint32, uint64 = np.uint8, np.uint32, np.uint64
 complex64, complex128, bool_ = np.complex64, np.complex128, np.bool_
-dtype, finfo, iinfo, ndarray = np.dtype, np.finfo, np.iinfo, np.ndarray
+dtype, finfo, iinfo = np.dtype, np.finfo, np.iinfo
+ndarray = Array
 
 
 def astype(x: Any, dtype: Any) -> Any:

@@ -8,6 +8,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import ConcretizationTypeError, Tracer, get_aval
+from functrans._src.numpy.indexing import nonzero as _nonzero
 from functrans._src.numpy.util import _arr
 
 __all__ = [
@@ -92,10 +93,13 @@ def round(x: Any, decimals: int = 0) -> Any:  # noqa: A001
 around = round
 
 
-def where(condition: Any, x: Any = None, y: Any = None) -> Any:
-    """``x`` where ``condition`` holds, else ``y`` (three-argument form only)."""
+def where(condition: Any, x: Any = None, y: Any = None, *, size: int | None = None, fill_value: Any = None) -> Any:
+    """``x`` where ``condition`` holds, else ``y``; ``where(condition)`` is ``nonzero(condition)``
+    (concrete conditions only, or a static ``size=`` as JAX)."""
+    if x is None and y is None:
+        return _nonzero(condition, size=size, fill_value=fill_value)
     if x is None or y is None:
-        raise TypeError("functrans.numpy.where supports only the three-argument form where(condition, x, y)")
+        raise ValueError("either both or neither of x and y should be given")
     cond = _arr(condition)
     if get_aval(cond).dtype != np.dtype(bool):
         cond = lax.ne(cond, 0)
