@@ -43,6 +43,11 @@ class _ArrayMeta(type):
         return (isinstance(sub, type) and issubclass(sub, Tracer)) or type.__subclasscheck__(cls, sub)
 
 
+# Set by functrans._src.numpy.indexing (which builds on this module): "at" makes the
+# `x.at[...]` helper, "getitem" indexes with a traced index.
+HOOKS: dict[str, Any] = {}
+
+
 class Array(np.ndarray, metaclass=_ArrayMeta):
     """A NumPy array with JAX's ``.at`` property for functional updates.
 
@@ -56,9 +61,7 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
     def at(self) -> Any:
         """``x.at[idx].set(v)`` (and ``add``, ``subtract``, ``multiply``, ``divide``, ``power``,
         ``min``, ``max``, ``apply``, ``get``): a new array, ``x`` unchanged, as JAX."""
-        from functrans._src.numpy.indexing import _IndexUpdateHelper
-
-        return _IndexUpdateHelper(self)
+        return HOOKS["at"](self)
 
     def __getitem__(self, idx: Any) -> Any:
         t = type(idx)
@@ -66,9 +69,7 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
             isinstance(idx, Tracer) or ((t is tuple or t is list) and any(isinstance(i, Tracer) for i in idx))
         ):
             return _ndarray_getitem(self, idx)
-        from functrans._src.numpy.indexing import getitem  # a traced index: trace the indexing
-
-        return getitem(self.view(np.ndarray), idx)
+        return HOOKS["getitem"](self.view(np.ndarray), idx)  # a traced index: trace the indexing
 
     def block_until_ready(self) -> Array:
         """Return the array itself (NumPy computes eagerly); for JAX code."""

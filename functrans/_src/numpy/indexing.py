@@ -28,6 +28,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import ConcretizationTypeError, Tracer, get_aval
+from functrans._src.numpy.array import HOOKS, as_array
 from functrans._src.numpy.util import _arr, _axis, _shape
 
 __all__ = ["take", "take_along_axis", "nonzero", "argwhere", "flatnonzero"]
@@ -424,7 +425,6 @@ class _IndexUpdateHelper:
 
 def _wrap(x: Any) -> Any:
     """Concrete results become :class:`functrans.Array` (so ``.at`` chains eagerly)."""
-    from functrans._src.numpy.array import as_array
 
     return as_array(x)
 
@@ -600,3 +600,7 @@ def flatnonzero(a: Any, *, size: int | None = None, fill_value: Any = None) -> A
     """The indices of the non-zero elements of the flattened array."""
     a = _arr(a)
     return nonzero(lax.reshape(a, (math.prod(_shape(a)),)), size=size, fill_value=fill_value)[0]
+
+
+HOOKS["at"] = _IndexUpdateHelper
+HOOKS["getitem"] = getitem
