@@ -1,0 +1,747 @@
+"""Linear algebra: factorizations and solves, each a primitive with all of its rules.
+
+Every primitive acts on the last two axes and maps over any leading (batch) axes, so
+the batching rules only move the vmapped axis to the front; where the matrix operand
+is unbatched and the right-hand side is, the batch is folded into the right-hand side's
+columns instead (one factorization serves the whole batch: this is what keeps
+``hessian`` of a Gaussian-process likelihood at O(1) factorizations).
+
+=====================  =====================================================  =======================
+primitive              JVP (written with primitives, so differentiable again)  transpose
+=====================  =====================================================  =======================
+``cholesky``           ``L phi(L^-1 sym(dA) L^-T)`` (Murray 2016)              --
+``triangular_solve``   ``-op(a)^-1 op(da) x`` plus the solve of ``db``         in ``b``: the solve
+                                                                               with ``op(a)^T``
+``lu``                 ``L^-1 P dA U^-1`` split into ``dL``/``dU``             --
+                       (pivots/permutation: integer, no tangent)
+``solve``              ``x = LU\\b``, ``dx = LU\\(db - dA x)``: one LU          -- (the tangent solves are
+                       of ``a``, reused by every tangent                        triangular_solves)
+``inv``                ``-X dA X``                                             --
+``slogdet``            ``tr(A^-1 dA)`` with ``A^-1`` computed once             --
+``det``                ``tr(adj(A) dA)``, adjugate by a cofactor solve          --
+                       (finite at singular ``A``, as JAX)
+``eigh``               ``dw = diag(V^T dA V)``, ``dV = V (F o V^T dA V)``      --
+                       (``F_ij = 1/(w_j - w_i)``: inf at ties, as JAX)
+``svd``                Townsend (2016), as JAX                                 --
+``qr``                 as JAX (Walter & Lehmann)                               --
+``expm``               ``expm_frechet(a, da)``                                 --
+``expm_frechet``       block ``expm`` of ``[[A, E], [0, A]]``; linear in E     in ``e``: with ``a^T``
+=====================  =====================================================  =======================
+
+The NumPy kernels NumPy lacks (triangular solve, LU with pivots, Pade ``expm``) are in
+:mod:`functrans._src.lax.linalg_kernels`; the others call ``numpy.linalg``. Singular
+input does not raise: ``inv``/``solve`` give inf/nan, ``cholesky`` of a matrix that is
+not positive definite gives NaN, as in JAX.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from functrans._src.core import Primitive, ShapedArray, bind, is_undefined
+from functrans._src.lax import linalg_kernels as K
+from functrans._src.lax.comparisons import convert_element_type, eq, logical_or, ne, select
+from functrans._src.lax.contraction import dot_general
+from functrans._src.lax.elementwise import abs as abs_
+from functrans._src.lax.elementwise import add, div, mul, neg, sub
+from functrans._src.lax.reductions import reduce_prod, reduce_sum
+from functrans._src.lax.rules import _prim, _shape, moveaxis
+from functrans._src.lax.shape import broadcast_to, concatenate, reshape, transpose
+from functrans._src.lax.slicing import index
+
+__all__ = [
+    "cholesky", "cholesky_p", "triangular_solve", "triangular_solve_p", "lu", "lu_p", "lu_solve",
+    "solve", "solve_p", "inv", "inv_p", "slogdet", "slogdet_p", "det", "det_p", "eigh", "eigh_p",
+    "svd", "svd_p", "qr", "qr_p", "expm", "expm_p", "expm_frechet", "expm_frechet_p",
+]  # fmt: skip
+
+# --------------------------------------------------------------------------- helpers (differentiable)
+
+
+def mT(x: Any) -> Any:
+    """Swap the last two axes."""
+    nd = len(_shape(x))
+    return transpose(x, tuple(range(nd - 2)) + (nd - 1, nd - 2))
+
+
+def matmul(a: Any, b: Any) -> Any:
+    """``a @ b`` for stacks of matrices with equal leading axes."""
+    nd = len(_shape(a))
+    bd = tuple(range(nd - 2))
+    return dot_general(a, b, (((nd - 1,), (nd - 2,)), (bd, bd)))
+
+
+def _mask(shape: tuple[int, ...], k: int, lower: bool, dtype: Any) -> np.ndarray:
+    m, n = shape[-2:]
+    ones = np.ones((m, n), dtype)
+    return np.tril(ones, k) if lower else np.triu(ones, k)
+
+
+def tril(x: Any, k: int = 0) -> Any:
+    """The lower triangle (on and below diagonal ``k``) of the last two axes."""
+    return mul(x, _mask(_shape(x), k, True, x.dtype))
+
+
+def triu(x: Any, k: int = 0) -> Any:
+    """The upper triangle (on and above diagonal ``k``) of the last two axes."""
+    return mul(x, _mask(_shape(x), k, False, x.dtype))
+
+
+def diagonal(x: Any) -> Any:
+    """The main diagonal of the last two axes (square or not)."""
+    s = _shape(x)
+    k = min(s[-2:])
+    x = index(x, (Ellipsis, slice(0, k), slice(0, k)))
+    return reduce_sum(mul(x, np.eye(k, dtype=x.dtype)), (len(s) - 1,))
+
+
+def diag_embed(v: Any) -> Any:
+    """Square matrices with ``v`` (``(..., n)``) on their diagonals."""
+    s = _shape(v)
+    n = s[-1]
+    return mul(reshape(v, s + (1,)), np.eye(n, dtype=v.dtype))
+
+
+def _eye_like(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    return np.broadcast_to(np.eye(shape[-2], shape[-1], dtype=dtype), shape)
+
+
+def permute_rows(x: Any, perm: Any, inverse: bool = False) -> Any:
+    """``x[..., perm, :]`` (or its inverse) as a product with a one-hot matrix (differentiable in ``x``)."""
+    m = _shape(perm)[-1]
+    onehot = convert_element_type(eq(reshape(perm, _shape(perm) + (1,)), np.arange(m, dtype=np.int32)), x.dtype)
+    if inverse:
+        onehot = mT(onehot)
+    return matmul(onehot, x)
+
+
+def _sym(x: Any) -> Any:
+    return mul(add(x, mT(x)), 0.5)
+
+
+# --------------------------------------------------------------------------- batching
+
+
+def _batch_to_front(prim: Primitive, vals: Sequence[Any], dims: Sequence[int | None], params: dict[str, Any]) -> Any:
+    size = next(_shape(v)[d] for v, d in zip(vals, dims) if d is not None)
+    moved = [
+        broadcast_to(v, (size,) + _shape(v)) if d is None else moveaxis(v, d, 0) for v, d in zip(vals, dims)
+    ]
+    out = bind(prim, moved, params)
+    return out, ([0] * len(out) if prim.multiple_results else 0)
+
+
+def _batch_front_rule(prim: Primitive) -> Any:
+    def rule(vals: Sequence[Any], dims: Sequence[int | None], **params: Any) -> Any:
+        return _batch_to_front(prim, vals, dims, params)
+
+    return rule
+
+
+def _fold_rhs(prim: Primitive, a: Any, b: Any, db: int, params: dict[str, Any], cols: bool) -> tuple[Any, int]:
+    """Apply ``prim(a, b)`` with only ``b`` batched: the batch joins ``b``'s columns (or rows)."""
+    s = _shape(b)
+    nd = len(s)
+    if cols:  # (..., n, k) with batch -> (..., n, k*B)
+        b = moveaxis(b, db, nd - 1)
+        bs = _shape(b)
+        out = bind(prim, (a, reshape(b, bs[:-2] + (bs[-2] * bs[-1],))), params)
+        return reshape(out, bs), nd - 1
+    # (..., k, n) with batch -> (..., k*B, n): batch just before the row axis
+    b = moveaxis(b, db, nd - 3)
+    bs = _shape(b)
+    out = bind(prim, (a, reshape(b, bs[:-3] + (bs[-3] * bs[-2], bs[-1]))), params)
+    return reshape(out, bs[:-3] + (bs[-3], bs[-2], bs[-1])), nd - 3
+
+
+# --------------------------------------------------------------------------- cholesky
+
+cholesky_p = _prim("cholesky")
+cholesky_p.impl = K.cholesky
+
+
+def _square_check(name: str, a: ShapedArray) -> None:
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"{name}: expected a (stack of) square matrices, got shape {a.shape}")
+
+
+def _cholesky_abstract_eval(a: ShapedArray) -> ShapedArray:
+    _square_check("cholesky", a)
+    return ShapedArray(a.shape, a.dtype)
+
+
+cholesky_p.abstract_eval = _cholesky_abstract_eval
+
+
+def cholesky(a: Any) -> Any:
+    """Lower Cholesky factor of symmetric positive definite ``a`` (only its lower triangle matters)."""
+    return bind(cholesky_p, (a,), {})
+
+
+def _cholesky_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    (a,), (da,) = primals, tangents
+    L = cholesky(a)
+    tmp = triangular_solve(L, _sym(da), left_side=False, lower=True, transpose_a=True)
+    x = triangular_solve(L, tmp, left_side=True, lower=True)
+    n = _shape(a)[-1]
+    phi = mul(x, np.tril(np.ones((n, n)), -1) + 0.5 * np.eye(n))
+    return L, matmul(L, phi)
+
+
+cholesky_p.jvp = _cholesky_jvp
+cholesky_p.batch = _batch_front_rule(cholesky_p)
+
+# --------------------------------------------------------------------------- triangular_solve
+
+triangular_solve_p = _prim("triangular_solve")
+triangular_solve_p.impl = K.triangular_solve
+
+
+def _triangular_solve_abstract_eval(
+    a: ShapedArray, b: ShapedArray, left_side: bool, lower: bool, transpose_a: bool, unit_diagonal: bool
+) -> ShapedArray:
+    _square_check("triangular_solve", a)
+    n = a.shape[-1]
+    if b.ndim != a.ndim or b.shape[:-2] != a.shape[:-2] or b.shape[-2 if left_side else -1] != n:
+        side = "rows" if left_side else "columns"
+        raise ValueError(
+            f"triangular_solve: b of shape {b.shape} must have the leading axes of a {a.shape} and "
+            f"{n} {side}"
+        )
+    return ShapedArray(b.shape, np.result_type(a.dtype, b.dtype))
+
+
+triangular_solve_p.abstract_eval = _triangular_solve_abstract_eval
+
+
+def triangular_solve(
+    a: Any,
+    b: Any,
+    left_side: bool = True,
+    lower: bool = True,
+    transpose_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Any:
+    """Solve ``op(a) x = b`` (``left_side``) or ``x op(a) = b`` with triangular ``a``.
+
+    ``op(a)`` is ``a.T`` if ``transpose_a``; only ``a``'s ``lower`` (or upper) triangle
+    is read, and its diagonal is taken as ones if ``unit_diagonal``. Linear in ``b``.
+    """
+    params = {"left_side": bool(left_side), "lower": bool(lower), "transpose_a": bool(transpose_a),
+              "unit_diagonal": bool(unit_diagonal)}  # fmt: skip
+    return bind(triangular_solve_p, (a, b), params)
+
+
+def _tri_jvp(primals: Sequence[Any], tangents: Sequence[Any], **params: Any) -> tuple[Any, Any]:
+    (a, b), (da, db) = primals, tangents
+    x = bind(triangular_solve_p, (a, b), params)
+    out = None if db is None else bind(triangular_solve_p, (a, db), params)
+    if da is not None:
+        lower, unit = params["lower"], params["unit_diagonal"]
+        dam = tril(da, -1 if unit else 0) if lower else triu(da, 1 if unit else 0)
+        if params["transpose_a"]:
+            dam = mT(dam)
+        rhs = neg(matmul(dam, x) if params["left_side"] else matmul(x, dam))
+        t = bind(triangular_solve_p, (a, rhs), params)
+        out = t if out is None else add(out, t)
+    return x, out
+
+
+def _tri_transpose(ct: Any, a: Any, b: Any, **params: Any) -> list[Any]:
+    if is_undefined(a):
+        raise NotImplementedError("triangular_solve is linear in b only")
+    p = dict(params, transpose_a=not params["transpose_a"])
+    return [None, bind(triangular_solve_p, (a, ct), p)]
+
+
+def _tri_batch(vals: Sequence[Any], dims: Sequence[int | None], **params: Any) -> Any:
+    (a, b), (da, db) = vals, dims
+    if da is None:
+        return _fold_rhs(triangular_solve_p, a, b, db, params, cols=params["left_side"])  # type: ignore[arg-type]
+    return _batch_to_front(triangular_solve_p, vals, dims, params)
+
+
+triangular_solve_p.jvp = _tri_jvp
+triangular_solve_p.transpose = _tri_transpose
+triangular_solve_p.batch = _tri_batch
+
+# --------------------------------------------------------------------------- lu
+
+lu_p = _prim("lu", multiple_results=True)
+lu_p.impl = lambda a: list(K.lu_factor(a))
+
+
+def _lu_abstract_eval(a: ShapedArray) -> list[ShapedArray]:
+    if a.ndim < 2:
+        raise ValueError(f"lu: expected a (stack of) matrices, got shape {a.shape}")
+    m, n = a.shape[-2:]
+    b = a.shape[:-2]
+    i32 = np.dtype(np.int32)
+    return [ShapedArray(a.shape, a.dtype), ShapedArray(b + (min(m, n),), i32), ShapedArray(b + (m,), i32)]
+
+
+lu_p.abstract_eval = _lu_abstract_eval
+
+
+def lu(a: Any) -> list[Any]:
+    """LU with partial pivoting: ``[lu, pivots, permutation]`` with ``a[perm] = L @ U``, as ``jax.lax.linalg.lu``."""
+    return bind(lu_p, (a,), {})
+
+
+def _lu_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    (a,), (da,) = primals, tangents
+    lu_, piv, perm = lu(a)
+    m, n = _shape(a)[-2:]
+    if m != n:
+        raise NotImplementedError(
+            f"the derivative of lu is implemented for square matrices only, got shape {_shape(a)}"
+        )
+    pda = permute_rows(da, perm)
+    la = triangular_solve(lu_, pda, left_side=True, lower=True, unit_diagonal=True)
+    lau = triangular_solve(lu_, la, left_side=False, lower=False)
+    l_ = add(tril(lu_, -1), _eye_like(_shape(a), lu_.dtype))
+    dlu = add(matmul(l_, tril(lau, -1)), matmul(triu(lau), triu(lu_)))
+    return [lu_, piv, perm], [dlu, None, None]
+
+
+lu_p.jvp = _lu_jvp
+lu_p.batch = _batch_front_rule(lu_p)
+
+
+def lu_solve(lu_: Any, perm: Any, b: Any, trans: int = 0) -> Any:
+    """``x`` with ``A x = b`` (``trans=0``) or ``A^T x = b`` (``trans=1``) from ``lu(A)``; ``b`` is ``(..., n, k)``."""
+    if trans:
+        y = triangular_solve(lu_, b, left_side=True, lower=False, transpose_a=True)
+        z = triangular_solve(lu_, y, left_side=True, lower=True, transpose_a=True, unit_diagonal=True)
+        return permute_rows(z, perm, inverse=True)
+    y = triangular_solve(lu_, permute_rows(b, perm), left_side=True, lower=True, unit_diagonal=True)
+    return triangular_solve(lu_, y, left_side=True, lower=False)
+
+
+# --------------------------------------------------------------------------- solve
+
+solve_p = _prim("solve")
+solve_p.impl = K.solve
+
+
+def _solve_abstract_eval(a: ShapedArray, b: ShapedArray) -> ShapedArray:
+    _square_check("solve", a)
+    if b.ndim != a.ndim or b.shape[:-2] != a.shape[:-2] or b.shape[-2] != a.shape[-1]:
+        raise ValueError(f"solve: b of shape {b.shape} does not match a of shape {a.shape}")
+    return ShapedArray(b.shape, np.result_type(a.dtype, b.dtype))
+
+
+solve_p.abstract_eval = _solve_abstract_eval
+
+
+def solve(a: Any, b: Any) -> Any:
+    """``x`` with ``a x = b`` for stacks ``a`` ``(..., n, n)`` and ``b`` ``(..., n, k)``."""
+    return bind(solve_p, (a, b), {})
+
+
+def _solve_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    # One LU of a serves the primal and every tangent (the tangent solves are linear in
+    # the right-hand side, with the factor as a residual: reverse mode transposes them).
+    (a, b), (da, db) = primals, tangents
+    lu_, _, perm = lu(a)
+    x = lu_solve(lu_, perm, b)
+    rhs = db
+    if da is not None:
+        t = neg(matmul(da, x))
+        rhs = t if rhs is None else add(rhs, t)
+    return x, lu_solve(lu_, perm, rhs)
+
+
+def _solve_batch(vals: Sequence[Any], dims: Sequence[int | None]) -> Any:
+    (a, b), (da, db) = vals, dims
+    if da is None:
+        return _fold_rhs(solve_p, a, b, db, {}, cols=True)  # type: ignore[arg-type]
+    return _batch_to_front(solve_p, vals, dims, {})
+
+
+solve_p.jvp = _solve_jvp
+solve_p.batch = _solve_batch
+
+# --------------------------------------------------------------------------- inv, slogdet, det
+
+inv_p = _prim("inv")
+inv_p.impl = K.inv
+
+
+def _inv_abstract_eval(a: ShapedArray) -> ShapedArray:
+    _square_check("inv", a)
+    return ShapedArray(a.shape, a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64))
+
+
+inv_p.abstract_eval = _inv_abstract_eval
+
+
+def inv(a: Any) -> Any:
+    """Inverse of a stack of square matrices (inf/nan where singular, as JAX)."""
+    return bind(inv_p, (a,), {})
+
+
+def _inv_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    (a,), (da,) = primals, tangents
+    x = inv(a)
+    return x, neg(matmul(matmul(x, da), x))
+
+
+inv_p.jvp = _inv_jvp
+inv_p.batch = _batch_front_rule(inv_p)
+
+slogdet_p = _prim("slogdet", multiple_results=True)
+slogdet_p.impl = lambda a: list(np.linalg.slogdet(a))
+
+
+def _det_abstract_eval(a: ShapedArray) -> ShapedArray:
+    _square_check("det", a)
+    return ShapedArray(a.shape[:-2], a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64))
+
+
+slogdet_p.abstract_eval = lambda a: [_det_abstract_eval(a)] * 2
+
+
+def slogdet(a: Any) -> list[Any]:
+    """``[sign, logabsdet]`` of a stack of square matrices."""
+    return bind(slogdet_p, (a,), {})
+
+
+def _slogdet_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    # d log|det A| = tr(A^-1 dA): the inverse is computed once and is the residual, so a
+    # tangent costs O(n^2) and reverse mode one transposed product.
+    (a,), (da,) = primals, tangents
+    out = slogdet(a)
+    nd = len(_shape(a))
+    return out, [None, reduce_sum(mul(mT(inv(a)), da), (nd - 2, nd - 1))]
+
+
+slogdet_p.jvp = _slogdet_jvp
+slogdet_p.batch = _batch_front_rule(slogdet_p)
+
+det_p = _prim("det")
+det_p.impl = np.linalg.det
+det_p.abstract_eval = _det_abstract_eval
+
+
+def det(a: Any) -> Any:
+    """Determinant of a stack of square matrices."""
+    return bind(det_p, (a,), {})
+
+
+def adjugate(a: Any) -> Any:
+    """The adjugate (``det(a) inv(a)`` where invertible; finite for rank ``n-1``), by a cofactor solve.
+
+    As JAX's cofactor solve: the LU's last pivot is replaced by ``1 / det(U[:-1, :-1])``
+    so that the solve stays finite when ``a`` has rank ``n - 1``; matrices of lower rank
+    (whose adjugate is zero) are filtered to zero.
+    """
+    s = _shape(a)
+    n = s[-1]
+    nd = len(s)
+    if n == 1:
+        return np.ones(s, a.dtype)
+    lu_, piv, perm = lu(a)
+    sign = reduce_prod(select(eq(piv, np.arange(n, dtype=np.int32)), 1.0, -1.0), (nd - 2,))
+    d = diagonal(lu_)
+    det_full = mul(reduce_prod(d, (nd - 2,)), sign)
+    det_lead = mul(reduce_prod(index(d, (Ellipsis, slice(0, n - 1))), (nd - 2,)), sign)
+    last = np.zeros((n, n), bool)
+    last[-1, -1] = True
+    lu_mod = select(last, reshape(div(1.0, det_lead), s[:-2] + (1, 1)), lu_)
+    ones = np.ones(s[:-1] + (1,), lu_.dtype)
+    t = triangular_solve(lu_mod, ones, left_side=True, lower=False)
+    bad_el = convert_element_type(_nonfinite(t), lu_.dtype)
+    bad = reshape(reduce_sum(bad_el, (nd - 2, nd - 1)), s[:-2] + (1, 1))
+    bad = ne(bad, 0.0)
+    x = select(bad, 0.0, _eye_like(s, lu_.dtype))
+    x = permute_rows(x, perm)
+    x = triangular_solve(lu_mod, x, left_side=True, lower=True, unit_diagonal=True)
+    scale = concatenate(
+        [broadcast_to(reshape(det_full, s[:-2] + (1, 1)), s[:-2] + (n - 1, 1)), np.ones(s[:-2] + (1, 1), x.dtype)],
+        nd - 2,
+    )
+    x = mul(x, scale)
+    x = triangular_solve(lu_mod, x, left_side=True, lower=False)
+    return select(bad, 0.0, x)
+
+
+def _nonfinite(t: Any) -> Any:
+    """Elementwise ``isnan(t) | isinf(t)`` (a boolean, no tangent)."""
+    return logical_or(ne(t, t), eq(abs_(t), np.inf))
+
+
+def _det_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    (a,), (da,) = primals, tangents
+    nd = len(_shape(a))
+    return det(a), reduce_sum(mul(mT(adjugate(a)), da), (nd - 2, nd - 1))
+
+
+det_p.jvp = _det_jvp
+det_p.batch = _batch_front_rule(det_p)
+
+# --------------------------------------------------------------------------- eigh
+
+eigh_p = _prim("eigh", multiple_results=True)
+
+
+def _eigh_impl(a: Any, lower: bool) -> list[Any]:
+    w, v = np.linalg.eigh(a, UPLO="L" if lower else "U")
+    return [v, w]
+
+
+eigh_p.impl = _eigh_impl
+
+
+def _eigh_abstract_eval(a: ShapedArray, lower: bool) -> list[ShapedArray]:
+    _square_check("eigh", a)
+    dt = a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64)
+    return [ShapedArray(a.shape, dt), ShapedArray(a.shape[:-1], dt)]
+
+
+eigh_p.abstract_eval = _eigh_abstract_eval
+
+
+def eigh(a: Any, lower: bool = True) -> list[Any]:
+    """``[v, w]``: eigenvectors (columns) and ascending eigenvalues of symmetric ``a``, as ``jax.lax.linalg.eigh``."""
+    return bind(eigh_p, (a,), {"lower": bool(lower)})
+
+
+def _eigh_jvp(primals: Sequence[Any], tangents: Sequence[Any], lower: bool) -> tuple[Any, Any]:
+    (a,), (da,) = primals, tangents
+    v, w = eigh(a, lower)
+    n = _shape(a)[-1]
+    eye = np.eye(n, dtype=v.dtype)
+    s = _shape(w)
+    wj = reshape(w, s[:-1] + (1, n))
+    wi = reshape(w, s[:-1] + (n, 1))
+    with np.errstate(divide="ignore"):
+        fmat = sub(div(1.0, add(eye, sub(wj, wi))), eye)  # 1/(w_j - w_i) off the diagonal (inf at ties)
+    vdav = matmul(matmul(mT(v), da), v)
+    return [v, w], [matmul(v, mul(fmat, vdav)), diagonal(vdav)]
+
+
+eigh_p.jvp = _eigh_jvp
+eigh_p.batch = _batch_front_rule(eigh_p)
+
+# --------------------------------------------------------------------------- svd
+
+svd_p = _prim("svd", multiple_results=True)
+
+
+def _svd_impl(a: Any, full_matrices: bool, compute_uv: bool) -> list[Any]:
+    if not compute_uv:
+        return [np.linalg.svd(a, compute_uv=False)]
+    u, s, vt = np.linalg.svd(a, full_matrices=full_matrices)
+    return [s, u, vt]
+
+
+svd_p.impl = _svd_impl
+
+
+def _svd_abstract_eval(a: ShapedArray, full_matrices: bool, compute_uv: bool) -> list[ShapedArray]:
+    if a.ndim < 2:
+        raise ValueError(f"svd: expected a (stack of) matrices, got shape {a.shape}")
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    b = a.shape[:-2]
+    dt = a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64)
+    s = ShapedArray(b + (k,), dt)
+    if not compute_uv:
+        return [s]
+    cu, rv = (m, n) if full_matrices else (k, k)
+    return [s, ShapedArray(b + (m, cu), dt), ShapedArray(b + (rv, n), dt)]
+
+
+svd_p.abstract_eval = _svd_abstract_eval
+
+
+def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True) -> list[Any]:
+    """``[s, u, vt]`` (or ``[s]``) with ``a = u diag(s) vt``, as ``jax.lax.linalg.svd``."""
+    return bind(svd_p, (a,), {"full_matrices": bool(full_matrices), "compute_uv": bool(compute_uv)})
+
+
+def _svd_jvp(primals: Sequence[Any], tangents: Sequence[Any], full_matrices: bool, compute_uv: bool) -> Any:
+    (a,), (da,) = primals, tangents
+    s, u, vt = svd(a, full_matrices=False, compute_uv=True)
+    m, n = _shape(a)[-2:]
+    if compute_uv and full_matrices and m != n:
+        raise NotImplementedError(
+            f"the derivative of svd with full_matrices=True is implemented for square matrices only, "
+            f"got shape {_shape(a)}; use full_matrices=False"
+        )
+    v = mT(vt)
+    ds_mat = matmul(matmul(mT(u), da), v)
+    ds = diagonal(ds_mat)
+    if not compute_uv:
+        return [s], [ds]
+    k = _shape(s)[-1]
+    sh = _shape(s)[:-1]
+    s_row = reshape(s, sh + (1, k))
+    s_col = reshape(s, sh + (k, 1))
+    eye = np.eye(k, dtype=s.dtype)
+    with np.errstate(divide="ignore"):
+        f = sub(div(1.0, add(mul(add(s_row, s_col), sub(s_row, s_col)), eye)), eye)
+    s_zero = convert_element_type(eq(s, 0.0), s.dtype)
+    s_inv = sub(div(1.0, add(s, s_zero)), s_zero)
+    dss = mul(s_row, ds_mat)
+    sds = mul(s_col, ds_mat)
+    duv_diag = mul(mul(sub(ds_mat, mT(ds_mat)), 0.5), diag_embed(s_inv))
+    du = matmul(u, add(mul(f, add(dss, mT(dss))), duv_diag))
+    dv = matmul(v, mul(f, add(sds, mT(sds))))
+    if m > n:
+        dav = matmul(da, v)
+        du = add(du, div(sub(dav, matmul(u, matmul(mT(u), dav))), s_row))
+    if n > m:
+        dau = matmul(mT(da), u)
+        dv = add(dv, div(sub(dau, matmul(v, matmul(vt, dau))), s_row))
+    return [s, u, vt], [ds, du, mT(dv)]
+
+
+svd_p.jvp = _svd_jvp
+svd_p.batch = _batch_front_rule(svd_p)
+
+# --------------------------------------------------------------------------- qr
+
+qr_p = _prim("qr", multiple_results=True)
+
+
+def _qr_impl(a: Any, full_matrices: bool) -> list[Any]:
+    q, r = np.linalg.qr(a, mode="complete" if full_matrices else "reduced")
+    return [q, r]
+
+
+qr_p.impl = _qr_impl
+
+
+def _qr_abstract_eval(a: ShapedArray, full_matrices: bool) -> list[ShapedArray]:
+    if a.ndim < 2:
+        raise ValueError(f"qr: expected a (stack of) matrices, got shape {a.shape}")
+    m, n = a.shape[-2:]
+    k = m if full_matrices else min(m, n)
+    dt = a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64)
+    return [ShapedArray(a.shape[:-2] + (m, k), dt), ShapedArray(a.shape[:-2] + (k, n), dt)]
+
+
+qr_p.abstract_eval = _qr_abstract_eval
+
+
+def qr(a: Any, full_matrices: bool = False) -> list[Any]:
+    """``[q, r]`` with ``a = q r``, as ``jax.lax.linalg.qr``."""
+    return bind(qr_p, (a,), {"full_matrices": bool(full_matrices)})
+
+
+def _thin_qr_jvp(q: Any, r: Any, dx: Any) -> tuple[Any, Any]:
+    qt_dx_rinv = triangular_solve(r, matmul(mT(q), dx), left_side=False, lower=False)
+    low = tril(qt_dx_rinv, -1)
+    do = sub(low, mT(low))
+    dq = add(matmul(q, sub(do, qt_dx_rinv)), triangular_solve(r, dx, left_side=False, lower=False))
+    dr = matmul(sub(qt_dx_rinv, do), r)
+    return dq, dr
+
+
+def _qr_jvp(primals: Sequence[Any], tangents: Sequence[Any], full_matrices: bool) -> Any:
+    (x,), (dx,) = primals, tangents
+    q, r = qr(x, full_matrices)
+    m, n = _shape(x)[-2:]
+    if m < n:
+        r1 = index(r, (Ellipsis, slice(0, m)))
+        dq, dr1 = _thin_qr_jvp(q, r1, index(dx, (Ellipsis, slice(0, m))))
+        x2, dx2 = index(x, (Ellipsis, slice(m, n))), index(dx, (Ellipsis, slice(m, n)))
+        dr2 = add(matmul(mT(dq), x2), matmul(mT(q), dx2))
+        return [q, r], [dq, concatenate([dr1, dr2], len(_shape(x)) - 1)]
+    if full_matrices and m != n:
+        raise NotImplementedError(
+            f"the derivative of qr with mode='complete' is implemented for square or wide matrices "
+            f"only, got shape {_shape(x)}; use mode='reduced'"
+        )
+    dq, dr = _thin_qr_jvp(q, r, dx)
+    return [q, r], [dq, dr]
+
+
+qr_p.jvp = _qr_jvp
+qr_p.batch = _batch_front_rule(qr_p)
+
+# --------------------------------------------------------------------------- expm
+
+expm_p = _prim("expm")
+expm_p.impl = K.expm
+expm_frechet_p = _prim("expm_frechet")
+
+
+def _expm_abstract_eval(a: ShapedArray, *rest: ShapedArray) -> ShapedArray:
+    _square_check("expm", a)
+    for e in rest:
+        if e.shape != a.shape:
+            raise ValueError(f"expm_frechet: the direction's shape {e.shape} differs from the matrix's {a.shape}")
+    return ShapedArray(a.shape, a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64))
+
+
+expm_p.abstract_eval = _expm_abstract_eval
+expm_frechet_p.abstract_eval = _expm_abstract_eval
+
+
+def _block(a: Any, e: Any, zero_e: bool = False) -> Any:
+    """``[[a, e], [0, a]]`` (with ``e`` zero if ``zero_e``)."""
+    nd = len(_shape(a))
+    z = np.zeros(_shape(a), a.dtype)
+    top = concatenate([a, z if zero_e else e], nd - 1)
+    return concatenate([top, concatenate([z, a], nd - 1)], nd - 2)
+
+
+def _expm_frechet_impl(a: Any, e: Any) -> np.ndarray:
+    n = np.shape(a)[-1]
+    a, e = np.asarray(a), np.asarray(e)
+    big = np.concatenate(
+        [np.concatenate([a, e], -1), np.concatenate([np.zeros_like(a), a], -1)], -2
+    )
+    return K.expm(big)[..., :n, n:]
+
+
+expm_frechet_p.impl = _expm_frechet_impl
+
+
+def expm(a: Any) -> Any:
+    """Matrix exponential (scaling and squaring, Pade [13/13])."""
+    return bind(expm_p, (a,), {})
+
+
+def expm_frechet(a: Any, e: Any) -> Any:
+    """The Frechet derivative of ``expm`` at ``a`` in direction ``e`` (linear in ``e``)."""
+    return bind(expm_frechet_p, (a, e), {})
+
+
+def _expm_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    (a,), (da,) = primals, tangents
+    return expm(a), expm_frechet(a, da)
+
+
+def _expm_frechet_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    # L(A, E) is the top-right block of expm([[A, E], [0, A]]); its derivative in A along
+    # dA is the top-right block of that block matrix's Frechet derivative along diag(dA, dA).
+    (a, e), (da, de) = primals, tangents
+    out = expm_frechet(a, e)
+    n = _shape(a)[-1]
+    t = None if de is None else expm_frechet(a, de)
+    if da is not None:
+        big = expm_frechet(_block(a, e), _block(da, None, zero_e=True))
+        t2 = index(big, (Ellipsis, slice(0, n), slice(n, 2 * n)))
+        t = t2 if t is None else add(t, t2)
+    return out, t
+
+
+def _expm_frechet_transpose(ct: Any, a: Any, e: Any) -> list[Any]:
+    if is_undefined(a):
+        raise NotImplementedError("expm_frechet is linear in its direction only")
+    return [None, expm_frechet(mT(a), ct)]
+
+
+expm_p.jvp = _expm_jvp
+expm_p.batch = _batch_front_rule(expm_p)
+expm_frechet_p.jvp = _expm_frechet_jvp
+expm_frechet_p.transpose = _expm_frechet_transpose
+expm_frechet_p.batch = _batch_front_rule(expm_frechet_p)
+
