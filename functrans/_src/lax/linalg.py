@@ -127,9 +127,7 @@ def _sym(x: Any) -> Any:
 
 def _batch_to_front(prim: Primitive, vals: Sequence[Any], dims: Sequence[int | None], params: dict[str, Any]) -> Any:
     size = next(_shape(v)[d] for v, d in zip(vals, dims) if d is not None)
-    moved = [
-        broadcast_to(v, (size,) + _shape(v)) if d is None else moveaxis(v, d, 0) for v, d in zip(vals, dims)
-    ]
+    moved = [broadcast_to(v, (size,) + _shape(v)) if d is None else moveaxis(v, d, 0) for v, d in zip(vals, dims)]
     out = bind(prim, moved, params)
     return out, ([0] * len(out) if prim.multiple_results else 0)
 
@@ -208,8 +206,7 @@ def _triangular_solve_abstract_eval(
     if b.ndim != a.ndim or b.shape[:-2] != a.shape[:-2] or b.shape[-2 if left_side else -1] != n:
         side = "rows" if left_side else "columns"
         raise ValueError(
-            f"triangular_solve: b of shape {b.shape} must have the leading axes of a {a.shape} and "
-            f"{n} {side}"
+            f"triangular_solve: b of shape {b.shape} must have the leading axes of a {a.shape} and {n} {side}"
         )
     return ShapedArray(b.shape, np.result_type(a.dtype, b.dtype))
 
@@ -695,9 +692,7 @@ def _block(a: Any, e: Any, zero_e: bool = False) -> Any:
 def _expm_frechet_impl(a: Any, e: Any) -> np.ndarray:
     n = np.shape(a)[-1]
     a, e = np.asarray(a), np.asarray(e)
-    big = np.concatenate(
-        [np.concatenate([a, e], -1), np.concatenate([np.zeros_like(a), a], -1)], -2
-    )
+    big = np.concatenate([np.concatenate([a, e], -1), np.concatenate([np.zeros_like(a), a], -1)], -2)
     return K.expm(big)[..., :n, n:]
 
 
@@ -744,4 +739,3 @@ expm_p.batch = _batch_front_rule(expm_p)
 expm_frechet_p.jvp = _expm_frechet_jvp
 expm_frechet_p.transpose = _expm_frechet_transpose
 expm_frechet_p.batch = _batch_front_rule(expm_frechet_p)
-

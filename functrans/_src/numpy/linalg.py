@@ -99,7 +99,9 @@ def _assert_stacked_square(name: str, *arrays: Any) -> None:
     for a in arrays:
         m, n = _shape(a)[-2:]
         if m != n:
-            raise LinAlgError(f"Last 2 dimensions of the array must be square (numpy.linalg.{name} got shape {_shape(a)})")
+            raise LinAlgError(
+                f"Last 2 dimensions of the array must be square (numpy.linalg.{name} got shape {_shape(a)})"
+            )
 
 
 def _bcast_batch(a: Any, b: Any, a_core: int, b_core: int) -> tuple[Any, Any]:
@@ -176,7 +178,9 @@ def qr(a: Any, mode: str = "reduced") -> Any:
     _assert_stacked_2d("qr", a)
     if mode not in ("reduced", "complete", "r"):
         if mode in ("raw", "full", "f", "economic", "e"):
-            raise NotImplementedError(f"qr: mode {mode!r} is not supported by functrans; use 'reduced', 'complete' or 'r'")
+            raise NotImplementedError(
+                f"qr: mode {mode!r} is not supported by functrans; use 'reduced', 'complete' or 'r'"
+            )
         raise ValueError(f"Unrecognized mode '{mode}'")
     q, r = L.qr(a, full_matrices=mode == "complete")
     return r if mode == "r" else QRResult(q, r)
@@ -626,7 +630,8 @@ def outer(x1: Any, x2: Any, /) -> Any:
     x1, x2 = _arr(x1), _arr(x2)
     if len(_shape(x1)) != 1 or len(_shape(x2)) != 1:
         raise ValueError(
-            f"Input arrays must be one-dimensional, but they are x1.ndim={len(_shape(x1))} and x2.ndim={len(_shape(x2))}."
+            "Input arrays must be one-dimensional, but they are "
+            f"x1.ndim={len(_shape(x1))} and x2.ndim={len(_shape(x2))}."
         )
     return lax.mul(lax.reshape(x1, _shape(x1) + (1,)), x2)
 
