@@ -91,11 +91,14 @@ def triu(x: Any, k: int = 0) -> Any:
 
 
 def diagonal(x: Any) -> Any:
-    """The main diagonal of the last two axes (square or not)."""
+    """The main diagonal of the last two axes (square or not), as a strided slice."""
     s = _shape(x)
-    k = min(s[-2:])
-    x = index(x, (Ellipsis, slice(0, k), slice(0, k)))
-    return reduce_sum(mul(x, np.eye(k, dtype=x.dtype)), (len(s) - 1,))
+    m, n = s[-2:]
+    k = min(m, n)
+    if m != n:
+        x = index(x, (Ellipsis, slice(0, k), slice(0, k)))
+    flat = reshape(x, s[:-2] + (k * k,))
+    return index(flat, (Ellipsis, slice(0, k * k, k + 1)))
 
 
 def diag_embed(v: Any) -> Any:
@@ -430,6 +433,12 @@ def det(a: Any) -> Any:
 
 
 def adjugate(a: Any) -> Any:
+    """The adjugate of a stack of square matrices (see :func:`_adjugate`)."""
+    with np.errstate(all="ignore"):
+        return _adjugate(a)
+
+
+def _adjugate(a: Any) -> Any:
     """The adjugate (``det(a) inv(a)`` where invertible; finite for rank ``n-1``), by a cofactor solve.
 
     As JAX's cofactor solve: the LU's last pivot is replaced by ``1 / det(U[:-1, :-1])``
@@ -517,7 +526,7 @@ def _eigh_jvp(primals: Sequence[Any], tangents: Sequence[Any], lower: bool) -> t
     wi = reshape(w, s[:-1] + (n, 1))
     with np.errstate(divide="ignore"):
         fmat = sub(div(1.0, add(eye, sub(wj, wi))), eye)  # 1/(w_j - w_i) off the diagonal (inf at ties)
-    vdav = matmul(matmul(mT(v), da), v)
+    vdav = matmul(matmul(mT(v), _sym(da)), v)
     return [v, w], [matmul(v, mul(fmat, vdav)), diagonal(vdav)]
 
 
@@ -582,8 +591,8 @@ def _svd_jvp(primals: Sequence[Any], tangents: Sequence[Any], full_matrices: boo
     eye = np.eye(k, dtype=s.dtype)
     with np.errstate(divide="ignore"):
         f = sub(div(1.0, add(mul(add(s_row, s_col), sub(s_row, s_col)), eye)), eye)
-    s_zero = convert_element_type(eq(s, 0.0), s.dtype)
-    s_inv = sub(div(1.0, add(s, s_zero)), s_zero)
+        s_zero = convert_element_type(eq(s, 0.0), s.dtype)
+        s_inv = sub(div(1.0, add(s, s_zero)), s_zero)
     dss = mul(s_row, ds_mat)
     sds = mul(s_col, ds_mat)
     duv_diag = mul(mul(sub(ds_mat, mT(ds_mat)), 0.5), diag_embed(s_inv))

@@ -180,7 +180,7 @@ def inv(a: Any) -> np.ndarray:
 
 
 def cholesky(a: Any) -> np.ndarray:
-    """Lower Cholesky factor; a matrix that is not positive definite gives all-NaN (as JAX)."""
+    """Lower Cholesky factor; a matrix that is not positive definite gives NaNs (as JAX)."""
     try:
         return np.linalg.cholesky(a)
     except np.linalg.LinAlgError:
@@ -191,7 +191,7 @@ def cholesky(a: Any) -> np.ndarray:
             try:
                 out[i] = np.linalg.cholesky(m)
             except np.linalg.LinAlgError:
-                out[i] = np.nan
+                out[i] = np.tril(np.full(m.shape, np.nan))  # as JAX: NaN below, zeros above
         return out.reshape(a.shape)
 
 

@@ -7,9 +7,10 @@ defines a behaviour, it is followed:
 
 * a singular matrix does not raise: ``inv``/``solve`` return inf/nan entries, as
   ``jax.numpy.linalg`` does (NumPy raises ``LinAlgError``);
-* ``cholesky``, ``eigh`` and ``eigvalsh`` use the symmetric part ``(a + a.T) / 2`` (as
-  JAX; NumPy reads one triangle): equal for symmetric input, and the gradient is symmetric;
-  ``cholesky`` of a matrix that is not positive definite returns NaNs;
+* ``cholesky``, ``eigh`` and ``eigvalsh`` read one triangle of ``a`` (as NumPy), and
+  their derivatives are JAX's, those of the function of the symmetric part
+  ``(a + a.T) / 2`` (so gradients are symmetric matrices); ``cholesky`` of a matrix that
+  is not positive definite returns NaNs (as JAX) instead of raising;
 * derivatives at degenerate points are JAX's: eigenvector (singular vector) derivatives
   are inf/nan at repeated eigenvalues (singular values), eigen/singular values' stay
   finite; ``det``'s gradient is the adjugate (finite at singular matrices); ``norm`` at
@@ -164,11 +165,12 @@ def _moveaxes_last(x: Any, axes: tuple[int, ...]) -> Any:
 def cholesky(a: Any, /, *, upper: bool = False) -> Any:
     """Cholesky factor of a symmetric positive definite matrix (lower, or upper if ``upper``).
 
-    Uses the symmetric part of ``a`` (as JAX); NaNs if it is not positive definite.
+    Reads the lower triangle of ``a``; the derivative is along symmetric perturbations (as
+    JAX); NaNs if ``a`` is not positive definite.
     """
     a = _inexact(a)
     _assert_stacked_square("cholesky", a)
-    c = L.cholesky(_sym(a))
+    c = L.cholesky(a)
     return L.mT(c) if upper else c
 
 
@@ -187,12 +189,16 @@ def qr(a: Any, mode: str = "reduced") -> Any:
 
 
 def eigh(a: Any, UPLO: str = "L") -> EighResult:  # noqa: N803
-    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix (its symmetric part, as JAX)."""
+    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix (its ``UPLO`` triangle is read).
+
+    The derivative is along symmetric perturbations, as JAX's; eigenvector derivatives are
+    inf/nan at repeated eigenvalues.
+    """
     if UPLO not in ("L", "U"):
         raise ValueError("UPLO argument must be 'L' or 'U'")
     a = _inexact(a)
     _assert_stacked_square("eigh", a)
-    v, w = L.eigh(_sym(a), lower=UPLO == "L")
+    v, w = L.eigh(a, lower=UPLO == "L")
     return EighResult(w, v)
 
 
