@@ -77,11 +77,14 @@ RULE_CASES = {
 # linear algebra (functrans._src.lax.linalg): well-conditioned inputs, sign-invariant vector outputs
 import functrans.numpy.linalg as fla  # noqa: E402
 import functrans.scipy.linalg as fsl  # noqa: E402
+from functrans._src.lax import linalg as lax_linalg  # noqa: E402
 
 SQ = rng.uniform(-1.0, 1.0, (3, 3)) + 3 * np.eye(3)
 SPD = SQ @ SQ.T + np.eye(3)
 RULE_CASES.update({
     "cholesky": (lambda a: fla.cholesky((a + a.T) / 2), (SPD,)),
+    "cholesky_tangent": (lambda a, s: lax_linalg.cholesky_tangent(fla.cholesky((a + a.T) / 2), s), (SPD, SQ)),
+    "cholesky_cotangent": (lambda a, c: lax_linalg.cholesky_cotangent(fla.cholesky((a + a.T) / 2), c), (SPD, SQ)),
     "triangular_solve": (lambda a, b: fsl.solve_triangular(a, b, lower=True), (np.tril(SQ), W)),
     "lu": (lambda a: fsl.lu(a)[2], (SQ,)),
     "solve": (fla.solve, (SQ, W)),

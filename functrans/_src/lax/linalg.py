@@ -9,7 +9,9 @@ columns instead (one factorization serves the whole batch: this is what keeps
 =====================  =====================================================  =======================
 primitive              JVP (written with primitives, so differentiable again)  transpose
 =====================  =====================================================  =======================
-``cholesky``           ``L phi(L^-1 sym(dA) L^-T)`` (Murray 2016)              --
+``cholesky``           ``cholesky_tangent(L, dA)``                             --
+``cholesky_tangent``   ``L phi(L^-1 sym(dA) L^-T)`` (Murray 2016)              ``cholesky_cotangent``
+``cholesky_cotangent`` its adjoint, by Murray's blocked algorithm              ``cholesky_tangent``
 ``triangular_solve``   ``-op(a)^-1 op(da) x`` plus the solve of ``db``         in ``b``: the solve
                                                                                with ``op(a)^T``
 ``lu``                 ``L^-1 P dA U^-1`` split into ``dL``/``dU``             --
@@ -42,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src.core import Primitive, ShapedArray, bind, is_undefined
+from functrans._src.jvp import jvp_flat
 from functrans._src.lax import linalg_kernels as K
 from functrans._src.lax.comparisons import convert_element_type, eq, logical_or, ne, select
 from functrans._src.lax.contraction import dot_general
@@ -53,7 +56,8 @@ from functrans._src.lax.shape import broadcast_to, concatenate, reshape, transpo
 from functrans._src.lax.slicing import index
 
 __all__ = [
-    "cholesky", "cholesky_p", "triangular_solve", "triangular_solve_p", "lu", "lu_p", "lu_solve",
+    "cholesky", "cholesky_p", "cholesky_tangent", "cholesky_tangent_p", "cholesky_cotangent",
+    "cholesky_cotangent_p", "triangular_solve", "triangular_solve_p", "lu", "lu_p", "lu_solve",
     "solve", "solve_p", "inv", "inv_p", "slogdet", "slogdet_p", "det", "det_p", "eigh", "eigh_p",
     "svd", "svd_p", "qr", "qr_p", "expm", "expm_p", "expm_frechet", "expm_frechet_p",
 ]  # fmt: skip
@@ -185,15 +189,87 @@ def cholesky(a: Any) -> Any:
 def _cholesky_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     (a,), (da,) = primals, tangents
     L = cholesky(a)
-    tmp = triangular_solve(L, _sym(da), left_side=False, lower=True, transpose_a=True)
-    x = triangular_solve(L, tmp, left_side=True, lower=True)
-    n = _shape(a)[-1]
-    phi = mul(x, np.tril(np.ones((n, n)), -1) + 0.5 * np.eye(n))
-    return L, matmul(L, phi)
+    return L, cholesky_tangent(L, da)
 
 
 cholesky_p.jvp = _cholesky_jvp
 cholesky_p.batch = _batch_front_rule(cholesky_p)
+
+# The tangent map of cholesky, dA -> dL, and its adjoint are primitives of their own, so
+# that reverse mode runs Murray's blocked algorithm (about 2/3 n^3 flops) rather than the
+# transposes of two triangular solves and a product (about 4 n^3). Their derivatives in
+# L (for higher orders) are those of the same formulas written with primitives.
+
+cholesky_tangent_p = _prim("cholesky_tangent")
+cholesky_tangent_p.impl = K.cholesky_tangent
+cholesky_cotangent_p = _prim("cholesky_cotangent")
+cholesky_cotangent_p.impl = K.cholesky_cotangent
+
+
+def _same_square_abstract_eval(l_: ShapedArray, s: ShapedArray) -> ShapedArray:
+    _square_check("cholesky derivative", l_)
+    if s.shape != l_.shape:
+        raise ValueError(f"cholesky derivative: shapes {l_.shape} and {s.shape} differ")
+    return ShapedArray(l_.shape, np.result_type(l_.dtype, s.dtype))
+
+
+cholesky_tangent_p.abstract_eval = _same_square_abstract_eval
+cholesky_cotangent_p.abstract_eval = _same_square_abstract_eval
+
+
+def cholesky_tangent(l_: Any, s: Any) -> Any:
+    """``L phi(L^-1 sym(S) L^-T)``: the tangent of ``L = cholesky(A)`` along ``S`` (linear in ``S``)."""
+    return bind(cholesky_tangent_p, (l_, s), {})
+
+
+def cholesky_cotangent(l_: Any, ct: Any) -> Any:
+    """``sym(L^-T phi(L^T ct) L^-1)``: the adjoint of :func:`cholesky_tangent` (linear in ``ct``)."""
+    return bind(cholesky_cotangent_p, (l_, ct), {})
+
+
+def _phi(x: Any) -> Any:
+    n = _shape(x)[-1]
+    return mul(x, np.tril(np.ones((n, n)), -1) + 0.5 * np.eye(n))
+
+
+def _cholesky_tangent_formula(l_: Any, s: Any) -> Any:
+    tmp = triangular_solve(l_, _sym(s), left_side=False, lower=True, transpose_a=True)
+    return matmul(l_, _phi(triangular_solve(l_, tmp, left_side=True, lower=True)))
+
+
+def _cholesky_cotangent_formula(l_: Any, ct: Any) -> Any:
+    y = triangular_solve(l_, _phi(matmul(mT(l_), ct)), left_side=True, lower=True, transpose_a=True)
+    return _sym(triangular_solve(l_, y, left_side=False, lower=True))
+
+
+def _formula_jvp(prim: Primitive, formula: Any) -> Any:
+    def rule(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+        (l_, s), (dl, ds) = primals, tangents
+        out = bind(prim, (l_, s), {})
+        t = None if ds is None else bind(prim, (l_, ds), {})
+        if dl is not None:
+            _, (t2,) = jvp_flat(lambda x: [formula(x, s)], [l_], [dl])
+            t = t2 if t is None else add(t, t2)
+        return out, t
+
+    return rule
+
+
+def _adjoint_transpose(other: Primitive) -> Any:
+    def rule(ct: Any, l_: Any, s: Any) -> list[Any]:
+        if is_undefined(l_):
+            raise NotImplementedError("the cholesky derivative maps are linear in their second operand only")
+        return [None, bind(other, (l_, ct), {})]
+
+    return rule
+
+
+cholesky_tangent_p.jvp = _formula_jvp(cholesky_tangent_p, _cholesky_tangent_formula)
+cholesky_cotangent_p.jvp = _formula_jvp(cholesky_cotangent_p, _cholesky_cotangent_formula)
+cholesky_tangent_p.transpose = _adjoint_transpose(cholesky_cotangent_p)
+cholesky_cotangent_p.transpose = _adjoint_transpose(cholesky_tangent_p)
+cholesky_tangent_p.batch = _batch_front_rule(cholesky_tangent_p)
+cholesky_cotangent_p.batch = _batch_front_rule(cholesky_cotangent_p)
 
 # --------------------------------------------------------------------------- triangular_solve
 

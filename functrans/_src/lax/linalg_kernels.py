@@ -238,3 +238,60 @@ def expm(a: Any) -> np.ndarray:
     for _ in range(s):
         r = r @ r
     return r
+
+
+# --------------------------------------------------------------------------- Cholesky derivatives
+
+_CHOL_REV_BLOCK = 64
+
+
+def _mt(x: np.ndarray) -> np.ndarray:
+    return np.swapaxes(x, -1, -2)
+
+
+def _phi(x: np.ndarray) -> np.ndarray:
+    """The lower triangle with the diagonal halved."""
+    out = np.tril(x)
+    i = np.arange(x.shape[-1])
+    out[..., i, i] *= 0.5
+    return out
+
+
+def cholesky_tangent(l_: Any, s: Any) -> np.ndarray:
+    """``dL = L phi(L^-1 sym(S) L^-T)``: the tangent of the Cholesky factor ``L`` along ``S``."""
+    l_, s = np.asarray(l_), np.asarray(s)
+    sym = 0.5 * (s + _mt(s))
+    tmp = triangular_solve(l_, sym, False, True, True, False)
+    x = triangular_solve(l_, tmp, True, True, False, False)
+    return l_ @ _phi(x)
+
+
+def _cholesky_rev_small(l_: np.ndarray, lbar: np.ndarray) -> np.ndarray:
+    # Murray (2016), symbolic form: Abar = phi(X + X^T), X = L^-T phi(L^T Lbar) L^-1
+    p = _phi(_mt(l_) @ lbar)
+    x = triangular_solve(l_, p, True, True, True, False)
+    x = triangular_solve(l_, x, False, True, False, False)
+    return _phi(x + _mt(x))
+
+
+def cholesky_cotangent(l_: Any, lbar: Any) -> np.ndarray:
+    """The (symmetric) cotangent of ``A`` given the cotangent ``lbar`` of ``L = cholesky(A)``.
+
+    Murray (2016)'s blocked reverse-mode algorithm: blocks of ``_CHOL_REV_BLOCK`` columns
+    from the last, each a few matrix products plus the symbolic formula on its diagonal
+    block, about ``2/3 n^3`` flops in all (the adjoint of :func:`cholesky_tangent`).
+    """
+    l_ = np.asarray(l_)
+    abar = np.tril(np.asarray(lbar, dtype=np.result_type(l_.dtype, np.asarray(lbar).dtype)))
+    n = l_.shape[-1]
+    with np.errstate(all="ignore"):
+        for k in range(n, 0, -_CHOL_REV_BLOCK):
+            j = max(0, k - _CHOL_REV_BLOCK)
+            r, d, b, c = l_[..., j:k, :j], l_[..., j:k, j:k], l_[..., k:, :j], l_[..., k:, j:k]
+            cbar = triangular_solve(d, abar[..., k:, j:k], False, True, False, False)
+            abar[..., k:, j:k] = cbar
+            abar[..., k:, :j] -= cbar @ r
+            dbar = _cholesky_rev_small(d, np.tril(abar[..., j:k, j:k] - _mt(cbar) @ c))
+            abar[..., j:k, j:k] = dbar
+            abar[..., j:k, :j] -= _mt(cbar) @ b + (dbar + _mt(dbar)) @ r
+    return 0.5 * (abar + _mt(abar))
