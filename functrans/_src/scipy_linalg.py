@@ -15,6 +15,7 @@ import numpy as np
 from functrans._src import lax
 from functrans._src.core import Tracer
 from functrans._src.lax import linalg as L
+from functrans._src.lax import linalg_solve as LS
 from functrans._src.numpy import linalg as nla
 
 __all__ = [
@@ -131,7 +132,7 @@ def lu_solve(
         raise ValueError(f"lu_solve: trans must be 0, 1 or 2, got {trans!r}")
     perm = _pivots_to_permutation(piv, _shape(lu_)[-1])
     lu_, b2, vec = _rhs("lu_solve", lu_, b)
-    return _unvec(L.lu_solve(lu_, perm, b2, trans=int(trans != 0)), vec)
+    return _unvec(LS.lu_solve(lu_, perm, b2, trans=int(trans != 0)), vec)
 
 
 def lu(a: Any, permute_l: bool = False, overwrite_a: bool = False, check_finite: bool = True) -> Any:
@@ -174,14 +175,14 @@ def solve(a: Any, b: Any, lower: bool = False, overwrite_a: bool = False, overwr
     if assume_a in ("pos", "positive definite"):
         return cho_solve(cho_factor(a, lower=lower), b)
     a, b2, vec = _rhs("solve", a, b)
-    return _unvec(L.solve(a, b2), vec)
+    return _unvec(LS.solve(a, b2), vec)
 
 
 def expm(A: Any) -> Any:  # noqa: N803
     """Matrix exponential (Pade [13/13] with scaling and squaring); derivative by the Frechet derivative."""
     a = nla._inexact(A)
     _square("expm", a)
-    return L.expm(a)
+    return LS.expm(a)
 
 
 def expm_frechet(A: Any, E: Any, method: Any = None, compute_expm: bool = True, check_finite: bool = True) -> Any:  # noqa: N803
@@ -190,8 +191,8 @@ def expm_frechet(A: Any, E: Any, method: Any = None, compute_expm: bool = True, 
     _square("expm_frechet", a)
     if _shape(e) != _shape(a):
         raise ValueError(f"expm_frechet: expected A and E of the same shape, got {_shape(a)} and {_shape(e)}")
-    f = L.expm_frechet(a, e)
-    return (L.expm(a), f) if compute_expm else f
+    f = LS.expm_frechet(a, e)
+    return (LS.expm(a), f) if compute_expm else f
 
 
 def block_diag(*arrs: Any) -> Any:

@@ -33,6 +33,7 @@ import numpy as np
 from functrans._src import lax
 from functrans._src.core import Tracer
 from functrans._src.lax import linalg as L
+from functrans._src.lax import linalg_solve as LS
 
 LinAlgError = np.linalg.LinAlgError
 
@@ -260,7 +261,7 @@ def solve(a: Any, b: Any) -> Any:
             )
         b2 = lax.reshape(b, (n, 1))
         a, b2 = _bcast_batch(a, b2, 2, 2)
-        x = L.solve(a, b2)
+        x = LS.solve(a, b2)
         return lax.reshape(x, _shape(x)[:-1])
     if sb[-2] != n:
         raise ValueError(
@@ -268,28 +269,28 @@ def solve(a: Any, b: Any) -> Any:
             f"(m,m),(m,n)->(m,n) (size {sb[-2]} is different from {n}): a has shape {_shape(a)}, b {sb}"
         )
     a, b = _bcast_batch(a, b, 2, 2)
-    return L.solve(a, b)
+    return LS.solve(a, b)
 
 
 def inv(a: Any) -> Any:
     """Inverse of a (stack of) square matrices; inf/nan where singular (as JAX)."""
     a = _inexact(a)
     _assert_stacked_square("inv", a)
-    return L.inv(a)
+    return LS.inv(a)
 
 
 def det(a: Any) -> Any:
     """Determinant; its gradient is the adjugate's transpose (finite at singular matrices, as JAX)."""
     a = _inexact(a)
     _assert_stacked_square("det", a)
-    return L.det(a)
+    return LS.det(a)
 
 
 def slogdet(a: Any) -> SlogdetResult:
     """``SlogdetResult(sign, logabsdet)``; ``d logabsdet = tr(inv(a) @ da)``."""
     a = _inexact(a)
     _assert_stacked_square("slogdet", a)
-    sign, logabsdet = L.slogdet(a)
+    sign, logabsdet = LS.slogdet(a)
     return SlogdetResult(sign, logabsdet)
 
 
