@@ -113,6 +113,20 @@ def test_products_and_powers_match_numpy():
     np.testing.assert_allclose(fla.diagonal(W, offset=-2), np.linalg.diagonal(W, offset=-2))
 
 
+def test_multi_dot_uses_the_cheapest_order():
+    a, b, c = np.ones((10, 30)), np.ones((30, 5)), np.ones((5, 60))
+    ir = functrans.make_ir(lambda a, b, c: fla.multi_dot([a, b, c]))(a, b, c)
+    assert [e.outvars[0].aval.shape for e in ir.eqns if e.prim.name == "dot_general"] == [(10, 5), (10, 60)]
+    ir = functrans.make_ir(lambda a, b, c: fla.multi_dot([a, b, c]))(c.T, b.T, a.T)
+    assert [e.outvars[0].aval.shape for e in ir.eqns if e.prim.name == "dot_general"] == [(5, 10), (60, 10)]
+
+
+def test_cond_of_a_singular_matrix_is_inf():
+    s = np.array([[1.0, 2.0], [2.0, 4.0]])
+    with np.errstate(all="ignore"):
+        assert fla.cond(s, 1) == np.inf and fla.cond(s, "fro") == np.inf
+
+
 def test_lstsq_matches_numpy():
     b = rng.standard_normal(5)
     for bb in (b, np.stack([b, 2 * b + 1], 1)):
@@ -250,6 +264,12 @@ def test_reverse_mode_of_solve_factors_once(monkeypatch):
     lus = _count_impl(monkeypatch, L.lu_p)
     functrans.grad(lambda a, b: fnp.sum(fla.solve(a, b) ** 2), argnums=(0, 1))(A, B)
     assert len(lus) == 1
+
+
+def test_reverse_mode_of_cholesky_factors_once(monkeypatch):
+    chol = _count_impl(monkeypatch, L.cholesky_p)
+    functrans.grad(lambda a: fnp.sum(fsl.solve_triangular(fla.cholesky(a), B, lower=True) ** 2))(S)
+    assert len(chol) == 1
 
 
 def test_gp_hessian_does_a_constant_number_of_factorizations(monkeypatch):

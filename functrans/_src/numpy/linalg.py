@@ -599,7 +599,11 @@ def cond(x: Any, p: Any = None) -> Any:
             return lax.div(big, small) if p != -2 else lax.div(small, big)
     _assert_stacked_square("cond", x)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return lax.mul(norm(x, p, axis=(-2, -1)), norm(inv(x), p, axis=(-2, -1)))
+        r = lax.mul(norm(x, p, axis=(-2, -1)), norm(inv(x), p, axis=(-2, -1)))
+    # NaN (from a singular x) becomes inf where x itself has no NaN, as JAX
+    nd = len(_shape(x))
+    x_nan = lax.gt(_sum(lax.convert_element_type(lax.ne(x, x), np.int64), (nd - 2, nd - 1)), 0)
+    return lax.select(lax.logical_and(lax.ne(r, r), lax.logical_not(x_nan)), np.inf, r)
 
 
 def diagonal(x: Any, /, *, offset: int = 0) -> Any:
