@@ -156,6 +156,7 @@ GRAD_CASES = {
     "qr": (lambda a: tuple(fla.qr(a)), (W,)),
     "qr_wide": (lambda a: tuple(fla.qr(a)), (W.T,)),
     "pinv": (fla.pinv, (W,)),
+    "pinv_wide": (fla.pinv, (W.T,)),
     "matrix_power": (lambda a: fla.matrix_power(a / 4, -3), (A,)),
     "norm_nuc": (lambda a: fla.norm(a, "nuc"), (W,)),
     "norm_2": (lambda a: fla.norm(a, 2), (W,)),
@@ -293,6 +294,17 @@ def test_gp_hessian_does_a_constant_number_of_factorizations(monkeypatch):
 
 
 # --------------------------------------------------------------------------- degenerate points (JAX's values)
+
+
+def test_pinv_derivative_at_a_rank_deficient_matrix_as_jax():
+    r = np.outer([1.0, -2.0, 0.5], [0.3, 1.0])  # rank 1
+    # jax.jacfwd(jnp.linalg.pinv)(r)[0, 0], x64
+    ref = [
+        [0.039469256827103, 0.020612571263671],
+        [-0.050080913885067, 0.054966856703122],
+        [0.012520228471267, -0.013741714175781],
+    ]
+    np.testing.assert_allclose(functrans.jacfwd(fla.pinv)(r)[0, 0], ref, rtol=1e-6)
 
 
 def test_singular_inverse_and_solve_give_inf_as_jax():

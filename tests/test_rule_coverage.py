@@ -95,6 +95,7 @@ RULE_CASES.update({
     "svd": (lambda a: fla.svd(a, full_matrices=False).U ** 2 + fla.svdvals(a), (W,)),
     "qr": (lambda a: fla.qr(a).R ** 2, (W,)),
     "expm": (lambda a: fsl.expm(a / 3), (SQ,)),
+    "pinv": (fla.pinv, (W,)),
     "expm_frechet": (lambda a, e: fsl.expm_frechet(a / 3, e, compute_expm=False), (SQ, SPD / 10)),
 })  # fmt: skip
 

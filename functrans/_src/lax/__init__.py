@@ -14,7 +14,7 @@ module             primitives
 ``contraction``    dot_general
 ``linalg``         cholesky cholesky_tangent cholesky_cotangent triangular_solve lu
                    eigh svd qr
-``linalg_solve``   solve inv slogdet det expm expm_frechet
+``linalg_solve``   solve inv slogdet det expm expm_frechet pinv
 =================  ==========================================================
 
 Every public name of the family modules is re-exported here, so ``lax.mul`` and

@@ -14,6 +14,8 @@ primitive              JVP (written with primitives, so differentiable again)  t
                        (finite at singular ``A``, as JAX)
 ``expm``               ``expm_frechet(a, da)``                                 --
 ``expm_frechet``       block ``expm`` of ``[[A, E], [0, A]]``; linear in E     in ``e``: with ``a^T``
+``pinv``               Golub & Pereyra (1973), as JAX (finite at constant     --
+                       rank, rank-deficient or not)
 =====================  =====================================================  =======================
 """
 
@@ -28,7 +30,7 @@ from functrans._src.core import ShapedArray, bind, is_undefined
 from functrans._src.lax import linalg_kernels as K
 from functrans._src.lax.comparisons import convert_element_type, eq, logical_or, ne, select
 from functrans._src.lax.elementwise import abs as abs_
-from functrans._src.lax.elementwise import add, div, mul, neg
+from functrans._src.lax.elementwise import add, div, mul, neg, sub
 from functrans._src.lax.linalg import (
     _batch_front_rule,
     _batch_to_front,
@@ -49,7 +51,7 @@ from functrans._src.lax.slicing import index
 
 __all__ = [
     "lu_solve", "solve", "solve_p", "inv", "inv_p", "slogdet", "slogdet_p", "det", "det_p", "adjugate",
-    "expm", "expm_p", "expm_frechet", "expm_frechet_p",
+    "expm", "expm_p", "expm_frechet", "expm_frechet_p", "pinv", "pinv_p",
 ]  # fmt: skip
 
 
@@ -308,3 +310,57 @@ expm_p.batch = _batch_front_rule(expm_p)
 expm_frechet_p.jvp = _expm_frechet_jvp
 expm_frechet_p.transpose = _expm_frechet_transpose
 expm_frechet_p.batch = _batch_front_rule(expm_frechet_p)
+
+
+# --------------------------------------------------------------------------- pinv
+
+pinv_p = _prim("pinv")
+
+
+def _pinv_impl(a: Any, rtol: float) -> np.ndarray:
+    a = np.asarray(a)
+    if a.shape[-1] == 0 or a.shape[-2] == 0:
+        return np.zeros(a.shape[:-2] + (a.shape[-1], a.shape[-2]), a.dtype)
+    return np.linalg.pinv(a, rcond=rtol)
+
+
+pinv_p.impl = _pinv_impl
+
+
+def _pinv_abstract_eval(a: ShapedArray, rtol: float) -> ShapedArray:
+    if a.ndim < 2:
+        raise ValueError(f"pinv: expected a (stack of) matrices, got shape {a.shape}")
+    dt = a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64)
+    return ShapedArray(a.shape[:-2] + (a.shape[-1], a.shape[-2]), dt)
+
+
+pinv_p.abstract_eval = _pinv_abstract_eval
+
+
+def pinv(a: Any, rtol: float) -> Any:
+    """Moore-Penrose pseudo-inverse, cutting singular values below ``rtol * max(s)``."""
+    return bind(pinv_p, (a,), {"rtol": float(rtol)})
+
+
+def _pinv_jvp(primals: Sequence[Any], tangents: Sequence[Any], rtol: float) -> tuple[Any, Any]:
+    # Golub & Pereyra (1973): valid wherever the rank is locally constant, rank-deficient
+    # or not (as JAX's rule).
+    (a,), (da,) = primals, tangents
+    p = pinv(a, rtol)
+    m, n = _shape(a)[-2:]
+    pt, dat = mT(p), mT(da)
+    if m >= n:
+        s = matmul(matmul(p, pt), dat)
+        t = matmul(matmul(dat, pt), p)
+        dp = add(neg(matmul(matmul(p, da), p)), add(s, t))
+        dp = sub(dp, add(matmul(matmul(s, a), p), matmul(matmul(p, a), t)))
+    else:
+        s = matmul(p, matmul(pt, dat))
+        t = matmul(dat, matmul(pt, p))
+        dp = add(neg(matmul(p, matmul(da, p))), add(s, t))
+        dp = sub(dp, add(matmul(s, matmul(a, p)), matmul(p, matmul(a, t))))
+    return p, dp
+
+
+pinv_p.jvp = _pinv_jvp
+pinv_p.batch = _batch_front_rule(pinv_p)

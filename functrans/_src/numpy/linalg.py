@@ -268,6 +268,13 @@ def solve(a: Any, b: Any) -> Any:
             f"solve: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature "
             f"(m,m),(m,n)->(m,n) (size {sb[-2]} is different from {n}): a has shape {_shape(a)}, b {sb}"
         )
+    if len(_shape(a)) == 2 and len(sb) > 2:
+        # one matrix, many right-hand sides: factor once, the batch joins b's columns
+        nd = len(sb)
+        bt = lax.transpose(b, (nd - 2,) + tuple(range(nd - 2)) + (nd - 1,))
+        x = LS.solve(a, lax.reshape(bt, (n, int(np.prod(sb[:-2])) * sb[-1])))
+        x = lax.reshape(x, (n,) + sb[:-2] + (sb[-1],))
+        return lax.transpose(x, tuple(range(1, nd - 1)) + (0, nd - 1))
     a, b = _bcast_batch(a, b, 2, 2)
     return LS.solve(a, b)
 
@@ -299,9 +306,10 @@ def _default_rtol(shape: tuple[int, ...], dtype: Any) -> float:
 
 
 def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None) -> Any:
-    """Moore-Penrose pseudo-inverse via the SVD, cutting singular values below ``rtol * max(s)``.
+    """Moore-Penrose pseudo-inverse, cutting singular values below ``rtol * max(s)``.
 
-    Its derivative is the SVD's: finite where the singular values are distinct and nonzero.
+    The default ``rtol`` is JAX's, ``10 * max(m, n) * eps``. The derivative is Golub and
+    Pereyra's (as JAX's), finite wherever the rank is locally constant.
     """
     if rcond is not None and rtol is not None:
         raise ValueError("`rtol` and `rcond` can't be both set.")
@@ -310,7 +318,10 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None
     tol = rcond if rcond is not None else rtol
     sh = _shape(a)
     if tol is None:
-        tol = _default_rtol(sh, a.dtype)
+        tol = 10.0 * _default_rtol(sh, a.dtype)
+    if np.ndim(tol) == 0 and not isinstance(tol, Tracer):
+        return LS.pinv(a, float(tol))
+    # a per-matrix tolerance: through the SVD (differentiable where singular values are distinct)
     s, u, vt = L.svd(a, full_matrices=False, compute_uv=True)
     smax = _max(s, (len(_shape(s)) - 1,), keepdims=True)
     tol = _arr(tol)
