@@ -166,6 +166,8 @@ GRAD_CASES = {
     "cho_solve": (lambda a, b: fsl.cho_solve(fsl.cho_factor(sym(a)), b), (S, B)),
     "lu_solve": (lambda a, b: fsl.lu_solve(fsl.lu_factor(a), b, trans=1), (A, B)),
     "lu": (lambda a: fsl.lu(a)[1:], (A,)),
+    "lu_tall": (lambda a: fsl.lu(a)[1:], (W,)),
+    "lu_wide": (lambda a: fsl.lu(a)[1:], (W.T,)),
     "expm": (lambda a: fsl.expm(a / 3), (A,)),
     "expm_frechet": (lambda a, e: fsl.expm_frechet(a / 3, e, compute_expm=False), (A, S / 10)),
 }

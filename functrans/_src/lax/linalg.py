@@ -357,19 +357,36 @@ def lu(a: Any) -> list[Any]:
     return bind(lu_p, (a,), {})
 
 
+def _pad_to(x: Any, rows: int, cols: int) -> Any:
+    """``x`` (``(..., r, c)``) padded with zeros to ``(..., rows, cols)``."""
+    s = _shape(x)
+    b, (r, c) = s[:-2], s[-2:]
+    if cols > c:
+        x = concatenate([x, np.zeros(b + (r, cols - c), x.dtype)], len(s) - 1)
+    if rows > r:
+        x = concatenate([x, np.zeros(b + (rows - r, cols), x.dtype)], len(s) - 2)
+    return x
+
+
 def _lu_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    # L^-1 P dA U^-1 = L^-1 dL + dU U^-1 (de Hoog, Anderssen & Lukas): its strictly lower
+    # part gives dL, its upper part dU. A rectangular factor is completed to a square one
+    # with an identity block (as JAX does).
     (a,), (da,) = primals, tangents
     lu_, piv, perm = lu(a)
-    m, n = _shape(a)[-2:]
-    if m != n:
-        raise NotImplementedError(
-            f"the derivative of lu is implemented for square matrices only, got shape {_shape(a)}"
-        )
-    pda = permute_rows(da, perm)
-    la = triangular_solve(lu_, pda, left_side=True, lower=True, unit_diagonal=True)
-    lau = triangular_solve(lu_, la, left_side=False, lower=False)
-    l_ = add(tril(lu_, -1), _eye_like(_shape(a), lu_.dtype))
-    dlu = add(matmul(l_, tril(lau, -1)), matmul(triu(lau), triu(lu_)))
+    s = _shape(a)
+    m, n = s[-2:]
+    k = min(m, n)
+    dt = lu_.dtype
+    l_ = index(lu_, (Ellipsis, slice(0, m), slice(0, k)))
+    l_ = add(_pad_to(tril(l_, -1), m, m), np.eye(m, dtype=dt))
+    u = index(lu_, (Ellipsis, slice(0, k), slice(0, n)))
+    u_eye = np.zeros((n, n), dt)
+    u_eye[k:, k:] = np.eye(n - k, dtype=dt)
+    u = add(_pad_to(triu(u), n, n), u_eye)
+    la = triangular_solve(l_, permute_rows(da, perm), left_side=True, lower=True, unit_diagonal=True)
+    lau = triangular_solve(u, la, left_side=False, lower=False)
+    dlu = add(matmul(l_, tril(lau, -1)), matmul(triu(lau), u))
     return [lu_, piv, perm], [dlu, None, None]
 
 
