@@ -101,9 +101,43 @@ def _swap_rows(a: np.ndarray, perm: np.ndarray, bidx: np.ndarray, k: int, p: np.
     perm[bidx, p] = pk
 
 
+def _lu_columns_2d(a: np.ndarray, perm: np.ndarray, piv: np.ndarray, c0: int, c1: int) -> None:
+    """The unblocked step for a single matrix.
+
+    The panel is factored transposed (its columns contiguous); the rows it interchanged
+    are then moved in the other columns and in ``perm`` at once.
+    """
+    pt = np.ascontiguousarray(a[c0:, c0:c1].T)  # pt[j] is column c0 + j, rows c0:
+    local = np.arange(pt.shape[1])
+    w = c1 - c0
+    for j in range(w):
+        p = int(np.argmax(np.abs(pt[j, j:]))) + j
+        piv[c0 + j] = c0 + p
+        if p != j:
+            pt[:, [j, p]] = pt[:, [p, j]]
+            local[[j, p]] = local[[p, j]]
+        d = pt[j, j]
+        if d != 0:  # LAPACK leaves a zero column unscaled (it is all zeros)
+            pt[j, j + 1 :] /= d
+        if j + 1 < w:
+            pt[j + 1 :, j + 1 :] -= np.multiply.outer(pt[j + 1 :, j], pt[j, j + 1 :])
+    a[c0:, c0:c1] = pt.T
+    moved = np.nonzero(local != np.arange(local.size))[0]
+    if moved.size:
+        dst, src = c0 + moved, c0 + local[moved]
+        if c0:
+            a[dst, :c0] = a[src, :c0]
+        if c1 < a.shape[1]:
+            a[dst, c1:] = a[src, c1:]
+        perm[dst] = perm[src]
+
+
 def _lu_panel(a: np.ndarray, perm: np.ndarray, piv: np.ndarray, c0: int, c1: int) -> None:
     """Factor columns ``c0:c1`` (rows ``c0:``) in place; row swaps apply to whole rows."""
     bidx = np.arange(a.shape[0])
+    if c1 - c0 <= _LU_BLOCK and a.shape[0] == 1:
+        _lu_columns_2d(a[0], perm[0], piv[0], c0, c1)
+        return
     if c1 - c0 <= _LU_BLOCK:
         for k in range(c0, c1):
             p = np.argmax(np.abs(a[:, k:, k]), axis=1) + k

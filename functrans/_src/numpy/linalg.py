@@ -687,3 +687,11 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
         perm.insert(ax, nd - 1)
         out = lax.transpose(out, perm)
     return out
+
+
+def array_function_overrides() -> dict[Any, Any]:
+    """``{numpy.linalg.f: functrans f}`` for every function here that NumPy also has.
+
+    For ``Tracer.__array_function__``: with it, ``numpy.linalg.inv(traced)`` runs :func:`inv`.
+    """
+    return {getattr(np.linalg, n): globals()[n] for n in __all__ if n != "LinAlgError" and hasattr(np.linalg, n)}
