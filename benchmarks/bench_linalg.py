@@ -181,8 +181,13 @@ def bench_newton(number: int, rounds: int) -> None:
     base = best_time(lambda: newton_step_numpy(w, x, y), number, 3)
     _row("numpy hand-written step", base, base)
     _row("functrans step (eager)", best_time(lambda: newton_step(w, x, y), number, 3), base)
+    stepj = functrans.jit(newton_step)
+    np.testing.assert_allclose(stepj(w, x, y), newton_step_numpy(w, x, y), rtol=1e-8, atol=1e-10)
+    _row("functrans jit(step)", best_time(lambda: stepj(w, x, y), number, 3), base)
     r, _, _ = paired_ratio(lambda: newton_step(w, x, y), lambda: newton_step_numpy(w, x, y), number, rounds)
+    rj, _, _ = paired_ratio(lambda: stepj(w, x, y), lambda: newton_step_numpy(w, x, y), number, rounds)
     print(f"  step (eager) / hand-written, median of paired rounds: {r:.2f}x (target: within 2x)")
+    print(f"  jit(step) / hand-written, median of paired rounds:    {rj:.2f}x")
 
 
 # --------------------------------------------------------------------------- 3. flow slogdet
