@@ -127,6 +127,19 @@ def test_cond_of_a_singular_matrix_is_inf():
         assert fla.cond(s, 1) == np.inf and fla.cond(s, "fro") == np.inf
 
 
+def test_matmul_tensordot_vecdot_match_numpy():
+    x, y = rng.standard_normal((2, 3, 4)), rng.standard_normal((4, 5))
+    v = rng.standard_normal(4)
+    for a, b in [(x, y), (v, y), (x, v), (v, v), (x[:1], x.transpose(0, 2, 1))]:
+        np.testing.assert_allclose(fla.matmul(a, b), np.linalg.matmul(a, b), rtol=1e-12)
+    np.testing.assert_allclose(fla.tensordot(x, y, axes=1), np.linalg.tensordot(x, y, axes=1), rtol=1e-12)
+    np.testing.assert_allclose(
+        fla.tensordot(x, x, axes=([1, 2], [1, 2])), np.linalg.tensordot(x, x, axes=([1, 2], [1, 2])), rtol=1e-12
+    )
+    np.testing.assert_allclose(fla.vecdot(x, v), np.linalg.vecdot(x, v), rtol=1e-12)
+    np.testing.assert_allclose(fla.vecdot(x, x, axis=0), np.linalg.vecdot(x, x, axis=0), rtol=1e-12)
+
+
 def test_lstsq_matches_numpy():
     b = rng.standard_normal(5)
     for bb in (b, np.stack([b, 2 * b + 1], 1)):

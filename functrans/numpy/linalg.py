@@ -20,6 +20,7 @@ from functrans._src.numpy.linalg import (
     eigvalsh,
     inv,
     lstsq,
+    matmul,
     matrix_norm,
     matrix_power,
     matrix_rank,
@@ -33,15 +34,17 @@ from functrans._src.numpy.linalg import (
     solve,
     svd,
     svdvals,
+    tensordot,
     tensorinv,
     tensorsolve,
     trace,
+    vecdot,
     vector_norm,
 )
 
 __all__ = [
     "EighResult", "LinAlgError", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross", "det",
-    "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv", "lstsq", "matrix_norm", "matrix_power",
+    "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm", "matrix_power",
     "matrix_rank", "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve", "svd",
-    "svdvals", "tensorinv", "tensorsolve", "trace", "vector_norm",
+    "svdvals", "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot", "vector_norm",
 ]  # fmt: skip

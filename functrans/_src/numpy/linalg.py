@@ -39,9 +39,9 @@ LinAlgError = np.linalg.LinAlgError
 
 __all__ = [
     "LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh",
-    "inv", "lstsq", "matrix_norm", "matrix_power", "matrix_rank", "matrix_transpose", "multi_dot", "norm",
-    "outer", "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "tensorinv", "tensorsolve", "trace",
-    "vector_norm",
+    "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "matrix_transpose", "multi_dot",
+    "norm", "outer", "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "tensordot", "tensorinv", "tensorsolve",
+    "trace", "vecdot", "vector_norm",
 ]  # fmt: skip
 
 
@@ -645,6 +645,56 @@ def matrix_transpose(x: Any, /) -> Any:
     x = _arr(x)
     _assert_stacked_2d("matrix_transpose", x)
     return L.mT(x)
+
+
+def matmul(x1: Any, x2: Any, /) -> Any:
+    """Matrix product with NumPy's rules (1-d operands are vectors; leading axes broadcast)."""
+    x1, x2 = _arr(x1), _arr(x2)
+    s1, s2 = _shape(x1), _shape(x2)
+    if not s1 or not s2:
+        raise ValueError("matmul: Input operand does not have enough dimensions (a scalar was given)")
+    v1, v2 = len(s1) == 1, len(s2) == 1
+    a = lax.reshape(x1, (1,) + s1) if v1 else x1
+    b = lax.reshape(x2, s2 + (1,)) if v2 else x2
+    if _shape(a)[-1] != _shape(b)[-2]:
+        raise ValueError(
+            f"matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature "
+            f"(n?,k),(k,m?)->(n?,m?) (size {_shape(b)[-2]} is different from {_shape(a)[-1]})"
+        )
+    out = _matmul(a, b)
+    so = _shape(out)
+    if v1 and v2:
+        return lax.reshape(out, so[:-2])
+    if v1:
+        return lax.reshape(out, so[:-2] + so[-1:])
+    if v2:
+        return lax.reshape(out, so[:-1])
+    return out
+
+
+def tensordot(x1: Any, x2: Any, /, *, axes: Any = 2) -> Any:
+    """Sum of products over ``axes`` (an int: the last ``axes`` of x1 with the first of x2)."""
+    x1, x2 = _arr(x1), _arr(x2)
+    n1, n2 = len(_shape(x1)), len(_shape(x2))
+    if isinstance(axes, int | np.integer):
+        a1, a2 = tuple(range(n1 - int(axes), n1)), tuple(range(int(axes)))
+    else:
+        a1, a2 = axes
+        a1 = (a1,) if isinstance(a1, int | np.integer) else tuple(a1)
+        a2 = (a2,) if isinstance(a2, int | np.integer) else tuple(a2)
+        a1, a2 = tuple(a % n1 for a in a1), tuple(a % n2 for a in a2)
+    for i, j in zip(a1, a2):
+        if _shape(x1)[i] != _shape(x2)[j]:
+            raise ValueError(f"tensordot: shape-mismatch for sum: {_shape(x1)} axis {i} vs {_shape(x2)} axis {j}")
+    return lax.dot_general(x1, x2, ((a1, a2), ((), ())))
+
+
+def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
+    """Dot product of vectors along ``axis`` (broadcasting the other axes)."""
+    x1, x2 = _arr(x1), _arr(x2)
+    p = lax.mul(x1, x2)
+    nd = len(_shape(p))
+    return lax.reduce_sum(p, (axis % nd,))
 
 
 def outer(x1: Any, x2: Any, /) -> Any:
