@@ -444,6 +444,22 @@ def test_lu_solve_with_traced_pivots_under_jit():
     np.testing.assert_allclose(f(lu, piv, B), np.linalg.solve(A, B), rtol=1e-10)
 
 
+def test_lax_linalg_has_jax_signatures():
+    from functrans.lax import linalg as lla
+
+    np.testing.assert_allclose(lla.cholesky(S), np.linalg.cholesky(S), rtol=1e-12)
+    v, w = lla.eigh(S)
+    np.testing.assert_allclose(w, np.linalg.eigvalsh(S), rtol=1e-12)
+    u, s, vh = lla.svd(W, full_matrices=False)
+    np.testing.assert_allclose((u * s) @ vh, W, atol=1e-12)
+    q, r = lla.qr(W)
+    assert q.shape == (5, 5) and r.shape == (5, 3)
+    lu, piv, perm = lla.lu(A)
+    np.testing.assert_array_equal(lla.lu_pivots_to_permutation(piv, 4), perm)
+    x = lla.triangular_solve(np.tril(A), B.T, lower=True)  # x @ tril(A) = B.T
+    np.testing.assert_allclose(x @ np.tril(A), B.T, atol=1e-12)
+
+
 def test_expm_frechet_is_the_directional_derivative():
     e = rng.standard_normal((4, 4))
     _, t = functrans.jvp(fsl.expm, (A / 4,), (e,))
