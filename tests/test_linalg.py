@@ -308,6 +308,23 @@ def test_gp_hessian_does_a_constant_number_of_factorizations(monkeypatch):
     assert counts[0] == counts[1] <= 3
 
 
+def test_gp_likelihood_to_third_order_and_under_jit():
+    x = np.linspace(-1, 1, 8)
+    d2 = (x[:, None] - x[None, :]) ** 2
+
+    def nll(theta, y):
+        k = theta[1] * fnp.exp(-0.5 * d2 / theta[0] ** 2) + theta[2] * np.eye(8)
+        c = fla.cholesky(k)
+        alpha = fsl.solve_triangular(c, y, lower=True)
+        return 0.5 * fnp.sum(alpha**2) + fnp.sum(fnp.log(fla.diagonal(c)))
+
+    theta, y = np.array([0.8, 1.2, 0.3]), np.sin(3 * x)
+    check_grads(nll, (theta, y), order=3, modes=("fwd", "rev"))
+    h = functrans.hessian(nll)(theta, y)
+    np.testing.assert_allclose(functrans.jit(functrans.hessian(nll))(theta, y), h, rtol=1e-12)
+    np.testing.assert_allclose(functrans.jacrev(functrans.jacrev(nll))(theta, y), h, rtol=1e-10)
+
+
 # --------------------------------------------------------------------------- degenerate points (JAX's values)
 
 
