@@ -7,7 +7,7 @@
    ``numpy.linalg.inv``), as an optimiser asks for them.
 2. One Newton step of L2-regularised logistic regression (d = 200 features, N = 2000
    samples): ``hessian`` + ``grad`` + ``solve``, eager, against the hand-written
-   ``X^T diag(p(1-p)) X + lam I`` solve.
+   ``X^T diag(p(1-p)) X + lam I`` solve (and HIPS autograd and JAX eager).
 3. A normalizing-flow log-likelihood term: ``slogdet`` of the 64x64 Jacobian (by
    ``jacfwd``) of a small flow ``x -> x + u * tanh(W x + b)``, vmapped over 256 samples,
    and its gradient w.r.t. ``W``, eager, against a hand-written NumPy value and gradient
@@ -174,7 +174,40 @@ def newton_step_numpy(w: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray
     return w - np.linalg.solve(h, g)
 
 
-def bench_newton(number: int, rounds: int) -> None:
+def _newton_peers(w: np.ndarray, x: np.ndarray, y: np.ndarray, ref: np.ndarray, base: float) -> None:
+    def loss(m: Any) -> Callable[..., Any]:
+        def f(w: Any) -> Any:
+            z = x @ w
+            return m.sum(m.log1p(m.exp(z)) - y * z) + 0.5 * LAM * m.sum(w * w)
+
+        return f
+
+    try:
+        import autograd
+        import autograd.numpy as anp
+
+        def ag_step() -> np.ndarray:
+            f = loss(anp)
+            return w - np.linalg.solve(autograd.hessian(f)(w), autograd.grad(f)(w))
+
+        np.testing.assert_allclose(ag_step(), ref, rtol=1e-8, atol=1e-10)
+        _row("autograd step", best_time(ag_step, 1, 1), base)
+    except ImportError:
+        print("  (autograd not installed)")
+    jax = _jax()
+    if jax is not None:
+        import jax.numpy as jnp
+
+        def jx_step() -> np.ndarray:
+            f = loss(jnp)
+            return np.asarray(w - jnp.linalg.solve(jax.hessian(f)(w), jax.grad(f)(w)))
+
+        with jax.disable_jit():
+            np.testing.assert_allclose(jx_step(), ref, rtol=1e-8, atol=1e-10)
+            _row("jax step (eager, no jit)", best_time(jx_step, 1, 3), base)
+
+
+def bench_newton(number: int, rounds: int, peers: bool = False) -> None:
     w, x, y = logreg_problem()
     print("Newton step, L2 logistic regression, d = 200, N = 2000: hessian + grad + solve")
     np.testing.assert_allclose(newton_step(w, x, y), newton_step_numpy(w, x, y), rtol=1e-8, atol=1e-10)
@@ -184,6 +217,8 @@ def bench_newton(number: int, rounds: int) -> None:
     stepj = functrans.jit(newton_step)
     np.testing.assert_allclose(stepj(w, x, y), newton_step_numpy(w, x, y), rtol=1e-8, atol=1e-10)
     _row("functrans jit(step)", best_time(lambda: stepj(w, x, y), number, 3), base)
+    if peers:
+        _newton_peers(w, x, y, newton_step_numpy(w, x, y), base)
     r, _, _ = paired_ratio(lambda: newton_step(w, x, y), lambda: newton_step_numpy(w, x, y), number, rounds)
     rj, _, _ = paired_ratio(lambda: stepj(w, x, y), lambda: newton_step_numpy(w, x, y), number, rounds)
     print(f"  step (eager) / hand-written, median of paired rounds: {r:.2f}x (target: within 2x)")
@@ -293,7 +328,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     rounds = 5 if args.quick else 15
     bench_gp(3, rounds, args.peers)
-    bench_newton(3, rounds)
+    bench_newton(3, rounds, args.peers)
     bench_flow(1 if args.quick else 3, rounds, args.peers)
 
 
