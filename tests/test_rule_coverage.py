@@ -77,6 +77,31 @@ RULE_CASES = {
     "remainder": (lambda x, y: fnp.remainder(3 * x, y) * x, (M, V + 0.3)),
 }
 
+# linear algebra (functrans._src.lax.linalg): well-conditioned inputs, sign-invariant vector outputs
+import functrans.numpy.linalg as fla  # noqa: E402
+import functrans.scipy.linalg as fsl  # noqa: E402
+from functrans._src.lax import linalg as lax_linalg  # noqa: E402
+
+SQ = rng.uniform(-1.0, 1.0, (3, 3)) + 3 * np.eye(3)
+SPD = SQ @ SQ.T + np.eye(3)
+RULE_CASES.update({
+    "cholesky": (lambda a: fla.cholesky((a + a.T) / 2), (SPD,)),
+    "cholesky_tangent": (lambda a, s: lax_linalg.cholesky_tangent(fla.cholesky((a + a.T) / 2), s), (SPD, SQ)),
+    "cholesky_cotangent": (lambda a, c: lax_linalg.cholesky_cotangent(fla.cholesky((a + a.T) / 2), c), (SPD, SQ)),
+    "triangular_solve": (lambda a, b: fsl.solve_triangular(a, b, lower=True), (np.tril(SQ), W)),
+    "lu": (lambda a: fsl.lu(a)[2], (SQ,)),
+    "solve": (fla.solve, (SQ, W)),
+    "inv": (fla.inv, (SQ,)),
+    "slogdet": (lambda a: fla.slogdet(a)[1], (SQ,)),
+    "det": (fla.det, (SQ,)),
+    "eigh": (lambda a: fla.eigh((a + a.T) / 2).eigenvectors ** 2 + fla.eigh((a + a.T) / 2).eigenvalues, (SPD,)),
+    "svd": (lambda a: fla.svd(a, full_matrices=False).U ** 2 + fla.svdvals(a), (W,)),
+    "qr": (lambda a: fla.qr(a).R ** 2, (W,)),
+    "expm": (lambda a: fsl.expm(a / 3), (SQ,)),
+    "pinv": (fla.pinv, (W,)),
+    "expm_frechet": (lambda a, e: fsl.expm_frechet(a / 3, e, compute_expm=False), (SQ, SPD / 10)),
+})  # fmt: skip
+
 # stop_gradient's derivative is zero by definition while its function is the identity, so
 # finite differences cannot check it; tests/test_core.py::test_stop_gradient pins its values.
 NOT_FINITE_DIFFERENCE_CHECKABLE = {"stop_gradient"}

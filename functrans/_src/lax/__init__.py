@@ -13,6 +13,9 @@ module             primitives
 ``shape``          broadcast_to reshape transpose concatenate
 ``reductions``     reduce_sum reduce_max reduce_min reduce_prod
 ``contraction``    dot_general
+``linalg``         cholesky cholesky_tangent cholesky_cotangent triangular_solve lu
+                   eigh svd qr
+``linalg_solve``   solve inv slogdet det expm expm_frechet pinv
 =================  ==========================================================
 
 Every public name of the family modules is re-exported here, so ``lax.mul`` and
@@ -23,6 +26,8 @@ from functrans._src.lax.comparisons import *  # noqa: F403
 from functrans._src.lax.contraction import *  # noqa: F403
 from functrans._src.lax.elementwise import *  # noqa: F403
 from functrans._src.lax.gather import *  # noqa: F403
+from functrans._src.lax.linalg import *  # noqa: F403
+from functrans._src.lax.linalg_solve import *  # noqa: F403
 from functrans._src.lax.reductions import *  # noqa: F403
 from functrans._src.lax.rules import *  # noqa: F403
 from functrans._src.lax.shape import *  # noqa: F403
