@@ -484,3 +484,10 @@ def test_expm_frechet_is_the_directional_derivative():
     h = 1e-6
     fd = (fsl.expm(A / 4 + h * e) - fsl.expm(A / 4 - h * e)) / (2 * h)
     np.testing.assert_allclose(t, fd, rtol=1e-6, atol=1e-8)
+
+
+def test_plain_numpy_linalg_on_traced_values_dispatches():
+    a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    g = functrans.grad(lambda m: np.linalg.det(m))(a)
+    np.testing.assert_allclose(g, np.linalg.det(a) * np.linalg.inv(a).T)
+    assert "linalg" in functrans.numpy.__all__

@@ -20,6 +20,10 @@ from functrans._src.numpy import NAMESPACE as _NAMESPACE
 __all__ = sorted(_NAMESPACE)
 globals().update(_NAMESPACE)
 
+from functrans.numpy import linalg  # noqa: E402  (numpy.linalg's namespace)
+
+__all__ += ["linalg"]
+
 
 def __getattr__(name: str) -> Any:
     if hasattr(_np, name):

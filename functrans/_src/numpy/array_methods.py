@@ -9,6 +9,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import Tracer
+from functrans._src.numpy import linalg as _linalg
 from functrans._src.numpy.contraction import dot, matmul
 from functrans._src.numpy.indexing import _IndexUpdateHelper, getitem, nonzero, take
 from functrans._src.numpy.lax_numpy import ravel, reshape, squeeze, transpose
@@ -57,11 +58,22 @@ def _array_ufunc(self: Any, ufunc: Any, method: str, *inputs: Any, **kwargs: Any
     return fn(*inputs)
 
 
+# NumPy submodules whose functions dispatch to functrans' own (numpy.linalg.det(traced) ...)
+_SUBMODULES: dict[str, Any] = {"numpy.linalg": _linalg}
+
+
 def _array_function(self: Any, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-    fn = NAMESPACE.get(func.__name__)
-    if fn is None or fn is getattr(np, func.__name__, None):
+    module = getattr(func, "__module__", "numpy")
+    sub = _SUBMODULES.get(module)
+    name = func.__name__
+    if sub is not None:
+        fn = getattr(sub, name, None) if not name.startswith("_") else None
+    else:
+        fn = NAMESPACE.get(name)
+    if fn is None or fn is getattr(np, name, None):
+        where = module if module.startswith("numpy") else "numpy"
         raise TypeError(
-            f"numpy.{func.__name__} is not supported on traced values; use functrans.numpy instead of "
+            f"{where}.{name} is not supported on traced values; use functrans.numpy instead of "
             "numpy inside transformed functions"
         )
     return fn(*args, **kwargs)
