@@ -10,7 +10,13 @@ module             primitives
                    integer_pow pow max min atan2
 ``slicing``        index, index_put
 ``shape``          broadcast_to reshape transpose concatenate
+``elementwise_extra``  asinh acosh atanh exp2 log2 log10 cbrt logaddexp logaddexp2
+                   fmod signbit is_finite sinc_maclaurin
+``special``        logistic erf erfc erf_inv lgamma digamma polygamma ndtri log_ndtr
+                   xlogy xlog1py xlogx
 ``reductions``     reduce_sum reduce_max reduce_min reduce_prod
+``cumulative``     cumsum cumprod cummax cummin cumlogsumexp
+``sorting``        sort argmax argmin searchsorted (and top_k, argsort built on sort)
 ``contraction``    dot_general
 =================  ==========================================================
 
@@ -20,8 +26,12 @@ Every public name of the family modules is re-exported here, so ``lax.mul`` and
 
 from functrans._src.lax.comparisons import *  # noqa: F403
 from functrans._src.lax.contraction import *  # noqa: F403
+from functrans._src.lax.cumulative import *  # noqa: F403
 from functrans._src.lax.elementwise import *  # noqa: F403
+from functrans._src.lax.elementwise_extra import *  # noqa: F403
 from functrans._src.lax.reductions import *  # noqa: F403
 from functrans._src.lax.rules import *  # noqa: F403
 from functrans._src.lax.shape import *  # noqa: F403
 from functrans._src.lax.slicing import *  # noqa: F403
+from functrans._src.lax.sorting import *  # noqa: F403
+from functrans._src.lax.special import *  # noqa: F403
