@@ -17,7 +17,7 @@ import numpy as np
 from functrans._src.core import bind
 from functrans._src.lax.comparisons import eq, select
 from functrans._src.lax.elementwise import (
-    abs,
+    abs,  # noqa: A004
     add,
     div,
     exp,

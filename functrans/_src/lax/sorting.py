@@ -17,9 +17,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src.core import ShapedArray, bind, get_aval, is_undefined
-from functrans._src.lax.comparisons import convert_element_type, le, lt
 from functrans._src.lax.elementwise import neg
-from functrans._src.lax.reductions import reduce_sum
 from functrans._src.lax.rules import _prim, _shape, defjvp_zero, moveaxis
 from functrans._src.lax.shape import broadcast_to, reshape
 from functrans._src.lax.slicing import index
@@ -98,9 +96,7 @@ def _sort_jvp(
     return out, touts
 
 
-def _sort_transpose(
-    cts: Sequence[Any], *operands: Any, dimension: int, is_stable: bool, num_keys: int
-) -> list[Any]:
+def _sort_transpose(cts: Sequence[Any], *operands: Any, dimension: int, is_stable: bool, num_keys: int) -> list[Any]:
     keys = operands[:num_keys]
     if any(is_undefined(k) for k in keys):
         raise NotImplementedError("sort is linear only in its non-key operands")
@@ -215,36 +211,49 @@ def argmin(operand: Any, axis: int, index_dtype: Any = np.int64) -> Any:
 # --------------------------------------------------------------------------- searchsorted
 
 searchsorted_p = _prim("searchsorted")
-searchsorted_p.impl = lambda a, v, side: np.asarray(np.searchsorted(a, v, side=side), dtype=np.int64)
 
 
-def _searchsorted_abstract_eval(a: ShapedArray, v: ShapedArray, side: str) -> ShapedArray:
-    if a.ndim != 1:
-        raise ValueError(f"searchsorted: the sorted array must be one-dimensional, got shape {a.shape}")
+def _searchsorted_impl(a: Any, v: Any, side: str, batch_dims: int = 0) -> np.ndarray:
+    a, v = np.asarray(a), np.asarray(v)
+    if batch_dims == 0:
+        return np.asarray(np.searchsorted(a, v, side=side), dtype=np.int64)
+    # one search per leading index (a loop of NumPy searches, each O(m log n))
+    lead = a.shape[:batch_dims]
+    a2 = a.reshape((-1, a.shape[-1]))
+    v2 = v.reshape((a2.shape[0], -1))
+    out = np.empty(v2.shape, np.int64)
+    for i in range(a2.shape[0]):
+        out[i] = np.searchsorted(a2[i], v2[i], side=side)
+    return out.reshape(lead + v.shape[batch_dims:])
+
+
+def _searchsorted_abstract_eval(a: ShapedArray, v: ShapedArray, side: str, batch_dims: int = 0) -> ShapedArray:
+    if a.ndim != batch_dims + 1:
+        raise ValueError(f"searchsorted: the sorted array must be one-dimensional, got shape {a.shape[batch_dims:]}")
+    if v.shape[:batch_dims] != a.shape[:batch_dims]:
+        raise ValueError(f"searchsorted: leading dimensions differ: {a.shape} and {v.shape}")
     return ShapedArray(v.shape, np.dtype(np.int64))
 
 
+searchsorted_p.impl = _searchsorted_impl
 searchsorted_p.abstract_eval = _searchsorted_abstract_eval
 defjvp_zero(searchsorted_p)
 
 
-def _searchsorted_batch(vals: Sequence[Any], dims: Sequence[Any], side: str) -> tuple[Any, Any]:
+def _lead(x: Any, d: int | None, size: int) -> Any:
+    if d is None:
+        s = _shape(x)
+        return broadcast_to(reshape(x, (1,) + s), (size,) + s)
+    return moveaxis(x, d, 0)
+
+
+def _searchsorted_batch(vals: Sequence[Any], dims: Sequence[Any], side: str, batch_dims: int = 0) -> tuple[Any, Any]:
     (a, v), (da, dv) = vals, dims
-    if da is None:  # one sorted array for every example: a single search does them all
-        return bind(searchsorted_p, (a, v), {"side": side}), dv
-    # a batch of sorted arrays: count, per example, the entries before each value
-    a = moveaxis(a, da, 0)
-    size, n = _shape(a)
-    if dv is None:
-        vs = _shape(v)
-        v = broadcast_to(reshape(v, (1,) + vs), (size,) + vs)
-    else:
-        v = moveaxis(v, dv, 0)
-    vs = _shape(v)
-    a_b = reshape(a, (size,) + (1,) * (len(vs) - 1) + (n,))
-    v_b = reshape(v, vs + (1,))
-    before = lt(a_b, v_b) if side == "left" else le(a_b, v_b)
-    return reduce_sum(convert_element_type(before, np.int64), (len(vs),)), 0
+    if da is None and batch_dims == 0:  # one sorted array for every example: a single search
+        return bind(searchsorted_p, (a, v), {"side": side, "batch_dims": 0}), dv
+    size = _shape(a)[da] if da is not None else _shape(v)[dv]
+    params = {"side": side, "batch_dims": batch_dims + 1}
+    return bind(searchsorted_p, (_lead(a, da, size), _lead(v, dv, size)), params), 0
 
 
 searchsorted_p.batch = _searchsorted_batch
@@ -256,4 +265,4 @@ def searchsorted(a: Any, v: Any, side: str = "left") -> Any:
         raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
     if len(get_aval(a).shape) != 1:
         raise ValueError(f"searchsorted: a must be one-dimensional, got shape {get_aval(a).shape}")
-    return bind(searchsorted_p, (a, v), {"side": side})
+    return bind(searchsorted_p, (a, v), {"side": side, "batch_dims": 0})

@@ -10,9 +10,9 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from functrans._src.numpy import contraction, einsum, lax_numpy, reductions, ufuncs
+from functrans._src.numpy import contraction, einsum, lax_numpy, reductions, sorting, ufuncs
 
-FAMILIES: tuple[ModuleType, ...] = (ufuncs, reductions, lax_numpy, contraction, einsum)
+FAMILIES: tuple[ModuleType, ...] = (ufuncs, reductions, lax_numpy, contraction, einsum, sorting)
 
 
 def _collect(modules: tuple[ModuleType, ...]) -> dict[str, Any]:
