@@ -6,7 +6,7 @@
 0.0
 """
 
-from functrans import lax, numpy, tree_util
+from functrans import lax, nn, numpy, scipy, tree_util
 from functrans._src.api import (
     grad,
     hessian,
@@ -57,7 +57,9 @@ __all__ = [
     "linear_transpose",
     "linearize",
     "make_ir",
+    "nn",
     "numpy",
+    "scipy",
     "stop_gradient",
     "tree_util",
     "typecheck_ir",

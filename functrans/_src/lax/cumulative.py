@@ -95,7 +95,7 @@ def _wrapper(p: Primitive, what: str) -> Callable[..., Any]:
     def f(operand: Any, axis: int = 0, reverse: bool = False) -> Any:
         return bind(p, (operand,), {"axis": _check_axis(operand, int(axis), p.name), "reverse": bool(reverse)})
 
-    f.__name__ = p.name
+    f.__name__ = f.__qualname__ = p.name
     f.__doc__ = f"Cumulative {what} along ``axis`` (from the end if ``reverse``)."
     return f
 
