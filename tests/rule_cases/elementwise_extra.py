@@ -24,3 +24,4 @@ RULE_CASES = {
     "is_finite": (lambda x: fnp.where(fnp.isfinite(1.0 / (x - 0.5)), x**2, x), (V + 0.01,)),
     "sinc_maclaurin": (fnp.sinc, (Z,)),
 }
+RULE_CASES["hypot"] = (fnp.hypot, (M, V - 0.5))

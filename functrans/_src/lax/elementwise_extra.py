@@ -10,12 +10,14 @@ follow JAX at the special points (``cbrt'(0) = inf``, ``logaddexp`` with infinit
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from functrans._src.core import bind
-from functrans._src.lax.comparisons import eq, select
+from functrans._src.jvp import jvp_flat
+from functrans._src.lax.comparisons import eq, logical_or, select
 from functrans._src.lax.elementwise import (
     abs,  # noqa: A004
     add,
@@ -23,6 +25,8 @@ from functrans._src.lax.elementwise import (
     exp,
     floor,
     integer_pow,
+    maximum,
+    minimum,
     mul,
     neg,
     sign,
@@ -33,7 +37,7 @@ from functrans._src.lax.rules import _bcast, _dtype, _nary, _prim, _shape, _un, 
 
 __all__ = [
     "asinh", "acosh", "atanh", "exp2", "log2", "log10", "cbrt", "logaddexp", "logaddexp2",
-    "fmod", "signbit", "is_finite", "sinc_maclaurin",
+    "fmod", "signbit", "is_finite", "sinc_maclaurin", "hypot", "hypot_p",
     "asinh_p", "acosh_p", "atanh_p", "exp2_p", "log2_p", "log10_p", "cbrt_p", "logaddexp_p",
     "logaddexp2_p", "fmod_p", "signbit_p", "is_finite_p", "sinc_maclaurin_p",
 ]  # fmt: skip
@@ -79,8 +83,8 @@ def logaddexp2(x: Any, y: Any) -> Any:
 
 
 def _finite_or_zero(v: Any) -> Any:
-    # infinities replaced by 0 (as JAX does in logaddexp's rule, so -inf + -inf gives no inf - inf)
-    return select(eq(abs(v), np.inf), np.zeros((), _dtype(v)), v)
+    # +inf replaced by 0 (as JAX's rule: at x = +inf the part is exp(0) = 1, not exp(inf - inf))
+    return select(eq(v, np.inf), np.zeros((), _dtype(v)), v)
 
 
 def _lae_part(x: Any, ans: Any, g: Any, base2: bool) -> Any:
@@ -122,6 +126,38 @@ def _fmod_jvp_y(g: Any, ans: Any, x: Any, y: Any) -> Any:
 
 
 defjvp(fmod_p, _fmod_jvp_x, _fmod_jvp_y)
+
+# --------------------------------------------------------------------------- hypot
+
+hypot_p = _nary("hypot", np.hypot)
+
+
+def hypot(x: Any, y: Any) -> Any:
+    """Elementwise ``sqrt(x**2 + y**2)`` without overflow (NumPy's values)."""
+    return bind(hypot_p, (x, y), {})
+
+
+def _hypot_formula(x: Any, y: Any) -> Any:
+    # JAX's formula, differentiated by the JVP rule below (so its derivatives are JAX's at
+    # every order, also at the origin and at |x| == |y|); the values come from np.hypot
+    ax, ay = abs(x), abs(y)
+    big, small = maximum(ax, ay), minimum(ax, ay)
+    big_is_zero = eq(big, 0)
+    safe_big = select(big_is_zero, np.ones((), _dtype(big)), big)
+    r = div(small, safe_big)
+    out = select(big_is_zero, big, mul(big, sqrt(add(1.0, mul(r, r)))))
+    any_inf = logical_or(eq(ax, np.inf), eq(ay, np.inf))
+    return select(any_inf, np.full((), np.inf, _dtype(out)), out)
+
+
+def _hypot_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    x, y = primals
+    ans = hypot(x, y)
+    _, (t,) = jvp_flat(lambda a, b: [_hypot_formula(a, b)], [x, y], list(tangents))
+    return ans, t
+
+
+hypot_p.jvp = _hypot_jvp
 
 # --------------------------------------------------------------------------- predicates
 

@@ -304,11 +304,12 @@ def _take_last(s: Any, k: int) -> Any:
     return lax.index(s, (slice(None),) * (nd - 1) + (int(k),))
 
 
-def _lerp(lo: Any, hi: Any, t: float) -> Any:
-    # NumPy's formula: exact at both ends, monotone
+def _lerp(lo: Any, hi: Any, t: Any) -> Any:
+    # NumPy's formula (exact at both ends, monotone); t is a Python float (weakly typed, for
+    # a Python-scalar q) or a typed 0-d array (promoting as NumPy's gamma does)
     diff = lax.sub(hi, lo)
     if t >= 0.5:
-        return lax.sub(hi, lax.mul(diff, 1.0 - t))
+        return lax.sub(hi, lax.mul(diff, 1.0 - t if isinstance(t, float) else np.asarray(1 - t, t.dtype)))
     return lax.add(lo, lax.mul(diff, t))
 
 
@@ -325,20 +326,25 @@ def quantile(
     _no_out(out, "quantile")
     if method not in _METHODS:
         raise ValueError(f"functrans.numpy.quantile: method must be one of {_METHODS}, got {method!r}")
+    weak_q = isinstance(q, int | float) and not isinstance(q, bool)
     qa = _concrete_q(q, "quantile")
     if not ((qa >= 0) & (qa <= 1)).all():
         raise ValueError("Quantiles must be in the range [0, 1]")
     a = _arr(a)
     dt = get_aval(a).dtype
-    if dt.kind not in "fc":
+    if dt.kind not in "fc" and method not in ("lower", "higher", "nearest"):
         a = lax.convert_element_type(a, np.float64)
         dt = np.dtype(np.float64)
+    # as NumPy: a Python-scalar q takes the data's dtype, an array q promotes with it
+    out_dt = dt if weak_q else np.result_type(dt, np.asarray(q).dtype)
     shape = _shape(a)
     s, axes, kept_shape = _sorted_last(a, axis)
     n = _count(shape, axes)
     if n == 0:
         raise ValueError("cannot compute a quantile of an empty array")
-    has_nan = _isnan(_take_last(s, n - 1))
+    has_nan = _isnan(_take_last(s, n - 1)) if get_aval(s).dtype.kind in "fc" else None
+    if method in ("lower", "higher", "nearest"):
+        out_dt = get_aval(s).dtype  # an element of the data: no interpolation, no promotion
     results = []
     for qv in qa.ravel():
         virtual = float(qv) * (n - 1)
@@ -350,16 +356,14 @@ def quantile(
             r = _take_last(s, int(np.ceil(virtual)))
         elif method == "nearest":
             r = _take_last(s, int(np.around(virtual)))
-        elif method == "midpoint":
-            r = (
-                _take_last(s, lo)
-                if lo == int(np.ceil(virtual))
-                else lax.mul(lax.add(_take_last(s, lo), _take_last(s, hi)), 0.5)
-            )
         else:
-            gamma = float(np.asarray(virtual - lo, dt))
-            r = _take_last(s, lo) if gamma == 0 else _lerp(_take_last(s, lo), _take_last(s, hi), gamma)
-        results.append(lax.select(has_nan, np.asarray(np.nan, dt), r))
+            g = (0.0 if lo == virtual else 0.5) if method == "midpoint" else virtual - lo
+            # a Python float for a Python-scalar q (weakly typed), else typed as NumPy's gamma
+            gamma: Any = g if weak_q else np.asarray(g, out_dt)
+            r = _take_last(s, lo) if g == 0 else _lerp(_take_last(s, lo), _take_last(s, hi), gamma)
+        if get_aval(r).dtype != out_dt:
+            r = lax.convert_element_type(r, out_dt)
+        results.append(lax.select(has_nan, np.asarray(np.nan, out_dt), r) if out_dt.kind in "fc" else r)
     kshape = tuple(1 if i in axes else d for i, d in enumerate(shape)) if keepdims else kept_shape
     outs = [lax.reshape(r, kshape) if _shape(r) != kshape else r for r in results]
     if qa.ndim == 0:
@@ -380,7 +384,8 @@ def percentile(
     qa = _concrete_q(q, "percentile")
     if not ((qa >= 0) & (qa <= 100)).all():
         raise ValueError("Percentiles must be in the range [0, 100]")
-    return quantile(a, np.true_divide(qa, 100), axis, out, overwrite_input, method, keepdims)
+    q100 = float(qa) / 100 if isinstance(q, int | float) and not isinstance(q, bool) else np.true_divide(qa, 100)
+    return quantile(a, q100, axis, out, overwrite_input, method, keepdims)
 
 
 def median(a: Any, axis: Any = None, out: None = None, overwrite_input: bool = False, keepdims: bool = False) -> Any:

@@ -188,8 +188,11 @@ def deg2rad(x: Any) -> Any:
 
 
 def rad2deg(x: Any) -> Any:
-    """Radians to degrees: ``x * (180 / pi)``."""
-    return lax.mul(_arr(x), 180.0 / np.pi)
+    """Radians to degrees: ``x * (180 / pi)`` (the constant rounded as NumPy's for float32)."""
+    x = _arr(x)
+    if get_aval(x).dtype == np.float32:
+        return lax.mul(x, float(np.float32(180.0) / np.float32(np.pi)))
+    return lax.mul(x, 180.0 / np.pi)
 
 
 degrees, radians = rad2deg, deg2rad
@@ -234,15 +237,7 @@ def fmin(x1: Any, x2: Any) -> Any:
 
 def hypot(x1: Any, x2: Any) -> Any:
     """``sqrt(x1**2 + x2**2)`` without overflow; derivatives as JAX (1/2 each at the origin)."""
-    x1, x2 = _inexact(_arr(x1)), _inexact(_arr(x2))
-    a1, a2 = lax.abs(x1), lax.abs(x2)
-    any_inf = lax.logical_or(lax.eq(a1, np.inf), lax.eq(a2, np.inf))
-    big, small = lax.maximum(a1, a2), lax.minimum(a1, a2)
-    big_is_zero = lax.eq(big, 0.0)
-    safe_big = lax.select(big_is_zero, np.ones((), get_aval(big).dtype), big)
-    r = lax.div(small, safe_big)
-    out = lax.select(big_is_zero, big, lax.mul(big, lax.sqrt(lax.add(1.0, lax.mul(r, r)))))
-    return lax.select(any_inf, np.full((), np.inf, get_aval(out).dtype), out)
+    return lax.hypot(_arr(x1), _arr(x2))
 
 
 def logaddexp(x1: Any, x2: Any) -> Any:
