@@ -358,6 +358,11 @@ def test_order_statistic_gradients_as_jax():
         grad(lambda x: fnp.quantile(x, 0.3))(np.array([1.0, 4.0, 2.0, 3.0])), [0.1, 0.0, 0.9, 0.0], rtol=1e-12
     )
     check_grads(lambda x: fnp.quantile(x, [0.3, 0.8], axis=1), (X,), order=2)
+    # differentiable in q too (JAX: 3.0, 0.03, and 2.8 for quantile(x * q, q))
+    x = np.array([1.0, 4.0, 2.0, 3.0])
+    assert grad(lambda q: fnp.quantile(x, q))(0.3) == 3.0 and grad(lambda q: fnp.percentile(x, q))(30.0) == 0.03
+    np.testing.assert_allclose(grad(lambda q: fnp.quantile(x * q, q))(0.3), 2.8, rtol=1e-14)
+    np.testing.assert_array_equal(jacfwd(lambda q: fnp.quantile(x, q))(np.array([0.3, 0.9])), [[3, 0], [0, 3]])
     check_grads(lambda x: fnp.median(x, axis=0), (X,), order=2)
 
 

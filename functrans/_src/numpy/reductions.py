@@ -304,12 +304,19 @@ def _take_last(s: Any, k: int) -> Any:
     return lax.index(s, (slice(None),) * (nd - 1) + (int(k),))
 
 
-def _lerp(lo: Any, hi: Any, t: Any) -> Any:
+def _lerp(lo: Any, hi: Any, t: Any, t_value: float) -> Any:
     # NumPy's formula (exact at both ends, monotone); t is a Python float (weakly typed, for
-    # a Python-scalar q) or a typed 0-d array (promoting as NumPy's gamma does)
+    # a Python-scalar q), a typed 0-d array (promoting as NumPy's gamma does) or traced (a
+    # traced q: the result is differentiable in q); t_value is its concrete value
     diff = lax.sub(hi, lo)
-    if t >= 0.5:
-        return lax.sub(hi, lax.mul(diff, 1.0 - t if isinstance(t, float) else np.asarray(1 - t, t.dtype)))
+    if t_value >= 0.5:
+        if isinstance(t, float):
+            one_minus = 1.0 - t
+        elif isinstance(t, Tracer):
+            one_minus = lax.sub(1.0, t)
+        else:
+            one_minus = np.asarray(1 - t, t.dtype)
+        return lax.sub(hi, lax.mul(diff, one_minus))
     return lax.add(lo, lax.mul(diff, t))
 
 
@@ -320,13 +327,16 @@ def quantile(
     a: Any, q: Any, axis: Any = None, out: None = None, overwrite_input: bool = False,
     method: str = "linear", keepdims: bool = False, *, interpolation: Any = None,
 ) -> Any:  # fmt: skip
-    """The ``q``-th quantiles along ``axis`` (q concrete, in [0, 1]), NumPy's methods
-    linear (default), lower, higher, midpoint and nearest. NaN if the data hold a NaN.
-    The derivative goes to the order statistics used (stable order among ties, as JAX)."""
+    """The ``q``-th quantiles along ``axis`` (q in [0, 1]), NumPy's methods linear (default),
+    lower, higher, midpoint and nearest. NaN if the data hold a NaN. The derivative goes to
+    the order statistics used (stable order among ties, as JAX); with the linear method the
+    result is differentiable in ``q`` too. ``q`` must be concrete (not under jit or vmap)."""
     _no_out(out, "quantile")
     if method not in _METHODS:
         raise ValueError(f"functrans.numpy.quantile: method must be one of {_METHODS}, got {method!r}")
     weak_q = isinstance(q, int | float) and not isinstance(q, bool)
+    q = _arr(q)
+    traced_q = q if isinstance(q, Tracer) else None
     qa = _concrete_q(q, "quantile")
     if not ((qa >= 0) & (qa <= 1)).all():
         raise ValueError("Quantiles must be in the range [0, 1]")
@@ -336,7 +346,7 @@ def quantile(
         a = lax.convert_element_type(a, np.float64)
         dt = np.dtype(np.float64)
     # as NumPy: a Python-scalar q takes the data's dtype, an array q promotes with it
-    out_dt = dt if weak_q else np.result_type(dt, np.asarray(q).dtype)
+    out_dt = dt if weak_q else np.result_type(dt, get_aval(q).dtype)
     shape = _shape(a)
     s, axes, kept_shape = _sorted_last(a, axis)
     n = _count(shape, axes)
@@ -346,7 +356,7 @@ def quantile(
     if method in ("lower", "higher", "nearest"):
         out_dt = get_aval(s).dtype  # an element of the data: no interpolation, no promotion
     results = []
-    for qv in qa.ravel():
+    for k, qv in enumerate(qa.ravel()):
         virtual = float(qv) * (n - 1)
         lo = int(np.floor(virtual))
         hi = builtins.min(lo + 1, n - 1)
@@ -360,7 +370,16 @@ def quantile(
             g = (0.0 if lo == virtual else 0.5) if method == "midpoint" else virtual - lo
             # a Python float for a Python-scalar q (weakly typed), else typed as NumPy's gamma
             gamma: Any = g if weak_q else np.asarray(g, out_dt)
-            r = _take_last(s, lo) if g == 0 else _lerp(_take_last(s, lo), _take_last(s, hi), gamma)
+            if traced_q is not None and method == "linear":
+                qk = (
+                    traced_q
+                    if qa.ndim == 0
+                    else lax.index(traced_q, tuple(int(i) for i in np.unravel_index(k, qa.shape)))
+                )
+                gamma = lax.sub(lax.mul(qk, float(n - 1)), float(lo))
+                r = _lerp(_take_last(s, lo), _take_last(s, hi), gamma, g)
+            else:
+                r = _take_last(s, lo) if g == 0 else _lerp(_take_last(s, lo), _take_last(s, hi), gamma, g)
         if get_aval(r).dtype != out_dt:
             r = lax.convert_element_type(r, out_dt)
         results.append(lax.select(has_nan, np.asarray(np.nan, out_dt), r) if out_dt.kind in "fc" else r)
@@ -381,10 +400,16 @@ def percentile(
     method: str = "linear", keepdims: bool = False, *, interpolation: Any = None,
 ) -> Any:  # fmt: skip
     """The ``q``-th percentiles (q in [0, 100]): :func:`quantile` of ``q / 100``."""
+    q = _arr(q)
     qa = _concrete_q(q, "percentile")
     if not ((qa >= 0) & (qa <= 100)).all():
         raise ValueError("Percentiles must be in the range [0, 100]")
-    q100 = float(qa) / 100 if isinstance(q, int | float) and not isinstance(q, bool) else np.true_divide(qa, 100)
+    if isinstance(q, Tracer):
+        q100: Any = lax.div(q, 100.0)
+    elif isinstance(q, int | float) and not isinstance(q, bool):
+        q100 = float(qa) / 100
+    else:
+        q100 = np.true_divide(qa, 100)
     return quantile(a, q100, axis, out, overwrite_input, method, keepdims)
 
 
