@@ -77,8 +77,7 @@ def expit(x: Any) -> Any:
 
 def logit(x: Any) -> Any:
     """The inverse of expit: ``log(x / (1 - x))``."""
-    x = _float(x)
-    return lax.log(lax.div(x, lax.sub(1.0, x)))
+    return lax.logit(_arr(x))
 
 
 def xlogy(x: Any, y: Any) -> Any:

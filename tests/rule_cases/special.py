@@ -10,6 +10,7 @@ M = rng.uniform(0.2, 0.8, (2, 3))
 
 RULE_CASES = {
     "logistic": (lambda x: lax.logistic(3 * x - 1), (V,)),
+    "logit": (lax.logit, (V,)),
     "erf": (lax.erf, (V,)),
     "erfc": (lax.erfc, (V,)),
     "erf_inv": (lambda x: lax.erf_inv(x - 0.5), (V,)),

@@ -1,24 +1,24 @@
 """The primitives, grouped by family (as ``jax/_src/lax``), each declared once with all of its rules.
 
-=================  ==========================================================
-module             primitives
-=================  ==========================================================
-``rules``          (no primitives) the registry and the shared rule builders
-``comparisons``    eq ne lt le gt ge and or not, select, convert_element_type,
-                   stop_gradient
-``elementwise``    neg add sub mul div, sin ... sqrt abs sign floor ceil round,
-                   integer_pow pow max min atan2
-``slicing``        index, index_put
-``shape``          broadcast_to reshape transpose concatenate
+=====================  ======================================================
+module                 primitives
+=====================  ======================================================
+``rules``              (no primitives) the registry and the shared rule builders
+``comparisons``        eq ne lt le gt ge and or not, select, convert_element_type,
+                       stop_gradient
+``elementwise``        neg add sub mul div, sin ... sqrt abs sign floor ceil round,
+                       integer_pow pow max min atan2
+``slicing``            index, index_put
+``shape``              broadcast_to reshape transpose concatenate
 ``elementwise_extra``  asinh acosh atanh exp2 log2 log10 cbrt logaddexp logaddexp2
-                   fmod signbit is_finite sinc_maclaurin
-``special``        logistic erf erfc erf_inv lgamma digamma polygamma ndtri log_ndtr
-                   xlogy xlog1py xlogx
-``reductions``     reduce_sum reduce_max reduce_min reduce_prod
-``cumulative``     cumsum cumprod cummax cummin cumlogsumexp
-``sorting``        sort argmax argmin searchsorted (and top_k, argsort built on sort)
-``contraction``    dot_general
-=================  ==========================================================
+                       fmod hypot signbit is_finite sinc_maclaurin
+``special``            logistic logit erf erfc erf_inv lgamma digamma polygamma ndtri
+                       log_ndtr xlogy xlog1py xlogx
+``reductions``         reduce_sum reduce_max reduce_min reduce_prod
+``cumulative``         cumsum cumprod cummax cummin cumlogsumexp
+``sorting``            sort argmax argmin searchsorted (and top_k, argsort built on sort)
+``contraction``        dot_general
+=====================  ======================================================
 
 Every public name of the family modules is re-exported here, so ``lax.mul`` and
 ``lax.mul_p`` work whichever module declares them.

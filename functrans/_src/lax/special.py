@@ -22,9 +22,9 @@ from functrans._src.lax.elementwise import add, div, exp, log, log1p, mul, neg, 
 from functrans._src.lax.rules import _batch_same_dim, _bcast, _nary, _prim, _shape, defjvp
 
 __all__ = [
-    "logistic", "erf", "erfc", "erf_inv", "lgamma", "digamma", "polygamma", "ndtri", "log_ndtr",
+    "logistic", "logit", "erf", "erfc", "erf_inv", "lgamma", "digamma", "polygamma", "ndtri", "log_ndtr",
     "xlogy", "xlog1py", "xlogx", "scipy_special",
-    "logistic_p", "erf_p", "erfc_p", "erf_inv_p", "lgamma_p", "digamma_p", "polygamma_p", "ndtri_p",
+    "logistic_p", "logit_p", "erf_p", "erfc_p", "erf_inv_p", "lgamma_p", "digamma_p", "polygamma_p", "ndtri_p",
     "log_ndtr_p", "xlogy_p", "xlog1py_p", "xlogx_p",
 ]  # fmt: skip
 
@@ -99,7 +99,12 @@ def _logistic_impl(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
 
 
+def _logit_impl(x: np.ndarray) -> np.ndarray:
+    return np.log(x / (1 - x))
+
+
 logistic_p = _special_unary("logistic", _logistic_impl)
+logit_p = _special_unary("logit", _logit_impl)
 erf_p = _special_unary("erf", _with_scipy_or_math("erf", math.erf))
 erfc_p = _special_unary("erfc", _with_scipy_or_math("erfc", math.erfc))
 lgamma_p = _special_unary("lgamma", _with_scipy_or_math("gammaln", _lgamma_math))
@@ -120,6 +125,7 @@ def _u(p: Primitive, doc: str) -> Callable[[Any], Any]:
 
 
 logistic = _u(logistic_p, "Elementwise logistic sigmoid ``1 / (1 + exp(-x))``, without overflow.")
+logit = _u(logit_p, "Elementwise ``log(x / (1 - x))``, the inverse of logistic.")
 erf = _u(erf_p, "Elementwise error function.")
 erfc = _u(erfc_p, "Elementwise complementary error function ``1 - erf(x)`` (accurate for large x).")
 erf_inv = _u(erf_inv_p, "Elementwise inverse error function (needs SciPy for values).")
@@ -142,6 +148,8 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 
 defjvp(logistic_p, lambda g, ans, x: mul(g, mul(ans, sub(1.0, ans))))
+# 1 / (x (1 - x)), as JAX's rule (infinite, not NaN, at 0 and 1)
+defjvp(logit_p, lambda g, ans, x: div(g, mul(x, sub(1.0, x))))
 defjvp(erf_p, lambda g, ans, x: mul(g, mul(_TWO_OVER_SQRT_PI, exp(neg(mul(x, x))))))
 defjvp(erfc_p, lambda g, ans, x: mul(g, mul(-_TWO_OVER_SQRT_PI, exp(neg(mul(x, x))))))
 defjvp(erf_inv_p, lambda g, ans, x: mul(g, mul(math.sqrt(math.pi) / 2.0, exp(mul(ans, ans)))))
