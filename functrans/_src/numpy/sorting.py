@@ -36,9 +36,11 @@ def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable:
     a, ax = _flat_or(a, axis)
     if _shape(a) == ():
         raise np.exceptions.AxisError("axis -1 is out of bounds for array of dimension 0")
-    if descending:
-        return lax.sort([lax.neg(a), a], ax, num_keys=1)[1]
-    return lax.sort(a, ax)
+    out = lax.sort(a, ax)
+    if descending:  # the ascending sort reversed (so tied elements' derivatives go as in JAX)
+        nd = len(_shape(out))
+        return lax.index(out, (slice(None),) * ax + (slice(None, None, -1),) + (slice(None),) * (nd - ax - 1))
+    return out
 
 
 def argsort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable: Any = None,
