@@ -397,7 +397,9 @@ def test_sort_gradient_follows_the_stable_order():
     x5 = np.array([2.0, 1.0, 2.0, 1.0, 3.0])
     _same(fnp.argsort(x5, descending=True), np.array([4, 0, 2, 1, 3]))
     _same(fnp.sort(x5, descending=True), np.array([3.0, 2.0, 2.0, 1.0, 1.0]))
-    np.testing.assert_array_equal(jacrev(lambda x: fnp.sort(x, descending=True))(x5)[1:3], [[0, 0, 1, 0, 0], [1, 0, 0, 0, 0]])
+    np.testing.assert_array_equal(
+        jacrev(lambda x: fnp.sort(x, descending=True))(x5)[1:3], [[0, 0, 1, 0, 0], [1, 0, 0, 0, 0]]
+    )
 
 
 def test_traced_sort_method_returns_the_sorted_value():
