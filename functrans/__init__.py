@@ -6,7 +6,7 @@
 0.0
 """
 
-from functrans import lax, numpy, random, tree, tree_util
+from functrans import lax, nn, numpy, random, scipy, tree, tree_util
 from functrans._src.api import (
     grad,
     hessian,
@@ -77,8 +77,10 @@ __all__ = [
     "linear_transpose",
     "linearize",
     "make_ir",
+    "nn",
     "numpy",
     "random",
+    "scipy",
     "stop_gradient",
     "tree",
     "tree_util",

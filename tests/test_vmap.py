@@ -578,6 +578,96 @@ def _attention(q, k, v):
     return (p / fnp.sum(p, axis=-1, keepdims=True)) @ v
 
 
+def _surf_cases():
+    """The elementwise functions, reductions, scans, order statistics and sorting of issue 11."""
+    v, m, m3 = (3,), (2, 3), (2, 3, 4)
+    cases = [
+        (name, getattr(fnp, name), [A(m, kind)])
+        for name, kind in [
+            ("arcsinh", "normal"), ("arctanh", "unit"), ("exp2", "normal"), ("log2", "pos"), ("log10", "pos"),
+            ("cbrt", "nz"), ("fabs", "nz"), ("deg2rad", "normal"), ("rad2deg", "normal"), ("degrees", "normal"),
+            ("radians", "normal"), ("sinc", "normal"), ("trunc", "normal"), ("rint", "normal"), ("fix", "normal"),
+            ("isnan", "normal"), ("isinf", "normal"), ("isfinite", "normal"), ("isposinf", "normal"),
+            ("isneginf", "normal"), ("signbit", "normal"), ("real", "normal"), ("imag", "normal"),
+            ("conj", "normal"), ("conjugate", "normal"), ("nan_to_num", "normal"),
+        ]
+    ]  # fmt: skip
+    cases += [
+        (name, getattr(fnp, name), [A(m, k1), A(v, k2)])
+        for name, k1, k2 in [
+            ("fmax", "normal", "normal"), ("fmin", "normal", "normal"), ("hypot", "nz", "nz"),
+            ("logaddexp", "normal", "normal"), ("logaddexp2", "normal", "normal"), ("fmod", "normal", "nz"),
+            ("copysign", "normal", "nz"), ("heaviside", "nz", "normal"), ("float_power", "pos", "normal"),
+            ("logical_xor", "bool", "normal"),
+        ]
+    ]  # fmt: skip
+    cases += [
+        ("arccosh/shift", lambda x: fnp.arccosh(x + 1.0), [A(m, "pos")]),
+        ("trunc/int", fnp.trunc, [A(m, "int")]),
+        ("fabs/int", fnp.fabs, [A(m, "int")]),
+        ("rint/f32", fnp.rint, [A(m, "f32")]),
+        ("fmax/nan", lambda x, y: fnp.fmax(fnp.where(x > 0.5, fnp.nan, x), y), [A(m), A(v)]),
+        ("nan_to_num/inf", lambda x: fnp.nan_to_num(fnp.where(x > 1, fnp.inf, fnp.where(x < -1, -fnp.inf, x))), [A(m)]),
+        ("hypot/f32", fnp.hypot, [A(m, "f32"), A(v, "f32")]),
+    ]
+    for name in ("argmax", "argmin"):
+        fn = getattr(fnp, name)
+        cases += [
+            (f"{name}/none", fn, [A(m3)]),
+            (f"{name}/axis1_keep", lambda x, fn=fn: fn(x, axis=1, keepdims=True), [A(m3)]),
+            (f"{name}/int", lambda x, fn=fn: fn(x, axis=-1), [A(m, "int")]),
+        ]
+    for name in ("any", "all"):
+        fn = getattr(fnp, name)
+        cases += [
+            (f"{name}/bool", lambda x, fn=fn: fn(x, axis=0), [A(m, "bool")]),
+            (f"{name}/float_keep", lambda x, fn=fn: fn(x > 0, axis=(0, 2), keepdims=True), [A(m3)]),
+        ]
+    nanned = {"nansum", "nanprod", "nanmean", "nanmax", "nanmin"}
+    for name in sorted(nanned):
+        fn = getattr(fnp, name)
+        cases += [
+            (f"{name}/axis1", lambda x, fn=fn: fn(fnp.where(x > 1.0, fnp.nan, x), axis=1), [A(m3)]),
+            (f"{name}/none", lambda x, fn=fn: fn(fnp.where(x > 1.0, fnp.nan, x)), [A(m)]),
+        ]
+    for name in ("cumsum", "cumprod"):
+        fn = getattr(fnp, name)
+        cases += [
+            (f"{name}/none", fn, [A(m)]),
+            (f"{name}/axis1", lambda x, fn=fn: fn(x, axis=1), [A(m3)]),
+            (f"{name}/int", lambda x, fn=fn: fn(x, axis=0), [A(m, "int")]),
+            (f"{name}/method", lambda x, name=name: getattr(x, name)(axis=-1), [A(m)]),
+        ]
+    cases += [
+        ("count_nonzero/axis", lambda x: fnp.count_nonzero(x, axis=1), [A(m, "int")]),
+        ("count_nonzero/none", fnp.count_nonzero, [A(m, "bool")]),
+        ("average/none", fnp.average, [A(m)]),
+        ("average/weights", lambda x, w: fnp.average(x, axis=1, weights=w), [A(m), A(v, "pos")]),
+        ("average/returned", lambda x, w: fnp.average(x, axis=0, weights=w, returned=True)[1] * x, [A(m), A(m, "pos")]),
+        ("ptp/axis", lambda x: fnp.ptp(x, axis=-1), [A(m3)]),
+        ("median/none", fnp.median, [A(m)]),
+        ("median/axis_odd", lambda x: fnp.median(x, axis=1, keepdims=True), [A(m)]),
+        ("median/axes_even", lambda x: fnp.median(x, axis=(0, 2)), [A(m3)]),
+        ("quantile/scalar", lambda x: fnp.quantile(x, 0.3, axis=-1), [A(m3)]),
+        ("quantile/array", lambda x: fnp.quantile(x, np.array([0.1, 0.5, 1.0]), axis=0), [A(m)]),
+        ("quantile/int", lambda x: fnp.quantile(x, 0.7), [A(m, "int")]),
+        ("percentile/array", lambda x: fnp.percentile(x, [25.0, 75.0], axis=1, keepdims=True), [A(m3)]),
+        ("sort/last", fnp.sort, [A(m3)]),
+        ("sort/axis0", lambda x: fnp.sort(x, axis=0), [A(m)]),
+        ("sort/none_int", lambda x: fnp.sort(x, axis=None), [A(m, "int")]),
+        ("argsort/last", fnp.argsort, [A(m3)]),
+        ("argsort/method", lambda x: x.argsort(axis=0), [A(m, "int")]),
+        ("searchsorted/left", lambda a, x: fnp.searchsorted(fnp.sort(a), x), [A(v), A(m)]),
+        ("searchsorted/right", lambda a, x: fnp.searchsorted(fnp.sort(a), x, side="right"), [A(v, "int"), A(m, "int")]),
+        ("partition/k1", lambda x: fnp.partition(x, 1), [A(m3)]),
+        ("round/method", lambda x: x.round(1), [A(m)]),
+        ("argmax/method", lambda x: x.argmax(axis=1), [A(m)]),
+        ("any/method", lambda x: (x > 0).any(axis=0), [A(m)]),
+        ("all/method", lambda x: (x > 0).all(), [A(m)]),
+    ]
+    return cases
+
+
 SWEEP = (
     _unary_cases()
     + _binary_cases()
@@ -591,6 +681,7 @@ SWEEP = (
     + _dtype_cases()
     + _composite_cases()
     + _advanced_index_cases()
+    + _surf_cases()
 )
 
 

@@ -1,5 +1,7 @@
-"""``functrans.scipy``: SciPy functions, traceable by every functrans transformation (NumPy only at run time)."""
+"""``functrans.scipy``: SciPy functions, traceable by every functrans transformation.
 
-from functrans.scipy import linalg
+``linalg`` needs only NumPy; some of ``special`` needs SciPy (``pip install functrans[scipy]``)."""
 
-__all__ = ["linalg"]
+from functrans.scipy import linalg, special, stats
+
+__all__ = ["linalg", "special", "stats"]

@@ -1,7 +1,6 @@
 """The primitives, grouped by family (as ``jax/_src/lax``), each declared once with all of its rules.
 
-=================  ==========================================================
-module             primitives
+=================  ===================================================module             primitives
 =================  ==========================================================
 ``rules``          (no primitives) the registry and the shared rule builders
 ``comparisons``    eq ne lt le gt ge and or not, select, convert_element_type,
@@ -17,6 +16,26 @@ module             primitives
                    eigh svd qr
 ``linalg_solve``   solve inv slogdet det expm expm_frechet pinv
 =================  ==========================================================
+=======
+=====================  ======================================================
+module                 primitives
+=====================  ======================================================
+``rules``              (no primitives) the registry and the shared rule builders
+``comparisons``        eq ne lt le gt ge and or not, select, convert_element_type,
+                       stop_gradient
+``elementwise``        neg add sub mul div, sin ... sqrt abs sign floor ceil round,
+                       integer_pow pow max min atan2
+``slicing``            index, index_put
+``shape``              broadcast_to reshape transpose concatenate
+``elementwise_extra``  asinh acosh atanh exp2 log2 log10 cbrt logaddexp logaddexp2
+                       fmod hypot signbit is_finite sinc_maclaurin
+``special``            logistic logit erf erfc erf_inv lgamma digamma polygamma ndtri
+                       log_ndtr xlogy xlog1py xlogx
+``reductions``         reduce_sum reduce_max reduce_min reduce_prod
+``cumulative``         cumsum cumprod cummax cummin cumlogsumexp
+``sorting``            sort argmax argmin searchsorted (and top_k, argsort built on sort)
+``contraction``        dot_general
+=====================  ======================================================
 
 Every public name of the family modules is re-exported here, so ``lax.mul`` and
 ``lax.mul_p`` work whichever module declares them.
@@ -24,7 +43,9 @@ Every public name of the family modules is re-exported here, so ``lax.mul`` and
 
 from functrans._src.lax.comparisons import *  # noqa: F403
 from functrans._src.lax.contraction import *  # noqa: F403
+from functrans._src.lax.cumulative import *  # noqa: F403
 from functrans._src.lax.elementwise import *  # noqa: F403
+from functrans._src.lax.elementwise_extra import *  # noqa: F403
 from functrans._src.lax.gather import *  # noqa: F403
 from functrans._src.lax.linalg import *  # noqa: F403
 from functrans._src.lax.linalg_solve import *  # noqa: F403
@@ -32,3 +53,5 @@ from functrans._src.lax.reductions import *  # noqa: F403
 from functrans._src.lax.rules import *  # noqa: F403
 from functrans._src.lax.shape import *  # noqa: F403
 from functrans._src.lax.slicing import *  # noqa: F403
+from functrans._src.lax.sorting import *  # noqa: F403
+from functrans._src.lax.special import *  # noqa: F403

@@ -14,8 +14,23 @@ from functrans._src.numpy.contraction import dot, matmul
 from functrans._src.numpy.indexing import _IndexUpdateHelper, getitem, nonzero, take
 from functrans._src.numpy.lax_numpy import ravel, reshape, squeeze, transpose
 from functrans._src.numpy.namespace import NAMESPACE
-from functrans._src.numpy.reductions import max, mean, min, prod, std, sum, var
-from functrans._src.numpy.ufuncs import clip, divmod, floor_divide, power, remainder
+from functrans._src.numpy.reductions import all as _all
+from functrans._src.numpy.reductions import any as _any
+from functrans._src.numpy.reductions import (
+    argmax,
+    argmin,
+    cumprod,
+    cumsum,
+    max,
+    mean,
+    min,
+    prod,
+    std,
+    sum,
+    var,
+)
+from functrans._src.numpy.sorting import argsort, sort
+from functrans._src.numpy.ufuncs import clip, conj, divmod, floor_divide, imag, power, real, remainder, round
 
 
 def _concrete_value(self: Any, what: str) -> np.ndarray:
@@ -132,6 +147,19 @@ def _install_tracer_methods() -> None:
     T.flatten = lambda s: ravel(s)  # type: ignore[attr-defined]
     T.squeeze = lambda s, axis=None: squeeze(s, axis)  # type: ignore[attr-defined]
     T.clip = lambda s, a_min=None, a_max=None: clip(s, a_min, a_max)  # type: ignore[attr-defined]
+    T.argmax = lambda s, axis=None, out=None, *, keepdims=False: argmax(s, axis, out, keepdims=keepdims)  # type: ignore[attr-defined]
+    T.argmin = lambda s, axis=None, out=None, *, keepdims=False: argmin(s, axis, out, keepdims=keepdims)  # type: ignore[attr-defined]
+    # as jax.Array: sort returns the sorted value (traced values cannot be changed in place)
+    T.sort = lambda s, axis=-1, kind=None, order=None, **kw: sort(s, axis, kind, order, **kw)  # type: ignore[attr-defined]
+    T.argsort = lambda s, axis=-1, kind=None, order=None, **kw: argsort(s, axis, kind, order, **kw)  # type: ignore[attr-defined]
+    T.cumsum = lambda s, axis=None, dtype=None, out=None: cumsum(s, axis, dtype, out)  # type: ignore[attr-defined]
+    T.cumprod = lambda s, axis=None, dtype=None, out=None: cumprod(s, axis, dtype, out)  # type: ignore[attr-defined]
+    T.round = lambda s, decimals=0, out=None: round(s, decimals)  # type: ignore[attr-defined]
+    T.any = lambda s, axis=None, out=None, keepdims=False: _any(s, axis, out, keepdims)  # type: ignore[attr-defined]
+    T.all = lambda s, axis=None, out=None, keepdims=False: _all(s, axis, out, keepdims)  # type: ignore[attr-defined]
+    T.conj = T.conjugate = lambda s: conj(s)  # type: ignore[attr-defined]
+    T.real = property(lambda s: real(s))  # type: ignore[attr-defined]
+    T.imag = property(lambda s: imag(s))  # type: ignore[attr-defined]
 
 
 _install_tracer_methods()

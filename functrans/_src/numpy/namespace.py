@@ -10,9 +10,21 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from functrans._src.numpy import contraction, einsum, indexing, joining, lax_numpy, reductions, structure, ufuncs
+from functrans._src.numpy import (
+    contraction,
+    einsum,
+    indexing,
+    joining,
+    lax_numpy,
+    reductions,
+    sorting,
+    structure,
+    ufuncs,
+)
 
-FAMILIES: tuple[ModuleType, ...] = (ufuncs, reductions, lax_numpy, contraction, einsum, structure, joining, indexing)
+FAMILIES: tuple[ModuleType, ...] = (
+    ufuncs, reductions, lax_numpy, contraction, einsum, structure, joining, indexing, sorting,
+)  # fmt: skip
 
 
 def _collect(modules: tuple[ModuleType, ...]) -> dict[str, Any]:

@@ -1,16 +1,24 @@
-"""Reductions of ``functrans.numpy``: sum, prod, max, min, mean, var, std."""
+"""Reductions of ``functrans.numpy``: sum, prod, max, min, mean, var, std, argmax, argmin,
+any, all, count_nonzero, average, ptp, the nan-ignoring forms, cumsum, cumprod, median,
+quantile and percentile."""
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.core import get_aval
-from functrans._src.numpy.util import _arr, _axes, _count, _shape
+from functrans._src.core import Tracer, get_aval
+from functrans._src.numpy.util import _arr, _axes, _axis, _count, _shape
 
-__all__ = ["sum", "prod", "max", "min", "amax", "amin", "mean", "var", "std"]
+__all__ = [
+    "sum", "prod", "max", "min", "amax", "amin", "mean", "var", "std",
+    "argmax", "argmin", "any", "all", "count_nonzero", "average", "ptp",
+    "nansum", "nanprod", "nanmean", "nanmax", "nanmin", "cumsum", "cumprod",
+    "median", "quantile", "percentile",
+]  # fmt: skip
 
 
 def _reduce(p_fn: Any, a: Any, axis: Any, keepdims: bool) -> Any:
@@ -70,3 +78,358 @@ def var(a: Any, axis: Any = None, dtype: Any = None, ddof: int = 0, keepdims: bo
 def std(a: Any, axis: Any = None, dtype: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
     """Standard deviation over ``axis``."""
     return lax.sqrt(var(a, axis, dtype, ddof, keepdims))
+
+
+# --------------------------------------------------------------------------- argmax, any, all, counts
+
+
+def _arg(p_fn: Any, a: Any, axis: Any, keepdims: bool) -> Any:
+    a = _arr(a)
+    shape = _shape(a)
+    if axis is None:
+        flat = lax.reshape(a, (_count(shape, tuple(range(len(shape)))),)) if len(shape) != 1 else a
+        out = p_fn(flat, 0)
+        return lax.reshape(out, (1,) * len(shape)) if keepdims else out
+    ax = _axis(axis, len(shape))
+    out = p_fn(a, ax)
+    return lax.reshape(out, shape[:ax] + (1,) + shape[ax + 1 :]) if keepdims else out
+
+
+def argmax(a: Any, axis: Any = None, out: None = None, *, keepdims: bool = False) -> Any:
+    """Index (int64) of the first maximum along ``axis`` (of the flattened array by default)."""
+    _no_out(out, "argmax")
+    return _arg(lax.argmax, a, axis, keepdims)
+
+
+def argmin(a: Any, axis: Any = None, out: None = None, *, keepdims: bool = False) -> Any:
+    """Index (int64) of the first minimum along ``axis`` (of the flattened array by default)."""
+    _no_out(out, "argmin")
+    return _arg(lax.argmin, a, axis, keepdims)
+
+
+def _no_out(out: Any, name: str) -> None:
+    if out is not None:
+        raise NotImplementedError(f"functrans.numpy.{name} does not support out= (arrays are immutable); use out=None")
+
+
+def _truth(a: Any) -> Any:
+    return a if get_aval(a).dtype == np.dtype(bool) else lax.ne(a, 0)
+
+
+def _logical_reduce(a: Any, axis: Any, keepdims: bool, empty: bool, fn: Any) -> Any:
+    a = _arr(a)
+    shape = _shape(a)
+    axes = _axes(axis, len(shape))
+    if _count(shape, axes) == 0:  # the identity of or / and
+        red = (
+            tuple(1 if i in axes else d for i, d in enumerate(shape))
+            if keepdims
+            else tuple(d for i, d in enumerate(shape) if i not in axes)
+        )
+        return np.full(red, empty)
+    return fn(_truth(a), axes, keepdims)
+
+
+def any(a: Any, axis: Any = None, out: None = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Whether any element along ``axis`` is true (nonzero)."""
+    _no_out(out, "any")
+    return _logical_reduce(a, axis, keepdims, False, lax.reduce_max)
+
+
+def all(a: Any, axis: Any = None, out: None = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Whether every element along ``axis`` is true (nonzero)."""
+    _no_out(out, "all")
+    return _logical_reduce(a, axis, keepdims, True, lax.reduce_min)
+
+
+def count_nonzero(a: Any, axis: Any = None, *, keepdims: bool = False) -> Any:
+    """The number (int64) of nonzero elements along ``axis``."""
+    a = _arr(a)
+    return lax.reduce_sum(lax.convert_element_type(_truth(a), np.int64), _axes(axis, len(_shape(a))), keepdims)
+
+
+def average(a: Any, axis: Any = None, weights: Any = None, returned: bool = False, *, keepdims: bool = False) -> Any:
+    """Weighted mean along ``axis``; with ``returned=True`` also the sum of the weights."""
+    a = _arr(a)
+    shape = _shape(a)
+    axes = _axes(axis, len(shape))
+    if weights is None:
+        avg = mean(a, axis, keepdims=keepdims)
+        scl = np.asarray(float(_count(shape, axes)), get_aval(avg).dtype)
+    else:
+        w = _arr(weights)
+        wshape = _shape(w)
+        if wshape != shape:
+            if axis is None:
+                raise TypeError("Axis must be specified when shapes of a and weights differ.")
+            if len(wshape) != 1 or len(axes) != 1:
+                raise TypeError("1D weights expected when shapes of a and weights differ.")
+            if wshape[0] != shape[axes[0]]:
+                raise ValueError(f"Shape of weights {wshape} must be consistent with shape of a {shape} along axis.")
+            w = lax.reshape(w, tuple(wshape[0] if i == axes[0] else 1 for i in range(len(shape))))
+        adt = get_aval(a).dtype
+        dt = np.result_type(adt, get_aval(w).dtype, np.float64 if adt.kind in "biu" else adt)
+        wt = w if get_aval(w).dtype == dt else lax.convert_element_type(w, dt)
+        if _shape(wt) != shape:
+            wt = lax.broadcast_to(wt, shape)
+        scl = lax.reduce_sum(wt, axes, keepdims)
+        num = lax.reduce_sum(lax.mul(a, wt), axes, keepdims)
+        avg = lax.div(num, scl)
+    if not returned:
+        return avg
+    if _shape(scl) != _shape(avg):
+        scl = lax.broadcast_to(scl, _shape(avg))
+    return avg, scl
+
+
+def ptp(a: Any, axis: Any = None, out: None = None, keepdims: bool = False) -> Any:
+    """Range (maximum minus minimum) along ``axis``."""
+    _no_out(out, "ptp")
+    return lax.sub(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims))
+
+
+# --------------------------------------------------------------------------- ignoring NaNs
+
+
+def _isnan(a: Any) -> Any:
+    return lax.ne(a, a)
+
+
+def _nan_replaced(a: Any, value: float) -> Any:
+    a = _arr(a)
+    if get_aval(a).dtype.kind not in "fc":
+        return a
+    return lax.select(_isnan(a), np.asarray(value, get_aval(a).dtype), a)
+
+
+def nansum(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False) -> Any:
+    """Sum treating NaNs as zero."""
+    _no_out(out, "nansum")
+    return sum(_nan_replaced(a, 0.0), axis, dtype, keepdims)
+
+
+def nanprod(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False) -> Any:
+    """Product treating NaNs as one."""
+    _no_out(out, "nanprod")
+    return prod(_nan_replaced(a, 1.0), axis, dtype, keepdims)
+
+
+def nanmean(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False) -> Any:
+    """Mean of the non-NaN elements (NaN where there are none)."""
+    _no_out(out, "nanmean")
+    a = _arr(a)
+    if get_aval(a).dtype.kind not in "fc":
+        return mean(a, axis, dtype, keepdims)
+    axes = _axes(axis, len(_shape(a)))
+    total = lax.reduce_sum(_nan_replaced(a, 0.0), axes, keepdims)
+    n = lax.reduce_sum(lax.convert_element_type(lax.eq(a, a), get_aval(a).dtype), axes, keepdims)
+    out_ = lax.div(total, n)
+    return out_ if dtype is None else lax.convert_element_type(out_, dtype)
+
+
+def _nan_extremum(a: Any, axis: Any, keepdims: bool, fill: float, fn: Any) -> Any:
+    a = _arr(a)
+    if get_aval(a).dtype.kind not in "fc":
+        return fn(a, axis, keepdims=keepdims)
+    red = fn(_nan_replaced(a, fill), axis, keepdims=keepdims)
+    axes = _axes(axis, len(_shape(a)))
+    all_nan = lax.reduce_min(_isnan(a), axes, keepdims) if _count(_shape(a), axes) else False
+    return lax.select(all_nan, np.asarray(np.nan, get_aval(a).dtype), red)
+
+
+def nanmax(a: Any, axis: Any = None, out: None = None, keepdims: bool = False) -> Any:
+    """Maximum ignoring NaNs (NaN where all are NaN); ties share the derivative."""
+    _no_out(out, "nanmax")
+    return _nan_extremum(a, axis, keepdims, -np.inf, max)
+
+
+def nanmin(a: Any, axis: Any = None, out: None = None, keepdims: bool = False) -> Any:
+    """Minimum ignoring NaNs (NaN where all are NaN); ties share the derivative."""
+    _no_out(out, "nanmin")
+    return _nan_extremum(a, axis, keepdims, np.inf, min)
+
+
+# --------------------------------------------------------------------------- cumulative
+
+
+def _cumulative(fn: Any, a: Any, axis: Any, dtype: Any) -> Any:
+    a = _arr(a)
+    if axis is None:
+        a = lax.reshape(a, (_count(_shape(a), tuple(range(len(_shape(a))))),))
+        axis = 0
+    if dtype is not None:
+        a = lax.convert_element_type(a, dtype)
+    return fn(a, _axis(axis, len(_shape(a))))
+
+
+def cumsum(a: Any, axis: Any = None, dtype: Any = None, out: None = None) -> Any:
+    """Cumulative sum along ``axis`` (of the flattened array if ``axis`` is None)."""
+    _no_out(out, "cumsum")
+    return _cumulative(lax.cumsum, a, axis, dtype)
+
+
+def cumprod(a: Any, axis: Any = None, dtype: Any = None, out: None = None) -> Any:
+    """Cumulative product along ``axis``; derivatives exact through zeros (as JAX)."""
+    _no_out(out, "cumprod")
+    return _cumulative(lax.cumprod, a, axis, dtype)
+
+
+# --------------------------------------------------------------------------- order statistics
+
+
+def _sorted_last(a: Any, axis: Any) -> tuple[Any, tuple[int, ...], tuple[int, ...]]:
+    """``a`` with the reduced axes merged into one last axis, sorted along it; the axes and
+    the shape of the result with those axes dropped."""
+    shape = _shape(a)
+    axes = _axes(axis, len(shape))
+    kept = tuple(i for i in range(len(shape)) if i not in axes)
+    perm = kept + axes
+    if perm != tuple(range(len(shape))):
+        a = lax.transpose(a, perm)
+    kept_shape = tuple(shape[i] for i in kept)
+    n = _count(shape, axes)
+    if len(axes) != 1:
+        a = lax.reshape(a, kept_shape + (n,))
+    return lax.sort(a, len(kept_shape)), axes, kept_shape
+
+
+def _concrete_q(q: Any, name: str) -> np.ndarray:
+    if isinstance(q, Tracer):
+        q = q._trace.concrete(q, f"{name}'s q (the quantiles)")
+    return np.asarray(q, dtype=np.float64)
+
+
+def _take_last(s: Any, k: int) -> Any:
+    nd = len(_shape(s))
+    return lax.index(s, (slice(None),) * (nd - 1) + (int(k),))
+
+
+def _lerp(lo: Any, hi: Any, t: Any, t_value: float) -> Any:
+    # NumPy's formula (exact at both ends, monotone); t is a Python float (weakly typed, for
+    # a Python-scalar q), a typed 0-d array (promoting as NumPy's gamma does) or traced (a
+    # traced q: the result is differentiable in q); t_value is its concrete value
+    diff = lax.sub(hi, lo)
+    if t_value >= 0.5:
+        if isinstance(t, float):
+            one_minus = 1.0 - t
+        elif isinstance(t, Tracer):
+            one_minus = lax.sub(1.0, t)
+        else:
+            one_minus = np.asarray(1 - t, t.dtype)
+        return lax.sub(hi, lax.mul(diff, one_minus))
+    return lax.add(lo, lax.mul(diff, t))
+
+
+_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def quantile(
+    a: Any, q: Any, axis: Any = None, out: None = None, overwrite_input: bool = False,
+    method: str = "linear", keepdims: bool = False, *, interpolation: Any = None,
+) -> Any:  # fmt: skip
+    """The ``q``-th quantiles along ``axis`` (q in [0, 1]), NumPy's methods linear (default),
+    lower, higher, midpoint and nearest. NaN if the data hold a NaN. The derivative goes to
+    the order statistics used (stable order among ties, as JAX); with the linear method the
+    result is differentiable in ``q`` too. ``q`` must be concrete (not under jit or vmap)."""
+    _no_out(out, "quantile")
+    if method not in _METHODS:
+        raise ValueError(f"functrans.numpy.quantile: method must be one of {_METHODS}, got {method!r}")
+    weak_q = isinstance(q, int | float) and not isinstance(q, bool)
+    q = _arr(q)
+    traced_q = q if isinstance(q, Tracer) else None
+    qa = _concrete_q(q, "quantile")
+    if not ((qa >= 0) & (qa <= 1)).all():
+        raise ValueError("Quantiles must be in the range [0, 1]")
+    a = _arr(a)
+    dt = get_aval(a).dtype
+    if dt.kind not in "fc" and method not in ("lower", "higher", "nearest"):
+        a = lax.convert_element_type(a, np.float64)
+        dt = np.dtype(np.float64)
+    # as NumPy: a Python-scalar q takes the data's dtype, an array q promotes with it
+    out_dt = dt if weak_q else np.result_type(dt, get_aval(q).dtype)
+    shape = _shape(a)
+    s, axes, kept_shape = _sorted_last(a, axis)
+    n = _count(shape, axes)
+    if n == 0:
+        raise ValueError("cannot compute a quantile of an empty array")
+    has_nan = _isnan(_take_last(s, n - 1)) if get_aval(s).dtype.kind in "fc" else None
+    if method in ("lower", "higher", "nearest"):
+        out_dt = get_aval(s).dtype  # an element of the data: no interpolation, no promotion
+    results = []
+    for k, qv in enumerate(qa.ravel()):
+        virtual = float(qv) * (n - 1)
+        lo = int(np.floor(virtual))
+        hi = builtins.min(lo + 1, n - 1)
+        if method == "lower":
+            r = _take_last(s, lo)
+        elif method == "higher":
+            r = _take_last(s, int(np.ceil(virtual)))
+        elif method == "nearest":
+            r = _take_last(s, int(np.around(virtual)))
+        else:
+            g = (0.0 if lo == virtual else 0.5) if method == "midpoint" else virtual - lo
+            # a Python float for a Python-scalar q (weakly typed), else typed as NumPy's gamma
+            gamma: Any = g if weak_q else np.asarray(g, out_dt)
+            if traced_q is not None and method == "linear":
+                qk = (
+                    traced_q
+                    if qa.ndim == 0
+                    else lax.index(traced_q, tuple(int(i) for i in np.unravel_index(k, qa.shape)))
+                )
+                gamma = lax.sub(lax.mul(qk, float(n - 1)), float(lo))
+                r = _lerp(_take_last(s, lo), _take_last(s, hi), gamma, g)
+            else:
+                r = _take_last(s, lo) if g == 0 else _lerp(_take_last(s, lo), _take_last(s, hi), gamma, g)
+        if get_aval(r).dtype != out_dt:
+            r = lax.convert_element_type(r, out_dt)
+        results.append(lax.select(has_nan, np.asarray(np.nan, out_dt), r) if out_dt.kind in "fc" else r)
+    kshape = tuple(1 if i in axes else d for i, d in enumerate(shape)) if keepdims else kept_shape
+    outs = [lax.reshape(r, kshape) if _shape(r) != kshape else r for r in results]
+    if qa.ndim == 0:
+        return outs[0]
+    stacked = (
+        lax.concatenate([lax.reshape(o, (1,) + kshape) for o in outs], 0)
+        if len(outs) > 1
+        else lax.reshape(outs[0], (1,) + kshape)
+    )
+    return lax.reshape(stacked, qa.shape + kshape)
+
+
+def percentile(
+    a: Any, q: Any, axis: Any = None, out: None = None, overwrite_input: bool = False,
+    method: str = "linear", keepdims: bool = False, *, interpolation: Any = None,
+) -> Any:  # fmt: skip
+    """The ``q``-th percentiles (q in [0, 100]): :func:`quantile` of ``q / 100``."""
+    q = _arr(q)
+    qa = _concrete_q(q, "percentile")
+    if not ((qa >= 0) & (qa <= 100)).all():
+        raise ValueError("Percentiles must be in the range [0, 100]")
+    if isinstance(q, Tracer):
+        q100: Any = lax.div(q, 100.0)
+    elif isinstance(q, int | float) and not isinstance(q, bool):
+        q100 = float(qa) / 100
+    else:
+        q100 = np.true_divide(qa, 100)
+    return quantile(a, q100, axis, out, overwrite_input, method, keepdims)
+
+
+def median(a: Any, axis: Any = None, out: None = None, overwrite_input: bool = False, keepdims: bool = False) -> Any:
+    """Median along ``axis``: the mean of the two middle values for an even count
+    (each gets half the derivative); NaN if the data hold a NaN."""
+    _no_out(out, "median")
+    a = _arr(a)
+    shape = _shape(a)
+    s, axes, kept_shape = _sorted_last(a, axis)
+    n = _count(shape, axes)
+    if n == 0:
+        raise ValueError("cannot compute the median of an empty array")
+    if get_aval(s).dtype.kind not in "fc":
+        s = lax.convert_element_type(s, np.float64)
+    if n % 2:
+        r = _take_last(s, n // 2)
+    else:
+        r = lax.div(lax.add(_take_last(s, n // 2 - 1), _take_last(s, n // 2)), 2.0)
+    r = lax.select(_isnan(_take_last(s, n - 1)), np.asarray(np.nan, get_aval(r).dtype), r)
+    if keepdims:
+        r = lax.reshape(r, tuple(1 if i in axes else d for i, d in enumerate(shape)))
+    return r

@@ -8,6 +8,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import ConcretizationTypeError, Tracer, get_aval
+from functrans._src.lax.rules import _elementwise_dtype
 from functrans._src.numpy.indexing import nonzero as _nonzero
 from functrans._src.numpy.util import _arr
 
@@ -19,6 +20,10 @@ __all__ = [
     "logical_and", "logical_or", "logical_not", "stop_gradient",
     "positive", "square", "reciprocal", "power", "round", "around", "where", "clip",
     "floor_divide", "remainder", "mod", "divmod",
+    "arcsinh", "arccosh", "arctanh", "exp2", "log2", "log10", "cbrt", "fabs", "deg2rad", "rad2deg",
+    "degrees", "radians", "sinc", "trunc", "rint", "fix", "fmax", "fmin", "hypot", "logaddexp",
+    "logaddexp2", "fmod", "copysign", "heaviside", "float_power", "nan_to_num", "isnan", "isinf",
+    "isfinite", "isposinf", "isneginf", "signbit", "logical_xor", "real", "imag", "conj", "conjugate",
 ]  # fmt: skip
 
 negative = lax.neg
@@ -137,3 +142,222 @@ mod = remainder
 def divmod(x: Any, y: Any) -> tuple[Any, Any]:  # noqa: A001
     """``(floor_divide(x, y), remainder(x, y))``."""
     return floor_divide(x, y), remainder(x, y)
+
+
+# --------------------------------------------------------------------------- more elementwise functions
+
+
+def _sig_of(args: tuple[Any, ...]) -> tuple[tuple[np.dtype, bool], ...]:
+    out = []
+    for a in args:
+        av = get_aval(a)
+        out.append((av.dtype, av.weak_type))
+    return tuple(out)
+
+
+def _result_dtype(fn: Any, *args: Any) -> np.dtype:
+    """The dtype NumPy's ``fn`` gives for these arguments (Python scalars weakly typed)."""
+    return _elementwise_dtype(fn, _sig_of(args))
+
+
+def _cast(x: Any, dt: np.dtype) -> Any:
+    if isinstance(x, bool | int | float) and not isinstance(x, bool) and dt.kind in "fc":
+        return float(x)  # a Python scalar stays weakly typed
+    return x if get_aval(x).dtype == dt else lax.convert_element_type(x, dt)
+
+
+def _inexact(x: Any) -> Any:
+    """``x`` as a floating value: integer and boolean arrays become float64, Python ints floats."""
+    if isinstance(x, bool | int) and not isinstance(x, np.ndarray):
+        return float(x)
+    if isinstance(x, float):
+        return x
+    dt = get_aval(x).dtype
+    return x if dt.kind in "fc" else lax.convert_element_type(x, np.float64)
+
+
+arcsinh, arccosh, arctanh = lax.asinh, lax.acosh, lax.atanh
+exp2, log2, log10, cbrt = lax.exp2, lax.log2, lax.log10, lax.cbrt
+signbit = lax.signbit
+
+
+def fabs(x: Any) -> Any:
+    """Elementwise absolute value as a float (NumPy's ``fabs``); derivative +1 at 0 as ``abs``."""
+    return lax.abs(_inexact(_arr(x)))
+
+
+def deg2rad(x: Any) -> Any:
+    """Degrees to radians: ``x * (pi / 180)``."""
+    return lax.mul(_arr(x), np.pi / 180.0)
+
+
+def rad2deg(x: Any) -> Any:
+    """Radians to degrees: ``x * (180 / pi)`` (the constant rounded as NumPy's for float32)."""
+    x = _arr(x)
+    if get_aval(x).dtype == np.float32:
+        return lax.mul(x, float(np.float32(180.0) / np.float32(np.pi)))
+    return lax.mul(x, 180.0 / np.pi)
+
+
+degrees, radians = rad2deg, deg2rad
+
+
+def sinc(x: Any) -> Any:
+    """``sin(pi x) / (pi x)``, 1 at 0; exact derivatives at 0 to every order (as JAX: 0, -pi**2/3, ...)."""
+    x = _inexact(_arr(x))
+    is_zero = lax.eq(x, 0.0)
+    pi_x = lax.mul(np.pi, x)
+    safe = lax.select(is_zero, np.ones((), get_aval(pi_x).dtype), pi_x)
+    return lax.select(is_zero, lax.sinc_maclaurin(pi_x, 0), lax.div(lax.sin(safe), safe))
+
+
+def trunc(x: Any) -> Any:
+    """Round toward zero; zero derivative."""
+    x = _arr(x)
+    if get_aval(x).dtype.kind in "biu":
+        return x
+    return lax.select(lax.lt(x, 0), lax.ceil(x), lax.floor(x))
+
+
+fix = trunc
+
+
+def rint(x: Any) -> Any:
+    """Round to the nearest integer, halves to even, as a float; zero derivative."""
+    return lax.round(_inexact(_arr(x)))
+
+
+def fmax(x1: Any, x2: Any) -> Any:
+    """Elementwise maximum ignoring NaNs; on a tie the derivative goes to ``x2`` (as JAX)."""
+    x1, x2 = _arr(x1), _arr(x2)
+    return lax.select(lax.logical_or(lax.gt(x1, x2), isnan(x2)), x1, x2)
+
+
+def fmin(x1: Any, x2: Any) -> Any:
+    """Elementwise minimum ignoring NaNs; on a tie the derivative goes to ``x2`` (as JAX)."""
+    x1, x2 = _arr(x1), _arr(x2)
+    return lax.select(lax.logical_or(lax.lt(x1, x2), isnan(x2)), x1, x2)
+
+
+def hypot(x1: Any, x2: Any) -> Any:
+    """``sqrt(x1**2 + x2**2)`` without overflow; derivatives as JAX (1/2 each at the origin)."""
+    return lax.hypot(_arr(x1), _arr(x2))
+
+
+def logaddexp(x1: Any, x2: Any) -> Any:
+    """``log(exp(x1) + exp(x2))`` without overflow."""
+    return lax.logaddexp(_arr(x1), _arr(x2))
+
+
+def logaddexp2(x1: Any, x2: Any) -> Any:
+    """``log2(2**x1 + 2**x2)`` without overflow."""
+    return lax.logaddexp2(_arr(x1), _arr(x2))
+
+
+def fmod(x1: Any, x2: Any) -> Any:
+    """The C remainder: the sign of ``x1`` (NumPy's values); d/dx2 = -trunc(x1/x2)."""
+    return lax.fmod(_arr(x1), _arr(x2))
+
+
+def copysign(x1: Any, x2: Any) -> Any:
+    """``|x1|`` with the sign bit of ``x2``; no derivative with respect to ``x2``."""
+    x1, x2 = _arr(x1), _arr(x2)
+    dt = _result_dtype(np.copysign, x1, x2)
+    a = lax.abs(_cast(x1, dt))
+    return lax.select(lax.signbit(x2), lax.neg(a), a)
+
+
+def heaviside(x1: Any, x2: Any) -> Any:
+    """0 where ``x1 < 0``, 1 where ``x1 > 0``, ``x2`` where ``x1 == 0`` (NaN where ``x1`` is NaN)."""
+    x1, x2 = _arr(x1), _arr(x2)
+    dt = _result_dtype(np.heaviside, x1, x2)
+    zero, one = np.zeros((), dt), np.ones((), dt)
+    out = lax.select(lax.lt(x1, 0), zero, lax.select(lax.gt(x1, 0), one, _cast(x2, dt)))
+    return lax.select(isnan(x1), _cast(x1, dt), out) if dt.kind in "fc" else out
+
+
+def float_power(x1: Any, x2: Any) -> Any:
+    """``x1 ** x2`` computed in at least float64 precision (NumPy's ``float_power``)."""
+    x1, x2 = _arr(x1), _arr(x2)
+    dt = _result_dtype(np.float_power, x1, x2)
+    return lax.pow(_cast(x1, dt), _cast(x2, dt))
+
+
+def nan_to_num(x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None, neginf: Any = None) -> Any:
+    """NaN to ``nan``, +inf to ``posinf`` (default: the largest float), -inf to ``neginf``."""
+    x = _arr(x)
+    dt = get_aval(x).dtype
+    if dt.kind not in "fc":
+        return x
+    if dt.kind == "c":
+        raise TypeError("functrans.numpy.nan_to_num supports real inputs only, got a complex array")
+    fi = np.finfo(dt)
+    hi = np.asarray(fi.max if posinf is None else posinf, dt)
+    lo = np.asarray(fi.min if neginf is None else neginf, dt)
+    out = lax.select(lax.eq(x, np.inf), hi, lax.select(lax.eq(x, -np.inf), lo, x))
+    return lax.select(isnan(x), np.asarray(nan, dt), out)
+
+
+def isnan(x: Any) -> Any:
+    """True where ``x`` is NaN."""
+    x = _arr(x)
+    return lax.ne(x, x)
+
+
+def isinf(x: Any) -> Any:
+    """True where ``x`` is +inf or -inf."""
+    x = _arr(x)
+    if get_aval(x).dtype.kind in "biu":
+        return lax.ne(x, x)  # all False, shaped like x
+    return lax.eq(lax.abs(x), np.inf)
+
+
+def isposinf(x: Any) -> Any:
+    """True where ``x`` is +inf."""
+    return lax.eq(_arr(x), np.inf)
+
+
+def isneginf(x: Any) -> Any:
+    """True where ``x`` is -inf."""
+    return lax.eq(_arr(x), -np.inf)
+
+
+def isfinite(x: Any) -> Any:
+    """True where ``x`` is neither infinite nor NaN."""
+    return lax.is_finite(_arr(x))
+
+
+def _truth(x: Any) -> Any:
+    return x if get_aval(x).dtype == np.dtype(bool) else lax.ne(x, 0)
+
+
+def logical_xor(x1: Any, x2: Any) -> Any:
+    """Elementwise exclusive or of the truth values."""
+    return lax.ne(_truth(_arr(x1)), _truth(_arr(x2)))
+
+
+def _check_real(x: Any, name: str) -> Any:
+    x = _arr(x)
+    if get_aval(x).dtype.kind == "c":
+        raise TypeError(f"functrans.numpy.{name} supports real inputs only, got a complex array")
+    return x
+
+
+def real(val: Any) -> Any:
+    """The real part: the value itself for real input."""
+    return _check_real(val, "real")
+
+
+def imag(val: Any) -> Any:
+    """The imaginary part: zeros of the input's dtype for real input (zero derivative)."""
+    x = _check_real(val, "imag")
+    av = get_aval(x)
+    return np.zeros(av.shape, av.dtype)
+
+
+def conj(x: Any) -> Any:
+    """The complex conjugate: the value itself for real input."""
+    return _check_real(x, "conj")
+
+
+conjugate = conj

@@ -1,0 +1,83 @@
+"""Sorting and searching in ``functrans.numpy``: sort, argsort, searchsorted, partition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from functrans._src import lax
+from functrans._src.core import get_aval
+from functrans._src.numpy.util import _arr, _axis, _count, _shape
+
+__all__ = ["sort", "argsort", "searchsorted", "partition"]
+
+
+def _flat_or(a: Any, axis: Any) -> tuple[Any, int]:
+    a = _arr(a)
+    if axis is None:
+        shape = _shape(a)
+        return lax.reshape(a, (_count(shape, tuple(range(len(shape)))),)), 0
+    return a, _axis(axis, len(_shape(a)))
+
+
+def _check_kind(kind: Any, order: Any, name: str) -> None:
+    if order is not None:
+        raise NotImplementedError(f"functrans.numpy.{name} does not support order= (structured arrays)")
+    if kind not in (None, "quicksort", "mergesort", "heapsort", "stable"):
+        raise ValueError(f"functrans.numpy.{name}: unknown kind {kind!r}")
+
+
+def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable: Any = None,
+         descending: bool = False) -> Any:  # fmt: skip
+    """A sorted copy along ``axis`` (flattened if None); NaNs last. Always stable; ties
+    keep their order, and the derivative follows each element to its place."""
+    _check_kind(kind, order, "sort")
+    a, ax = _flat_or(a, axis)
+    if _shape(a) == ():
+        raise np.exceptions.AxisError("axis -1 is out of bounds for array of dimension 0")
+    out = lax.sort(a, ax)
+    if descending:  # the ascending sort reversed (so tied elements' derivatives go as in JAX)
+        nd = len(_shape(out))
+        return lax.index(out, (slice(None),) * ax + (slice(None, None, -1),) + (slice(None),) * (nd - ax - 1))
+    return out
+
+
+def argsort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable: Any = None,
+            descending: bool = False) -> Any:  # fmt: skip
+    """Indices (int64) that sort ``a`` along ``axis``: stable, NaNs last; zero derivative."""
+    _check_kind(kind, order, "argsort")
+    a, ax = _flat_or(a, axis)
+    if _shape(a) == ():
+        raise np.exceptions.AxisError("axis -1 is out of bounds for array of dimension 0")
+    return lax.argsort(a, ax, descending=descending)
+
+
+def searchsorted(a: Any, v: Any, side: str = "left", sorter: Any = None) -> Any:
+    """Insertion indices (int64) of ``v`` into the sorted 1-d ``a``; zero derivative."""
+    a, v = _arr(a), _arr(v)
+    if len(_shape(a)) != 1:
+        raise ValueError(f"searchsorted: a must be one-dimensional, got shape {_shape(a)}")
+    if sorter is not None:
+        sorter = _arr(sorter)
+        if get_aval(sorter).dtype.kind not in "iu":
+            raise TypeError("searchsorted: sorter must be an array of integer indices")
+        # a[sorter]: sorting a by the inverse permutation of sorter places a[sorter[i]] at i
+        inverse = lax.argsort(sorter, 0)
+        a = lax.sort([inverse, a], 0, num_keys=1)[1]
+    return lax.searchsorted(a, v, side)
+
+
+def partition(a: Any, kth: Any, axis: Any = -1) -> Any:
+    """Elements rearranged so that the ``kth`` is where a sort would put it, smaller ones
+    before and larger ones after. Computed by a full (stable) sort, so the result is also
+    sorted; NumPy's own order of the other elements is unspecified and may differ."""
+    a, ax = _flat_or(a, axis)
+    n = _shape(a)[ax]
+    ks = np.atleast_1d(np.asarray(kth))
+    if ks.dtype.kind not in "iu":
+        raise TypeError("Partition index must be integer")
+    for k in ks:
+        if not -n <= int(k) < n:
+            raise ValueError(f"kth(={int(k)}) out of bounds ({n})")
+    return lax.sort(a, ax)

@@ -1,0 +1,31 @@
+"""``functrans.nn``: activation functions and friends, as ``jax.nn``.
+
+Every function works under every functrans transformation, is numerically stable, and has
+JAX's derivatives at its kinks (for example ``relu'(0) = 0``).
+"""
+
+from functrans._src.nn import (
+    celu,
+    elu,
+    gelu,
+    hard_tanh,
+    leaky_relu,
+    log_sigmoid,
+    log_softmax,
+    logsumexp,
+    one_hot,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    standardize,
+    swish,
+)
+
+__all__ = [
+    "celu", "elu", "gelu", "hard_tanh", "leaky_relu", "log_sigmoid", "log_softmax", "logsumexp", "one_hot",
+    "relu", "relu6", "selu", "sigmoid", "silu", "softmax", "softplus", "standardize", "swish",
+]  # fmt: skip
