@@ -19,6 +19,7 @@ from functrans._src.numpy.reductions import max as _max
 from functrans._src.numpy.reductions import mean as _mean
 from functrans._src.numpy.reductions import sum as _sum
 from functrans._src.numpy.util import _arr, _axes, _shape
+from functrans._src.numpy.util import _as_float as _float
 from functrans._src.scipy_special import logsumexp
 
 __all__ = [
@@ -27,13 +28,6 @@ __all__ = [
 ]  # fmt: skip
 
 
-def _float(x: Any) -> Any:
-    x = _arr(x)
-    if isinstance(x, bool | int):
-        return float(x)
-    if isinstance(x, float):
-        return x
-    return x if get_aval(x).dtype.kind in "fc" else lax.convert_element_type(x, np.float64)
 
 
 def _zero(x: Any) -> np.ndarray:

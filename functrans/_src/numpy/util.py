@@ -64,3 +64,14 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
     for a in axes:
         n *= shape[a]
     return n
+
+
+def _as_float(x: Any) -> Any:
+    """``x`` as a floating value: Python ints and bools become floats (weakly typed), integer
+    and boolean arrays float64; floating and complex values pass unchanged."""
+    x = _arr(x)
+    if isinstance(x, bool | int):
+        return float(x)
+    if isinstance(x, float):
+        return x
+    return x if get_aval(x).dtype.kind in "fc" else lax.convert_element_type(x, np.float64)
