@@ -247,4 +247,5 @@ def test_escaped_tracer_error_crosses_processes():
     if ctx is None:
         pytest.skip("needs fork")
     with ctx.Pool(1) as pool, pytest.raises(functrans.EscapedTracerError, match="escaped tracer"):
-        pool.map(_worker_raises, [0])
+        # an exception that does not unpickle would hang the pool: hence the timeout
+        pool.map_async(_worker_raises, [0]).get(timeout=60)
