@@ -912,7 +912,14 @@ def make_ir(fun: Callable[..., Any], static_argnums: int | Sequence[int] = ()) -
     result is a readable listing.
     """
     _check_callable(fun, "make_ir")
-    statics = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+    if isinstance(static_argnums, int | np.integer) and not isinstance(static_argnums, bool):
+        statics: tuple[int, ...] = (int(static_argnums),)
+    elif isinstance(static_argnums, tuple | list) and all(
+        isinstance(i, int | np.integer) and not isinstance(i, bool) for i in static_argnums
+    ):
+        statics = tuple(int(i) for i in static_argnums)
+    else:
+        raise TypeError(f"make_ir: static_argnums must be an int or a tuple of ints, got {static_argnums!r}")
 
     def make(*args: Any, **kwargs: Any) -> IR:
         nums = tuple(i for i in range(len(args)) if i not in statics)
