@@ -245,7 +245,7 @@ def linearize(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> 
             )
         ts = [_check_tangent(p, t, i, "linearized function") for i, (p, t) in enumerate(zip(flat_p, flat_t))]
         tout = lin.forward(ts)[:n_out]
-        res = unaliased([_zeros_or(t, p) for p, t in zip(outs, tout)], flat_t + lin.ir.consts)
+        res = unaliased([_zeros_or(t, p) for p, t in zip(outs, tout)], flat_t, lin.ir.consts)
         return tree_unflatten(out_tree, res)  # type: ignore[arg-type]
 
     f_jvp.linear_ir = lin.ir  # type: ignore[attr-defined]
@@ -293,7 +293,7 @@ def _vjp(
             )
         cts = [_check_cotangent(c, a, i) for i, (c, a) in enumerate(zip(flat_ct, out_avals))]
         cts_in = lin.transpose(cts + [None] * (len(lin.ir.outvars) - n_out))
-        grads = unaliased([_zeros_or(c, p) for c, p in zip(cts_in, flat_p)], flat_ct + flat_p + lin.ir.consts)
+        grads = unaliased([_zeros_or(c, p) for c, p in zip(cts_in, flat_p)], flat_ct + flat_p, lin.ir.consts)
         return tuple(tree_unflatten(tree_p, grads))
 
     vjp_fun.linear_ir = lin.ir  # type: ignore[attr-defined]
@@ -735,7 +735,7 @@ def linear_transpose(fun: Callable[..., Any], *primals: Any) -> Callable[..., An
             raise TypeError(f"cotangent has tree structure {tree_ct}, but the function's output has {out_tree}")
         cts = [_check_cotangent(c, a, i) for i, (c, a) in enumerate(zip(flat_ct, out_avals))]
         cts_in = backward_pass(ir, ir.consts, cts)
-        res = unaliased([zeros_for(a) if c is None else _out(c) for c, a in zip(cts_in, in_avals)], flat_ct + ir.consts)
+        res = unaliased([zeros_for(a) if c is None else _out(c) for c, a in zip(cts_in, in_avals)], flat_ct, ir.consts)
         return tuple(tree_unflatten(tree_p, res))
 
     transposed.linear_ir = ir  # type: ignore[attr-defined]
