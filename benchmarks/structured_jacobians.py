@@ -22,6 +22,7 @@ import numpy as np
 
 import functrans
 from functrans._src import api as _api
+from functrans._src import jacobian as _jac
 
 Params = tuple[np.ndarray, ...]
 STRATEGIES = ("fwd", "rev", "auto", "mixed", "sparse")
@@ -92,7 +93,7 @@ def to_dense(j: Any) -> np.ndarray:
 def measured_passes(thunk: Callable[[], Any]) -> int:
     """The total batch size of the batched JVPs/VJPs one call makes (a batch of one counts 1)."""
     sizes: list[int] = []
-    real_map, real_vmap = _api._map_basis, _api.vmap_flat
+    real_map, real_vmap = _jac._map_basis, _api.vmap_flat
 
     def counting_map(fun: Any, basis: Any, size: int) -> Any:
         sizes.append(size)
@@ -106,11 +107,11 @@ def measured_passes(thunk: Callable[[], Any]) -> int:
         sizes.append(size)
         return real_vmap(fun, args, dims, size)
 
-    _api._map_basis, _api.vmap_flat = counting_map, counting_vmap
+    _jac._map_basis, _api.vmap_flat = counting_map, counting_vmap
     try:
         thunk()
     finally:
-        _api._map_basis, _api.vmap_flat = real_map, real_vmap
+        _jac._map_basis, _api.vmap_flat = real_map, real_vmap
     return sum(sizes)
 
 

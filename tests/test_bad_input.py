@@ -177,6 +177,13 @@ def test_jit_static_argnums_and_argnames():
         functrans.jit(lambda x, s: x, static_argnums=1)(1.0, [1])
 
 
+def test_make_ir_static_argnums():
+    with pytest.raises(TypeError, match="static_argnums"):
+        functrans.make_ir(f1, static_argnums=1.0)
+    with pytest.raises(TypeError, match="static_argnums"):
+        functrans.make_ir(f1, static_argnums=None)
+
+
 def test_check_grads_args_not_a_tuple():
     with pytest.raises(TypeError, match=r"args must be a tuple.*pass \(x,\)"):
         test_util.check_grads(lambda x: x * 2.0, 1.0, order=1)
@@ -247,4 +254,5 @@ def test_escaped_tracer_error_crosses_processes():
     if ctx is None:
         pytest.skip("needs fork")
     with ctx.Pool(1) as pool, pytest.raises(functrans.EscapedTracerError, match="escaped tracer"):
-        pool.map(_worker_raises, [0])
+        # an exception that does not unpickle would hang the pool: hence the timeout
+        pool.map_async(_worker_raises, [0]).get(timeout=60)

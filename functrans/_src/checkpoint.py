@@ -356,7 +356,7 @@ def checkpoint(
         flat, tree = tree_flatten((dyn, kwargs))
         if not any(isinstance(x, Tracer) for x in flat):
             return fun(*args, **kwargs)  # nothing is being transformed: just run it
-        from functrans._src.api import _check_leaf
+        from functrans._src.boundary import _check_leaf
 
         avals = [
             get_aval(_check_leaf(x, f"argument leaf {i} of checkpointed function {name}")) for i, x in enumerate(flat)

@@ -126,7 +126,6 @@ ARRAY_SUBCLASSES: set[type] = set()
 def register_array_subclass(cls: type) -> None:
     """Accept instances of the ndarray subclass ``cls`` wherever a NumPy array is accepted."""
     ARRAY_SUBCLASSES.add(cls)
-    _OPERAND_CLASS[cls] = _ARRAY
 
 
 def check_leaf(x: Any, what: str | Callable[[], str], tangent: bool = False) -> Any:
@@ -168,11 +167,15 @@ def check_leaf(x: Any, what: str | Callable[[], str], tangent: bool = False) -> 
     )
 
 
-def unaliased(outs: Sequence[Any], ins: Sequence[Any]) -> list[Any]:
+def unaliased(outs: Sequence[Any], ins: Sequence[Any], kept: Sequence[Any] = ()) -> list[Any]:
     """The results of a transformation as they leave the API: every NumPy array writable and
-    sharing no memory with an input array (or another result). Copies only where needed."""
+    sharing no memory with an input array in ``ins`` (or another result). Arrays in ``kept``
+    (e.g. the residuals a vjp function holds on to) must not be returned themselves or as
+    a view of theirs; they are checked by identity only, since there may be many.
+    Copies only where needed."""
     res: list[Any] = []
     arrays: list[np.ndarray] | None = None
+    kept_ids: set[int] | None = None
     seen: set[int] = set()
     for o in outs:
         if isinstance(o, np.ndarray):
@@ -185,6 +188,12 @@ def unaliased(outs: Sequence[Any], ins: Sequence[Any]) -> list[Any]:
                     if o is a or (o.base is not None and np.may_share_memory(o, a)):
                         o = o.copy()
                         break
+                else:
+                    if kept:
+                        if kept_ids is None:
+                            kept_ids = {id(k) for k in kept}
+                        if id(o) in kept_ids or (o.base is not None and id(o.base) in kept_ids):
+                            o = o.copy()
             seen.add(id(o))
         res.append(o)
     return res
@@ -256,22 +265,21 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
     """Dispatch ``prim`` to the highest-level live trace among ``args``, or run it."""
     top: Trace | None = None
     for a in args:
-        c = _operand_class(type(a))  # one dict lookup classifies the common operand types
-        if c is _TRACER:
+        ta = type(a)
+        if ta is _ndarray:
+            d = a.dtype  # float64 by identity first (builtin dtypes are singletons): the common case
+            if d is not _F64 and d.kind not in _OPERAND_KINDS:
+                raise _bad_operand(prim, a)
+        elif ta in _TRACER_TYPES:
             t = a._trace
             if not t.alive:
                 raise EscapedTracerError(a, prim)
             if top is None or t.level > top.level:
                 top = t
-        elif c is _ARRAY:
-            d = a.dtype  # float64 by identity first (builtin dtypes are singletons): the common case
-            if d is not _F64 and d.kind not in _OPERAND_KINDS:
-                raise _bad_operand(prim, a)
-        elif c is None:
-            if isinstance(a, Tracer):  # a tracer class not registered (cannot happen: see Tracer)
-                raise TypeError(f"unregistered tracer type {type(a).__name__}")
-            if not (isinstance(a, np.generic) and a.dtype.kind in _OPERAND_KINDS):
-                raise _bad_operand(prim, a)
+        elif ta not in _SCALAR_TYPES and not (
+            (isinstance(a, np.generic) or ta in ARRAY_SUBCLASSES) and a.dtype.kind in _OPERAND_KINDS
+        ):
+            raise _bad_operand(prim, a)
     if top is None:
         out = prim.impl(*args, **params)  # type: ignore[misc]
         if type(out) in _NP_SCALARS and all(type(a) in _PY_SCALARS for a in args):
@@ -284,14 +292,11 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
 
 _PY_SCALARS = frozenset({int, float, complex})
 # operand types accepted without further checks (the fast path of bind)
-# The class of an operand by its exact type: scalars, NumPy arrays, tracers (every Tracer subclass
+# Operand types bind accepts at once: NumPy arrays, scalars, and tracers (every Tracer subclass
 # registers itself here, see Tracer.__init_subclass__); any other type is checked the slow way.
-_SCALAR, _ARRAY, _TRACER = 0, 1, 2
-_OPERAND_CLASS: dict[type, int] = {
-    float: _SCALAR, int: _SCALAR, bool: _SCALAR, complex: _SCALAR, np.float64: _SCALAR, np.float32: _SCALAR,
-    np.int64: _SCALAR, np.int32: _SCALAR, np.bool_: _SCALAR, np.ndarray: _ARRAY,
-}  # fmt: skip
-_operand_class = _OPERAND_CLASS.get
+_ndarray = np.ndarray
+_SCALAR_TYPES = frozenset({float, int, bool, complex, np.float64, np.float32, np.int64, np.int32, np.bool_})
+_TRACER_TYPES: set[type] = set()
 # dtype kinds a primitive accepts: bool, integers, floats, complex, and float0 ("V") tangents. The
 # finer check (no float128, no record arrays) is done once at the API boundary (check_leaf).
 _OPERAND_KINDS = "biufcV"
@@ -384,7 +389,7 @@ class Tracer:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _OPERAND_CLASS[cls] = _TRACER  # so that bind recognises it with one dict lookup
+        _TRACER_TYPES.add(cls)  # so that bind recognises it with one set lookup
 
     _trace: Trace
 

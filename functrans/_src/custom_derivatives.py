@@ -108,7 +108,7 @@ class _Traced:
     __slots__ = ("ir", "closed", "flat", "in_tree", "out_tree", "nondiff", "dyn_pos")
 
     def __init__(self, fun: Callable[..., Any], args: tuple[Any, ...], nums: tuple[int, ...], what: str) -> None:
-        from functrans._src.api import _check_leaf
+        from functrans._src.boundary import _check_leaf
 
         n = len(args)
         statics = set()
@@ -495,7 +495,7 @@ class _VJPRule:
                 f"output structure {tr.out_tree} and shapes/dtypes {[a.str_short() for a in self.out_avals]}."
             )
         for i, r in enumerate(res):
-            from functrans._src.api import _check_leaf
+            from functrans._src.boundary import _check_leaf
 
             _check_leaf(r, f"Residual leaf {i} returned by the fwd rule {rname} of custom_vjp function {fname}")
         self.res_tree = res_tree

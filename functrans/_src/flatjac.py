@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.api import _argnums_tuple, _check_leaf, _Flat, _partial_args, _signature_key
+from functrans._src.boundary import _argnums_tuple, _check_leaf, _Flat, _partial_args
 from functrans._src.core import IR, ShapedArray, Tracer, get_aval, is_float_dtype
+from functrans._src.jacobian import _signature_key
 from functrans._src.staging import trace_to_ir
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 

@@ -432,7 +432,7 @@ class JitFunction:
 
     def _check_args(self, args: tuple[Any, ...], kwargs: dict[str, Any], statics: Any) -> None:
         """Raise for an invalid argument leaf, naming the argument (only on the error path)."""
-        from functrans._src.api import _arg_names
+        from functrans._src.boundary import _arg_names
 
         names = _arg_names(self.fun, len(args))
         where = f"of jitted function {self.__name__}"
@@ -448,7 +448,7 @@ class JitFunction:
     def _trace(
         self, args: tuple[Any, ...], kwargs: dict[str, Any], flat: list[Any], tree: PyTreeDef, statics: Any
     ) -> _Entry:
-        from functrans._src.api import _check_leaf
+        from functrans._src.boundary import _check_leaf
 
         out_tree: list[PyTreeDef] = []
 

@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.api import _jacobian, _signature_key, jacfwd, jacrev
 from functrans._src.core import IR, Literal, Tracer, Var, bind
 from functrans._src.flatjac import VectorFunction
+from functrans._src.jacobian import _jacobian, _signature_key, jacfwd, jacrev
 
 # cost model, in units of "one element of one elementwise primitive" (about a nanosecond)
 _OP = 10_000.0  # fixed cost of one primitive in one batched pass (Python dispatch)
