@@ -40,7 +40,12 @@ def test_primitive_on_non_array_raises_naming_it(bad):
     with pytest.raises(TypeError, match="'sin'"):
         _lax.sin(bad)
     with pytest.raises(TypeError, match="'stop_gradient'"):
-        _lax.stop_gradient(bad) if not isinstance(bad, tuple | list | dict) else _lax.stop_gradient_p.bind(bad)
+        _lax.stop_gradient_p.bind(bad)
+    if bad is None:  # an empty pytree, as in JAX: returned as it is
+        assert _lax.stop_gradient(None) is None
+    elif not isinstance(bad, tuple | list | dict):  # the pytree form raises for non-array leaves too
+        with pytest.raises(TypeError, match="'stop_gradient'"):
+            _lax.stop_gradient(bad)
 
 
 def test_primitive_on_non_array_raises_under_transformations():

@@ -41,10 +41,11 @@ from functrans._src.core import (
 )
 from functrans._src.jacobian import jacfwd, jacobian_mode, jacrev  # noqa: F401 (public, re-exported)
 from functrans._src.jvp import jvp_flat
+from functrans._src.lax import stop_gradient  # noqa: F401  (public: functrans.stop_gradient)
 from functrans._src.linearize import LinearFunction
 from functrans._src.staging import trace_to_ir
 from functrans._src.transpose import backward_pass
-from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_map, tree_unflatten
+from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 
 # --------------------------------------------------------------------------- forward mode
 
@@ -276,11 +277,6 @@ def linear_transpose(fun: Callable[..., Any], *primals: Any) -> Callable[..., An
 
     transposed.linear_ir = ir  # type: ignore[attr-defined]
     return transposed
-
-
-def stop_gradient(x: Any) -> Any:
-    """The identity on a pytree, with zero derivatives (``jax.lax.stop_gradient``)."""
-    return tree_map(lambda leaf: lax.stop_gradient(leaf) if is_float_dtype(get_aval(leaf).dtype) else leaf, x)
 
 
 # --------------------------------------------------------------------------- vectorisation

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src.core import Primitive, ShapedArray, bind, is_undefined
+from functrans._src.core import Primitive, ShapedArray, Tracer, bind, is_float_dtype, is_undefined
 from functrans._src.lax.rules import (
     _batch_elementwise,
     _batch_same_dim,
@@ -28,6 +28,7 @@ from functrans._src.lax.rules import (
     defjvp_zero,
     unbroadcast,
 )
+from functrans._src.tree_util import tree_map
 
 # --------------------------------------------------------------------------- comparisons and select
 
@@ -133,8 +134,17 @@ defjvp_zero(stop_gradient_p)
 
 
 def stop_gradient(x: Any) -> Any:
-    """The identity, with a zero derivative of every order."""
-    return bind(stop_gradient_p, (x,), {})
+    """The identity on an array or a pytree of them, with zero derivatives of every order
+    (``jax.lax.stop_gradient``); integer and boolean leaves pass unchanged."""
+    if isinstance(x, np.ndarray | Tracer | float | int):
+        return bind(stop_gradient_p, (x,), {})
+
+    def leaf_fn(leaf: Any) -> Any:
+        if isinstance(leaf, np.ndarray | np.generic | Tracer) and not is_float_dtype(leaf.dtype):
+            return leaf
+        return bind(stop_gradient_p, (leaf,), {})  # non-arrays raise, naming the primitive
+
+    return tree_map(leaf_fn, x)
 
 
 
