@@ -170,7 +170,7 @@ def feature_rows() -> list[tuple[str, bool]]:
     """(description, available) for each feature of :data:`FEATURES`."""
     out = []
     for desc, probe in FEATURES:
-        ok = _runs(probe[4:]) if probe.startswith("run:") else all(_has(n) for n in probe.split())
+        ok = _runs(probe[4:].strip()) if probe.startswith("run:") else all(_has(n) for n in probe.split())
         out.append((desc, ok))
     return out
 
@@ -279,18 +279,15 @@ def render() -> str:
     lines = [
         f"_Generated from the code by `python tools/gen_coverage.py` (NumPy {ver}); do not edit by hand._",
         "",
-        "JAX features not supported yet (each probed in the code):",
-        "",
-        *[f"- {d}" for d, ok in feats if not ok],
+        "JAX features not supported yet (each probed by running code):",
         "",
     ]
+    missing = [d for d, ok in feats if not ok]
     have = [d for d, ok in feats if ok]
+    lines += [f"- {d}" for d in missing] if missing else ["- none of those probed"]
+    lines.append("")
     if have:
-        lines += ["Of the same list, available: " + "; ".join(have) + ".", ""]
-    lines += [
-        "Available since the list above was first written: " + "; ".join(d for d, ok in feats if ok) + ".",
-        "",
-    ]
+        lines += ["Probed and available: " + "; ".join(have) + ".", ""]
     lines += [
         f"**`functrans.numpy`**: {n_funcs} of {n_np} NumPy functions, by family (NumPy's I/O, printing and",
         "dtype utilities are not counted).",
