@@ -1,0 +1,29 @@
+"""Shared test configuration.
+
+SciPy is an optional extra (``pip install functrans[scipy]``): a few special functions need
+it for their values and raise an ImportError naming the extra when it is absent. On a
+machine without SciPy, a test that reaches such a function is reported as skipped (with
+that reason) instead of failed; tests/test_scipy_special.py checks the error itself.
+"""
+
+import importlib.util
+
+import pytest
+
+HAVE_SCIPY = importlib.util.find_spec("scipy") is not None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    exc = call.excinfo
+    if (
+        not HAVE_SCIPY
+        and exc is not None
+        and exc.errisinstance(ImportError)
+        and "functrans[scipy]" in str(exc.value)
+        and report.when == "call"
+    ):
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: needs SciPy ({exc.value})")
