@@ -124,7 +124,7 @@ hessian = _tb.transformation(hessian, "hessian")
 vmap = _tb.transformation(vmap, "vmap")
 make_ir = make_jaxpr = _tb.transformation(make_ir, "make_ir")
 linear_transpose = _tb.transformation(linear_transpose, "linear_transpose")
-checkpoint = remat = _tb.transformation(checkpoint, "checkpoint")
+checkpoint = remat = _tb.transformation(checkpoint, "checkpoint")  # noqa: F811
 jvp = _tb.direct(jvp, "jvp")
 vjp = _tb.direct(vjp, "vjp")
 linearize = _tb.direct(linearize, "linearize")

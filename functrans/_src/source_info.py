@@ -99,7 +99,8 @@ def describe_function(fun: Any) -> str | None:
         seen += 1
         code = getattr(fun, "__code__", None)
         if code is not None and not is_internal(code.co_filename):
-            return f"{getattr(fun, '__qualname__', code.co_name)} at {short_path(code.co_filename)}:{code.co_firstlineno}"
+            name = getattr(fun, "__qualname__", code.co_name)
+            return f"{name} at {short_path(code.co_filename)}:{code.co_firstlineno}"
         nxt = getattr(fun, "__wrapped__", None) or getattr(fun, "func", None) or getattr(fun, "fun", None)
         if nxt is None or nxt is fun:
             return None
