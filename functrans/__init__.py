@@ -133,3 +133,6 @@ eval_shape = _tb.direct(eval_shape, "eval_shape")
 if not getattr(_JitFunction.__call__, "_functrans_boundary", False):
     _JitFunction.__call__ = _tb.method(_JitFunction.__call__, "jit")  # type: ignore[method-assign]
     _JitFunction.__call__._functrans_boundary = True  # type: ignore[attr-defined]
+from functrans import debug  # noqa: E402
+
+__all__ += ["debug"]

@@ -16,7 +16,7 @@ def dce(ir: IR) -> IR:
     live: set[Var] = {a for a in ir.outvars if isinstance(a, Var)}
     kept: list[Eqn] = []
     for e in reversed(ir.eqns):
-        if any(v in live for v in e.outvars):
+        if any(v in live for v in e.outvars) or getattr(e.prim, "effectful", False):  # debug.print
             rule = getattr(e.prim, "dce_rule", None)  # a higher-order primitive may drop some results
             if rule is not None and not all(v in live for v in e.outvars):
                 e = rule(e, [v in live for v in e.outvars]) or e
