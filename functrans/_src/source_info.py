@@ -41,7 +41,7 @@ def is_internal(filename: str) -> bool:
 
 class _State(threading.local):
     def __init__(self) -> None:
-        self.stack: list[tuple[Any, str]] = []
+        self.stack: list[Any] = []  # (user function, transformation name), or a jitted function
 
 
 _state = _State()
@@ -62,7 +62,10 @@ def pop_transform() -> None:
 def current_transform() -> tuple[Any, str] | None:
     """The innermost public transformation being applied (read when a trace is created)."""
     st = _state.stack
-    return st[-1] if st else None
+    if not st:
+        return None
+    top = st[-1]
+    return top if type(top) is tuple else (getattr(top, "fun", None), "jit")  # a jitted function
 
 
 # --------------------------------------------------------------------------- descriptions

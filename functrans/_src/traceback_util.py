@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from functrans._src.core import ConcretizationTypeError, EscapedTracerError
-from functrans._src.source_info import is_internal, pop_transform, push_transform, where_raised
+from functrans._src.source_info import _state, is_internal, pop_transform, push_transform, where_raised
 
 _OFF = ("off", "0", "false", "no", "none")
 
@@ -82,10 +82,13 @@ def boundary(call: Callable[..., Any], fun: Any, name: str) -> Callable[..., Any
     """``call`` as a public entry point: it records (``fun``, ``name``) for error messages and
     filters the traceback of an exception leaving it."""
 
+    info = (fun, name)
+
     @functools.wraps(call)
     def entry(*args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True  # noqa: F841
-        push_transform(fun, name)
+        stack = _state.stack
+        stack.append(info)
         try:
             return call(*args, **kwargs)
         except Exception as e:
@@ -93,7 +96,7 @@ def boundary(call: Callable[..., Any], fun: Any, name: str) -> Callable[..., Any
                 raise
             raise e.with_traceback(filter_traceback(e.__traceback__))  # noqa: B904
         finally:
-            pop_transform()
+            stack.pop()
 
     return entry
 
@@ -141,7 +144,8 @@ def method(call: Callable[..., Any], name: str) -> Callable[..., Any]:
     @functools.wraps(call)
     def entry(self: Any, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True  # noqa: F841
-        push_transform(getattr(self, "fun", None), name)
+        stack = _state.stack
+        stack.append(self)  # read as (self.fun, "jit") by current_transform, only if a trace is made
         try:
             return call(self, *args, **kwargs)
         except Exception as e:
@@ -149,6 +153,6 @@ def method(call: Callable[..., Any], name: str) -> Callable[..., Any]:
                 raise
             raise e.with_traceback(filter_traceback(e.__traceback__))  # noqa: B904
         finally:
-            pop_transform()
+            stack.pop()
 
     return entry
