@@ -310,14 +310,18 @@ def where_raised(exc: BaseException, tracers_of: Callable[[FrameType], Iterable[
     if not entries or user is None or frames[0][0] is user[0]:
         return ""  # not raised by functrans inside a transformed function
     tracer = None
-    for f, _ in frames:
-        if f.f_code.co_name == "bind" and is_internal(f.f_code.co_filename):
-            args = f.f_locals.get("args") or ()
-            tracer = next((a for a in args if hasattr(a, "_trace")), None)
+    for f, _ in frames:  # innermost first: the operand of the failing primitive, or the tracer itself
+        if not is_internal(f.f_code.co_filename):
+            break
+        loc = f.f_locals
+        args = loc.get("args")
+        cands = [loc.get("self"), loc.get("tracer"), *(args if isinstance(args, tuple | list) else ())]
+        tracer = next((a for a in cands if hasattr(a, "_trace") and hasattr(a, "aval")), None)
+        if tracer is not None:
             break
     if tracer is not None:
         msg = _where_traced(tracer, frames, concrete=True)
-        return msg.replace("This concrete value was not available in Python because it depends", "The operand depends")
+        return msg.replace("This concrete value was not available in Python because it depends", "The traced value depends")
     return (
         f"The error occurred while tracing the function {_frame_fun_desc(entries[0])}. "
         f"The offending operation is at {describe_line(*user)}."
