@@ -112,3 +112,29 @@ def test_callback_under_vmap_and_grad():
 def test_debug_in_ir():
     ir = functrans.make_ir(_f)(np.arange(2.0))
     assert [e.prim.name for e in ir.eqns].count("debug_callback") == 2
+
+
+def test_inside_scan_cond_and_checkpoint(capsys):
+    from functrans import lax
+
+    def body(c, x):
+        debug.print("c={} x={}", c, x)
+        return c + x, c * x
+
+    expected = "c=0.0 x=0.0\nc=0.0 x=1.0\nc=1.0 x=2.0\n"
+    functrans.jit(lambda xs: lax.scan(body, 0.0, xs))(np.arange(3.0))
+    assert capsys.readouterr().out == expected
+    functrans.jit(lambda xs: lax.scan(body, 0.0, xs)[0])(np.arange(3.0))  # ys unused: still printed
+    assert capsys.readouterr().out == expected
+    functrans.grad(lambda xs: lax.scan(body, 0.0, xs)[0])(np.arange(3.0))
+    assert capsys.readouterr().out == expected
+
+    def h(p, x):
+        return lax.cond(p, lambda y: (debug.print("T {}", y), y)[1], lambda y: (debug.print("F {}", y), -y)[1], x)
+
+    jh = functrans.jit(h)
+    jh(True, 1.0)
+    jh(False, 2.0)
+    assert capsys.readouterr().out == "T 1.0\nF 2.0\n"
+    functrans.grad(functrans.checkpoint(lambda x: (debug.print("ck {}", x), fnp.sin(x))[1]))(1.0)
+    assert "ck 1.0" in capsys.readouterr().out
