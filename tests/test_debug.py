@@ -59,9 +59,7 @@ def test_vmap_prints_per_example(capsys):
     x = np.arange(6.0).reshape(3, 2)
     for fn in (functrans.vmap(_f), functrans.vmap(functrans.jit(_f)), functrans.jit(functrans.vmap(_f))):
         np.testing.assert_allclose(fn(x), [4.0, 52.0, 164.0])
-        assert capsys.readouterr().out == (
-            "x=[0. 1.]\nx=[2. 3.]\nx=[4. 5.]\ny [0. 2.] 3\ny [4. 6.] 3\ny [ 8. 10.] 3\n"
-        )
+        assert capsys.readouterr().out == ("x=[0. 1.]\nx=[2. 3.]\nx=[4. 5.]\ny [0. 2.] 3\ny [4. 6.] 3\ny [ 8. 10.] 3\n")
 
 
 def test_nested_vmap_outer_index_slowest(capsys):

@@ -243,9 +243,7 @@ def _plural(names: list[str]) -> str:
     return "the arguments " + ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def where_traced(
-    tracer: Any, frames: list[tuple[FrameType, int]] | None = None, *, concrete: bool = True
-) -> str:
+def where_traced(tracer: Any, frames: list[tuple[FrameType, int]] | None = None, *, concrete: bool = True) -> str:
     """Sentences saying which function was being traced, where the offending operation is and
     (when ``concrete``) which argument the traced value depends on. '' when nothing is known."""
     try:
@@ -321,7 +319,9 @@ def where_raised(exc: BaseException, tracers_of: Callable[[FrameType], Iterable[
             break
     if tracer is not None:
         msg = _where_traced(tracer, frames, concrete=True)
-        return msg.replace("This concrete value was not available in Python because it depends", "The traced value depends")
+        return msg.replace(
+            "This concrete value was not available in Python because it depends", "The traced value depends"
+        )
     return (
         f"The error occurred while tracing the function {_frame_fun_desc(entries[0])}. "
         f"The offending operation is at {describe_line(*user)}."
