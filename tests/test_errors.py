@@ -203,3 +203,30 @@ def test_tracer_repr_has_no_internal_names():
     functrans.jvp(lambda x: seen.append(repr(x)) or x, (1.0,), (1.0,))
     for r in seen:
         assert r.startswith("Traced<f64[]>") and not INTERNAL.search(r), r
+
+
+@pytest.mark.parametrize("name", ["grad", "vmap"])
+def test_escaped_tracer_from_grad_and_vmap(name):
+    leak = []
+
+    def g(x):
+        leak.append(x)
+        return fnp.sum(x * x)
+
+    getattr(functrans, name)(g)(np.ones(2) if name == "vmap" else 1.0)
+    with pytest.raises(functrans.EscapedTracerError) as info:
+        fnp.cos(leak[0])
+    msg = str(info.value)
+    assert f"{g.__qualname__} at {_line(g, 0)} traced for {name}" in msg
+    assert not INTERNAL.search(msg)
+    _check_state()
+
+
+def test_shape_error_under_grad_names_transformation():
+    def h(x):
+        return fnp.sum(fnp.dot(x, fnp.ones(4)))
+
+    with pytest.raises(ValueError) as info:
+        functrans.grad(h)(np.ones(3))
+    assert f"function {h.__qualname__} at {_line(h, 0)} for grad" in _message(info.value)
+    assert "argument x" in _message(info.value)

@@ -24,7 +24,7 @@ import linecache
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
@@ -300,7 +300,7 @@ def where_leaked(tracer: Any) -> str:
         return ""
 
 
-def where_raised(exc: BaseException, tracers_of: Callable[[FrameType], Iterable[Any]] | None = None) -> str:
+def where_raised(exc: BaseException, transform: str | None = None) -> str:
     """For an error raised by a rule (a shape error): the traced function and the user's line."""
     frames = tb_frames(exc.__traceback__)
     entries = entry_frames(frames)
@@ -323,6 +323,7 @@ def where_raised(exc: BaseException, tracers_of: Callable[[FrameType], Iterable[
             "This concrete value was not available in Python because it depends", "The traced value depends"
         )
     return (
-        f"The error occurred while tracing the function {_frame_fun_desc(entries[0])}. "
+        f"The error occurred while tracing the function {_frame_fun_desc(entries[0])}"
+        f"{f' for {transform}' if transform else ''}. "
         f"The offending operation is at {describe_line(*user)}."
     )

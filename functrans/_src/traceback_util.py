@@ -54,14 +54,14 @@ def filter_traceback(tb: types.TracebackType | None) -> types.TracebackType | No
 _NOTED = "_functrans_where_noted"
 
 
-def _add_where(e: BaseException) -> None:
+def _add_where(e: BaseException, transform: str | None) -> None:
     """Add a note naming the user's function and line to an error a rule raised while tracing."""
     if isinstance(e, ConcretizationTypeError | EscapedTracerError) or not isinstance(e, TypeError | ValueError):
         return
     if getattr(e, _NOTED, False):
         return
     try:
-        note = where_raised(e)
+        note = where_raised(e, transform)
     except Exception:
         return
     try:
@@ -72,9 +72,9 @@ def _add_where(e: BaseException) -> None:
         e.add_note(note)
 
 
-def _on_error(e: BaseException) -> bool:
+def _on_error(e: BaseException, transform: str | None) -> bool:
     """Add the user-code note to ``e``; True if its traceback is to be filtered."""
-    _add_where(e)
+    _add_where(e, transform)
     return filtering_enabled()
 
 
@@ -92,7 +92,7 @@ def boundary(call: Callable[..., Any], fun: Any, name: str) -> Callable[..., Any
         try:
             return call(*args, **kwargs)
         except Exception as e:
-            if not _on_error(e):
+            if not _on_error(e, name):
                 raise
             raise e.with_traceback(filter_traceback(e.__traceback__))  # noqa: B904
         finally:
@@ -129,7 +129,7 @@ def direct(api: Callable[..., Any], name: str) -> Callable[..., Any]:
         try:
             return api(fun, *args, **kwargs)
         except Exception as e:
-            if not _on_error(e):
+            if not _on_error(e, name):
                 raise
             raise e.with_traceback(filter_traceback(e.__traceback__))  # noqa: B904
         finally:
@@ -149,7 +149,7 @@ def method(call: Callable[..., Any], name: str) -> Callable[..., Any]:
         try:
             return call(self, *args, **kwargs)
         except Exception as e:
-            if not _on_error(e):
+            if not _on_error(e, name):
                 raise
             raise e.with_traceback(filter_traceback(e.__traceback__))  # noqa: B904
         finally:
