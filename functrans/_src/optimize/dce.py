@@ -9,7 +9,8 @@ from functrans._src.core import IR, Eqn, Var
 
 def dce(ir: IR) -> IR:
     """Dead-code elimination: drop equations none of whose outputs is used, and
-    constants that are not used. Every primitive is pure, so this is always valid.
+    constants that are not used. Every primitive is pure, so this is always valid, except
+    an ``effectful`` one (``debug.print``), which is always kept.
     Inputs are kept (the program's signature does not change). A primitive with a
     ``dce_rule`` (``scan``) is given the chance to drop its unused results, and with them
     the work of its sub-program they need."""
