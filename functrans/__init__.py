@@ -111,3 +111,30 @@ from functrans import custom_derivatives  # noqa: E402
 from functrans._src.custom_derivatives import custom_jvp, custom_vjp  # noqa: E402
 
 __all__ += ["custom_derivatives", "custom_jvp", "custom_vjp"]
+
+# Public entry points: tracebacks leaving them hide functrans' frames (FUNCTRANS_TRACEBACK_FILTERING=off
+# or config.update("jax_traceback_filtering", "off") shows them), and errors name the user's function.
+from functrans._src import traceback_util as _tb  # noqa: E402
+from functrans._src.jit import JitFunction as _JitFunction  # noqa: E402
+
+grad = _tb.transformation(grad, "grad")
+value_and_grad = _tb.transformation(value_and_grad, "value_and_grad")
+jacfwd = _tb.transformation(jacfwd, "jacfwd")
+jacrev = _tb.transformation(jacrev, "jacrev")
+jacobian = _tb.transformation(jacobian, "jacobian")
+hessian = _tb.transformation(hessian, "hessian")
+vmap = _tb.transformation(vmap, "vmap")
+make_ir = make_jaxpr = _tb.transformation(make_ir, "make_ir")
+linear_transpose = _tb.transformation(linear_transpose, "linear_transpose")
+checkpoint = remat = _tb.transformation(checkpoint, "checkpoint")  # noqa: F811
+jvp = _tb.direct(jvp, "jvp")
+vjp = _tb.direct(vjp, "vjp")
+linearize = _tb.direct(linearize, "linearize")
+hvp = _tb.direct(hvp, "hvp")
+eval_shape = _tb.direct(eval_shape, "eval_shape")
+if not getattr(_JitFunction.__call__, "_functrans_boundary", False):
+    _JitFunction.__call__ = _tb.method(_JitFunction.__call__, "jit")  # type: ignore[method-assign]
+    _JitFunction.__call__._functrans_boundary = True  # type: ignore[attr-defined]
+from functrans import debug  # noqa: E402
+
+__all__ += ["debug"]

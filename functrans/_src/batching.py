@@ -30,6 +30,7 @@ from functrans._src.core import (
     get_aval,
     plain,
 )
+from functrans._src.source_info import where_traced
 
 
 class BatchTracer(Tracer):
@@ -89,7 +90,7 @@ class BatchTrace(Trace):
             f"{why} is not possible on a value batched by vmap (type {tracer.aval.str_short()} per "
             f"example, {self.axis_size} examples): it can differ from one example to the next, so "
             "Python cannot take a single branch. Express the choice elementwise with "
-            "functrans.numpy.where, or pass the value unbatched (in_axes=None)."
+            "functrans.numpy.where, or pass the value unbatched (in_axes=None).\n" + where_traced(tracer)
         )
 
 

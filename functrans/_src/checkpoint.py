@@ -241,7 +241,7 @@ def _dce(ir: IR) -> IR:
     live: set[Var] = {a for a in ir.outvars if type(a) is Var}
     kept: list[Eqn] = []
     for e in reversed(ir.eqns):
-        if any(v in live for v in e.outvars):
+        if any(v in live for v in e.outvars) or getattr(e.prim, "effectful", False):  # debug.print
             kept.append(e)
             live.update(a for a in e.inputs if type(a) is Var)
     kept.reverse()

@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from functrans._src.source_info import current_transform, trace_kind, where_leaked, where_traced
+
 # The dtype of tangents of integer and boolean values (as in JAX): it holds no data.
 float0: np.dtype = np.dtype([("float0", np.void, 0)])
 
@@ -338,10 +340,10 @@ class EscapedTracerError(Exception):
         where = f" by primitive '{prim.name}'" if prim is not None else ""
         super().__init__(
             f"Encountered an escaped tracer{where}: a value of type {tracer.aval.str_short()} "
-            f"traced by {type(tracer._trace).__name__} was used after its transformation had "
+            f"({trace_kind(tracer._trace)}) was used after its transformation had "
             "returned. This happens when a traced value is stored outside the transformed "
             "function (a global, a closure, a list) and used later. Return the value from "
-            "the function instead."
+            "the function instead. " + where_leaked(tracer)
         )
 
 
@@ -357,11 +359,12 @@ _level_counter = itertools.count(1)
 class Trace:
     """One active transformation. Subclasses implement :meth:`process_primitive`."""
 
-    __slots__ = ("level", "alive")
+    __slots__ = ("level", "alive", "debug")
 
     def __init__(self) -> None:
         self.level = next(_level_counter)
         self.alive = True
+        self.debug = current_transform()  # (user function, transformation name), for messages
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -370,10 +373,11 @@ class Trace:
         """The concrete value of ``tracer`` for Python control flow, or an error."""
         raise ConcretizationTypeError(
             f"{why} needs a concrete value, but got a traced value of type "
-            f"{tracer.aval.str_short()} inside {type(self).__name__}. Python control flow "
+            f"{tracer.aval.str_short()} ({trace_kind(self)}). Python control flow "
             "on traced values is not possible while staging a program (make_ir, jit): mark the "
             "argument static (static_argnums / static_argnames), or express the choice with "
-            "functrans.lax.cond(pred, true_fun, false_fun, *operands) or functrans.numpy.where."
+            "functrans.lax.cond(pred, true_fun, false_fun, *operands) or functrans.numpy.where.\n"
+            + where_traced(tracer)
         )
 
     def finish(self) -> None:
@@ -457,7 +461,7 @@ class Tracer:
         raise TypeError("traced values are not hashable")
 
     def __repr__(self) -> str:
-        return f"Traced<{self.aval.str_short()}>({type(self._trace).__name__})"
+        return f"Traced<{self.aval.str_short()}>({trace_kind(self._trace)})"
 
 
 # --------------------------------------------------------------------------- the IR

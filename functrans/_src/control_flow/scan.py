@@ -500,7 +500,7 @@ def _scan_batch(
 def _needed_inputs(body: IR, out_mask: tuple[bool, ...]) -> list[bool]:
     live = {a for a, k in zip(body.outvars, out_mask) if k and type(a) is Var}
     for e in reversed(body.eqns):
-        if any(v in live for v in e.outvars):
+        if any(v in live for v in e.outvars) or getattr(e.prim, "effectful", False):  # debug.print
             live.update(a for a in e.inputs if type(a) is Var)
     return [v in live for v in body.invars]
 
@@ -510,7 +510,7 @@ def _prune(body: IR, keep_in: tuple[bool, ...], out_mask: tuple[bool, ...]) -> I
     live = {a for a in outvars if type(a) is Var}
     eqns = []
     for e in reversed(body.eqns):
-        if any(v in live for v in e.outvars):
+        if any(v in live for v in e.outvars) or getattr(e.prim, "effectful", False):  # debug.print
             eqns.append(e)
             live.update(a for a in e.inputs if type(a) is Var)
     eqns.reverse()

@@ -9,14 +9,15 @@ from functrans._src.core import IR, Eqn, Var
 
 def dce(ir: IR) -> IR:
     """Dead-code elimination: drop equations none of whose outputs is used, and
-    constants that are not used. Every primitive is pure, so this is always valid.
+    constants that are not used. Every primitive is pure, so this is always valid, except
+    an ``effectful`` one (``debug.print``), which is always kept.
     Inputs are kept (the program's signature does not change). A primitive with a
     ``dce_rule`` (``scan``) is given the chance to drop its unused results, and with them
     the work of its sub-program they need."""
     live: set[Var] = {a for a in ir.outvars if isinstance(a, Var)}
     kept: list[Eqn] = []
     for e in reversed(ir.eqns):
-        if any(v in live for v in e.outvars):
+        if any(v in live for v in e.outvars) or getattr(e.prim, "effectful", False):  # debug.print
             rule = getattr(e.prim, "dce_rule", None)  # a higher-order primitive may drop some results
             if rule is not None and not all(v in live for v in e.outvars):
                 e = rule(e, [v in live for v in e.outvars]) or e
