@@ -474,3 +474,18 @@ def test_bad_axis_is_numpys_axis_error(call):
     with pytest.raises(np.exceptions.AxisError):
         call()
     assert float(grad(lambda x: fnp.sum(fnp.cumsum(x)))(1.0)) == 1.0  # state intact after the error
+
+
+def test_unique_as_jax():
+    x = np.array([3.0, 1.0, 2.0, 3.0, 1.0])
+    np.testing.assert_array_equal(fnp.unique(x), [1.0, 2.0, 3.0])
+    # values computed with jax.jit(lambda v: jnp.unique(v, size=5))(x) and jax.grad (x64)
+    np.testing.assert_array_equal(functrans.jit(lambda v: fnp.unique(v, size=5))(x), [1.0, 2.0, 3.0, 1.0, 1.0])
+    np.testing.assert_array_equal(functrans.jit(lambda v: fnp.unique(v, size=5, fill_value=-1.0))(x), [1, 2, 3, -1, -1])
+    np.testing.assert_array_equal(functrans.grad(lambda v: fnp.sum(fnp.unique(v) ** 2))(x), np.zeros(5))
+    np.testing.assert_array_equal(
+        functrans.vmap(lambda v: fnp.unique(v, size=4))(np.stack([x, 2 * x])), [[1, 2, 3, 1], [2, 4, 6, 2]]
+    )
+    with pytest.raises(functrans.ConcretizationTypeError, match="size="):
+        functrans.jit(fnp.unique)(x)
+    assert fnp.empty_like(x).shape == x.shape

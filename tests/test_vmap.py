@@ -705,7 +705,7 @@ def test_sweep_names_unique():
 
 
 # functrans.numpy functions that take no array operand or only re-export NumPy constructors
-NOT_SWEPT = {"zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace"}
+NOT_SWEPT = {"unique", "empty_like", "zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace"}
 
 
 def test_sweep_covers_functrans_numpy():

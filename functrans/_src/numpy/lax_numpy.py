@@ -17,7 +17,7 @@ from functrans._src.numpy.util import _arr, _axes, _axis, _shape, _stack
 __all__ = [
     "shape", "ndim", "size", "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "expand_dims",
     "squeeze", "broadcast_to", "atleast_1d", "concatenate", "stack", "vstack", "hstack",
-    "zeros_like", "ones_like", "full_like", "array", "asarray", "astype",
+    "zeros_like", "ones_like", "empty_like", "full_like", "array", "asarray", "astype",
     "zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace",
     "pi", "e", "inf", "nan", "newaxis", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
     "uint8", "uint32", "uint64", "complex64", "complex128", "bool_", "dtype", "finfo", "iinfo", "ndarray",
@@ -192,6 +192,11 @@ def ones_like(a: Any, dtype: Any = None) -> np.ndarray:
     """An array of ones with ``a``'s shape and dtype (a constant, even under tracing)."""
     av = get_aval(_arr(a))
     return np.ones(av.shape, av.dtype if dtype is None else dtype).view(Array)
+
+
+def empty_like(a: Any, dtype: Any = None) -> np.ndarray:
+    """An uninitialised array shaped like ``a`` (zeros here: functrans arrays are values)."""
+    return zeros_like(a, dtype)
 
 
 def full_like(a: Any, fill_value: Any, dtype: Any = None) -> Any:

@@ -10,7 +10,7 @@ from functrans._src import lax
 from functrans._src.core import get_aval
 from functrans._src.numpy.util import _arr, _axis, _count, _shape
 
-__all__ = ["sort", "argsort", "searchsorted", "partition"]
+__all__ = ["sort", "argsort", "searchsorted", "partition", "unique"]
 
 
 def _flat_or(a: Any, axis: Any) -> tuple[Any, int]:
@@ -81,3 +81,56 @@ def partition(a: Any, kth: Any, axis: Any = -1) -> Any:
         if not -n <= int(k) < n:
             raise ValueError(f"kth(={int(k)}) out of bounds ({n})")
     return lax.sort(a, ax)
+
+
+def unique(
+    ar: Any,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: Any = None,
+    *,
+    equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Any:
+    """The sorted unique elements of the flattened array (``numpy.unique``; zero derivatives,
+    as in JAX). The number of results depends on the values: on concrete values (eagerly, under
+    grad/jvp) NumPy decides it; under jit/vmap pass ``size=`` (and ``fill_value=``, default the
+    smallest element), as in JAX."""
+    from functrans._src.core import ConcretizationTypeError, Tracer
+    from functrans._src.numpy.indexing import nonzero, take
+    from functrans._src.numpy.lax_numpy import concatenate, ravel
+
+    x = _arr(ar)
+    extras = return_index or return_inverse or return_counts
+    if not isinstance(x, Tracer):
+        if size is None:
+            return np.unique(x, return_index, return_inverse, return_counts, axis, equal_nan=equal_nan)
+        if extras or axis is not None:
+            raise NotImplementedError("unique(size=...) supports only the values (no return_* or axis)")
+    elif extras or axis is not None:
+        raise NotImplementedError("unique of traced values supports only the values (no return_* or axis)")
+    flat = ravel(x)
+    srt = sort(flat)
+    n = _shape(srt)[0]
+    if n == 0:
+        return srt
+    later, earlier = lax.index(srt, (slice(1, None),)), lax.index(srt, (slice(0, n - 1),))
+    first = concatenate([np.ones(1, bool), lax.ne(later, earlier)])
+    if size is None:
+        try:
+            mask = first._trace.concrete(first, "unique") if isinstance(first, Tracer) else first
+            positions = np.flatnonzero(np.asarray(mask))
+        except ConcretizationTypeError:
+            raise ConcretizationTypeError(
+                "unique: the number of unique elements depends on the values of a traced array. Pass "
+                "size= (and fill_value=) to get a fixed-size result under jit or vmap, as in JAX."
+            ) from None
+        return lax.stop_gradient(take(srt, positions))  # JAX's unique has zero derivatives
+    (idx,) = nonzero(first, size=size, fill_value=0)
+    vals = take(srt, idx)
+    count = lax.reduce_sum(lax.convert_element_type(first, np.int64), (0,))
+    fill = lax.index(srt, (0,)) if fill_value is None else fill_value
+    fill = lax.broadcast_to(lax.convert_element_type(fill, get_aval(vals).dtype), (size,))
+    return lax.stop_gradient(lax.select(lax.lt(np.arange(size), count), vals, fill))
