@@ -704,8 +704,11 @@ def test_sweep_names_unique():
     assert len(names) == len(set(names)), [n for n in names if names.count(n) > 1]
 
 
-# functrans.numpy functions that take no array operand or only re-export NumPy constructors
-NOT_SWEPT = {"unique", "empty_like", "zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace"}
+# functrans.numpy functions that take no array operand or only re-export NumPy constructors, and
+# unique (its vmap with size= is checked in tests/test_numpy_functions.py)
+NOT_SWEPT = {
+    "unique", "empty_like", "zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace",
+}  # fmt: skip
 
 
 def test_sweep_covers_functrans_numpy():
