@@ -13,6 +13,9 @@ RUNS = {
     "mlp_training.py": ["--steps", "40"],
     "newton.py": ["--n", "300", "--d", "10"],
     "per_example_clipping.py": ["--steps", "10", "--batch", "64"],
+    "gp_regression.py": ["--n", "40", "--steps", "5"],
+    "rnn_scan.py": ["--T", "30", "--steps", "5"],
+    "flow_logdet.py": ["--d", "6", "--batch", "8"],
 }
 
 
