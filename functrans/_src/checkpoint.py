@@ -35,12 +35,9 @@ from functrans._src.core import (
     Tracer,
     Var,
     bind,
-    eval_ir,
     get_aval,
-    tangent_aval,
 )
-from functrans._src.jit import _batch_program, _cached, _transpose_program, executable
-from functrans._src.jvp import jvp_flat
+from functrans._src.jit import _batch_program, _cached, _transpose_program, executable, full_jvp_program
 from functrans._src.staging import closure_convert, trace_to_ir
 from functrans._src.transpose import is_undefined
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
@@ -179,28 +176,9 @@ class _RematSplit:
         self.out_nonzero = out_nonzero
 
 
-def _full_jvp_program(ir: IR, nonzero: tuple[bool, ...]) -> tuple[IR, tuple[bool, ...]]:
-    """The JVP of ``ir`` as one program: (primals, nonzero tangents) -> (primal outputs,
-    nonzero output tangents), and which output tangents are nonzero."""
-    n = len(ir.invars)
-    in_avals = [v.aval for v in ir.invars]
-    in_avals += [tangent_aval(a) for a, nz in zip(in_avals, nonzero) if nz]
-    out_nonzero: list[bool] = []
-
-    def full(*args: Any) -> list[Any]:
-        rest = iter(args[n:])
-        tangents = [next(rest) if nz else None for nz in nonzero]
-        pouts, touts = jvp_flat(lambda *xs: eval_ir(ir, ir.consts, xs), args[:n], tangents)
-        out_nonzero.extend(t is not None for t in touts)
-        return list(pouts) + [t for t in touts if t is not None]
-
-    prog, _ = trace_to_ir(full, in_avals)
-    return prog, tuple(out_nonzero)
-
-
 def _remat_split(ir: IR, nonzero: tuple[bool, ...], policy: Policy | None) -> _RematSplit:
     n = len(ir.invars)
-    prog, out_nonzero = _cached(ir, ("remat_full_jvp", nonzero), lambda: _full_jvp_program(ir, nonzero))
+    prog, out_nonzero = _cached(ir, ("remat_full_jvp", nonzero), lambda: full_jvp_program(ir, nonzero))
     n_out = len(ir.outvars)
     primal_in, tangent_in = prog.invars[:n], prog.invars[n:]
     unknown: set[Var] = set(tangent_in)
@@ -256,7 +234,7 @@ def _checkpoint_jvp(
     if not any(isinstance(t, Tracer) for t in tangents):
         # concrete tangents: plain forward mode, nothing will be transposed, so primal and
         # tangent outputs come from one program (no recomputation)
-        prog, out_nonzero = _cached(ir, ("remat_full_jvp", nonzero), lambda: _full_jvp_program(ir, nonzero))
+        prog, out_nonzero = _cached(ir, ("remat_full_jvp", nonzero), lambda: full_jvp_program(ir, nonzero))
         res = bind(checkpoint_p, [*primals, *(t for t in tangents if t is not None)], {"ir": prog, **params})
         touts = iter(res[len(ir.outvars) :])
         return res[: len(ir.outvars)], [next(touts) if nz else None for nz in out_nonzero]

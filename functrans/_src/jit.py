@@ -130,10 +130,9 @@ def _jvp_program(ir: IR, nonzero: tuple[bool, ...], instantiate: bool = False) -
     return prog, tuple(out_nonzero)
 
 
-def _split_jvp_program(ir: IR, nonzero: tuple[bool, ...]) -> tuple[IR, IR, int, tuple[bool, ...]]:
-    """Partial evaluation of the JVP of ``ir``: a *known* program from the primals to the
-    primal outputs and the residuals, and a *linear* program from (residuals, nonzero
-    tangents) to the nonzero output tangents. The primal work is done once, in the first."""
+def full_jvp_program(ir: IR, nonzero: tuple[bool, ...]) -> tuple[IR, tuple[bool, ...]]:
+    """The JVP of ``ir`` as one program: (primals, nonzero tangents) -> (primal outputs,
+    nonzero output tangents), and which output tangents are nonzero."""
     n = len(ir.invars)
     in_avals = [v.aval for v in ir.invars]
     in_avals += [tangent_aval(a) for a, nz in zip(in_avals, nonzero) if nz]
@@ -147,6 +146,16 @@ def _split_jvp_program(ir: IR, nonzero: tuple[bool, ...]) -> tuple[IR, IR, int, 
         return list(pouts) + [t for t in touts if t is not None]
 
     prog, _ = trace_to_ir(full, in_avals)
+    return prog, tuple(out_nonzero)
+
+
+def _split_jvp_program(ir: IR, nonzero: tuple[bool, ...]) -> tuple[IR, IR, int, tuple[bool, ...]]:
+    """Partial evaluation of the JVP of ``ir``: a *known* program from the primals to the
+    primal outputs and the residuals, and a *linear* program from (residuals, nonzero
+    tangents) to the nonzero output tangents. The primal work is done once, in the first."""
+    n = len(ir.invars)
+    prog, out_nonzero_t = full_jvp_program(ir, nonzero)
+    out_nonzero = list(out_nonzero_t)
     n_out = len(ir.outvars)
     unknown: set[Var] = set(prog.invars[n:])
     known_eqns, lin_eqns = [], []
