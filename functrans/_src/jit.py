@@ -78,9 +78,10 @@ def executable(ir: IR) -> Callable[..., list[Any]]:
 
     def make() -> Callable[..., list[Any]]:
         from functrans._src.codegen import compile_ir
+        from functrans._src.fusion import fuse
         from functrans._src.optimize import optimize
 
-        return compile_ir(optimize(ir))
+        return compile_ir(fuse(optimize(ir)))
 
     return _cached(ir, "executable", make)  # type: ignore[no-any-return]
 
