@@ -106,8 +106,10 @@ def bench_mlp(number: int, rounds: int, peers: bool) -> None:
         np.testing.assert_allclose(j(params, X, y)[k], ref[k], rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(e(params, X, y)[k], ref[k], rtol=1e-9, atol=1e-12)
     hand = lambda: mlp_grad_numpy(params, X, y)  # noqa: E731
-    row("MLP 128x256 2 layers: eager grad", paired_ratio(lambda: e(params, X, y), hand, number, rounds)[0], "target 1.10")
-    row("MLP 128x256 2 layers: jit(grad)", paired_ratio(lambda: j(params, X, y), hand, number, rounds)[0], "target 1.00")
+    row("MLP 128x256 2 layers: eager grad", paired_ratio(lambda: e(params, X, y), hand, number, rounds)[0],
+        "target 1.10")  # fmt: skip
+    row("MLP 128x256 2 layers: jit(grad)", paired_ratio(lambda: j(params, X, y), hand, number, rounds)[0],
+        "target 1.00")  # fmt: skip
     if peers:
         try:
             jax = _jax()
@@ -127,6 +129,11 @@ def bench_mlp(number: int, rounds: int, peers: bool) -> None:
         except ImportError:
             pass
     for batch, num in ((32, number * 4), (2048, max(1, number // 4))):
+        _bench_deep(batch, num, rounds, peers)
+
+
+def _bench_deep(batch: int, num: int, rounds: int, peers: bool) -> None:
+    if True:
         params4, X4, y4 = deep_problem(batch)
         e4 = functrans.grad(deep_mlp_loss(fnp))
         j4 = functrans.jit(functrans.grad(deep_mlp_loss(fnp)))

@@ -192,7 +192,8 @@ def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], out
     body.append(f"    kernel({', '.join(call_args)})")
     body.append(f"    return [{', '.join(f'r{j}' for j in range(len(outs)))}]")
     wsrc = "\n".join(body) + "\n"
-    wns: dict[str, Any] = {"kernel": compiled, "n": n, "shape": shape, "f64": _F64, "empty": np.empty, "ravel": np.ravel}
+    wns: dict[str, Any] = {"kernel": compiled, "n": n, "shape": shape, "f64": _F64}
+    wns.update(empty=np.empty, ravel=np.ravel)
     exec(compile(wsrc, f"<functrans fused caller #{next(_counter)}>", "exec"), wns)
     return FusedKernel(wns["run"], src + "\n" + wsrc, len(run), [ShapedArray(v.aval.shape, _F64) for v in outs])
 
