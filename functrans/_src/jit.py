@@ -326,6 +326,8 @@ class JitFunction:
         self.__doc__ = fun.__doc__
         self.__wrapped__ = fun
         self._cache: dict[Hashable, _Entry] = {}
+        # dispatch fast path: positional plain ndarrays only -> (generated function, output tree, single leaf)
+        self._fast: dict[tuple[Any, ...], tuple[Callable[..., list[Any]], PyTreeDef, bool]] = {}
         nums, names = set(static_argnums), set(static_argnames)
         try:  # a static argument may be named by position or by keyword, as in JAX
             params = [
@@ -406,7 +408,25 @@ class JitFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _jit_disabled:
             return self.fun(*args, **kwargs)
+        if not kwargs:  # fast path: every argument a plain ndarray, seen before
+            key: list[Any] = []
+            for a in args:
+                if type(a) is not np.ndarray:
+                    break
+                key += (a.shape, a.dtype)
+            else:
+                hit = self._fast.get(tuple(key))
+                if hit is not None:
+                    outs = hit[0](*args)
+                    if hit[2]:
+                        o = outs[0]
+                        return o if type(o) is np.ndarray else np.asarray(o)
+                    return tree_unflatten(hit[1], [o if type(o) is np.ndarray else np.asarray(o) for o in outs])
         entry, flat = self._entry(args, kwargs)
+        if not kwargs and not self.static_argnums and not entry.closed_over and len(flat) == len(args):
+            if all(type(a) is np.ndarray for a in args):
+                single = entry.out_tree.num_leaves == 1 and tree_unflatten(entry.out_tree, [args]) is args
+                self._fast[tuple(k for a in args for k in (a.shape, a.dtype))] = (entry.run.fn, entry.out_tree, single)
         if entry.closed_over:
             flat = entry.closed_over + flat
         for x in flat:
@@ -428,6 +448,7 @@ class JitFunction:
     def clear_cache(self) -> None:
         """Forget every traced specialisation."""
         self._cache.clear()
+        self._fast.clear()
 
     def _cache_size(self) -> int:
         return len(self._cache)
