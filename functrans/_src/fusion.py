@@ -51,6 +51,8 @@ MIN_EQNS = 2  # shorter runs are left to NumPy
 _numba: Any = None
 _state: dict[str, bool | None] = {"enabled": None}
 _counter = itertools.count()
+# compiled loops by (source, signature): programs with the same run share one compilation
+_compiled: dict[tuple[str, str], Any] = {}
 
 
 def _load_numba() -> Any:
@@ -174,9 +176,15 @@ def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], out
     exec(compile(src, f"<functrans fused kernel #{next(_counter)}>", "exec"), ns)
     arr, f64 = numba.float64[::1], numba.float64
     sig = numba.void(numba.int64, *[f64 if v.aval.shape == () else arr for v in ins], *[arr] * len(outs))
-    try:
-        compiled = numba.njit(sig, cache=False, error_model="numpy", nogil=True)(ns["kernel"])
-    except Exception:  # an operation numba cannot compile: keep the plain NumPy code
+    key = (src, str(sig))
+    compiled = _compiled.get(key)
+    if compiled is None:
+        try:
+            compiled = numba.njit(sig, cache=False, error_model="numpy", nogil=True)(ns["kernel"])
+        except Exception:  # an operation numba cannot compile: keep the plain NumPy code
+            compiled = False
+        _compiled[key] = compiled
+    if compiled is False:
         return None
     # the caller: allocate the outputs, flatten the operands, run the loop
     n = math.prod(shape)
