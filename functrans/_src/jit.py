@@ -81,7 +81,9 @@ def executable(ir: IR) -> Callable[..., list[Any]]:
         from functrans._src.fusion import fuse
         from functrans._src.optimize import optimize
 
-        return compile_ir(fuse(optimize(ir)))
+        from functrans._src.passes.broadcast_products import broadcast_products
+
+        return compile_ir(fuse(broadcast_products(optimize(ir))))
 
     return _cached(ir, "executable", make)  # type: ignore[no-any-return]
 
