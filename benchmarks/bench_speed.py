@@ -133,35 +133,49 @@ def bench_mlp(number: int, rounds: int, peers: bool) -> None:
 
 
 def _bench_deep(batch: int, num: int, rounds: int, peers: bool) -> None:
-    if True:
-        params4, X4, y4 = deep_problem(batch)
-        e4 = functrans.grad(deep_mlp_loss(fnp))
-        j4 = functrans.jit(functrans.grad(deep_mlp_loss(fnp)))
-        ref4 = deep_mlp_grad_numpy(params4, X4, y4)
-        for got in (e4(params4, X4, y4), j4(params4, X4, y4)):
-            for (gw, gb), (rw, rb) in zip(got, ref4):
-                np.testing.assert_allclose(gw, rw, rtol=1e-9, atol=1e-12)
-                np.testing.assert_allclose(gb, rb, rtol=1e-9, atol=1e-12)
-        hand4 = lambda: deep_mlp_grad_numpy(params4, X4, y4)  # noqa: E731
-        row(f"MLP 4 layers batch {batch}: eager grad",
-            paired_ratio(lambda: e4(params4, X4, y4), hand4, num, rounds)[0], "target 1.10")  # fmt: skip
-        row(f"MLP 4 layers batch {batch}: jit(grad)",
-            paired_ratio(lambda: j4(params4, X4, y4), hand4, num, rounds)[0], "target 1.00")  # fmt: skip
-        if peers:
-            try:
-                jax = _jax()
-                jg4 = jax.jit(jax.grad(deep_mlp_loss(jax.numpy)))
-                jax.block_until_ready(jg4(params4, X4, y4))
-                r = paired_ratio(lambda: jax.block_until_ready(jg4(params4, X4, y4)), hand4, num, rounds)[0]
-                row(f"MLP 4 layers batch {batch}: JAX jit(grad)", r, "peer")
-            except ImportError:
-                pass
+    params4, X4, y4 = deep_problem(batch)
+    e4 = functrans.grad(deep_mlp_loss(fnp))
+    j4 = functrans.jit(functrans.grad(deep_mlp_loss(fnp)))
+    ref4 = deep_mlp_grad_numpy(params4, X4, y4)
+    for got in (e4(params4, X4, y4), j4(params4, X4, y4)):
+        for (gw, gb), (rw, rb) in zip(got, ref4):
+            np.testing.assert_allclose(gw, rw, rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(gb, rb, rtol=1e-9, atol=1e-12)
+    hand4 = lambda: deep_mlp_grad_numpy(params4, X4, y4)  # noqa: E731
+    row(f"MLP 4 layers batch {batch}: eager grad",
+        paired_ratio(lambda: e4(params4, X4, y4), hand4, num, rounds)[0], "target 1.10")  # fmt: skip
+    row(f"MLP 4 layers batch {batch}: jit(grad)",
+        paired_ratio(lambda: j4(params4, X4, y4), hand4, num, rounds)[0], "target 1.00")  # fmt: skip
+    if peers:
+        try:
+            jax = _jax()
+            jg4 = jax.jit(jax.grad(deep_mlp_loss(jax.numpy)))
+            jax.block_until_ready(jg4(params4, X4, y4))
+            r = paired_ratio(lambda: jax.block_until_ready(jg4(params4, X4, y4)), hand4, num, rounds)[0]
+            row(f"MLP 4 layers batch {batch}: JAX jit(grad)", r, "peer")
+        except ImportError:
+            pass
 
 
 # --------------------------------------------------------------------------- chains
 
 
 def chain10(m: Any) -> Callable[[Any], Any]:
+    """Ten arithmetic operations: memory-bound in NumPy (ten passes over the array)."""
+
+    def f(x: Any) -> Any:
+        y = x * 1.5 + 0.25
+        y = y * x - 0.5
+        y = y * y + x
+        y = y * 0.5 - x
+        return (y * y + 1.0) * 2.0
+
+    return f
+
+
+def chain10_transcendental(m: Any) -> Callable[[Any], Any]:
+    """Ten operations of which three are sin/tanh/exp: compute-bound."""
+
     def f(x: Any) -> Any:
         y = m.sin(x) * 1.5 + 0.25
         y = m.tanh(y) * x - 0.5
@@ -188,20 +202,25 @@ def bench_chain(number: int, rounds: int, peers: bool) -> None:
             row("300-op chain, length 4: JAX jit(grad)", r, "peer")
         except ImportError:
             pass
+    for make, label in ((chain10, "10-op arithmetic chain"), (chain10_transcendental, "10-op chain with sin/tanh/exp")):
+        _bench_big(make, label, number, rounds, peers)
+
+
+def _bench_big(make: Callable[[Any], Any], label: str, number: int, rounds: int, peers: bool) -> None:
     big = np.linspace(-2.0, 2.0, 1_000_000)
-    f10 = chain10(np)
-    j10 = functrans.jit(chain10(fnp))
+    f10 = make(np)
+    j10 = functrans.jit(make(fnp))
     np.testing.assert_allclose(j10(big), f10(big), rtol=1e-12, atol=1e-14)
     n10 = max(1, number // 20)
-    row("10-op chain, 1e6 elements: jit", paired_ratio(lambda: j10(big), lambda: f10(big), n10, rounds)[0],
+    row(f"{label}, 1e6 elements: jit", paired_ratio(lambda: j10(big), lambda: f10(big), n10, rounds)[0],
         "target 0.50")  # fmt: skip
     if peers:
         try:
             jax = _jax()
-            jj = jax.jit(chain10(jax.numpy))
+            jj = jax.jit(make(jax.numpy))
             jj(big).block_until_ready()
             r = paired_ratio(lambda: jj(big).block_until_ready(), lambda: f10(big), n10, rounds)[0]
-            row("10-op chain, 1e6 elements: JAX jit", r, "peer")
+            row(f"{label}, 1e6 elements: JAX jit", r, "peer")
         except ImportError:
             pass
 
