@@ -47,6 +47,15 @@ _UFUNCS = frozenset(
 )
 _INFIX = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "true_divide": "/"}
 MIN_EQNS = 2  # shorter runs are left to NumPy
+# Above this many elements a run keeps NumPy's own (SIMD) loops for transcendental functions
+# and fuses only the cheap arithmetic between them: measured, the scalar C-library tanh/sin/exp
+# of a fused loop is slower than NumPy's on arrays that fit in cache, while below it the
+# per-call overhead of NumPy dominates and fusing everything wins (benchmarks/bench_speed.py).
+SMALL_RUN = 2048
+_CHEAP = frozenset(
+    """negative positive square absolute fabs maximum minimum fmax fmin sign copysign reciprocal floor ceil
+    trunc rint""".split()
+)
 
 _numba: Any = None
 _state: dict[str, bool | None] = {"enabled": None}
@@ -140,6 +149,8 @@ def _fusible(e: Eqn) -> tuple[str, str] | None:
         return None
     o = e.outvars[0].aval
     if o.dtype != _F64 or o.ndim == 0:
+        return None
+    if op[0] == "call" and op[1] not in _CHEAP and o.size > SMALL_RUN:
         return None
     if all(_atom_ok(a, o.shape) for a in e.inputs):
         return op
