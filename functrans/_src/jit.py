@@ -80,7 +80,6 @@ def executable(ir: IR) -> Callable[..., list[Any]]:
         from functrans._src.codegen import compile_ir
         from functrans._src.fusion import fuse
         from functrans._src.optimize import optimize
-
         from functrans._src.passes.broadcast_products import broadcast_products
 
         return compile_ir(fuse(broadcast_products(optimize(ir))))
