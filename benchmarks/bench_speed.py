@@ -306,8 +306,13 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     number, rounds = (10, 7) if args.quick else (20, 21)
     parts = {"mlp": bench_mlp, "chain": bench_chain, "higher": bench_higher, "call": bench_call}
+    from functrans._src import fusion
+
+    print(f"fused kernels (functrans[fast]): {'on' if fusion.enabled() else 'off'}")
     for name in args.only.split(","):
         parts[name](number, rounds, args.peers)
+    if fusion.failures:
+        print("fused kernels that fell back to NumPy:", *fusion.failures, sep="\n  ")
 
 
 if __name__ == "__main__":

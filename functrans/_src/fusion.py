@@ -62,6 +62,7 @@ _state: dict[str, bool | None] = {"enabled": None}
 _counter = itertools.count()
 # compiled loops by (source, signature): programs with the same run share one compilation
 _compiled: dict[tuple[str, str], Any] = {}
+failures: list[str] = []  # why kernels fell back to NumPy (for diagnosis)
 
 
 def _load_numba() -> Any:
@@ -192,8 +193,9 @@ def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], out
     if compiled is None:
         try:
             compiled = numba.njit(sig, cache=False, error_model="numpy", nogil=True)(ns["kernel"])
-        except Exception:  # an operation numba cannot compile: keep the plain NumPy code
+        except Exception as err:  # an operation numba cannot compile: keep the plain NumPy code
             compiled = False
+            failures.append(f"{type(err).__name__}: {err}"[:500])
         _compiled[key] = compiled
     if compiled is False:
         return None
