@@ -83,9 +83,11 @@ def executable(ir: IR) -> Callable[..., list[Any]]:
 
     def make() -> Callable[..., list[Any]]:
         from functrans._src.codegen import compile_ir
+        from functrans._src.fusion import fuse
         from functrans._src.optimize import optimize
+        from functrans._src.passes.broadcast_products import broadcast_products
 
-        return compile_ir(optimize(ir))
+        return compile_ir(fuse(broadcast_products(optimize(ir))))
 
     return _cached(ir, "executable", make)  # type: ignore[no-any-return]
 
@@ -307,9 +309,10 @@ def clear_caches() -> None:
 class _Entry:
     """One specialisation of a jitted function: its program and output structure."""
 
-    __slots__ = ("ir", "out_tree", "run", "closed_over")
+    __slots__ = ("ir", "out_tree", "run", "closed_over", "key")
 
     def __init__(self, ir: IR, out_tree: PyTreeDef, closed_over: list[Any]) -> None:
+        self.key: Hashable = None  # its key in the jitted function's cache
         self.ir = ir
         self.out_tree = out_tree
         # values of enclosing transformations the function closed over: leading inputs of ir
@@ -378,6 +381,8 @@ class JitFunction:
         self._cache: OrderedDict[Hashable, _Entry] = OrderedDict()
         self.cache_size = DEFAULT_CACHE_SIZE if cache_size is None else cache_size
         _live_jits.add(self)
+        # dispatch fast path: positional plain ndarrays only -> (generated function, output tree, single leaf)
+        self._fast: dict[tuple[Any, ...], tuple[Callable[..., list[Any]], PyTreeDef, bool, Hashable]] = {}
         nums, names = set(static_argnums), set(static_argnames)
         try:
             all_params = list(inspect.signature(fun).parameters.values())
@@ -426,12 +431,14 @@ class JitFunction:
         if entry is None:
             entry = self._trace(args, kwargs, flat, tree, statics)
             if not entry.closed_over:  # a trace that closed over traced values is good for this call only
+                entry.key = key
                 cache[key] = entry
                 while len(cache) > self.cache_size:
                     try:
                         cache.popitem(last=False)  # the least recently used
                     except KeyError:  # emptied by another thread
                         break
+                    self._fast.clear()  # the dispatch fast path holds only cached specialisations
         elif len(cache) > 1:
             try:
                 cache.move_to_end(key)
@@ -482,7 +489,27 @@ class JitFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _state.jit_disabled:
             return self.fun(*args, **kwargs)
+        if not kwargs:  # fast path: every argument a plain ndarray, seen before
+            key: list[Any] = []
+            for a in args:
+                if type(a) is not np.ndarray:
+                    break
+                key += (a.shape, a.dtype)
+            else:
+                hit = self._fast.get(tuple(key))
+                if hit is not None:
+                    try:
+                        self._cache.move_to_end(hit[3])  # a use, for the least-recently-used bound
+                    except KeyError:  # evicted by another thread meanwhile
+                        pass
+                    outs = unaliased([o if type(o) is np.ndarray else np.asarray(o) for o in hit[0](*args)], args)
+                    return outs[0] if hit[2] else tree_unflatten(hit[1], outs)
         entry, flat = self._entry(args, kwargs)
+        if not kwargs and not self.static_argnums and not entry.closed_over and len(flat) == len(args):
+            if all(type(a) is np.ndarray for a in args):
+                single = entry.out_tree.num_leaves == 1 and tree_unflatten(entry.out_tree, [args]) is args
+                fast_key = tuple(k for a in args for k in (a.shape, a.dtype))
+                self._fast[fast_key] = (entry.run.fn, entry.out_tree, single, entry.key)
         if entry.closed_over:
             flat = entry.closed_over + flat
         for x in flat:
@@ -503,6 +530,7 @@ class JitFunction:
     def clear_cache(self) -> None:
         """Forget every traced specialisation."""
         self._cache.clear()
+        self._fast.clear()
 
     def _cache_size(self) -> int:
         return len(self._cache)
