@@ -58,7 +58,8 @@ exp2, log2, log10, cbrt = _un(exp2_p), _un(log2_p), _un(log10_p), _un(cbrt_p)
 
 defjvp(asinh_p, lambda g, ans, x: div(g, sqrt(add(mul(x, x), 1.0))))
 # 1 / sqrt((x - 1)(x + 1)): exact near 1, where x*x - 1 would cancel.
-defjvp(acosh_p, lambda g, ans, x: div(g, sqrt(mul(sub(x, 1.0), add(x, 1.0)))))
+# + 0.0 turns the -0 of (x - 1)(x + 1) at x = -1 into +0, so the slope there is +inf as JAX's
+defjvp(acosh_p, lambda g, ans, x: div(g, sqrt(add(mul(sub(x, 1.0), add(x, 1.0)), 0.0))))
 defjvp(atanh_p, lambda g, ans, x: div(g, sub(1.0, mul(x, x))))
 defjvp(exp2_p, lambda g, ans, x: mul(g, mul(ans, _LN2)))
 defjvp(log2_p, lambda g, ans, x: div(g, mul(x, _LN2)))
