@@ -47,3 +47,25 @@ def test_ndtri_grad_zero_at_endpoints():
 def test_arccosh_grad_sign_at_minus_one():
     g = _grad_sum(fnp.arccosh, np.array([-1.0, 1.0, 2.0]))
     np.testing.assert_allclose(g, [np.inf, np.inf, 0.57735027], rtol=1e-8)
+
+
+def test_lax_round_ties_away_from_zero():
+    import functrans.lax as flax
+
+    x = np.array([-2.5, -0.5, 0.5, 1.5, 2.5, 0.49999999999999994, -1.2, 7.0])
+    np.testing.assert_array_equal(flax.round(x), [-3.0, -1.0, 1.0, 2.0, 3.0, 0.0, -1.0, 7.0])
+    np.testing.assert_array_equal(flax.round(x, flax.RoundingMethod.TO_NEAREST_EVEN),
+                                  [-2.0, -0.0, 0.0, 2.0, 2.0, 0.0, -1.0, 7.0])
+    # numpy's round keeps half-to-even
+    np.testing.assert_array_equal(fnp.round(x), np.round(x))
+    assert float(ft.grad(flax.round)(2.5)) == 0.0
+    np.testing.assert_array_equal(ft.vmap(flax.round)(x), flax.round(x))
+
+
+def test_single_axis_rejects_tuple():
+    import pytest
+
+    m = np.array([[1.0, -1.0, 0.0], [2.0, 2.0, -3.0]])
+    for f in (fnp.cumsum, fnp.argmax, fnp.sort):
+        with pytest.raises(TypeError):
+            f(m, axis=(0, 1))

@@ -423,7 +423,8 @@ def main() -> None:
         for e in errs:
             kinds[e.split()[0].rstrip(":")] += 1
             bad_names.add(case[0])
-            print(f"{case[0]}({_fmt_args(case[3], case[4])}): {e}")
+            line = f"{case[0]}({_fmt_args(case[3], case[4])}): {e}"
+            print(" ".join(line.split()))
     cov = {n for n in fnp.__all__ if callable(getattr(fnp, n, None))}
     untested = sorted(n for n in cov if n not in names and "." not in n)
     print(f"\n{len(names)} functions, {n_cases} cases, {n_grads} gradient checks; "
