@@ -69,3 +69,10 @@ def test_single_axis_rejects_tuple():
     for f in (fnp.cumsum, fnp.argmax, fnp.sort):
         with pytest.raises(TypeError):
             f(m, axis=(0, 1))
+
+
+def test_sum_dtype_casts_elements_first():
+    # jnp.sum([.5, .5, .7], dtype=int32) == 0 (cast, then sum), not int(1.7) == 1
+    out = fnp.sum(np.array([0.5, 0.5, 0.7]), dtype=np.int32)
+    assert int(out) == 0 and np.asarray(out).dtype == np.int32
+    assert float(fnp.sum(np.array([True, True]), dtype=np.float32)) == 2.0
