@@ -88,3 +88,6 @@ def __getattr__(name: str) -> object:
         f"functrans.lax does not support jax.lax.{name} yet. The supported functions are listed in "
         "functrans.lax.__all__."
     )
+# jax.lax.round: ties away from zero by default (functrans._src.lax.round stays NumPy's half-to-even)
+from functrans._src.lax.elementwise_extra import RoundingMethod  # noqa: E402
+from functrans._src.lax.elementwise_extra import lax_round as round  # noqa: E402, A004, F811

@@ -9,6 +9,7 @@ follow JAX at the special points (``cbrt'(0) = inf``, ``logaddexp`` with infinit
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +18,7 @@ import numpy as np
 
 from functrans._src.core import bind
 from functrans._src.jvp import jvp_flat
-from functrans._src.lax.comparisons import eq, logical_or, select
+from functrans._src.lax.comparisons import eq, logical_or, select, stop_gradient
 from functrans._src.lax.elementwise import (
     abs,  # noqa: A004
     add,
@@ -32,6 +33,9 @@ from functrans._src.lax.elementwise import (
     sign,
     sqrt,
     sub,
+)
+from functrans._src.lax.elementwise import (
+    round as round_half_even,
 )
 from functrans._src.lax.rules import _bcast, _dtype, _nary, _prim, _shape, _un, _unary, defjvp, defjvp_zero
 
@@ -58,7 +62,8 @@ exp2, log2, log10, cbrt = _un(exp2_p), _un(log2_p), _un(log10_p), _un(cbrt_p)
 
 defjvp(asinh_p, lambda g, ans, x: div(g, sqrt(add(mul(x, x), 1.0))))
 # 1 / sqrt((x - 1)(x + 1)): exact near 1, where x*x - 1 would cancel.
-defjvp(acosh_p, lambda g, ans, x: div(g, sqrt(mul(sub(x, 1.0), add(x, 1.0)))))
+# + 0.0 turns the -0 of (x - 1)(x + 1) at x = -1 into +0, so the slope there is +inf as JAX's
+defjvp(acosh_p, lambda g, ans, x: div(g, sqrt(add(mul(sub(x, 1.0), add(x, 1.0)), 0.0))))
 defjvp(atanh_p, lambda g, ans, x: div(g, sub(1.0, mul(x, x))))
 defjvp(exp2_p, lambda g, ans, x: mul(g, mul(ans, _LN2)))
 defjvp(log2_p, lambda g, ans, x: div(g, mul(x, _LN2)))
@@ -197,3 +202,27 @@ def sinc_maclaurin(x: Any, k: int) -> Any:
 
 defjvp(sinc_maclaurin_p, lambda g, ans, x, k: mul(g, sinc_maclaurin(x, k + 1)))
 sinc_maclaurin_p.batch = lambda vals, dims, k: (sinc_maclaurin(vals[0], k), dims[0])
+
+
+class RoundingMethod(enum.IntEnum):
+    """How ``lax.round`` breaks ties (the values of ``jax.lax.RoundingMethod``)."""
+
+    AWAY_FROM_ZERO = 0
+    TO_NEAREST_EVEN = 1
+
+
+def lax_round(x: Any, rounding_method: Any = RoundingMethod.AWAY_FROM_ZERO) -> Any:
+    """Elementwise round to the nearest integer, as ``jax.lax.round``: ties go away from zero
+    by default (``rounding_method=RoundingMethod.TO_NEAREST_EVEN`` for NumPy's rule); zero
+    derivative everywhere."""
+    try:
+        method = RoundingMethod(int(rounding_method))
+    except (TypeError, ValueError):
+        raise ValueError(f"lax.round: rounding_method must be RoundingMethod.AWAY_FROM_ZERO (0) or "
+                         f"TO_NEAREST_EVEN (1), got {rounding_method!r}") from None
+    x = stop_gradient(x)
+    even = round_half_even(x)
+    if method == RoundingMethod.TO_NEAREST_EVEN:
+        return even
+    # only exact ties differ: x - even is then +-0.5 and x + sign(x) / 2 is the integer away from 0
+    return select(eq(abs(sub(x, even)), 0.5), add(x, mul(0.5, sign(x))), even)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src.core import Primitive, ShapedArray, bind
+from functrans._src.lax.comparisons import eq, select
 from functrans._src.lax.elementwise import add, div, exp, log, log1p, mul, neg, sub
 from functrans._src.lax.rules import _batch_same_dim, _bcast, _nary, _prim, _shape, defjvp
 
@@ -109,7 +110,16 @@ erf_p = _special_unary("erf", _with_scipy_or_math("erf", math.erf))
 erfc_p = _special_unary("erfc", _with_scipy_or_math("erfc", math.erfc))
 lgamma_p = _special_unary("lgamma", _with_scipy_or_math("gammaln", _lgamma_math))
 erf_inv_p = _special_unary("erf_inv", _with_scipy("erfinv", "erfinv"))
-digamma_p = _special_unary("digamma", _with_scipy("digamma", "digamma"))
+_digamma_scipy = _with_scipy("digamma", "digamma")
+
+
+def _digamma_impl(x: np.ndarray) -> np.ndarray:
+    # SciPy gives -inf at 0 (+inf at -0); JAX gives NaN at both, as at the other poles
+    out = np.asarray(_digamma_scipy(x))
+    return np.where(x == 0, np.array(np.nan, out.dtype), out)
+
+
+digamma_p = _special_unary("digamma", _digamma_impl)
 polygamma_p = _special_unary("polygamma", _with_scipy("polygamma", "polygamma"))
 ndtri_p = _special_unary("ndtri", _with_scipy("ndtri", "ndtri"))
 log_ndtr_p = _special_unary("log_ndtr", _with_scipy("log_ndtr", "log_ndtr"))
@@ -156,7 +166,9 @@ defjvp(erf_inv_p, lambda g, ans, x: mul(g, mul(math.sqrt(math.pi) / 2.0, exp(mul
 defjvp(lgamma_p, lambda g, ans, x: mul(g, digamma(x)))
 defjvp(digamma_p, lambda g, ans, x: mul(g, polygamma(1, x)))
 defjvp(polygamma_p, lambda g, ans, x, m: mul(g, polygamma(m + 1, x)))
-defjvp(ndtri_p, lambda g, ans, x: mul(g, mul(_SQRT_2PI, exp(mul(0.5, mul(ans, ans))))))
+# sqrt(2 pi) exp(ans^2 / 2); zero (not infinite) at p = 0 and p = 1, where ans is -inf/+inf, as JAX
+defjvp(ndtri_p, lambda g, ans, x: mul(g, select(
+    eq(mul(ans, ans), math.inf), 0.0, mul(_SQRT_2PI, exp(mul(0.5, mul(ans, ans)))))))
 # d/dx log Phi(x) = phi(x) / Phi(x), formed in logs so that it stays finite far in the left tail
 defjvp(
     log_ndtr_p,

@@ -28,8 +28,12 @@ def _reduce(p_fn: Any, a: Any, axis: Any, keepdims: bool) -> Any:
 
 def sum(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
     """Sum over ``axis`` (all axes by default)."""
-    out = _reduce(lax.reduce_sum, a, axis, keepdims)
-    return out if dtype is None else lax.convert_element_type(out, dtype)
+    if dtype is None:
+        return _reduce(lax.reduce_sum, a, axis, keepdims)
+    # the elements are cast first, then summed (as NumPy and JAX): sum([.5, .5], dtype=int) is 0
+    dt = np.dtype(dtype)
+    out = _reduce(lax.reduce_sum, lax.convert_element_type(_arr(a), dt), axis, keepdims)
+    return lax.convert_element_type(out, dt)
 
 
 def prod(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:

@@ -80,7 +80,20 @@ def partition(a: Any, kth: Any, axis: Any = -1) -> Any:
     for k in ks:
         if not -n <= int(k) < n:
             raise ValueError(f"kth(={int(k)}) out of bounds ({n})")
-    return lax.sort(a, ax)
+    if ks.size != 1:
+        return lax.sort(a, ax)
+    # as JAX: the kth+1 smallest in ascending order, then the rest in descending order
+    # (equal values in index order, as top_k takes them)
+    k = int(ks[0]) % n
+    nd = len(_shape(a))
+
+    def part(x: Any, start: int, stop: int) -> Any:
+        idx = tuple(slice(start, stop) if d == ax else slice(None) for d in range(nd))
+        return lax.index(x, idx)
+
+    low = part(lax.sort(a, ax), 0, k + 1)
+    high = lax.neg(part(lax.sort(lax.neg(a), ax), 0, n - k - 1))
+    return lax.concatenate([low, high], ax)
 
 
 def unique(

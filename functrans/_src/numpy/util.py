@@ -56,6 +56,13 @@ def _axes(axis: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
 
 
 def _axis(axis: int, ndim: int) -> int:
+    """One normalised axis; a sequence raises TypeError (as NumPy), never silently its first."""
+    if axis is not None and not isinstance(axis, int | np.integer):
+        if hasattr(axis, "__index__"):
+            axis = axis.__index__()
+        else:
+            raise TypeError(f"'{type(axis).__name__}' object cannot be interpreted as an integer "
+                            f"(axis must be a single integer here, got {axis!r})")
     return _axes(axis, ndim)[0]
 
 
