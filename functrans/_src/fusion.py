@@ -50,6 +50,9 @@ MIN_EQNS = 2  # shorter runs are left to NumPy
 # longer runs are cut into several kernels: a kernel's expression must stay within what Python's
 # compiler and numba handle (a 100k-op chain would exceed the recursion limit)
 MAX_EQNS = 400
+# programs longer than this are left unfused: numba's compile time (seconds per few hundred
+# equations) would dominate the first call of a very long program
+MAX_PROGRAM_EQNS = 2000
 # Above this many elements a run keeps NumPy's own (SIMD) loops for transcendental functions
 # and fuses only the cheap arithmetic between them: measured, the scalar C-library tanh/sin/exp
 # of a fused loop is slower than NumPy's on arrays that fit in cache, while below it the
@@ -232,7 +235,7 @@ def fuse(ir: IR, min_eqns: int = MIN_EQNS) -> IR:
     """``ir`` with each run of at least ``min_eqns`` consecutive fusible elementwise
     equations of one shape replaced by one ``fused_elementwise`` equation; ``ir``
     itself when fusion is off or nothing is fused."""
-    if not enabled():
+    if not enabled() or len(ir.eqns) > MAX_PROGRAM_EQNS:
         return ir
     last_use: dict[Var, int] = {}
     for i, e in enumerate(ir.eqns):
