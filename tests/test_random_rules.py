@@ -9,6 +9,7 @@ derivative is checked.
 
 import numpy as np
 import pytest
+from test_rule_coverage import _batched_args, _loop  # the same batching helpers
 
 import functrans
 import functrans.numpy as fnp
@@ -78,26 +79,6 @@ def test_random_rules_to_second_order_in_both_modes(name):
     prims |= {e.prim.name for e in functrans.make_ir(functrans.grad(lambda *a: fnp.sum(f(*a)), argnums))(*args).eqns}
     assert name in prims, f"the case for {name} does not use it"
     check_grads(f, args, order=2, modes=("fwd", "rev"))
-
-
-def _batched_args(args, axes, size=3):
-    out = []
-    for a, ax in zip(args, axes):
-        if ax is None:
-            out.append(a)
-        else:
-            copies = [np.asarray(a) * (1.0 + 0.05 * k) + 0.01 * k for k in range(size)]
-            out.append(np.stack(copies, axis=ax))
-    return out
-
-
-def _loop(f, batched, axes, size=3):
-    return np.stack(
-        [
-            np.asarray(f(*[b if ax is None else np.take(b, k, axis=ax) for b, ax in zip(batched, axes)]))
-            for k in range(size)
-        ]
-    )
 
 
 @pytest.mark.parametrize("name", sorted(RULE_CASES))
