@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src.batching import vmap_flat
+from functrans._src.control_flow.scan import _jvp_body as scan_jvp_body
 from functrans._src.control_flow.scan import _recording, _shape
 from functrans._src.core import (
     IR,
@@ -36,7 +37,6 @@ from functrans._src.core import (
     zeros_for,
 )
 from functrans._src.jit import _cached, executable
-from functrans._src.jvp import jvp_flat
 from functrans._src.staging import trace_to_ir
 
 while_p = Primitive("while", multiple_results=True)
@@ -80,37 +80,10 @@ def _params(cond_ir: IR, body_ir: IR, cn: int, bn: int) -> dict[str, Any]:
 
 def _jvp_body(body: IR, bn: int, nz: tuple[bool, ...]) -> tuple[IR, tuple[bool, ...]]:
     """``(consts, nonzero const tangents, carry, nonzero carry tangents) -> (carry, carry
-    tangents)``, the carry tangents being exactly the nonzero input ones."""
-    n = len(body.invars)
-    groups = [range(0, bn), range(bn, n)]
-    in_avals: list[ShapedArray] = []
-    for g in groups:
-        in_avals += [body.invars[i].aval for i in g]
-        in_avals += [tangent_aval(body.invars[i].aval) for i in g if nz[i]]
-    made: list[bool] = []
-
-    def step(*args: Any) -> list[Any]:
-        it = iter(args)
-        primals: list[Any] = [None] * n
-        tangents: list[Any] = [None] * n
-        for g in groups:
-            for i in g:
-                primals[i] = next(it)
-            for i in g:
-                if nz[i]:
-                    tangents[i] = next(it)
-        pouts, touts = jvp_flat(lambda *xs: eval_ir(body, body.consts, xs), primals, tangents)
-        touts = [t if is_float_dtype(o.aval.dtype) else None for t, o in zip(touts, body.outvars)]
-        made.extend(t is not None for t in touts)
-        tc = [
-            (zeros_for(tangent_aval(o.aval)) if t is None else t)
-            for t, o, keep in zip(touts, body.outvars, nz[bn:])
-            if keep
-        ]
-        return list(pouts) + tc
-
-    prog, _ = trace_to_ir(step, in_avals)
-    return prog, tuple(made)
+    tangents)``, the carry tangents being exactly the nonzero input ones: scan's JVP step
+    for a body with no ``xs`` and no ``ys``."""
+    prog, made, _ = scan_jvp_body(body, bn, len(body.invars) - bn, nz)
+    return prog, made
 
 
 def _cond_jvp_program(cond_ir: IR, n_tangents: int, carry_avals: list[ShapedArray]) -> IR:
