@@ -18,7 +18,13 @@ from functrans._src.api import jvp, vjp
 from functrans._src.tree_util import tree_flatten, tree_map
 
 EPS = 1e-4
-_DEFAULT_TOL = {np.dtype(np.float16): 1e-1, np.dtype(np.float32): 2e-2, np.dtype(np.float64): 1e-5}
+_DEFAULT_TOL = {
+    np.dtype(np.float16): 1e-1,
+    np.dtype(np.float32): 2e-2,
+    np.dtype(np.float64): 1e-5,
+    np.dtype(np.complex64): 2e-2,
+    np.dtype(np.complex128): 1e-5,
+}
 
 
 def _is_float(x: Any) -> bool:
@@ -36,6 +42,8 @@ def _rand_like(rng: np.random.Generator, x: Any) -> Any:
     if not _is_float(x):
         return np.zeros(np.shape(x), dtype=np.dtype([("float0", np.void, 0)]))
     a = np.asarray(x)
+    if a.dtype.kind == "c":  # a direction with both real and imaginary parts
+        return (rng.standard_normal(a.shape) + 1j * rng.standard_normal(a.shape)).astype(a.dtype)
     return rng.standard_normal(a.shape).astype(a.dtype)
 
 
@@ -46,10 +54,12 @@ def _add(x: Any, t: Any, scale: float) -> Any:
 
 
 def _inner(xs: Any, ys: Any) -> float:
+    """The pairing under which JAX transposes: Re(sum(x * y)), with no conjugation. A VJP
+    ``u -> J^T u`` must satisfy <u, J v> = <J^T u, v> for it, complex values included."""
     total = 0.0
     for x, y in zip(tree_flatten(xs)[0], tree_flatten(ys)[0]):
         if _is_float(x) and _is_float(y):
-            total += float(np.sum(np.asarray(x, np.float64) * np.asarray(y, np.float64)))
+            total += float(np.sum(np.real(np.asarray(x, np.complex128) * np.asarray(y, np.complex128))))
     return total
 
 

@@ -43,6 +43,7 @@ from functrans._src.transpose import is_undefined
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 
 checkpoint_p = Primitive("checkpoint", multiple_results=True)
+checkpoint_p.complex_ok = True  # its body's primitives check complex operands themselves
 
 Policy = Callable[..., bool]
 

@@ -254,6 +254,9 @@ class Primitive:
         self.jvp: Callable[..., Any] | None = None
         self.transpose: Callable[..., Any] | None = None
         self.batch: Callable[..., Any] | None = None
+        # Whether every rule above is right for complex operands (JAX's conventions). A primitive
+        # that has not been checked for complex values rejects them (see complex_unsupported).
+        self.complex_ok = False
 
     def bind(self, *args: Any, **params: Any) -> Any:
         """Apply the primitive to ``args`` under whatever transformations are active."""
@@ -270,7 +273,7 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
         ta = type(a)
         if ta is _ndarray:
             d = a.dtype  # float64 by identity first (builtin dtypes are singletons): the common case
-            if d is not _F64 and d.kind not in _OPERAND_KINDS:
+            if d is not _F64 and (d.kind not in _OPERAND_KINDS or (d.kind == "c" and not prim.complex_ok)):
                 raise _bad_operand(prim, a)
         elif ta in _TRACER_TYPES:
             t = a._trace
@@ -278,8 +281,13 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
                 raise EscapedTracerError(a, prim)
             if top is None or t.level > top.level:
                 top = t
-        elif ta not in _SCALAR_TYPES and not (
-            (isinstance(a, np.generic) or ta in ARRAY_SUBCLASSES) and a.dtype.kind in _OPERAND_KINDS
+        elif ta not in _SCALAR_TYPES and (
+            (not prim.complex_ok)
+            if ta is complex
+            else (
+                not ((isinstance(a, np.generic) or ta in ARRAY_SUBCLASSES) and a.dtype.kind in _OPERAND_KINDS)
+                or (a.dtype.kind == "c" and not prim.complex_ok)
+            )
         ):
             raise _bad_operand(prim, a)
     if top is None:
@@ -297,7 +305,7 @@ _PY_SCALARS = frozenset({int, float, complex})
 # Operand types bind accepts at once: NumPy arrays, scalars, and tracers (every Tracer subclass
 # registers itself here, see Tracer.__init_subclass__); any other type is checked the slow way.
 _ndarray = np.ndarray
-_SCALAR_TYPES = frozenset({float, int, bool, complex, np.float64, np.float32, np.int64, np.int32, np.bool_})
+_SCALAR_TYPES = frozenset({float, int, bool, np.float64, np.float32, np.int64, np.int32, np.bool_})
 _TRACER_TYPES: set[type] = set()
 # dtype kinds a primitive accepts: bool, integers, floats, complex, and float0 ("V") tangents. The
 # finer check (no float128, no record arrays) is done once at the API boundary (check_leaf).
@@ -305,8 +313,19 @@ _OPERAND_KINDS = "biufcV"
 _F64 = np.dtype(np.float64)
 
 
+def complex_unsupported(prim: Primitive, what: str) -> TypeError:
+    """The error for a complex operand given to a primitive whose rules are real-only."""
+    return TypeError(
+        f"functrans primitive '{prim.name}' does not support complex values yet, but got {what}. "
+        "Apply it to the real and imaginary parts (functrans.numpy.real / imag) separately."
+    )
+
+
 def _bad_operand(prim: Primitive, a: Any) -> TypeError:
     """The error for a primitive applied to something that is not an array or a scalar."""
+    if a.__class__ is complex or (isinstance(a, np.ndarray | np.generic) and a.dtype.kind == "c"):
+        if not prim.complex_ok:
+            return complex_unsupported(prim, f"a complex operand ({_short_repr(a)})")
     name = type(a).__name__
     what = "None" if a is None else f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
     if isinstance(a, np.ndarray | np.generic):

@@ -204,6 +204,7 @@ def _axis_size(vals: Sequence[Any], dims: Sequence[int | None]) -> int:
 # =========================================================================== custom_jvp
 
 custom_jvp_call_p = Primitive("custom_jvp_call", multiple_results=True)
+custom_jvp_call_p.complex_ok = True  # its body's primitives check complex operands themselves
 
 
 class _JVPRule:
@@ -446,7 +447,9 @@ class custom_jvp:  # noqa: N801 (JAX's name)
 # =========================================================================== custom_vjp
 
 custom_vjp_call_p = Primitive("custom_vjp_call", multiple_results=True)
+custom_vjp_call_p.complex_ok = True  # its body's primitives check complex operands themselves
 custom_lin_p = Primitive("custom_lin", multiple_results=True)
+custom_lin_p.complex_ok = True  # its body's primitives check complex operands themselves
 
 _JVP_OF_CUSTOM_VJP = "can't apply forward-mode autodiff (jvp) to a custom_vjp function."
 

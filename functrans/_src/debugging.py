@@ -27,6 +27,7 @@ __all__ = ["callback", "debug_callback_p", "print"]
 _print = print  # the builtin (this module defines ``print``)
 
 debug_callback_p = Primitive("debug_callback", multiple_results=True)
+debug_callback_p.complex_ok = True  # its body's primitives check complex operands themselves
 debug_callback_p.effectful = True  # type: ignore[attr-defined]
 
 

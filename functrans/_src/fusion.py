@@ -122,6 +122,7 @@ class FusedKernel:
 
 
 fused_p = Primitive("fused_elementwise", multiple_results=True)
+fused_p.complex_ok = True  # its body's primitives check complex operands themselves
 fused_p.impl = lambda *args, kernel: kernel.fn(*args)
 fused_p.abstract_eval = lambda *avals, kernel: list(kernel.out_avals)
 

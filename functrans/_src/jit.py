@@ -62,6 +62,7 @@ from functrans._src.transpose import backward_pass, is_undefined
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 
 jit_p = Primitive("jit", multiple_results=True)
+jit_p.complex_ok = True  # its body's primitives check complex operands themselves
 
 # Programs derived from a sub-program (compiled code, JVP, transpose and batched
 # programs), cached on the sub-program itself.

@@ -71,19 +71,6 @@ class JVPTrace(Trace):
         return p._trace.concrete(p, why) if isinstance(p, Tracer) else p
 
 
-def check_not_complex(values: Sequence[Any], what: str) -> None:
-    """Differentiating through complex values is not supported yet (its rules are not right for
-    complex numbers), so it raises instead of giving wrong numbers. This is the one place to
-    remove when complex support lands: every differentiation goes through :func:`jvp_flat`."""
-    for v in values:
-        if get_aval(v).dtype.kind == "c":
-            raise TypeError(
-                f"complex differentiation is not supported yet: {what} of the differentiated "
-                f"function is complex ({get_aval(v).str_short()}). Differentiate the real and "
-                "imaginary parts as separate real inputs/outputs instead."
-            )
-
-
 def jvp_flat(
     fun: Callable[..., Sequence[Any]],
     primals: Sequence[Any],
@@ -101,7 +88,6 @@ def jvp_flat(
         trace = JVPTrace()
     try:
         ins = [plain(p) if t is None else JVPTracer(trace, plain(p), t) for p, t in zip(primals, tangents)]
-        check_not_complex([p for p, t in zip(primals, tangents) if t is not None], "an input")
         outs = fun(*ins)
         primals_out = []
         tangents_out = []
@@ -112,7 +98,6 @@ def jvp_flat(
             else:
                 primals_out.append(o)
                 tangents_out.append(None)
-        check_not_complex([p for p, t in zip(primals_out, tangents_out) if t is not None], "an output")
         return primals_out, tangents_out
     finally:
         trace.finish()

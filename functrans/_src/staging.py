@@ -24,6 +24,7 @@ from functrans._src.core import (
     Trace,
     Tracer,
     Var,
+    complex_unsupported,
     get_aval,
 )
 
@@ -84,6 +85,8 @@ class StagingTrace(Trace):
             v = a.var if type(a) is StagingTracer and a._trace is self else self.atom(a)
             inputs.append(v)
             avals.append(v.aval)
+            if v.aval.dtype.kind == "c" and not prim.complex_ok:
+                raise complex_unsupported(prim, f"a complex operand ({v.aval.str_short()})")
         out = prim.abstract_eval(*avals, **params)  # type: ignore[misc]
         if prim.multiple_results:
             outvars = [Var(o) for o in out]

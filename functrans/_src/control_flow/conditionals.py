@@ -30,6 +30,7 @@ from functrans._src.transpose import is_undefined
 from functrans._src.tree_util import tree_flatten, tree_unflatten
 
 cond_p = Primitive("cond", multiple_results=True)
+cond_p.complex_ok = True  # its body's primitives check complex operands themselves
 Branches = tuple[IR, ...]  # for cond: (false branch, true branch), indexed by the predicate
 
 

@@ -50,6 +50,7 @@ from functrans._src.staging import StagingTracer, trace_to_ir
 from functrans._src.transpose import backward_pass, is_undefined
 
 scan_p = Primitive("scan", multiple_results=True)
+scan_p.complex_ok = True  # its body's primitives check complex operands themselves
 
 
 def _shape(x: Any) -> tuple[int, ...]:

@@ -40,6 +40,7 @@ from functrans._src.jit import _cached, executable
 from functrans._src.staging import trace_to_ir
 
 while_p = Primitive("while", multiple_results=True)
+while_p.complex_ok = True  # its body's primitives check complex operands themselves
 
 REVERSE_MODE_ERROR = (
     "Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop with dynamic "

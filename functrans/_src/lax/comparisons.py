@@ -24,6 +24,7 @@ from functrans._src.lax.rules import (
     _sig,
     _un,
     _unary,
+    allow_complex,
     broadcast_shapes,
     defjvp_zero,
     unbroadcast,
@@ -146,5 +147,5 @@ def stop_gradient(x: Any) -> Any:
 
     return tree_map(leaf_fn, x)
 
-
-
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex)
+allow_complex(select_p, stop_gradient_p, convert_element_type_p)

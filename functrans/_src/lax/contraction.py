@@ -15,6 +15,7 @@ from functrans._src.lax.rules import (
     _prim,
     _shape,
     _sig,
+    allow_complex,
     defjvp,
 )
 from functrans._src.lax.shape import transpose
@@ -175,4 +176,5 @@ def _dot_general_batch(vals: Sequence[Any], dims: Sequence[Any], dimension_numbe
 
 dot_general_p.batch = _dot_general_batch
 
-
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex)
+allow_complex(dot_general_p)

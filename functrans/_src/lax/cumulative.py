@@ -19,7 +19,7 @@ from functrans._src.core import Primitive, ShapedArray, bind
 from functrans._src.jvp import jvp_flat
 from functrans._src.lax.elementwise import maximum, minimum, mul
 from functrans._src.lax.elementwise_extra import logaddexp
-from functrans._src.lax.rules import _prim, _shape, deflinear
+from functrans._src.lax.rules import _prim, _shape, allow_complex, deflinear
 from functrans._src.lax.shape import concatenate, reshape
 from functrans._src.lax.slicing import index
 
@@ -165,3 +165,6 @@ _scan_jvp(cumprod_p, mul)
 _scan_jvp(cummax_p, maximum)
 _scan_jvp(cummin_p, minimum)
 _scan_jvp(cumlogsumexp_p, logaddexp)
+
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex)
+allow_complex(cumsum_p)

@@ -24,6 +24,7 @@ from functrans._src.lax.rules import (
     _sig,
     _un,
     _unary,
+    allow_complex,
     defjvp,
     defjvp_zero,
     deflinear,
@@ -325,3 +326,6 @@ def floor_divide(x: Any, y: Any) -> Any:
 def rem(x: Any, y: Any) -> Any:
     """Elementwise ``x % y`` with the sign of ``y`` (NumPy's ``remainder``)."""
     return bind(remainder_p, (x, y), {})
+
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex)
+allow_complex(neg_p, add_p, sub_p, mul_p, div_p)

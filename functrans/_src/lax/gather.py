@@ -48,7 +48,7 @@ import numpy as np
 from functrans._src.core import ShapedArray, bind, is_undefined
 from functrans._src.lax.comparisons import convert_element_type, eq, ge, select
 from functrans._src.lax.elementwise import add, div, mul
-from functrans._src.lax.rules import _dtype, _prim, _shape, moveaxis
+from functrans._src.lax.rules import _dtype, _prim, _shape, allow_complex, moveaxis
 from functrans._src.lax.shape import broadcast_to, reshape
 
 __all__ = [
@@ -444,3 +444,6 @@ def _batch(
 gather_p.batch = lambda vals, dims, axes, **p: _batch(vals, dims, axes, False, **p)
 scatter_add_p.batch = lambda vals, dims, axes, **p: _batch(vals, dims, axes, True, **p)
 scatter_p.batch = lambda vals, dims, axes, **p: _batch(vals, dims, axes, True, **p)
+
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex)
+allow_complex(gather_p, scatter_add_p, scatter_p)

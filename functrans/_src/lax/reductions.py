@@ -24,6 +24,7 @@ from functrans._src.lax.rules import (
     _prim,
     _shape,
     _sig,
+    allow_complex,
     defjvp,
     deflinear,
 )
@@ -153,4 +154,5 @@ def _reduce_prod_jvp(
 
 reduce_prod_p.jvp = _reduce_prod_jvp
 
-
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex)
+allow_complex(reduce_sum_p)

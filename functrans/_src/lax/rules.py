@@ -37,6 +37,14 @@ def _prim(name: str, multiple_results: bool = False) -> Primitive:
     return p
 
 
+def allow_complex(*prims: Primitive) -> None:
+    """Mark primitives whose rules have been checked for complex operands (JAX's conventions:
+    JVPs are R-linear maps of the tangent, transposes are taken under the pairing Re(a * b),
+    with no conjugation). Every other primitive rejects complex operands with a TypeError."""
+    for p in prims:
+        p.complex_ok = True
+
+
 def all_primitives() -> list[Primitive]:
     """Every primitive declared in the lax families (used by the rule-coverage test)."""
     return list(_BY_NAME.values())

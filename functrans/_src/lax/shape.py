@@ -15,6 +15,7 @@ from functrans._src.lax.rules import (
     _prim,
     _shape,
     _sig,
+    allow_complex,
     broadcast_shapes,
     deflinear,
     moveaxis,
@@ -175,4 +176,5 @@ def _concatenate_batch(vals: Sequence[Any], dims: Sequence[Any], axis: int) -> t
 
 concatenate_p.batch = _concatenate_batch
 
-
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex)
+allow_complex(reshape_p, broadcast_to_p, transpose_p, concatenate_p)

@@ -12,6 +12,7 @@ from functrans._src.lax.rules import (
     _dtype,
     _prim,
     _shape,
+    allow_complex,
     deflinear,
     moveaxis,
 )
@@ -146,4 +147,5 @@ def _index_put_batch(
 
 index_p.batch, index_put_p.batch = _index_batch, _index_put_batch
 
-
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex)
+allow_complex(index_p, index_put_p)
