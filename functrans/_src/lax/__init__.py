@@ -29,6 +29,7 @@ module                 primitives
 ``shape``              broadcast_to reshape transpose concatenate
 ``elementwise_extra``  asinh acosh atanh exp2 log2 log10 cbrt logaddexp logaddexp2
                        fmod hypot signbit is_finite sinc_maclaurin
+``complex_parts``      real imag conj complex
 ``special``            logistic logit erf erfc erf_inv lgamma digamma polygamma ndtri
                        log_ndtr xlogy xlog1py xlogx
 ``reductions``         reduce_sum reduce_max reduce_min reduce_prod
@@ -42,6 +43,7 @@ Every public name of the family modules is re-exported here, so ``lax.mul`` and
 """
 
 from functrans._src.lax.comparisons import *  # noqa: F403
+from functrans._src.lax.complex_parts import *  # noqa: F403
 from functrans._src.lax.contraction import *  # noqa: F403
 from functrans._src.lax.cumulative import *  # noqa: F403
 from functrans._src.lax.elementwise import *  # noqa: F403

@@ -95,9 +95,17 @@ def _select_transpose(ct: Any, pred: Any, x: Any, y: Any) -> list[Any]:
     zero = np.zeros((), _dtype(ct))
     return [
         None,
-        unbroadcast(select(pred, ct, zero), x.aval.shape) if is_undefined(x) else None,
-        unbroadcast(select(pred, zero, ct), y.aval.shape) if is_undefined(y) else None,
+        _to_operand(select(pred, ct, zero), x.aval) if is_undefined(x) else None,
+        _to_operand(select(pred, zero, ct), y.aval) if is_undefined(y) else None,
     ]
+
+
+def _to_operand(ct: Any, aval: ShapedArray) -> Any:
+    # summed to the operand's shape; the real part for a real operand of a complex result
+    ct = unbroadcast(ct, aval.shape)
+    if aval.dtype.kind != "c" and _dtype(ct).kind == "c":
+        ct = convert_element_type(ct, aval.dtype)
+    return ct
 
 
 select_p.jvp, select_p.transpose = _select_jvp, _select_transpose
@@ -106,7 +114,17 @@ select_p.batch = _batch_elementwise(select_p)
 # --------------------------------------------------------------------------- dtype conversion and stop_gradient
 
 convert_element_type_p = _prim("convert_element_type")
-convert_element_type_p.impl = lambda x, new_dtype: np.asarray(x).astype(new_dtype)
+
+
+def _convert_impl(x: Any, new_dtype: np.dtype) -> np.ndarray:
+    x = np.asarray(x)
+    if x.dtype.kind == "c" and new_dtype.kind != "c":
+        # as JAX: complex to real keeps the real part (no ComplexWarning), to bool tests x != 0
+        return np.not_equal(x, 0) if new_dtype.kind == "b" else np.real(x).astype(new_dtype)
+    return x.astype(new_dtype)
+
+
+convert_element_type_p.impl = _convert_impl
 convert_element_type_p.abstract_eval = lambda x, new_dtype: ShapedArray(x.shape, new_dtype)
 
 
@@ -149,3 +167,6 @@ def stop_gradient(x: Any) -> Any:
 
 # complex operands: rules checked for JAX's conventions (see rules.allow_complex)
 allow_complex(select_p, stop_gradient_p, convert_element_type_p)
+# == and != compare complex values; the orderings lt le gt ge reject them (as jax.lax: the
+# lexicographic order of functrans.numpy.less etc. is built from the real and imaginary parts)
+allow_complex(eq_p, ne_p)

@@ -13,6 +13,7 @@ import numpy as np
 
 from functrans._src.core import ShapedArray, bind, get_aval, is_undefined
 from functrans._src.lax.comparisons import convert_element_type, eq, ge, select
+from functrans._src.lax.complex_parts import conj, real
 from functrans._src.lax.rules import (
     _batch_same_dim,
     _bcast,
@@ -90,17 +91,27 @@ def _sub_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]
     return ans, sub(gx, gy)
 
 
+def _ct(r: Any, aval: ShapedArray) -> Any:
+    """A cotangent summed to the operand's shape; the real part for a real operand of a complex
+    result (the transpose of the real-to-complex promotion, as JAX's convert_element_type)."""
+    if _shape(r) != aval.shape:
+        r = unbroadcast(r, aval.shape)
+    if aval.dtype.kind != "c" and _dtype(r).kind == "c":
+        r = real(r)
+    return r
+
+
 def _add_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
     return [
-        unbroadcast(ct, x.aval.shape) if is_undefined(x) else None,
-        unbroadcast(ct, y.aval.shape) if is_undefined(y) else None,
+        _ct(ct, x.aval) if is_undefined(x) else None,
+        _ct(ct, y.aval) if is_undefined(y) else None,
     ]
 
 
 def _sub_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
     return [
-        unbroadcast(ct, x.aval.shape) if is_undefined(x) else None,
-        unbroadcast(neg(ct), y.aval.shape) if is_undefined(y) else None,
+        _ct(ct, x.aval) if is_undefined(x) else None,
+        _ct(neg(ct), y.aval) if is_undefined(y) else None,
     ]
 
 
@@ -114,10 +125,8 @@ def _mul_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
     if is_undefined(x) and is_undefined(y):
         raise NotImplementedError("mul is not linear in both operands at once")
     if is_undefined(x):
-        r = mul(ct, y)
-        return [r if _shape(r) == x.aval.shape else unbroadcast(r, x.aval.shape), None]
-    r = mul(x, ct)
-    return [None, r if _shape(r) == y.aval.shape else unbroadcast(r, y.aval.shape)]
+        return [_ct(mul(ct, y), x.aval), None]
+    return [None, _ct(mul(x, ct), y.aval)]
 
 
 mul_p.transpose = _mul_transpose
@@ -132,7 +141,7 @@ defjvp(
 def _div_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
     if is_undefined(y):
         raise NotImplementedError("div is linear only in its numerator")
-    return [unbroadcast(div(ct, y), x.aval.shape), None]
+    return [_ct(div(ct, y), x.aval), None]
 
 
 div_p.transpose = _div_transpose
@@ -183,8 +192,19 @@ defjvp(log_p, lambda g, ans, x: div(g, x))
 defjvp(log1p_p, lambda g, ans, x: div(g, add(x, 1.0)))
 defjvp(expm1_p, lambda g, ans, x: mul(g, add(ans, 1.0)))
 defjvp(sqrt_p, lambda g, ans, x: div(g, mul(2.0, ans)))
-# d|x|/dx is taken as +1 at 0, as JAX does.
-defjvp(abs_p, lambda g, ans, x: select(ge(x, 0), g, neg(g)))
+
+
+def _abs_jvp(g: Any, ans: Any, x: Any) -> Any:
+    if _dtype(x).kind != "c":
+        # d|x|/dx is taken as +1 at 0, as JAX does.
+        return select(ge(x, 0), g, neg(g))
+    # Re(conj(z) t) / |z|, and 0 at z = 0 (|z| replaced by 1 there, as JAX)
+    dt = _dtype(x)
+    safe = select(eq(ans, 0), np.ones((), dt), convert_element_type(ans, dt))
+    return real(mul(g, div(conj(x), safe)))
+
+
+defjvp(abs_p, _abs_jvp)
 for _p in (sign_p, floor_p, ceil_p, round_p):
     defjvp_zero(_p)
 
@@ -238,7 +258,7 @@ def _pow_jvp_x(g: Any, ans: Any, x: Any, y: Any) -> Any:
 
 def _pow_jvp_y(g: Any, ans: Any, x: Any, y: Any) -> Any:
     # log(x) * x**y, with log(0) replaced by 0 (as JAX does).
-    if type(x) in (int, float):  # a Python-scalar base stays weakly typed
+    if type(x) in (int, float, complex):  # a Python-scalar base stays weakly typed
         safe_x: Any = x if x != 0 else 1.0
     else:
         safe_x = select(eq(x, 0), np.ones((), _dtype(x)), x)
@@ -329,3 +349,5 @@ def rem(x: Any, y: Any) -> Any:
 
 # complex operands: rules checked for JAX's conventions (see rules.allow_complex)
 allow_complex(neg_p, add_p, sub_p, mul_p, div_p)
+allow_complex(sin_p, cos_p, tan_p, asin_p, acos_p, atan_p, sinh_p, cosh_p, tanh_p)
+allow_complex(exp_p, log_p, log1p_p, expm1_p, sqrt_p, abs_p, sign_p, integer_pow_p, pow_p, max_p, min_p)

@@ -37,7 +37,18 @@ from functrans._src.lax.elementwise import (
 from functrans._src.lax.elementwise import (
     round as round_half_even,
 )
-from functrans._src.lax.rules import _bcast, _dtype, _nary, _prim, _shape, _un, _unary, defjvp, defjvp_zero
+from functrans._src.lax.rules import (
+    _bcast,
+    _dtype,
+    _nary,
+    _prim,
+    _shape,
+    _un,
+    _unary,
+    allow_complex,
+    defjvp,
+    defjvp_zero,
+)
 
 __all__ = [
     "asinh", "acosh", "atanh", "exp2", "log2", "log10", "cbrt", "logaddexp", "logaddexp2",
@@ -226,3 +237,8 @@ def lax_round(x: Any, rounding_method: Any = RoundingMethod.AWAY_FROM_ZERO) -> A
         return even
     # only exact ties differ: x - even is then +-0.5 and x + sign(x) / 2 is the integer away from 0
     return select(eq(abs(sub(x, even)), 0.5), add(x, mul(0.5, sign(x))), even)
+
+
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex); cbrt, logaddexp,
+# fmod, hypot, signbit and is_finite stay real-only (jax.lax rejects complex operands for them)
+allow_complex(asinh_p, acosh_p, atanh_p, exp2_p, log2_p, log10_p, sinc_maclaurin_p)

@@ -20,7 +20,7 @@ import numpy as np
 from functrans._src.core import Primitive, ShapedArray, bind
 from functrans._src.lax.comparisons import eq, select
 from functrans._src.lax.elementwise import add, div, exp, log, log1p, mul, neg, sub
-from functrans._src.lax.rules import _batch_same_dim, _bcast, _nary, _prim, _shape, defjvp
+from functrans._src.lax.rules import _batch_same_dim, _bcast, _nary, _prim, _shape, allow_complex, defjvp
 
 __all__ = [
     "logistic", "logit", "erf", "erfc", "erf_inv", "lgamma", "digamma", "polygamma", "ndtri", "log_ndtr",
@@ -95,6 +95,8 @@ def _with_scipy(sp_name: str, public: str) -> Callable[..., np.ndarray]:
 
 
 def _logistic_impl(x: np.ndarray) -> np.ndarray:
+    if x.dtype.kind == "c":
+        return 1.0 / (1.0 + np.exp(-x))
     # exp of a non-positive number only: no overflow at any x
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
@@ -229,3 +231,7 @@ defjvp(
     lambda g, ans, x, y: _fit(mul(g, div(x, add(y, 1.0))), ans),
 )
 defjvp(xlogx_p, lambda g, ans, x: mul(g, add(log(x), 1.0)))
+
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex); the other
+# special functions stay real-only (jax.lax rejects complex operands for them)
+allow_complex(logistic_p)

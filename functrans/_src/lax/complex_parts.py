@@ -1,0 +1,158 @@
+"""Complex parts: ``real``, ``imag``, ``conj`` and ``complex`` (``x + 1j * y`` from real parts).
+
+All four are R-linear, so each has a linear JVP and a transpose rule. Transposes follow JAX's
+convention (the pairing ``Re(sum(a * b))``, no conjugation): ``real`` transposes to
+``complex(ct, 0)``, ``imag`` to ``-1j * ct``, ``conj`` to ``conj``, and ``complex(x, y)`` to
+``(real(ct), -imag(ct))``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from functrans._src.core import ShapedArray, bind, get_aval, is_undefined
+from functrans._src.lax.comparisons import convert_element_type
+from functrans._src.lax.rules import (
+    _BY_NAME,
+    _batch_elementwise,
+    _batch_same_dim,
+    _elementwise_dtype,
+    _prim,
+    _sig,
+    allow_complex,
+    broadcast_shapes,
+    deflinear,
+    unbroadcast,
+)
+
+__all__ = ["real", "imag", "conj", "complex", "real_p", "imag_p", "conj_p", "complex_p"]
+
+
+def _neg(x: Any) -> Any:
+    return bind(_BY_NAME["neg"], (x,), {})
+
+
+def _real_dtype(dt: np.dtype) -> np.dtype:
+    return np.dtype(np.float32) if dt == np.complex64 else np.dtype(np.float64)
+
+
+def _complex_dtype(dt: np.dtype) -> np.dtype:
+    return np.dtype(np.complex64) if dt in (np.float16, np.float32, np.complex64) else np.dtype(np.complex128)
+
+
+def _complex_only(name: str, x: ShapedArray) -> None:
+    if x.dtype.kind != "c":
+        raise TypeError(
+            f"lax.{name} expects a complex operand, got dtype {x.dtype} "
+            f"(use functrans.numpy.{name}, which also accepts real values)"
+        )
+
+
+real_p = _prim("real")
+real_p.impl = lambda x: np.array(np.real(x))
+
+
+def _real_abstract_eval(x: ShapedArray) -> ShapedArray:
+    _complex_only("real", x)
+    return ShapedArray(x.shape, _real_dtype(x.dtype))
+
+
+real_p.abstract_eval = _real_abstract_eval
+real_p.batch = _batch_same_dim(real_p)
+
+imag_p = _prim("imag")
+imag_p.impl = lambda x: np.array(np.imag(x))
+
+
+def _imag_abstract_eval(x: ShapedArray) -> ShapedArray:
+    _complex_only("imag", x)
+    return ShapedArray(x.shape, _real_dtype(x.dtype))
+
+
+imag_p.abstract_eval = _imag_abstract_eval
+imag_p.batch = _batch_same_dim(imag_p)
+
+conj_p = _prim("conj")
+conj_p.impl = np.conjugate
+
+
+def _conj_abstract_eval(x: ShapedArray) -> ShapedArray:
+    _complex_only("conj", x)
+    return ShapedArray(x.shape, x.dtype)
+
+
+conj_p.abstract_eval = _conj_abstract_eval
+conj_p.batch = _batch_same_dim(conj_p)
+
+complex_p = _prim("complex")
+
+
+def _complex_abstract_eval(x: ShapedArray, y: ShapedArray) -> ShapedArray:
+    for name, a in (("x", x), ("y", y)):
+        if a.dtype.kind != "f":
+            raise TypeError(
+                f"lax.complex expects real floating operands, but its argument {name} has dtype {a.dtype}"
+            )
+    dt = _elementwise_dtype(np.add, _sig((x, y)))
+    return ShapedArray(broadcast_shapes(x.shape, y.shape), _complex_dtype(dt))
+
+
+def _complex_impl(x: Any, y: Any) -> np.ndarray:
+    aval = _complex_abstract_eval(get_aval(x), get_aval(y))
+    out = np.empty(aval.shape, aval.dtype)
+    out.real, out.imag = x, y  # not x + 1j * y: that would turn an infinite y into a NaN real part
+    return out
+
+
+complex_p.impl = _complex_impl
+complex_p.abstract_eval = _complex_abstract_eval
+complex_p.batch = _batch_elementwise(complex_p)
+
+
+def real(x: Any) -> Any:
+    """The real part of a complex array (``jax.lax.real``: real operands are rejected)."""
+    return bind(real_p, (x,), {})
+
+
+def imag(x: Any) -> Any:
+    """The imaginary part of a complex array (``jax.lax.imag``: real operands are rejected)."""
+    return bind(imag_p, (x,), {})
+
+
+def conj(x: Any) -> Any:
+    """The complex conjugate; a real operand is converted to complex first (as ``jax.lax.conj``)."""
+    dt = get_aval(x).dtype
+    if dt.kind != "c":
+        return convert_element_type(x, _complex_dtype(dt))
+    return bind(conj_p, (x,), {})
+
+
+def complex(x: Any, y: Any) -> Any:  # noqa: A001
+    """``x + 1j * y`` for real floating ``x`` and ``y``, broadcasting (``jax.lax.complex``)."""
+    return bind(complex_p, (x, y), {})
+
+
+deflinear(real_p, lambda ct, x: [convert_element_type(ct, x.aval.dtype)])
+
+
+def _imag_transpose(ct: Any, x: Any) -> list[Any]:
+    return [complex(np.zeros((), get_aval(ct).dtype), _neg(ct))]
+
+
+deflinear(imag_p, _imag_transpose)
+deflinear(conj_p, lambda ct, x: [conj(ct)])
+
+
+def _complex_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
+    return [
+        unbroadcast(real(ct), x.aval.shape) if is_undefined(x) else None,
+        unbroadcast(_neg(imag(ct)), y.aval.shape) if is_undefined(y) else None,
+    ]
+
+
+deflinear(complex_p, _complex_transpose)
+
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex)
+allow_complex(real_p, imag_p, conj_p, complex_p)
