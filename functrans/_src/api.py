@@ -39,7 +39,7 @@ from functrans._src.core import (
     unaliased,
     zeros_for,
 )
-from functrans._src.jacobian import jacfwd, jacobian_mode, jacrev  # noqa: F401 (public, re-exported)
+from functrans._src.jacobian import check_inputs, check_outputs, jacfwd, jacobian_mode, jacrev  # noqa: F401
 from functrans._src.jvp import jvp_flat
 from functrans._src.lax import stop_gradient  # noqa: F401  (public: functrans.stop_gradient)
 from functrans._src.linearize import LinearFunction
@@ -160,9 +160,15 @@ def value_and_grad(
     fun: Callable[..., Any],
     argnums: int | Sequence[int] = 0,
     has_aux: bool = False,
+    holomorphic: bool = False,
     allow_int: bool = False,
 ) -> Callable[..., Any]:
-    """A function returning ``fun``'s value and its gradient, as ``jax.value_and_grad``."""
+    """A function returning ``fun``'s value and its gradient, as ``jax.value_and_grad``.
+
+    ``fun`` must return a real scalar; for a complex input ``z = x + iy`` the gradient is
+    ``df/dx - i df/dy`` (so ``grad(lambda z: abs(z)**2)(z) == 2*conj(z)``), as in JAX. With
+    ``holomorphic=True`` inputs and output must be complex and the result is ``f'(z)``.
+    """
     _check_callable(fun, "value_and_grad")
     argnums = _check_argnums(argnums, "value_and_grad")
 
@@ -172,13 +178,9 @@ def value_and_grad(
         for k, d in zip(nums, dyn):
             for leaf in tree_flatten(d)[0]:
                 dt = get_aval(_check_leaf(leaf, lambda k=k: f"{_arg_names(fun, len(args))[k]} of grad")).dtype
-                if not is_float_dtype(dt) and not allow_int:
-                    raise TypeError(
-                        f"grad requires real- or complex-valued inputs (a floating dtype), but "
-                        f"{_arg_names(fun, len(args))[k]} "
-                        f"has dtype {dt}. To differentiate with respect to integer or boolean inputs "
-                        "(getting float0 zeros), use vjp or set allow_int=True."
-                    )
+                if holomorphic or not (is_float_dtype(dt) or allow_int):
+                    check_inputs("grad", [ShapedArray((), dt)], holomorphic,
+                                 lambda _, k=k: _arg_names(fun, len(args))[k])  # fmt: skip
         outs, out_tree, aux, vjp_fun, _ = _vjp(_partial_args(fun, args, kwargs, nums), dyn, has_aux)
         if out_tree.num_leaves != 1 or len(outs) != 1 or out_tree != tree_flatten(0.0)[1]:
             raise TypeError(
@@ -187,11 +189,7 @@ def value_and_grad(
         aval = get_aval(outs[0])
         if aval.shape != ():
             raise TypeError(f"Gradient only defined for scalar-output functions. Output had shape: {aval.shape}.")
-        if aval.dtype.kind != "f":
-            raise TypeError(
-                "grad requires real-valued outputs (a floating dtype), but the function returned a value "
-                f"of dtype {aval.dtype}."
-            )
+        check_outputs("grad", [aval], holomorphic)
         g = vjp_fun(np.ones((), aval.dtype))
         value = unaliased([_out(outs[0])], tree_flatten(dyn)[0])[0]
         grads = g[0] if isinstance(argnums, int) else tuple(g)
@@ -206,17 +204,19 @@ def grad(
     fun: Callable[..., Any],
     argnums: int | Sequence[int] = 0,
     has_aux: bool = False,
+    holomorphic: bool = False,
     allow_int: bool = False,
 ) -> Callable[..., Any]:
     """The gradient of a scalar-valued ``fun`` with respect to the arguments ``argnums``.
 
     As ``jax.grad``: an int ``argnums`` gives one gradient, a tuple gives a tuple;
     with ``has_aux=True`` the function returns ``(value, aux)`` and the gradient
-    function returns ``(grads, aux)``.
+    function returns ``(grads, aux)``. Complex inputs: see :func:`value_and_grad`
+    (``holomorphic=True`` differentiates a holomorphic function of complex inputs).
     """
     _check_callable(fun, "grad")
     argnums = _check_argnums(argnums, "grad")
-    vg = value_and_grad(fun, argnums, has_aux, allow_int)
+    vg = value_and_grad(fun, argnums, has_aux, holomorphic, allow_int)
 
     def grad_f(*args: Any, **kwargs: Any) -> Any:
         value, g = vg(*args, **kwargs)
@@ -227,10 +227,16 @@ def grad(
     return grad_f
 
 
-def hessian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
-    """The Hessian of a scalar ``fun``: ``jacfwd(jacrev(fun))``, shape ``in.shape + in.shape``."""
+def hessian(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False
+) -> Callable[..., Any]:
+    """The Hessian of a scalar ``fun``: ``jacfwd(jacrev(fun))``, shape ``in.shape + in.shape``.
+
+    As ``jax.hessian``, complex inputs need ``holomorphic=True`` (jacfwd takes real inputs only);
+    for the curvature of a real function of complex inputs use :func:`hvp`.
+    """
     _check_callable(fun, "hessian")
-    return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
+    return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
 
 
 def hvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> Any:

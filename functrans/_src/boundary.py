@@ -184,9 +184,10 @@ def _check_cotangent(ct: Any, aval: ShapedArray, i: int) -> Any:
             f"of the corresponding primal output, {expected.shape}."
         )
     if cav.dtype != expected.dtype and not (cav.weak_type and cav.dtype.kind == expected.dtype.kind):
-        raise ValueError(
-            f"Type of cotangent input {i} to the vjp function is {cav.dtype}, but the primal output "
-            f"has dtype {aval.dtype}, so the cotangent must have dtype {expected.dtype}."
+        raise ValueError(  # as JAX: the dtype must match exactly (a complex output needs a complex cotangent)
+            f"unexpected type for cotangent input {i} to the vjp function: got dtype {cav.dtype}, but expected "
+            f"{expected.dtype} because the corresponding output of the differentiated function has dtype "
+            f"{aval.dtype}."
         )
     if expected.dtype == float0:
         return None

@@ -16,10 +16,17 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.boundary import _argnums_tuple, _check_leaf, _Flat, _partial_args
-from functrans._src.core import IR, ShapedArray, Tracer, get_aval, is_float_dtype
+from functrans._src.core import IR, ShapedArray, Tracer, get_aval
 from functrans._src.jacobian import _signature_key
 from functrans._src.staging import trace_to_ir
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
+
+# The structured Jacobians (sparse, mixed mode) see a program as a real matrix; a complex value
+# would need the real and imaginary parts as separate coordinates, which they do not do.
+_COMPLEX_HINT = (
+    ": complex values are not supported by the structured (sparse or mixed-mode) Jacobians; use "
+    "jacfwd (real inputs), jacrev (real outputs), or either with holomorphic=True"
+)
 
 
 class VectorFunction:
@@ -33,10 +40,10 @@ class VectorFunction:
         self.in_avals: list[ShapedArray] = []
         for i, x in enumerate(self.flat_in):
             a = get_aval(_check_leaf(x, f"input leaf {i}"))
-            if not is_float_dtype(a.dtype):
+            if a.dtype.kind != "f":
                 raise TypeError(
-                    f"{fname} requires real- or complex-valued inputs (a floating dtype), but input leaf {i} "
-                    f"has dtype {a.dtype}"
+                    f"{fname} requires real-valued inputs (a real floating dtype), but input leaf {i} has dtype "
+                    f"{a.dtype}" + _COMPLEX_HINT * (a.dtype.kind == "c")
                 )
             self.in_avals.append(ShapedArray(a.shape, a.dtype))
         self.fname = fname
@@ -72,10 +79,10 @@ class VectorFunction:
         outs = self.flat(*leaves)
         self.out_avals = [ShapedArray(get_aval(o).shape, get_aval(o).dtype) for o in outs]
         for j, a in enumerate(self.out_avals):
-            if not is_float_dtype(a.dtype):
+            if a.dtype.kind != "f":
                 raise TypeError(
-                    f"{self.fname} requires real- or complex-valued outputs (a floating dtype), but output leaf "
-                    f"{j} has dtype {a.dtype}"
+                    f"{self.fname} requires real-valued outputs (a real floating dtype), but output leaf {j} has "
+                    f"dtype {a.dtype}" + _COMPLEX_HINT * (a.dtype.kind == "c")
                 )
         flat = [lax.reshape(o, (get_aval(o).size,)) for o in outs]
         if not flat:

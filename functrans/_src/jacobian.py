@@ -12,6 +12,7 @@ import numpy as np
 from functrans._src import lax
 from functrans._src.batching import vmap_flat
 from functrans._src.boundary import (
+    _arg_names,
     _argnums_tuple,
     _check_argnums,
     _check_args,
@@ -35,7 +36,12 @@ from functrans._src.tree_util import tree_flatten, tree_unflatten
 
 
 def _jacobian(
-    fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bool, mode: str, chunk_size: int | None
+    fun: Callable[..., Any],
+    argnums: int | Sequence[int],
+    has_aux: bool,
+    mode: str,
+    chunk_size: int | None,
+    holomorphic: bool = False,
 ) -> Callable[..., Any]:
     fname = {"fwd": "jacfwd", "rev": "jacrev", "auto": "jacobian"}[mode]
     _check_callable(fun, fname)
@@ -54,12 +60,7 @@ def _jacobian(
         flat_in, tree_in = tree_flatten(dyn)
         _check_args(fun, args, fname, nums)
         in_avals = [get_aval(x) for x in flat_in]
-        for i, a in enumerate(in_avals):
-            if not is_float_dtype(a.dtype):
-                raise TypeError(
-                    f"{fname} requires real- or complex-valued inputs (a floating dtype), but input leaf {i} "
-                    f"has dtype {a.dtype}"
-                )
+        check_inputs(fname, in_avals, holomorphic, lambda i: _arg_leaf_names(fun, args, nums)[i])
         f = _Flat(_partial_args(fun, args, kwargs, nums), tree_in, has_aux)
         how = mode
         key = _signature_key(args, kwargs) if mode == "auto" else None
@@ -67,15 +68,19 @@ def _jacobian(
             how = chosen.get(key, "auto")
         if how == "fwd":
             outs, blocks = _jac_fwd(f, flat_in, in_avals, chunk_size)
+            fwd_name = "jacfwd" if fname == "jacobian" else fname
+            check_outputs(fwd_name, [get_aval(o) for o in outs[: f.n_out]], holomorphic)
         else:
             outs, lin = linearize_flat(f, flat_in)
             n_out = f.n_out
+            out_avals = [get_aval(o) for o in outs[:n_out]]
             if how == "auto":
-                how = jacobian_mode(sum(a.size for a in in_avals), sum(_size(o) for o in outs[:n_out]))
+                how = _auto_mode(in_avals, out_avals, holomorphic)
                 if key is not None:
                     chosen[key] = how
+            check_outputs("jacfwd" if how == "fwd" and fname == "jacobian" else fname, out_avals, holomorphic)
             if how == "fwd":
-                blocks = _jac_fwd_linear(lin, in_avals, [get_aval(o) for o in outs[:n_out]], chunk_size)
+                blocks = _jac_fwd_linear(lin, in_avals, out_avals, chunk_size)
             else:
                 blocks = _jac_rev(lin, in_avals, outs[:n_out], len(outs), chunk_size)
         outs, aux = f.split(outs)
@@ -92,6 +97,86 @@ def _jacobian(
     jac_f.__name__ = f"{fname}({getattr(fun, '__name__', 'fun')})"
     jac_f.__doc__ = fun.__doc__
     return jac_f
+
+
+# --------------------------------------------------------------------------- dtype rules (JAX's)
+# jacfwd pushes real basis vectors forward, so a complex input would only give the derivative
+# along its real part: jacfwd takes real inputs (any outputs). jacrev pulls real basis vectors
+# back under the pairing Re(a * b), giving df/dx - i df/dy for a complex input: it takes real
+# or complex inputs but real outputs. With holomorphic=True every input and output is complex
+# and both modes give f'(z). These are jax.jacfwd/jax.jacrev/jax.grad's checks and wording.
+
+
+def _is_complex(dt: np.dtype) -> bool:
+    return np.dtype(dt).kind == "c"
+
+
+def check_inputs(fname: str, avals: Sequence[ShapedArray], holomorphic: bool, name_of: Callable[[int], str]) -> None:
+    """Raise JAX's TypeError for an input dtype that ``fname`` (``"jacfwd"``, ``"jacrev"``,
+    ``"jacobian"``, ``"grad"``) cannot differentiate; ``name_of(i)`` names leaf ``i``'s argument."""
+    for i, a in enumerate(avals):
+        dt = np.dtype(a.dtype)
+        if dt.kind == "f" and not holomorphic:
+            continue
+        name = name_of(i)
+        if holomorphic:
+            if not _is_complex(dt):
+                raise TypeError(f"{fname} with holomorphic=True requires inputs with complex dtype, but {name} "
+                                f"has dtype {dt}.")  # fmt: skip
+        elif fname == "jacfwd":
+            if dt.kind != "f":
+                raise TypeError(
+                    f"jacfwd requires real-valued inputs (input dtype that is a sub-dtype of np.floating), but "
+                    f"{name} has dtype {dt}. For holomorphic differentiation, pass holomorphic=True. For "
+                    "differentiation of non-holomorphic functions involving complex inputs or integer inputs, "
+                    "use functrans.jvp directly."
+                )
+        elif not is_float_dtype(dt):
+            raise TypeError(
+                f"{fname} requires real- or complex-valued inputs (input dtype that is a sub-dtype of np.inexact), "
+                f"but {name} has dtype {dt}. If you want to use Boolean- or integer-valued inputs, use functrans.vjp"
+                + (" or set allow_int to True." if fname == "grad" else " directly.")
+            )
+
+
+def check_outputs(fname: str, avals: Sequence[ShapedArray], holomorphic: bool) -> None:
+    """Raise JAX's TypeError for an output dtype that ``fname`` cannot differentiate (jacfwd
+    takes any output without ``holomorphic``; reverse mode needs real outputs)."""
+    for a in avals:
+        dt = np.dtype(a.dtype)
+        if holomorphic:
+            if not _is_complex(dt):
+                raise TypeError(f"{fname} with holomorphic=True requires outputs with complex dtype, but got {dt}.")
+        elif fname == "jacfwd":
+            continue
+        elif _is_complex(dt):
+            raise TypeError(
+                f"{fname} requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got "
+                f"{dt}. For holomorphic differentiation, pass holomorphic=True. For differentiation of "
+                "non-holomorphic functions involving complex outputs, use functrans.vjp directly."
+            )
+        elif dt.kind != "f":
+            raise TypeError(
+                f"{fname} requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got "
+                f"{dt}. For differentiation of functions with integer outputs, use functrans.vjp directly."
+            )
+
+
+def _auto_mode(in_avals: Sequence[ShapedArray], out_avals: Sequence[ShapedArray], holomorphic: bool) -> str:
+    """``jacobian``'s mode: the cheaper one (:func:`jacobian_mode`), except that without
+    ``holomorphic`` complex inputs need reverse mode and complex outputs forward mode."""
+    if not holomorphic:
+        if any(_is_complex(a.dtype) for a in in_avals):
+            return "rev"  # (complex outputs too: reverse mode's check then rejects them, as JAX's jacobian)
+        if any(_is_complex(a.dtype) for a in out_avals):
+            return "fwd"
+    return jacobian_mode(sum(a.size for a in in_avals), sum(a.size for a in out_avals))
+
+
+def _arg_leaf_names(fun: Callable[..., Any], args: Sequence[Any], nums: Sequence[int]) -> list[str]:
+    """For each leaf of the differentiated arguments, the argument it belongs to (for errors)."""
+    names = _arg_names(fun, len(args))
+    return [names[i] for i in nums for _ in tree_flatten(args[i])[0]]
 
 
 def _signature_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -259,12 +344,6 @@ def _jac_rev(
 ) -> list[list[Any]]:
     """Reverse mode: vmap of the transposed linearization over the output basis."""
     out_avals = [get_aval(o) for o in outs]
-    for j, a in enumerate(out_avals):
-        if not is_float_dtype(a.dtype):
-            raise TypeError(
-                f"jacrev requires real- or complex-valued outputs (a floating dtype), but output leaf {j} "
-                f"has dtype {a.dtype}"
-            )
     total, basis = _basis(out_avals)
     chunks = _chunks(total, chunk_size)
     pieces: list[list[Any]] = [[] for _ in in_avals]
@@ -288,6 +367,7 @@ def jacfwd(
     fun: Callable[..., Any],
     argnums: int | Sequence[int] = 0,
     has_aux: bool = False,
+    holomorphic: bool = False,
     *,
     chunk_size: int | None = None,
 ) -> Callable[..., Any]:
@@ -296,14 +376,17 @@ def jacfwd(
     Shapes are ``out.shape + in.shape`` for each (output leaf, input leaf) pair,
     nested ``[out][arg]`` as ``jax.jacfwd``. ``chunk_size`` bounds how many basis
     vectors are pushed through at once (and so the memory); the result is the same.
+    Inputs must be real (complex ones only with ``holomorphic=True``, which also requires
+    complex outputs and gives ``f'(z)``); complex outputs of real inputs are fine.
     """
-    return _jacobian(fun, argnums, has_aux, "fwd", chunk_size)
+    return _jacobian(fun, argnums, has_aux, "fwd", chunk_size, holomorphic)
 
 
 def jacrev(
     fun: Callable[..., Any],
     argnums: int | Sequence[int] = 0,
     has_aux: bool = False,
+    holomorphic: bool = False,
     *,
     chunk_size: int | None = None,
 ) -> Callable[..., Any]:
@@ -312,5 +395,8 @@ def jacrev(
     Shapes are ``out.shape + in.shape`` for each (output leaf, input leaf) pair,
     nested ``[out][arg]`` as ``jax.jacrev``. ``chunk_size`` bounds how many
     cotangents are pulled back at once (and so the memory); the result is the same.
+    Outputs must be real (complex ones only with ``holomorphic=True``, which also requires
+    complex inputs and gives ``f'(z)``); a complex input ``z = x + iy`` gets
+    ``df/dx - i df/dy``, as in JAX.
     """
-    return _jacobian(fun, argnums, has_aux, "rev", chunk_size)
+    return _jacobian(fun, argnums, has_aux, "rev", chunk_size, holomorphic)

@@ -409,6 +409,7 @@ def jacobian(
     fun: Callable[..., Any],
     argnums: int | Sequence[int] = 0,
     has_aux: bool = False,
+    holomorphic: bool = False,
     mode: str = "auto",
     chunk_size: int | None = None,
 ) -> Callable[..., Any]:
@@ -421,11 +422,16 @@ def jacobian(
     program at its narrowest points and brackets the chain of Jacobians by dynamic
     programming (:func:`functrans.jacobian_plan` shows the plan); ``"auto"`` takes it
     when predicted clearly cheaper than both pure modes.
+
+    Complex values follow :func:`jacfwd`/:func:`jacrev`: without ``holomorphic`` a complex
+    input needs reverse mode (``df/dx - i df/dy``) and a complex output forward mode, which
+    ``"auto"`` then takes; ``holomorphic=True`` (complex inputs and outputs) gives ``f'(z)`` in
+    either mode. ``"mixed"`` is for real floating values only.
     """
     if mode not in ("fwd", "rev", "auto", "mixed"):
         raise ValueError(f"jacobian: mode must be 'fwd', 'rev', 'auto' or 'mixed', got {mode!r}")
-    if mode == "mixed" or (mode == "auto" and not has_aux and chunk_size is None):
+    if mode == "mixed" or (mode == "auto" and not has_aux and chunk_size is None and not holomorphic):
         if mode == "mixed":
             return mixed_jacobian(fun, argnums, has_aux)
         return auto_jacobian(fun, argnums, _jacobian(fun, argnums, has_aux, mode, chunk_size))
-    return _jacobian(fun, argnums, has_aux, mode, chunk_size)
+    return _jacobian(fun, argnums, has_aux, mode, chunk_size, holomorphic)

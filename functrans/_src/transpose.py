@@ -9,6 +9,7 @@ skipped entirely.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,6 +62,8 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list
         cts_in = rule(cts, *args, **e.params)
         for a, arg, ct in zip(e.inputs, args, cts_in):
             if ct is not None and type(arg) is UndefinedPrimal:
+                if arg.aval.dtype.kind == "f":  # a real value used by a complex operation
+                    ct = _real_part(ct)
                 prev = ct_env.get(a)  # type: ignore[call-overload]
                 ct_env[a] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
         # drop this step's references (summands, cotangents) so that dead arrays are freed
@@ -69,11 +72,26 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list
     return [_as_dtype(ct_env.pop(v, None), v.aval.dtype) for v in ir.invars]
 
 
+def _real_part(ct: Any) -> Any:
+    """The cotangent of a real value that met complex ones (promoted into a complex operation):
+    under the pairing Re(a * b) the transpose of the embedding R -> C is the real part."""
+    if isinstance(ct, np.ndarray | np.generic):
+        return ct.real if ct.dtype.kind == "c" else ct
+    dt = get_aval(ct).dtype
+    if dt.kind != "c":
+        return ct
+    with warnings.catch_warnings():  # the cast keeps the real part, which is what is meant here
+        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+        return convert_element_type(ct, np.dtype(np.float32 if dt == np.complex64 else np.float64))
+
+
 def _as_dtype(ct: Any, dtype: Any) -> Any:
     """A cotangent with the dtype of its primal, as in JAX: a float32 input gets a float32
     cotangent even when the program promoted it to float64 on the way."""
     if ct is None or dtype.kind not in "fc":
         return ct
+    if dtype.kind == "f":
+        ct = _real_part(ct)
     if isinstance(ct, np.ndarray | np.generic):
         return ct if ct.dtype == dtype else np.asarray(ct, dtype)
     if get_aval(ct).dtype == dtype:

@@ -167,4 +167,4 @@ _scan_jvp(cummin_p, minimum)
 _scan_jvp(cumlogsumexp_p, logaddexp)
 
 # complex operands: rules checked for JAX's conventions (see rules.allow_complex)
-allow_complex(cumsum_p)
+allow_complex(cumsum_p, cumprod_p)  # (cumprod's JVP is an associative scan of mul)

@@ -18,7 +18,7 @@ import numpy as np
 
 from functrans._src.core import ShapedArray, bind, get_aval, is_undefined
 from functrans._src.lax.elementwise import neg
-from functrans._src.lax.rules import _prim, _shape, defjvp_zero, moveaxis
+from functrans._src.lax.rules import _prim, _shape, allow_complex, defjvp_zero, moveaxis
 from functrans._src.lax.shape import broadcast_to, reshape
 from functrans._src.lax.slicing import index
 
@@ -266,3 +266,8 @@ def searchsorted(a: Any, v: Any, side: str = "left") -> Any:
     if len(get_aval(a).shape) != 1:
         raise ValueError(f"searchsorted: a must be one-dimensional, got shape {get_aval(a).shape}")
     return bind(searchsorted_p, (a, v), {"side": side, "batch_dims": 0})
+
+# complex operands: sort (lexicographic: real part, then imaginary, as NumPy and JAX; its JVP and
+# transpose only permute) and searchsorted (an integer result). argmax/argmin reject complex
+# operands, as JAX does (TypeError).
+allow_complex(sort_p, searchsorted_p)

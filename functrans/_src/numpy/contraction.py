@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
+from functrans._src.lax.reductions import conj
 from functrans._src.numpy.lax_numpy import broadcast_to, ravel, reshape
 from functrans._src.numpy.util import _arr, _axis, _shape
 
@@ -65,8 +66,8 @@ def tensordot(a: Any, b: Any, axes: int | Sequence[Any] = 2) -> Any:
 
 
 def vdot(a: Any, b: Any) -> Any:
-    """Dot product of the flattened inputs (real arrays)."""
-    return dot(ravel(a), ravel(b))
+    """Dot product of the flattened inputs, conjugating ``a`` first (as NumPy and JAX)."""
+    return dot(conj(ravel(a)), ravel(b))
 
 
 def inner(a: Any, b: Any) -> Any:

@@ -11,6 +11,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import Tracer, get_aval
+from functrans._src.lax.reductions import imag_part, real_part
 from functrans._src.numpy.util import _arr, _axes, _axis, _count, _shape
 
 __all__ = [
@@ -68,14 +69,19 @@ def mean(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False) ->
 
 
 def var(a: Any, axis: Any = None, dtype: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
-    """Variance over ``axis`` with ``ddof`` delta degrees of freedom."""
+    """Variance over ``axis`` with ``ddof`` delta degrees of freedom (real for complex ``a``, as JAX)."""
     a = _arr(a)
     shape = _shape(a)
     axes = _axes(axis, len(shape))
     centered = lax.sub(a, mean(a, axes, keepdims=True))
     dof = _count(shape, axes) - ddof
+    if get_aval(centered).dtype.kind == "c":  # as JAX: mean of |x - mean|^2, a real result
+        re, im = real_part(centered), imag_part(centered)
+        squares = lax.add(lax.mul(re, re), lax.mul(im, im))
+    else:
+        squares = lax.integer_pow(centered, 2)
     # as JAX: NaN when there are no degrees of freedom left
-    out = lax.div(lax.reduce_sum(lax.integer_pow(centered, 2), axes, keepdims), float(dof) if dof > 0 else np.nan)
+    out = lax.div(lax.reduce_sum(squares, axes, keepdims), float(dof) if dof > 0 else np.nan)
     return out if dtype is None else lax.convert_element_type(out, dtype)
 
 
