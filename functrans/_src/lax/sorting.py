@@ -18,7 +18,7 @@ import numpy as np
 
 from functrans._src.core import ShapedArray, bind, get_aval, is_undefined
 from functrans._src.lax.elementwise import neg
-from functrans._src.lax.rules import _prim, _shape, allow_complex, defjvp_zero, moveaxis
+from functrans._src.lax.rules import _dtype, _prim, _shape, allow_complex, defjvp_zero, moveaxis
 from functrans._src.lax.shape import broadcast_to, reshape
 from functrans._src.lax.slicing import index
 
@@ -198,13 +198,24 @@ for _p, _fn in ((argmax_p, np.argmax), (argmin_p, np.argmin)):
     defjvp_zero(_p)
 
 
+def _no_complex_arg(operand: Any, name: str) -> None:
+    dt = _dtype(operand)
+    if dt.kind == "c":  # as JAX (TypeError); NumPy would order lexicographically
+        raise TypeError(
+            f"{name} does not accept complex values (got dtype {dt}), as in JAX: take it of the real part, "
+            "the imaginary part or the absolute value"
+        )
+
+
 def argmax(operand: Any, axis: int, index_dtype: Any = np.int64) -> Any:
     """Index of the maximum along ``axis`` (the first one among ties and NaNs, as NumPy)."""
+    _no_complex_arg(operand, "argmax")
     return bind(argmax_p, (operand,), {"axis": int(axis), "index_dtype": np.dtype(index_dtype)})
 
 
 def argmin(operand: Any, axis: int, index_dtype: Any = np.int64) -> Any:
     """Index of the minimum along ``axis`` (the first one among ties and NaNs, as NumPy)."""
+    _no_complex_arg(operand, "argmin")
     return bind(argmin_p, (operand,), {"axis": int(axis), "index_dtype": np.dtype(index_dtype)})
 
 

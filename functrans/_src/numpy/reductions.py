@@ -352,6 +352,7 @@ def quantile(
         raise ValueError("Quantiles must be in the range [0, 1]")
     a = _arr(a)
     dt = get_aval(a).dtype
+    _no_complex(dt, "quantile")
     if dt.kind not in "fc" and method not in ("lower", "higher", "nearest"):
         a = lax.convert_element_type(a, np.float64)
         dt = np.dtype(np.float64)
@@ -423,11 +424,17 @@ def percentile(
     return quantile(a, q100, axis, out, overwrite_input, method, keepdims)
 
 
+def _no_complex(dt: np.dtype, fname: str) -> None:
+    if dt.kind == "c":  # as JAX (ValueError): complex numbers have no order to take quantiles in
+        raise ValueError(f"{fname} does not support complex input, as the operation is poorly defined.")
+
+
 def median(a: Any, axis: Any = None, out: None = None, overwrite_input: bool = False, keepdims: bool = False) -> Any:
     """Median along ``axis``: the mean of the two middle values for an even count
     (each gets half the derivative); NaN if the data hold a NaN."""
     _no_out(out, "median")
     a = _arr(a)
+    _no_complex(get_aval(a).dtype, "median")
     shape = _shape(a)
     s, axes, kept_shape = _sorted_last(a, axis)
     n = _count(shape, axes)
