@@ -120,8 +120,8 @@ def test_rint_trunc_fix_fabs_of_integers_keep_numpys_dtypes():
 
 
 def test_complex_input_to_real_only_functions_is_a_clear_error():
-    with pytest.raises(TypeError, match="real inputs only"):
-        jit(fnp.conj)(np.ones(2, complex))
+    with pytest.raises(TypeError, match="does not support complex values"):
+        jit(fnp.floor)(np.ones(2, complex))
 
 
 # --------------------------------------------------------------------------- derivatives at kinks (JAX's values)

@@ -58,6 +58,8 @@ class A:
             return rng.integers(-5, 6, shape).astype(np.int32)
         elif k == "bool":
             return rng.random(shape) > 0.5
+        elif k == "complex":
+            return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
         else:
             raise ValueError(k)
         x = np.asarray(x)
@@ -668,6 +670,27 @@ def _surf_cases():
     return cases
 
 
+def _complex_cases():
+    """Complex operands (issue 15): the complex parts and the complex-aware NumPy functions."""
+    m = (2, 3)
+    C = lambda: A(m, "complex")  # noqa: E731
+    cases = [(f"{n}/complex", getattr(fnp, n), [C()]) for n in (
+        "real", "imag", "conj", "conjugate", "angle", "iscomplex", "isreal", "abs", "sign", "sqrt", "log", "exp",
+        "sin", "tanh", "arcsinh", "isfinite", "isinf", "isnan", "round", "rint", "nan_to_num", "square")]
+    cases += [
+        ("angle/deg", lambda z: fnp.angle(z, deg=True), [A(m)]),
+        ("iscomplex/real", fnp.iscomplex, [A(m)]),
+        ("isreal/real", fnp.isreal, [A(m)]),
+        ("less/complex", fnp.less, [C(), C()]),
+        ("greater_equal/complex", fnp.greater_equal, [C(), A((3,))]),
+        ("maximum/complex", fnp.maximum, [C(), C()]),
+        ("power/complex", fnp.power, [C(), C()]),
+        ("lax_complex/real", lambda x, y: functrans.lax.complex(x, y), [A(m), A((3,))]),
+        ("methods/complex", lambda z: z.real * z.imag + z.conj(), [C()]),
+    ]
+    return cases
+
+
 SWEEP = (
     _unary_cases()
     + _binary_cases()
@@ -682,6 +705,7 @@ SWEEP = (
     + _composite_cases()
     + _advanced_index_cases()
     + _surf_cases()
+    + _complex_cases()
 )
 
 
@@ -707,6 +731,7 @@ def test_sweep_names_unique():
 # functrans.numpy functions that take no array operand or only re-export NumPy constructors, and
 # unique (its vmap with size= is checked in tests/test_numpy_functions.py)
 NOT_SWEPT = {
+    "iscomplexobj", "isrealobj", "real_if_close",  # static answers, or a value-dependent dtype
     "unique", "empty_like", "zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace",
 }  # fmt: skip
 

@@ -113,11 +113,13 @@ complex_p.batch = _batch_elementwise(complex_p)
 
 def real(x: Any) -> Any:
     """The real part of a complex array (``jax.lax.real``: real operands are rejected)."""
+    _complex_only("real", get_aval(x))
     return bind(real_p, (x,), {})
 
 
 def imag(x: Any) -> Any:
     """The imaginary part of a complex array (``jax.lax.imag``: real operands are rejected)."""
+    _complex_only("imag", get_aval(x))
     return bind(imag_p, (x,), {})
 
 
@@ -153,6 +155,26 @@ def _complex_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
 
 
 deflinear(complex_p, _complex_transpose)
+
+
+def _parts_jvp(prim: Any, real_tangent: Any) -> None:
+    # A complex value's tangent may be real (the tangent of x + 1j with x real): real(t) and
+    # conj(t) are then t itself, imag(t) a symbolic zero.
+    def rule(primals: Any, tangents: Any) -> tuple[Any, Any]:
+        (x,), (t,) = primals, tangents
+        ans = bind(prim, (x,), {})
+        if t is None:
+            return ans, None
+        if get_aval(t).dtype.kind != "c":
+            return ans, real_tangent(t)
+        return ans, bind(prim, (t,), {})
+
+    prim.jvp = rule
+
+
+_parts_jvp(real_p, lambda t: t)
+_parts_jvp(imag_p, lambda t: None)
+_parts_jvp(conj_p, lambda t: t)
 
 # complex operands: rules checked for JAX's conventions (see rules.allow_complex)
 allow_complex(real_p, imag_p, conj_p, complex_p)

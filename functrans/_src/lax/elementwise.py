@@ -191,7 +191,8 @@ defjvp(exp_p, lambda g, ans, x: mul(g, ans))
 defjvp(log_p, lambda g, ans, x: div(g, x))
 defjvp(log1p_p, lambda g, ans, x: div(g, add(x, 1.0)))
 defjvp(expm1_p, lambda g, ans, x: mul(g, add(ans, 1.0)))
-defjvp(sqrt_p, lambda g, ans, x: div(g, mul(2.0, ans)))
+# complex: g * (0.5 / sqrt(z)), JAX's form (NaN, not inf, at z = 0)
+defjvp(sqrt_p, lambda g, ans, x: mul(g, div(0.5, ans)) if _dtype(x).kind == "c" else div(g, mul(2.0, ans)))
 
 
 def _abs_jvp(g: Any, ans: Any, x: Any) -> Any:

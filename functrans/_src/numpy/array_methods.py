@@ -30,7 +30,21 @@ from functrans._src.numpy.reductions import (
     var,
 )
 from functrans._src.numpy.sorting import argsort, sort
-from functrans._src.numpy.ufuncs import clip, conj, divmod, floor_divide, imag, power, real, remainder, round
+from functrans._src.numpy.ufuncs import (
+    clip,
+    conj,
+    divmod,
+    floor_divide,
+    greater,
+    greater_equal,
+    imag,
+    less,
+    less_equal,
+    power,
+    real,
+    remainder,
+    round,
+)
 
 
 def _concrete_value(self: Any, what: str) -> np.ndarray:
@@ -117,10 +131,11 @@ def _install_tracer_methods() -> None:
     T.__rpow__ = _rpow  # type: ignore[method-assign,assignment]
     T.__matmul__ = lambda s, o: matmul(s, o)  # type: ignore[method-assign,assignment]
     T.__rmatmul__ = lambda s, o: matmul(o, s)  # type: ignore[method-assign,assignment]
-    T.__lt__ = lambda s, o: lax.lt(s, o)  # type: ignore[method-assign,assignment]
-    T.__le__ = lambda s, o: lax.le(s, o)  # type: ignore[method-assign,assignment]
-    T.__gt__ = lambda s, o: lax.gt(s, o)  # type: ignore[method-assign,assignment]
-    T.__ge__ = lambda s, o: lax.ge(s, o)  # type: ignore[method-assign,assignment]
+    # the NumPy functions: complex values compare lexicographically (as NumPy and jax.Array)
+    T.__lt__ = less  # type: ignore[method-assign,assignment]
+    T.__le__ = less_equal  # type: ignore[method-assign,assignment]
+    T.__gt__ = greater  # type: ignore[method-assign,assignment]
+    T.__ge__ = greater_equal  # type: ignore[method-assign,assignment]
     T.__eq__ = lambda s, o: lax.eq(s, o)  # type: ignore[method-assign,assignment]
     T.__ne__ = lambda s, o: lax.ne(s, o)  # type: ignore[method-assign,assignment]
     T.__getitem__ = getitem  # type: ignore[method-assign,assignment]

@@ -24,6 +24,7 @@ __all__ = [
     "degrees", "radians", "sinc", "trunc", "rint", "fix", "fmax", "fmin", "hypot", "logaddexp",
     "logaddexp2", "fmod", "copysign", "heaviside", "float_power", "nan_to_num", "isnan", "isinf",
     "isfinite", "isposinf", "isneginf", "signbit", "logical_xor", "real", "imag", "conj", "conjugate",
+    "angle", "iscomplex", "isreal", "iscomplexobj", "isrealobj", "real_if_close",
 ]  # fmt: skip
 
 negative = lax.neg
@@ -39,9 +40,46 @@ divide = true_divide = lax.div
 maximum, minimum = lax.maximum, lax.minimum
 arctan2 = lax.atan2
 equal, not_equal = lax.eq, lax.ne
-less, less_equal, greater, greater_equal = lax.lt, lax.le, lax.gt, lax.ge
 logical_and, logical_or, logical_not = lax.logical_and, lax.logical_or, lax.logical_not
 stop_gradient = lax.stop_gradient
+
+
+def _is_complex(x: Any) -> bool:
+    return get_aval(x).dtype.kind == "c"
+
+
+def _lexicographic(strict: Any, x: Any, y: Any) -> Any:
+    """``strict`` (lt or gt) on complex values, ordered by real part then imaginary part (as NumPy
+    and JAX); ``None`` when neither operand is complex."""
+    x, y = _arr(x), _arr(y)
+    if not (_is_complex(x) or _is_complex(y)):
+        return None
+    xr, xi, yr, yi = _re(x), _im(x), _re(y), _im(y)
+    return lax.logical_or(strict(xr, yr), lax.logical_and(lax.eq(xr, yr), strict(xi, yi)))
+
+
+def less(x1: Any, x2: Any) -> Any:
+    """Elementwise ``x1 < x2`` (complex values in lexicographic order, as NumPy)."""
+    out = _lexicographic(lax.lt, x1, x2)
+    return lax.lt(x1, x2) if out is None else out
+
+
+def greater(x1: Any, x2: Any) -> Any:
+    """Elementwise ``x1 > x2`` (complex values in lexicographic order, as NumPy)."""
+    out = _lexicographic(lax.gt, x1, x2)
+    return lax.gt(x1, x2) if out is None else out
+
+
+def less_equal(x1: Any, x2: Any) -> Any:
+    """Elementwise ``x1 <= x2`` (complex values in lexicographic order, as NumPy)."""
+    out = _lexicographic(lax.lt, x1, x2)
+    return lax.le(x1, x2) if out is None else lax.logical_or(out, lax.eq(_arr(x1), _arr(x2)))
+
+
+def greater_equal(x1: Any, x2: Any) -> Any:
+    """Elementwise ``x1 >= x2`` (complex values in lexicographic order, as NumPy)."""
+    out = _lexicographic(lax.gt, x1, x2)
+    return lax.ge(x1, x2) if out is None else lax.logical_or(out, lax.eq(_arr(x1), _arr(x2)))
 
 
 def positive(x: Any) -> Any:
@@ -88,7 +126,11 @@ def power(x: Any, y: Any) -> Any:
 
 
 def round(x: Any, decimals: int = 0) -> Any:  # noqa: A001
-    """Round to ``decimals`` places (half to even, as NumPy); zero derivative."""
+    """Round to ``decimals`` places (half to even, as NumPy; complex values part by part);
+    zero derivative."""
+    x = _arr(x)
+    if _is_complex(x):
+        return lax.complex(round(lax.real(x), decimals), round(lax.imag(x), decimals))
     if decimals == 0:
         return lax.round(x)
     scale = 10.0**decimals
@@ -178,12 +220,27 @@ def _inexact(x: Any) -> Any:
 
 arcsinh, arccosh, arctanh = lax.asinh, lax.acosh, lax.atanh
 exp2, log2, log10, cbrt = lax.exp2, lax.log2, lax.log10, lax.cbrt
-signbit = lax.signbit
+
+
+def _not_for_complex(x: Any, name: str) -> Any:
+    x = _arr(x)
+    if _is_complex(x):
+        raise ValueError(f"functrans.numpy.{name} is not defined for complex values")
+    return x
+
+
+def signbit(x: Any) -> Any:
+    """True where the sign bit is set (also for -0.0 and -nan); complex values raise ValueError (as JAX)."""
+    return lax.signbit(_not_for_complex(x, "signbit"))
 
 
 def fabs(x: Any) -> Any:
-    """Elementwise absolute value as a float (NumPy's ``fabs``); derivative +1 at 0 as ``abs``."""
-    return lax.abs(_inexact(_arr(x)))
+    """Elementwise absolute value as a float (NumPy's ``fabs``); derivative +1 at 0 as ``abs``.
+    Complex values are rejected (TypeError, as NumPy and JAX)."""
+    x = _arr(x)
+    if _is_complex(x):
+        raise TypeError("functrans.numpy.fabs does not support complex values (use abs)")
+    return lax.abs(_inexact(x))
 
 
 def deg2rad(x: Any) -> Any:
@@ -223,20 +280,24 @@ fix = trunc
 
 
 def rint(x: Any) -> Any:
-    """Round to the nearest integer, halves to even, as a float; zero derivative."""
-    return lax.round(_inexact(_arr(x)))
+    """Round to the nearest integer, halves to even, as a float (complex values part by part);
+    zero derivative."""
+    x = _arr(x)
+    if _is_complex(x):
+        return lax.complex(rint(lax.real(x)), rint(lax.imag(x)))
+    return lax.round(_inexact(x))
 
 
 def fmax(x1: Any, x2: Any) -> Any:
     """Elementwise maximum ignoring NaNs; on a tie the derivative goes to ``x2`` (as JAX)."""
     x1, x2 = _arr(x1), _arr(x2)
-    return lax.select(lax.logical_or(lax.gt(x1, x2), isnan(x2)), x1, x2)
+    return lax.select(lax.logical_or(greater(x1, x2), isnan(x2)), x1, x2)
 
 
 def fmin(x1: Any, x2: Any) -> Any:
     """Elementwise minimum ignoring NaNs; on a tie the derivative goes to ``x2`` (as JAX)."""
     x1, x2 = _arr(x1), _arr(x2)
-    return lax.select(lax.logical_or(lax.lt(x1, x2), isnan(x2)), x1, x2)
+    return lax.select(lax.logical_or(less(x1, x2), isnan(x2)), x1, x2)
 
 
 def hypot(x1: Any, x2: Any) -> Any:
@@ -289,8 +350,9 @@ def nan_to_num(x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None, 
     dt = get_aval(x).dtype
     if dt.kind not in "fc":
         return x
-    if dt.kind == "c":
-        raise TypeError("functrans.numpy.nan_to_num supports real inputs only, got a complex array")
+    if dt.kind == "c":  # the real and imaginary parts separately (as NumPy and JAX)
+        parts = (nan_to_num(p, copy, nan, posinf, neginf) for p in (lax.real(x), lax.imag(x)))
+        return lax.complex(*parts)
     fi = np.finfo(dt)
     hi = np.asarray(fi.max if posinf is None else posinf, dt)
     lo = np.asarray(fi.min if neginf is None else neginf, dt)
@@ -309,22 +371,27 @@ def isinf(x: Any) -> Any:
     x = _arr(x)
     if get_aval(x).dtype.kind in "biu":
         return lax.ne(x, x)  # all False, shaped like x
+    if _is_complex(x):
+        return lax.logical_or(isinf(lax.real(x)), isinf(lax.imag(x)))
     return lax.eq(lax.abs(x), np.inf)
 
 
 def isposinf(x: Any) -> Any:
-    """True where ``x`` is +inf."""
-    return lax.eq(_arr(x), np.inf)
+    """True where ``x`` is +inf (complex values raise ValueError, as JAX)."""
+    return lax.eq(_not_for_complex(x, "isposinf"), np.inf)
 
 
 def isneginf(x: Any) -> Any:
-    """True where ``x`` is -inf."""
-    return lax.eq(_arr(x), -np.inf)
+    """True where ``x`` is -inf (complex values raise ValueError, as JAX)."""
+    return lax.eq(_not_for_complex(x, "isneginf"), -np.inf)
 
 
 def isfinite(x: Any) -> Any:
-    """True where ``x`` is neither infinite nor NaN."""
-    return lax.is_finite(_arr(x))
+    """True where ``x`` is neither infinite nor NaN (for complex values: both parts finite)."""
+    x = _arr(x)
+    if _is_complex(x):
+        return lax.logical_and(lax.is_finite(lax.real(x)), lax.is_finite(lax.imag(x)))
+    return lax.is_finite(x)
 
 
 def _truth(x: Any) -> Any:
@@ -336,28 +403,81 @@ def logical_xor(x1: Any, x2: Any) -> Any:
     return lax.ne(_truth(_arr(x1)), _truth(_arr(x2)))
 
 
-def _check_real(x: Any, name: str) -> Any:
-    x = _arr(x)
-    if get_aval(x).dtype.kind == "c":
-        raise TypeError(f"functrans.numpy.{name} supports real inputs only, got a complex array")
-    return x
+def _re(x: Any) -> Any:
+    return lax.real(x) if _is_complex(x) else x
 
 
-def real(val: Any) -> Any:
-    """The real part: the value itself for real input."""
-    return _check_real(val, "real")
-
-
-def imag(val: Any) -> Any:
-    """The imaginary part: zeros of the input's dtype for real input (zero derivative)."""
-    x = _check_real(val, "imag")
+def _im(x: Any) -> Any:
+    if _is_complex(x):
+        return lax.imag(x)
     av = get_aval(x)
     return np.zeros(av.shape, av.dtype)
 
 
+def real(val: Any) -> Any:
+    """The real part (a float array for complex input); the value itself for real input."""
+    return _re(_arr(val))
+
+
+def imag(val: Any) -> Any:
+    """The imaginary part (a float array for complex input); zeros of the input's dtype for real
+    input (zero derivative)."""
+    return _im(_arr(val))
+
+
 def conj(x: Any) -> Any:
-    """The complex conjugate: the value itself for real input."""
-    return _check_real(x, "conj")
+    """The complex conjugate; the value itself for real input (as ``jax.numpy.conj``)."""
+    x = _arr(x)
+    return lax.conj(x) if _is_complex(x) else x
 
 
 conjugate = conj
+
+
+def angle(z: Any, deg: bool = False) -> Any:
+    """The argument of complex values, ``arctan2(imag(z), real(z))`` in radians (or degrees with
+    ``deg=True``): pi for negative reals (also -0.0), 0 at 0; integer input gives float64."""
+    z = _arr(z)
+    if not _is_complex(z):
+        z = _inexact(z)
+    im, re = _im(z), _re(z)
+    out = lax.atan2(im, re)
+    return lax.mul(out, 180.0 / np.pi) if deg else out
+
+
+def iscomplex(x: Any) -> Any:
+    """True where the imaginary part is nonzero (all False for real input)."""
+    x = _arr(x)
+    return lax.ne(_im(x), 0)
+
+
+def isreal(x: Any) -> Any:
+    """True where the imaginary part is zero (all True for real input)."""
+    x = _arr(x)
+    return lax.eq(_im(x), 0)
+
+
+def iscomplexobj(x: Any) -> bool:
+    """Whether ``x`` has a complex dtype (a static property: no values are read)."""
+    return bool(get_aval(_arr(x)).dtype.kind == "c")
+
+
+def isrealobj(x: Any) -> bool:
+    """Whether ``x`` does not have a complex dtype."""
+    return not iscomplexobj(x)
+
+
+def real_if_close(a: Any, tol: float = 100) -> Any:
+    """The real part of complex ``a`` if every imaginary part is below ``tol`` machine epsilons
+    (``tol`` itself if ``tol <= 1``), else ``a`` unchanged, as NumPy. The result's dtype depends on
+    the values, so ``a`` must be concrete (it is under grad/jvp, not under jit or vmap)."""
+    a = _arr(a)
+    if not _is_complex(a):
+        return a
+    dt = get_aval(a).dtype
+    if tol > 1:
+        tol = float(np.finfo(dt).eps) * tol
+    small = lax.lt(lax.abs(lax.imag(a)), tol)
+    if isinstance(small, Tracer):
+        small = small._trace.concrete(small, "real_if_close (its result dtype depends on the values)")
+    return lax.real(a) if bool(np.all(small)) else a
