@@ -78,6 +78,7 @@ from functrans._src.lax import (
     transpose,
 )
 from functrans._src.lax.complex_parts import complex, conj, imag, real  # noqa: A004
+from functrans._src.lax.fft import FftType, fft  # jax.lax.fft
 from functrans._src.lax.gather import gather, scatter, scatter_add  # advanced indexing
 
 # every public name imported above (keep imports explicit; the list follows them)

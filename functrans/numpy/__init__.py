@@ -20,9 +20,9 @@ from functrans._src.numpy import NAMESPACE as _NAMESPACE
 __all__ = sorted(_NAMESPACE)
 globals().update(_NAMESPACE)
 
-from functrans.numpy import linalg  # noqa: E402  (numpy.linalg's namespace)
+from functrans.numpy import fft, linalg  # noqa: E402  (numpy.fft's and numpy.linalg's namespaces)
 
-__all__ += ["linalg"]
+__all__ += ["linalg", "fft"]
 
 
 def __getattr__(name: str) -> Any:

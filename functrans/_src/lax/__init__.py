@@ -36,6 +36,7 @@ module                 primitives
 ``cumulative``         cumsum cumprod cummax cummin cumlogsumexp
 ``sorting``            sort argmax argmin searchsorted (and top_k, argsort built on sort)
 ``contraction``        dot_general
+``fft``                fft (FFT, IFFT, RFFT, IRFFT over the trailing axes)
 =====================  ======================================================
 
 Every public name of the family modules is re-exported here, so ``lax.mul`` and
@@ -48,6 +49,7 @@ from functrans._src.lax.contraction import *  # noqa: F403
 from functrans._src.lax.cumulative import *  # noqa: F403
 from functrans._src.lax.elementwise import *  # noqa: F403
 from functrans._src.lax.elementwise_extra import *  # noqa: F403
+from functrans._src.lax.fft import *  # noqa: F403
 from functrans._src.lax.gather import *  # noqa: F403
 from functrans._src.lax.linalg import *  # noqa: F403
 from functrans._src.lax.linalg_solve import *  # noqa: F403

@@ -9,6 +9,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import Tracer
+from functrans._src.numpy import fft as _fft
 from functrans._src.numpy import linalg as _linalg
 from functrans._src.numpy.contraction import dot, matmul
 from functrans._src.numpy.indexing import _IndexUpdateHelper, getitem, nonzero, take
@@ -88,7 +89,7 @@ def _array_ufunc(self: Any, ufunc: Any, method: str, *inputs: Any, **kwargs: Any
 
 
 # NumPy submodules whose functions dispatch to functrans' own (numpy.linalg.det(traced) ...)
-_SUBMODULES: dict[str, Any] = {"numpy.linalg": _linalg}
+_SUBMODULES: dict[str, Any] = {"numpy.linalg": _linalg, "numpy.fft": _fft}
 
 
 def _array_function(self: Any, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
