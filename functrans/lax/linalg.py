@@ -67,5 +67,6 @@ def triangular_solve(
 ) -> Any:
     """Solve ``op(a) x = b`` (``left_side``) or ``x op(a) = b`` for triangular ``a``."""
     return _L.triangular_solve(
-        a, b, left_side=left_side, lower=lower, transpose_a=transpose_a, unit_diagonal=unit_diagonal
+        a, b, left_side=left_side, lower=lower, transpose_a=transpose_a, unit_diagonal=unit_diagonal,
+        conjugate_a=conjugate_a,
     )

@@ -31,6 +31,7 @@ not positive definite gives NaN, as in JAX.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,7 +43,7 @@ from functrans._src.lax import linalg_kernels as K
 from functrans._src.lax.comparisons import convert_element_type, eq
 from functrans._src.lax.contraction import dot_general
 from functrans._src.lax.elementwise import add, div, mul, neg, sub
-from functrans._src.lax.rules import _prim, _shape, moveaxis
+from functrans._src.lax.rules import _BY_NAME, _dtype, _prim, _shape, allow_complex, moveaxis
 from functrans._src.lax.shape import broadcast_to, concatenate, reshape, transpose
 from functrans._src.lax.slicing import index
 
@@ -116,7 +117,68 @@ def permute_rows(x: Any, perm: Any, inverse: bool = False) -> Any:
 
 
 def _sym(x: Any) -> Any:
-    return mul(add(x, mT(x)), 0.5)
+    """The symmetric part ``(x + x^T) / 2`` (real), or the Hermitian part ``(x + x^H) / 2`` (complex)."""
+    return mul(add(x, mH(x)), 0.5)
+
+
+# --------------------------------------------------------------------------- complex helpers
+# The rules branch on the dtype at trace time: real operands never see a conjugation.
+# conj/real are the elementwise family's primitives when it declares them; until then they
+# are written with convert_element_type (complex -> real keeps the real part, and its
+# transpose is ``ct -> complex(ct, 0)``, JAX's), which gives the same R-linear maps.
+
+
+def is_complex(x: Any) -> bool:
+    """Whether ``x`` (an array, tracer or scalar) has a complex dtype."""
+    return _dtype(x).kind == "c"
+
+
+def _real_dtype(dt: Any) -> np.dtype:
+    return np.finfo(np.dtype(dt)).dtype
+
+
+def real(x: Any) -> Any:
+    """The real part of complex ``x`` (``x`` itself if real); differentiable."""
+    if not is_complex(x):
+        return x
+    p = _BY_NAME.get("real")
+    if p is not None and p.complex_ok:
+        return bind(p, (x,), {})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+        return convert_element_type(x, _real_dtype(x.dtype))
+
+
+def imag(x: Any) -> Any:
+    """The imaginary part of complex ``x`` (real), as ``real(-1j * x)``; only called on complex ``x``."""
+    return real(mul(x, np.asarray(-1j, x.dtype)))
+
+
+def conj(x: Any) -> Any:
+    """The complex conjugate (``x`` itself if real, with no operation recorded)."""
+    if not is_complex(x):
+        return x
+    p = _BY_NAME.get("conj")
+    if p is not None and p.complex_ok:
+        from functrans._src.lax import elementwise
+
+        fn = getattr(elementwise, "conj", None)
+        if fn is not None:
+            return fn(x)
+    return sub(mul(convert_element_type(real(x), x.dtype), np.asarray(2.0, x.dtype)), x)
+
+
+def as_dtype_of(x: Any, like: Any) -> Any:
+    """``x`` converted to complex if ``like`` is complex and ``x`` real (as JAX's rules cast
+    before mixing: the conversion's transpose keeps the real part of a cotangent)."""
+    if is_complex(like) and not is_complex(x):
+        return convert_element_type(x, _dtype(like))
+    return x
+
+
+def mH(x: Any) -> Any:
+    """The conjugate transpose of the last two axes (the transpose if real)."""
+    return conj(mT(x))
 
 
 # --------------------------------------------------------------------------- batching
@@ -219,17 +281,19 @@ def cholesky_cotangent(l_: Any, ct: Any) -> Any:
 
 def _phi(x: Any) -> Any:
     n = _shape(x)[-1]
-    return mul(x, np.tril(np.ones((n, n)), -1) + 0.5 * np.eye(n))
+    m = np.tril(np.ones((n, n)), -1) + 0.5 * np.eye(n)  # float64 mask (as before) for real x
+    return mul(x, m.astype(_real_dtype(_dtype(x)))) if is_complex(x) else mul(x, m)
 
 
 def _cholesky_tangent_formula(l_: Any, s: Any) -> Any:
-    tmp = triangular_solve(l_, _sym(s), left_side=False, lower=True, transpose_a=True)
+    tmp = triangular_solve(l_, _sym(s), left_side=False, lower=True, transpose_a=True, conjugate_a=True)
     return matmul(l_, _phi(triangular_solve(l_, tmp, left_side=True, lower=True)))
 
 
 def _cholesky_cotangent_formula(l_: Any, ct: Any) -> Any:
+    # complex: herm(L^-T phi(L^T C) conj(L)^-1), the transpose under Re(sum(a * b))
     y = triangular_solve(l_, _phi(matmul(mT(l_), ct)), left_side=True, lower=True, transpose_a=True)
-    return _sym(triangular_solve(l_, y, left_side=False, lower=True))
+    return _sym(triangular_solve(l_, y, left_side=False, lower=True, conjugate_a=True))
 
 
 def _formula_jvp(prim: Primitive, formula: Any) -> Any:
@@ -268,7 +332,13 @@ triangular_solve_p.impl = K.triangular_solve
 
 
 def _triangular_solve_abstract_eval(
-    a: ShapedArray, b: ShapedArray, left_side: bool, lower: bool, transpose_a: bool, unit_diagonal: bool
+    a: ShapedArray,
+    b: ShapedArray,
+    left_side: bool,
+    lower: bool,
+    transpose_a: bool,
+    unit_diagonal: bool,
+    conjugate_a: bool = False,
 ) -> ShapedArray:
     _square_check("triangular_solve", a)
     n = a.shape[-1]
@@ -290,14 +360,18 @@ def triangular_solve(
     lower: bool = True,
     transpose_a: bool = False,
     unit_diagonal: bool = False,
+    conjugate_a: bool = False,
 ) -> Any:
     """Solve ``op(a) x = b`` (``left_side``) or ``x op(a) = b`` with triangular ``a``.
 
-    ``op(a)`` is ``a.T`` if ``transpose_a``; only ``a``'s ``lower`` (or upper) triangle
-    is read, and its diagonal is taken as ones if ``unit_diagonal``. Linear in ``b``.
+    ``op(a)`` is ``a.T`` if ``transpose_a``, conjugated if ``conjugate_a`` (``a.conj().T``
+    with both, as ``jax.lax.linalg.triangular_solve``); only ``a``'s ``lower`` (or upper)
+    triangle is read, and its diagonal is taken as ones if ``unit_diagonal``. Linear in ``b``.
     """
     params = {"left_side": bool(left_side), "lower": bool(lower), "transpose_a": bool(transpose_a),
               "unit_diagonal": bool(unit_diagonal)}  # fmt: skip
+    if conjugate_a and is_complex(a):  # a real ``a`` keeps the parameters (and the IR) it always had
+        params["conjugate_a"] = True
     return bind(triangular_solve_p, (a, b), params)
 
 
@@ -308,6 +382,8 @@ def _tri_jvp(primals: Sequence[Any], tangents: Sequence[Any], **params: Any) -> 
     if da is not None:
         lower, unit = params["lower"], params["unit_diagonal"]
         dam = tril(da, -1 if unit else 0) if lower else triu(da, 1 if unit else 0)
+        if params.get("conjugate_a"):
+            dam = conj(dam)
         if params["transpose_a"]:
             dam = mT(dam)
         rhs = neg(matmul(dam, x) if params["left_side"] else matmul(x, dam))
@@ -410,14 +486,17 @@ eigh_p.impl = _eigh_impl
 def _eigh_abstract_eval(a: ShapedArray, lower: bool) -> list[ShapedArray]:
     _square_check("eigh", a)
     dt = a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64)
-    return [ShapedArray(a.shape, dt), ShapedArray(a.shape[:-1], dt)]
+    return [ShapedArray(a.shape, dt), ShapedArray(a.shape[:-1], _real_dtype(dt))]
 
 
 eigh_p.abstract_eval = _eigh_abstract_eval
 
 
 def eigh(a: Any, lower: bool = True) -> list[Any]:
-    """``[v, w]``: eigenvectors (columns) and ascending eigenvalues of symmetric ``a``, as ``jax.lax.linalg.eigh``."""
+    """``[v, w]``: eigenvectors (columns) and ascending (real) eigenvalues of symmetric (Hermitian) ``a``.
+
+    As ``jax.lax.linalg.eigh``; only the ``lower`` (or upper) triangle of ``a`` is read.
+    """
     return bind(eigh_p, (a,), {"lower": bool(lower)})
 
 
@@ -425,14 +504,15 @@ def _eigh_jvp(primals: Sequence[Any], tangents: Sequence[Any], lower: bool) -> t
     (a,), (da,) = primals, tangents
     v, w = eigh(a, lower)
     n = _shape(a)[-1]
-    eye = np.eye(n, dtype=v.dtype)
+    eye = np.eye(n, dtype=w.dtype)
     s = _shape(w)
     wj = reshape(w, s[:-1] + (1, n))
     wi = reshape(w, s[:-1] + (n, 1))
     with np.errstate(divide="ignore"):
         fmat = sub(div(1.0, add(eye, sub(wj, wi))), eye)  # 1/(w_j - w_i) off the diagonal (inf at ties)
-    vdav = matmul(matmul(mT(v), _sym(da)), v)
-    return [v, w], [matmul(v, mul(fmat, vdav)), diagonal(vdav)]
+    # complex: V^H herm(dA) V; dV has no component along each eigenvector (JAX's phase gauge)
+    vdav = matmul(matmul(mH(v), _sym(da)), v)
+    return [v, w], [matmul(v, mul(as_dtype_of(fmat, vdav), vdav)), real(diagonal(vdav))]
 
 
 eigh_p.jvp = _eigh_jvp
@@ -460,7 +540,7 @@ def _svd_abstract_eval(a: ShapedArray, full_matrices: bool, compute_uv: bool) ->
     k = min(m, n)
     b = a.shape[:-2]
     dt = a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64)
-    s = ShapedArray(b + (k,), dt)
+    s = ShapedArray(b + (k,), _real_dtype(dt))
     if not compute_uv:
         return [s]
     cu, rv = (m, n) if full_matrices else (k, k)
@@ -484,9 +564,9 @@ def _svd_jvp(primals: Sequence[Any], tangents: Sequence[Any], full_matrices: boo
             f"the derivative of svd with full_matrices=True is implemented for square matrices only, "
             f"got shape {_shape(a)}; use full_matrices=False"
         )
-    v = mT(vt)
-    ds_mat = matmul(matmul(mT(u), da), v)
-    ds = diagonal(ds_mat)
+    v = mH(vt)
+    ds_mat = matmul(matmul(mH(u), da), v)
+    ds = real(diagonal(ds_mat))
     if not compute_uv:
         return [s], [ds]
     k = _shape(s)[-1]
@@ -498,18 +578,26 @@ def _svd_jvp(primals: Sequence[Any], tangents: Sequence[Any], full_matrices: boo
         f = sub(div(1.0, add(mul(add(s_row, s_col), sub(s_row, s_col)), eye)), eye)
         s_zero = convert_element_type(eq(s, 0.0), s.dtype)
         s_inv = sub(div(1.0, add(s, s_zero)), s_zero)
+    cplx = is_complex(ds_mat)
+
+    def div_s_row(x: Any) -> Any:  # x / s_row; complex: times 1 / s_row computed in the real dtype
+        return mul(x, as_dtype_of(div(1.0, s_row_real), x)) if cplx else div(x, s_row)
+
+    s_row_real = s_row
+    if cplx:  # as JAX: cast the real factors before mixing them with complex ones
+        s_row, s_col, f, s_inv = (as_dtype_of(x, ds_mat) for x in (s_row, s_col, f, s_inv))
     dss = mul(s_row, ds_mat)
     sds = mul(s_col, ds_mat)
-    duv_diag = mul(mul(sub(ds_mat, mT(ds_mat)), 0.5), diag_embed(s_inv))
-    du = matmul(u, add(mul(f, add(dss, mT(dss))), duv_diag))
-    dv = matmul(v, mul(f, add(sds, mT(sds))))
+    duv_diag = mul(mul(sub(ds_mat, mH(ds_mat)), 0.5), diag_embed(s_inv))
+    du = matmul(u, add(mul(f, add(dss, mH(dss))), duv_diag))
+    dv = matmul(v, mul(f, add(sds, mH(sds))))
     if m > n:
         dav = matmul(da, v)
-        du = add(du, div(sub(dav, matmul(u, matmul(mT(u), dav))), s_row))
+        du = add(du, div_s_row(sub(dav, matmul(u, matmul(mH(u), dav)))))
     if n > m:
-        dau = matmul(mT(da), u)
-        dv = add(dv, div(sub(dau, matmul(v, matmul(vt, dau))), s_row))
-    return [s, u, vt], [ds, du, mT(dv)]
+        dau = matmul(mH(da), u)
+        dv = add(dv, div_s_row(sub(dau, matmul(v, matmul(vt, dau)))))
+    return [s, u, vt], [ds, du, mH(dv)]
 
 
 svd_p.jvp = _svd_jvp
@@ -546,9 +634,13 @@ def qr(a: Any, full_matrices: bool = False) -> list[Any]:
 
 
 def _thin_qr_jvp(q: Any, r: Any, dx: Any) -> tuple[Any, Any]:
-    qt_dx_rinv = triangular_solve(r, matmul(mT(q), dx), left_side=False, lower=False)
+    qt_dx_rinv = triangular_solve(r, matmul(mH(q), dx), left_side=False, lower=False)
     low = tril(qt_dx_rinv, -1)
-    do = sub(low, mT(low))
+    do = sub(low, mH(low))
+    if is_complex(qt_dx_rinv):  # the imaginary part of the diagonal (JAX's correction for complex)
+        n = _shape(r)[-1]
+        im = sub(qt_dx_rinv, convert_element_type(real(qt_dx_rinv), qt_dx_rinv.dtype))
+        do = add(do, mul(im, np.eye(n, dtype=_real_dtype(qt_dx_rinv.dtype))))
     dq = add(matmul(q, sub(do, qt_dx_rinv)), triangular_solve(r, dx, left_side=False, lower=False))
     dr = matmul(sub(qt_dx_rinv, do), r)
     return dq, dr
@@ -562,7 +654,7 @@ def _qr_jvp(primals: Sequence[Any], tangents: Sequence[Any], full_matrices: bool
         r1 = index(r, (Ellipsis, slice(0, m)))
         dq, dr1 = _thin_qr_jvp(q, r1, index(dx, (Ellipsis, slice(0, m))))
         x2, dx2 = index(x, (Ellipsis, slice(m, n))), index(dx, (Ellipsis, slice(m, n)))
-        dr2 = add(matmul(mT(dq), x2), matmul(mT(q), dx2))
+        dr2 = add(matmul(mH(dq), x2), matmul(mH(q), dx2))
         return [q, r], [dq, concatenate([dr1, dr2], len(_shape(x)) - 1)]
     if full_matrices and m != n:
         raise NotImplementedError(
@@ -575,3 +667,6 @@ def _qr_jvp(primals: Sequence[Any], tangents: Sequence[Any], full_matrices: bool
 
 qr_p.jvp = _qr_jvp
 qr_p.batch = _batch_front_rule(qr_p)
+
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex)
+allow_complex(cholesky_p, cholesky_tangent_p, cholesky_cotangent_p, triangular_solve_p, lu_p, eigh_p, svd_p, qr_p)

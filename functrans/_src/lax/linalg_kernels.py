@@ -73,11 +73,14 @@ def trsm(t: Any, b: Any, lower: bool, unit: bool) -> np.ndarray:
 
 
 def triangular_solve(
-    a: Any, b: Any, left_side: bool, lower: bool, transpose_a: bool, unit_diagonal: bool
+    a: Any, b: Any, left_side: bool, lower: bool, transpose_a: bool, unit_diagonal: bool, conjugate_a: bool = False
 ) -> np.ndarray:
-    """Solve ``op(a) x = b`` (``left_side``) or ``x op(a) = b``, ``op(a) = a.T`` if ``transpose_a``."""
+    """Solve ``op(a) x = b`` (``left_side``) or ``x op(a) = b``, ``op(a) = a.T`` if ``transpose_a``
+    (conjugated if ``conjugate_a``)."""
     a = np.asarray(a)
     b = np.asarray(b)
+    if conjugate_a:
+        a = np.conj(a)
     at = np.swapaxes(a, -1, -2)
     if left_side:
         if transpose_a:
@@ -90,6 +93,13 @@ def triangular_solve(
     else:
         xt = trsm(at, bt, not lower, unit_diagonal)
     return np.swapaxes(xt, -1, -2)
+
+
+def _cabs1(x: np.ndarray) -> np.ndarray:
+    """The pivoting magnitude of LAPACK's ``getrf``: ``|x|``, or ``|re x| + |im x|`` if complex."""
+    if x.dtype.kind == "c":
+        return np.abs(x.real) + np.abs(x.imag)
+    return np.abs(x)
 
 
 def _swap_rows(a: np.ndarray, perm: np.ndarray, bidx: np.ndarray, k: int, p: np.ndarray) -> None:
@@ -111,7 +121,7 @@ def _lu_columns_2d(a: np.ndarray, perm: np.ndarray, piv: np.ndarray, c0: int, c1
     local = np.arange(pt.shape[1])
     w = c1 - c0
     for j in range(w):
-        p = int(np.argmax(np.abs(pt[j, j:]))) + j
+        p = int(np.argmax(_cabs1(pt[j, j:]))) + j
         piv[c0 + j] = c0 + p
         if p != j:
             pt[:, [j, p]] = pt[:, [p, j]]
@@ -140,7 +150,7 @@ def _lu_panel(a: np.ndarray, perm: np.ndarray, piv: np.ndarray, c0: int, c1: int
         return
     if c1 - c0 <= _LU_BLOCK:
         for k in range(c0, c1):
-            p = np.argmax(np.abs(a[:, k:, k]), axis=1) + k
+            p = np.argmax(_cabs1(a[:, k:, k]), axis=1) + k
             piv[:, k] = p
             if np.any(p != k):
                 _swap_rows(a, perm, bidx, k, p)
@@ -294,8 +304,9 @@ def _phi(x: np.ndarray) -> np.ndarray:
 def cholesky_tangent(l_: Any, s: Any) -> np.ndarray:
     """``dL = L phi(L^-1 sym(S) L^-T)``: the tangent of the Cholesky factor ``L`` along ``S``."""
     l_, s = np.asarray(l_), np.asarray(s)
-    sym = 0.5 * (s + _mt(s))
-    tmp = triangular_solve(l_, sym, False, True, True, False)
+    cplx = l_.dtype.kind == "c" or s.dtype.kind == "c"
+    sym = 0.5 * (s + (_mt(s).conj() if cplx else _mt(s)))  # the Hermitian part if complex
+    tmp = triangular_solve(l_, sym, False, True, True, False, cplx)  # sym L^-H
     x = triangular_solve(l_, tmp, True, True, False, False)
     return l_ @ _phi(x)
 
@@ -316,6 +327,13 @@ def cholesky_cotangent(l_: Any, lbar: Any) -> np.ndarray:
     block, about ``2/3 n^3`` flops in all (the adjoint of :func:`cholesky_tangent`).
     """
     l_ = np.asarray(l_)
+    if l_.dtype.kind == "c" or np.asarray(lbar).dtype.kind == "c":
+        # the transpose of L phi(L^-1 herm(S) L^-H) under Re(sum(a * b)) (no conjugation):
+        # herm(L^-T phi(L^T C) conj(L)^-1), by the symbolic formula
+        with np.errstate(all="ignore"):
+            y = triangular_solve(l_, _phi(_mt(l_) @ np.asarray(lbar)), True, True, True, False)
+            x = triangular_solve(l_, y, False, True, False, False, True)
+        return 0.5 * (x + _mt(x).conj())
     abar = np.tril(np.asarray(lbar, dtype=np.result_type(l_.dtype, np.asarray(lbar).dtype)))
     n = l_.shape[-1]
     with np.errstate(all="ignore"):

@@ -36,16 +36,23 @@ from functrans._src.lax.linalg import (
     _batch_to_front,
     _eye_like,
     _fold_rhs,
+    _real_dtype,
     _square_check,
+    as_dtype_of,
+    conj,
     diagonal,
+    imag,
+    is_complex,
     lu,
     matmul,
+    mH,
     mT,
     permute_rows,
+    real,
     triangular_solve,
 )
 from functrans._src.lax.reductions import reduce_prod, reduce_sum
-from functrans._src.lax.rules import _prim, _shape
+from functrans._src.lax.rules import _BY_NAME, _prim, _shape, allow_complex
 from functrans._src.lax.shape import broadcast_to, concatenate, reshape
 from functrans._src.lax.slicing import index
 
@@ -56,10 +63,12 @@ __all__ = [
 
 
 def lu_solve(lu_: Any, perm: Any, b: Any, trans: int = 0) -> Any:
-    """``x`` with ``A x = b`` (``trans=0``) or ``A^T x = b`` (``trans=1``) from ``lu(A)``; ``b`` is ``(..., n, k)``."""
+    """``x`` with ``A x = b`` (``trans=0``), ``A^T x = b`` (``trans=1``) or ``A^H x = b`` (``trans=2``)
+    from ``lu(A)``; ``b`` is ``(..., n, k)``."""
     if trans:
-        y = triangular_solve(lu_, b, left_side=True, lower=False, transpose_a=True)
-        z = triangular_solve(lu_, y, left_side=True, lower=True, transpose_a=True, unit_diagonal=True)
+        c = trans == 2
+        y = triangular_solve(lu_, b, left_side=True, lower=False, transpose_a=True, conjugate_a=c)
+        z = triangular_solve(lu_, y, left_side=True, lower=True, transpose_a=True, unit_diagonal=True, conjugate_a=c)
         return permute_rows(z, perm, inverse=True)
     y = triangular_solve(lu_, permute_rows(b, perm), left_side=True, lower=True, unit_diagonal=True)
     return triangular_solve(lu_, y, left_side=True, lower=False)
@@ -146,11 +155,16 @@ def _det_abstract_eval(a: ShapedArray) -> ShapedArray:
     return ShapedArray(a.shape[:-2], a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64))
 
 
-slogdet_p.abstract_eval = lambda a: [_det_abstract_eval(a)] * 2
+def _slogdet_abstract_eval(a: ShapedArray) -> list[ShapedArray]:
+    sign = _det_abstract_eval(a)
+    return [sign, ShapedArray(sign.shape, _real_dtype(sign.dtype))]  # logabsdet is real
+
+
+slogdet_p.abstract_eval = _slogdet_abstract_eval
 
 
 def slogdet(a: Any) -> list[Any]:
-    """``[sign, logabsdet]`` of a stack of square matrices."""
+    """``[sign, logabsdet]`` of a stack of square matrices (``sign`` complex of modulus 1 for complex ``a``)."""
     return bind(slogdet_p, (a,), {})
 
 
@@ -160,7 +174,11 @@ def _slogdet_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, 
     (a,), (da,) = primals, tangents
     out = slogdet(a)
     nd = len(_shape(a))
-    return out, [None, reduce_sum(mul(mT(inv(a)), da), (nd - 2, nd - 1))]
+    t = reduce_sum(mul(mT(inv(a)), da), (nd - 2, nd - 1))
+    if is_complex(t):  # as JAX: d sign = i Im(t) sign, d logabsdet = Re(t)
+        i_im = mul(convert_element_type(imag(t), t.dtype), np.asarray(1j, t.dtype))
+        return out, [mul(i_im, out[0]), real(t)]
+    return out, [None, t]
 
 
 slogdet_p.jvp = _slogdet_jvp
@@ -197,14 +215,14 @@ def _adjugate(a: Any) -> Any:
     lu_, piv, perm = lu(a)
     sign = reduce_prod(select(eq(piv, np.arange(n, dtype=np.int32)), 1.0, -1.0), (nd - 2,))
     d = diagonal(lu_)
-    det_full = mul(reduce_prod(d, (nd - 2,)), sign)
-    det_lead = mul(reduce_prod(index(d, (Ellipsis, slice(0, n - 1))), (nd - 2,)), sign)
+    det_full = mul(_prod_last(d), sign)
+    det_lead = mul(_prod_last(index(d, (Ellipsis, slice(0, n - 1)))), sign)
     last = np.zeros((n, n), bool)
     last[-1, -1] = True
-    lu_mod = select(last, reshape(div(1.0, det_lead), s[:-2] + (1, 1)), lu_)
+    lu_mod = select(last, reshape(_recip(det_lead), s[:-2] + (1, 1)), lu_)
     ones = np.ones(s[:-1] + (1,), lu_.dtype)
     t = triangular_solve(lu_mod, ones, left_side=True, lower=False)
-    bad_el = convert_element_type(_nonfinite(t), lu_.dtype)
+    bad_el = convert_element_type(_nonfinite(t), _real_dtype(lu_.dtype))
     bad = reshape(reduce_sum(bad_el, (nd - 2, nd - 1)), s[:-2] + (1, 1))
     bad = ne(bad, 0.0)
     x = select(bad, 0.0, _eye_like(s, lu_.dtype))
@@ -221,7 +239,32 @@ def _adjugate(a: Any) -> Any:
 
 def _nonfinite(t: Any) -> Any:
     """Elementwise ``isnan(t) | isinf(t)`` (a boolean, no tangent)."""
+    if is_complex(t):  # Re(t * 0) is nan exactly where a part of t is inf or nan
+        z = real(mul(t, np.asarray(0, t.dtype)))
+        return ne(z, z)
     return logical_or(ne(t, t), eq(abs_(t), np.inf))
+
+
+def _recip(x: Any) -> Any:
+    """``1 / x``; complex: ``conj(x) / |x|^2`` while ``div``'s derivative in its divisor
+    (``integer_pow``) does not take complex values."""
+    if not is_complex(x) or _BY_NAME["integer_pow"].complex_ok:
+        return div(1.0, x)
+    xc = conj(x)
+    return mul(xc, as_dtype_of(div(1.0, real(mul(x, xc))), xc))
+
+
+def _prod_last(x: Any) -> Any:
+    """The product over the last axis (complex: by multiplications, unless ``reduce_prod`` takes complex)."""
+    nd = len(_shape(x))
+    if not is_complex(x) or _BY_NAME["reduce_prod"].complex_ok:
+        return reduce_prod(x, (nd - 1,))
+    k = _shape(x)[-1]
+    out = None
+    for i in range(k):
+        xi = index(x, (Ellipsis, i))
+        out = xi if out is None else mul(out, xi)
+    return np.ones(_shape(x)[:-1], x.dtype) if out is None else out
 
 
 def _det_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
@@ -348,7 +391,7 @@ def _pinv_jvp(primals: Sequence[Any], tangents: Sequence[Any], rtol: float) -> t
     (a,), (da,) = primals, tangents
     p = pinv(a, rtol)
     m, n = _shape(a)[-2:]
-    pt, dat = mT(p), mT(da)
+    pt, dat = mH(p), mH(da)
     if m >= n:
         s = matmul(matmul(p, pt), dat)
         t = matmul(matmul(dat, pt), p)
@@ -364,3 +407,6 @@ def _pinv_jvp(primals: Sequence[Any], tangents: Sequence[Any], rtol: float) -> t
 
 pinv_p.jvp = _pinv_jvp
 pinv_p.batch = _batch_front_rule(pinv_p)
+
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex)
+allow_complex(solve_p, inv_p, slogdet_p, det_p, expm_p, expm_frechet_p, pinv_p)
