@@ -64,6 +64,10 @@ class StagingTrace(Trace):
         # products at every level; sharing them keeps the linear program (and its transpose) small.
         self._cse: dict[tuple[Any, ...], StagingTracer] | None = {} if cse else None
 
+    def finish(self) -> None:
+        super().finish()
+        self._cse = None  # the memo holds tracers: drop it with the recording
+
     def new_arg(self, aval: ShapedArray) -> StagingTracer:
         """A fresh input variable of the program."""
         v = Var(aval)
@@ -86,12 +90,14 @@ class StagingTrace(Trace):
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
         inputs: list[Atom] = []
         avals = []
+        complex_ok = prim.complex_ok
         for a in args:
             v = a.var if type(a) is StagingTracer and a._trace is self else self.atom(a)
+            av = v.aval
             inputs.append(v)
-            avals.append(v.aval)
-            if v.aval.dtype.kind == "c" and not prim.complex_ok:
-                raise complex_unsupported(prim, f"a complex operand ({v.aval.str_short()})")
+            avals.append(av)
+            if not complex_ok and av.dtype.kind == "c":
+                raise complex_unsupported(prim, f"a complex operand ({av.str_short()})")
         cse = self._cse
         key = None
         if cse is not None and not params and not prim.multiple_results:
