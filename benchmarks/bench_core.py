@@ -41,9 +41,14 @@ def _inp(x: Any) -> Any:
     return fnp.asarray(x)
 
 
+# the clock of every measurement: wall time by default; bench_speed.py --cpu switches to the
+# process's CPU time, steadier when other processes compete for the cores
+TIMER: Callable[[], float] = timeit.default_timer
+
+
 def best_time(fn: Callable[[], Any], number: int, repeat: int) -> float:
     """Best-of-``repeat`` seconds per call."""
-    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+    return min(timeit.repeat(fn, number=number, repeat=repeat, timer=TIMER)) / number
 
 
 # --------------------------------------------------------------------------- the chain

@@ -236,6 +236,7 @@ def bench_higher(number: int, rounds: int, peers: bool, n: int = 100) -> None:
     x0 = 0.3
     t6 = best_time(lambda: d6(x0), max(1, number // 4), 5)
     row("6th derivative of tanh, nested grad (eager, ms)", t6 * 1e3, "target < 1.5 (torch.func)")
+    row("  primitive applications per call (all levels)", _count_binds(lambda: d6(x0)), "size of the nested work")
     rng = np.random.default_rng(0)
     A = rng.standard_normal((n, n)) / np.sqrt(n)
     x = rng.standard_normal(n)
@@ -276,6 +277,29 @@ def bench_higher(number: int, rounds: int, peers: bool, n: int = 100) -> None:
             pass
 
 
+def _count_binds(fn: Callable[[], Any]) -> int:
+    """How many primitive applications (at every transformation level) one call of ``fn`` makes:
+    a clock-free measure of the work of nested derivatives."""
+    from functrans._src import core
+
+    calls = [0]
+    orig = core.bind
+
+    def counting(prim: Any, args: Any, params: Any) -> Any:
+        calls[0] += 1
+        return orig(prim, args, params)
+
+    mods = [m for m in list(sys.modules.values()) if getattr(m, "bind", None) is orig]
+    for m in mods:
+        m.bind = counting  # type: ignore[attr-defined]
+    try:
+        fn()
+    finally:
+        for m in mods:
+            m.bind = orig  # type: ignore[attr-defined]
+    return calls[0]
+
+
 # --------------------------------------------------------------------------- call overhead
 
 
@@ -303,7 +327,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
     ap.add_argument("--peers", action="store_true", help="also time JAX / autograd when installed")
     ap.add_argument("--only", default="mlp,chain,higher,call")
+    ap.add_argument("--cpu", action="store_true", help="time with the process's CPU time (busy machines)")
     args = ap.parse_args(argv)
+    if args.cpu:
+        import time
+
+        import bench_core
+
+        bench_core.TIMER = time.process_time
     number, rounds = (10, 7) if args.quick else (20, 21)
     parts = {"mlp": bench_mlp, "chain": bench_chain, "higher": bench_higher, "call": bench_call}
     from functrans._src import fusion

@@ -321,7 +321,8 @@ def test_nested_derivative_counts_grow_linearly() -> None:
     assert [k for k, _, _ in counts] == list(range(1, 9))
     raw = {k: r for k, r, _ in counts}
     opt = {k: o for k, _, o in counts}
-    assert all(opt[k] < raw[k] for k in opt)
+    # d tanh is already minimal as recorded (tanh, its square, 1 - it, the product)
+    assert all(opt[k] <= raw[k] for k in opt) and all(opt[k] < raw[k] for k in opt if k >= 2)
     # d^k tanh is a polynomial of degree k + 1 in tanh x, odd or even: tanh, t = tanh**2, about k/2
     # multiply-adds in t, and a last factor tanh
     assert all(opt[k] <= k + 3 for k in opt), opt

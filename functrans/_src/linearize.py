@@ -73,7 +73,7 @@ def linearize_flat(fun: Callable[..., Sequence[Any]], primals: Sequence[Any]) ->
     jtrace = JVPTrace()
     # created second: it must rank above the JVP trace. Its constants are the residuals of this
     # evaluation (fresh arrays): they are not copied.
-    stager = StagingTrace(copy_consts=False)
+    stager = StagingTrace(copy_consts=False, cse=True)
     try:
         tin = [stager.new_arg(tangent_aval(a)) for a in avals]
         tangents = [t if is_float_dtype(a.dtype) else None for t, a in zip(tin, avals)]

@@ -48,9 +48,9 @@ class StagingTracer(Tracer):
 class StagingTrace(Trace):
     """Records equations instead of running them."""
 
-    __slots__ = ("eqns", "invars", "_consts", "copy_consts")
+    __slots__ = ("eqns", "invars", "_consts", "copy_consts", "_cse")
 
-    def __init__(self, copy_consts: bool = True) -> None:
+    def __init__(self, copy_consts: bool = True, cse: bool = False) -> None:
         super().__init__()
         self.eqns: list[Eqn] = []
         self.invars: list[Var] = []
@@ -58,6 +58,15 @@ class StagingTrace(Trace):
         # Arrays captured from outside (closed over) are copied once, when first seen, so that
         # the program never reads a later mutation of them (see _capture).
         self.copy_consts = copy_consts
+        # Common-subexpression elimination while recording (linearize turns it on): an equation
+        # of a single-result primitive without parameters whose inputs are the same atoms as an
+        # earlier one's reuses that one's result. Nested derivatives recompute the same tangent
+        # products at every level; sharing them keeps the linear program (and its transpose) small.
+        self._cse: dict[tuple[Any, ...], StagingTracer] | None = {} if cse else None
+
+    def finish(self) -> None:
+        super().finish()
+        self._cse = None  # the memo holds tracers: drop it with the recording
 
     def new_arg(self, aval: ShapedArray) -> StagingTracer:
         """A fresh input variable of the program."""
@@ -81,12 +90,24 @@ class StagingTrace(Trace):
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
         inputs: list[Atom] = []
         avals = []
+        complex_ok = prim.complex_ok
         for a in args:
             v = a.var if type(a) is StagingTracer and a._trace is self else self.atom(a)
+            av = v.aval
             inputs.append(v)
-            avals.append(v.aval)
-            if v.aval.dtype.kind == "c" and not prim.complex_ok:
-                raise complex_unsupported(prim, f"a complex operand ({v.aval.str_short()})")
+            avals.append(av)
+            if not complex_ok and av.dtype.kind == "c":
+                raise complex_unsupported(prim, f"a complex operand ({av.str_short()})")
+        cse = self._cse
+        key = None
+        if cse is not None and not params and not prim.multiple_results:
+            key = (prim, *[(type(a.val), a.val) if type(a) is Literal else a for a in inputs])
+            try:
+                hit = cse.get(key)
+            except TypeError:  # an unhashable literal
+                hit = key = None
+            if hit is not None:
+                return hit
         out = prim.abstract_eval(*avals, **params)  # type: ignore[misc]
         if prim.multiple_results:
             outvars = [Var(o) for o in out]
@@ -94,7 +115,10 @@ class StagingTrace(Trace):
             return [StagingTracer(self, v) for v in outvars]
         v = Var(out)
         self.eqns.append(Eqn(prim, inputs, params, [v]))
-        return StagingTracer(self, v)
+        t = StagingTracer(self, v)
+        if key is not None:
+            cse[key] = t  # type: ignore[index]
+        return t
 
     def to_ir(self, outs: Sequence[Any]) -> IR:
         """Close the recording with ``outs`` as the program's results."""

@@ -1,0 +1,82 @@
+"""Clock-free checks of the work nested derivatives do (issue 17): rule formulations and the
+sharing of repeated equations keep the recorded programs small. No timing here."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import functrans
+import functrans.numpy as fnp
+from functrans._src import core
+
+
+def _count_binds(fn, *args):
+    calls = [0]
+    orig = core.bind
+
+    def counting(prim, a, params):
+        calls[0] += 1
+        return orig(prim, a, params)
+
+    core.bind = counting
+    import sys
+
+    mods = [m for m in list(sys.modules.values()) if getattr(m, "bind", None) is orig]
+    for m in mods:
+        m.bind = counting
+    try:
+        out = fn(*args)
+    finally:
+        core.bind = orig
+        for m in mods:
+            m.bind = orig
+    return out, calls[0]
+
+
+def _nested(f, k):
+    for _ in range(k):
+        f = functrans.grad(f)
+    return f
+
+
+def test_sixth_derivative_of_tanh_value_and_work() -> None:
+    out, n = _count_binds(_nested(fnp.tanh, 6), 0.3)
+    # d^6/dx^6 tanh(x) = -16 t (17 t^6 - 45 t^4 + 33 t^2 - 5) ... evaluated with t = tanh(0.3)
+    ref = _d6_tanh(0.3)
+    np.testing.assert_allclose(out, ref, rtol=1e-12)
+    assert n <= 620, n  # 942 before the x*x rule, the seed skip and CSE
+
+
+def _d6_tanh(x: float) -> float:
+    # derivatives of tanh as polynomials in t = tanh x: p_{k+1}(t) = p_k'(t) (1 - t^2)
+    p = np.polynomial.Polynomial([0.0, 1.0])
+    one_minus = np.polynomial.Polynomial([1.0, 0.0, -1.0])
+    for _ in range(6):
+        p = p.deriv() * one_minus
+    return float(p(np.tanh(x)))
+
+
+def test_square_jvp_is_one_tangent_product() -> None:
+    _, f_jvp = functrans.linearize(lambda x: x * x, np.float64(1.5))
+    assert [e.prim.name for e in f_jvp.linear_ir.eqns] == ["mul"]
+    np.testing.assert_array_equal(f_jvp(np.float64(0.25)), 0.25 * 3.0)
+    g = functrans.grad(lambda x: fnp.sum(x * x))(np.array([1.0, -2.0, 3.5]))
+    np.testing.assert_array_equal(g, [2.0, -4.0, 7.0])
+
+
+def test_linearize_shares_repeated_equations() -> None:
+    _, f_jvp = functrans.linearize(lambda x: fnp.sin(x) * 2.0 + fnp.sin(x) * 2.0, np.float64(0.7))
+    names = [e.prim.name for e in f_jvp.linear_ir.eqns]
+    assert names.count("mul") == 2, names  # g*cos(x) and that times 2.0, once each
+    np.testing.assert_allclose(f_jvp(np.float64(1.0)), 4.0 * np.cos(0.7), rtol=1e-15)
+
+
+def test_grad_seed_multiplication_skipped_only_when_exact() -> None:
+    x32 = np.float32(0.5)
+    g = functrans.grad(lambda x: x * x)(x32)
+    assert g.dtype == np.float32 and g == np.float32(1.0)
+    # a weakly typed (Python float) input keeps the product by the seed: the result stays float64
+    g = functrans.grad(functrans.grad(lambda x: x * x * x))(0.5)
+    assert np.asarray(g).dtype == np.float64 and g == 3.0
+    ir = functrans.make_ir(functrans.grad(lambda x: fnp.sin(x) * x))(np.float64(1.0))
+    assert not ir.consts  # no seed constant: the product with it is skipped
