@@ -118,18 +118,20 @@ def _sub_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
 add_p.jvp, add_p.transpose = _add_jvp, _add_transpose
 sub_p.jvp, sub_p.transpose = _sub_jvp, _sub_transpose
 
-defjvp(mul_p, lambda g, ans, x, y: mul(g, y), lambda g, ans, x, y: mul(x, g))
-_mul_jvp_general = mul_p.jvp
-
 
 def _mul_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
-    # x * x (tanh' = 1 - y*y, squares): one tangent product g * (x + x) instead of g*x + x*g,
-    # which keeps higher derivatives small; equal in floating point (scaling by 2 is exact)
     x, y = primals
-    g = tangents[0]
-    if x is y and g is tangents[1] and g is not None:
-        return mul(x, x), mul(g, add(x, x))
-    return _mul_jvp_general(primals, tangents)
+    gx, gy = tangents
+    if x is y and gx is gy:
+        # x * x (tanh' = 1 - y*y, squares): one tangent product g * (x + x) instead of g*x + x*g,
+        # which keeps higher derivatives small; equal in floating point (scaling by 2 is exact)
+        return mul(x, x), mul(gx, add(x, x))
+    ans = mul(x, y)
+    if gy is None:
+        return ans, mul(gx, y)
+    if gx is None:
+        return ans, mul(x, gy)
+    return ans, add(mul(gx, y), mul(x, gy))
 
 
 mul_p.jvp = _mul_jvp
