@@ -59,7 +59,7 @@ def solve_triangular(
     overwrite_b: bool = False,
     check_finite: bool = True,
 ) -> Any:
-    """Solve ``op(a) x = b`` for triangular ``a``; ``trans`` 0/'N', 1/'T' or 2/'C' (= 'T' for real)."""
+    """Solve ``op(a) x = b`` for triangular ``a``; ``trans`` 0/'N', 1/'T' or 2/'C' (``a.conj().T``; = 'T' for real)."""
     t = {0: False, 1: True, 2: True, "N": False, "T": True, "C": True}.get(trans)  # type: ignore[call-overload]
     if t is None:
         raise ValueError(f"solve_triangular: invalid trans argument {trans!r}: expected 0, 1, 2, 'N', 'T' or 'C'")
@@ -67,7 +67,11 @@ def solve_triangular(
     _square("solve_triangular", a)
     a, b2, vec = _rhs("solve_triangular", a, b)
     return _unvec(
-        L.triangular_solve(a, b2, left_side=True, lower=lower, transpose_a=t, unit_diagonal=unit_diagonal), vec
+        L.triangular_solve(
+            a, b2, left_side=True, lower=lower, transpose_a=t, unit_diagonal=unit_diagonal,
+            conjugate_a=trans in (2, "C"),
+        ),
+        vec,
     )
 
 
@@ -77,7 +81,7 @@ def cho_factor(a: Any, lower: bool = False, overwrite_a: bool = False, check_fin
     _square("cho_factor", a)
     if lower:
         return L.cholesky(a), lower
-    return L.mT(L.cholesky(L.mT(a))), lower
+    return L.mH(L.cholesky(L.mH(a))), lower
 
 
 def cho_solve(c_and_lower: tuple[Any, bool], b: Any, overwrite_b: bool = False, check_finite: bool = True) -> Any:
@@ -87,9 +91,9 @@ def cho_solve(c_and_lower: tuple[Any, bool], b: Any, overwrite_b: bool = False, 
     c, b2, vec = _rhs("cho_solve", c, b)
     if lower:
         y = L.triangular_solve(c, b2, lower=True)
-        x = L.triangular_solve(c, y, lower=True, transpose_a=True)
+        x = L.triangular_solve(c, y, lower=True, transpose_a=True, conjugate_a=True)
     else:
-        y = L.triangular_solve(c, b2, lower=False, transpose_a=True)
+        y = L.triangular_solve(c, b2, lower=False, transpose_a=True, conjugate_a=True)
         x = L.triangular_solve(c, y, lower=False)
     return _unvec(x, vec)
 
@@ -125,14 +129,14 @@ def _pivots_to_permutation(piv: Any, m: int) -> Any:
 def lu_solve(
     lu_and_piv: tuple[Any, Any], b: Any, trans: int = 0, overwrite_b: bool = False, check_finite: bool = True
 ) -> Any:
-    """Solve ``a x = b`` (``trans=0``) or ``a.T x = b`` (1 or 2) given ``lu_factor(a)``."""
+    """Solve ``a x = b`` (``trans=0``), ``a.T x = b`` (1) or ``a.conj().T x = b`` (2) given ``lu_factor(a)``."""
     lu_, piv = lu_and_piv
     lu_, b = nla._inexact(lu_), nla._inexact(b)
     if trans not in (0, 1, 2):
         raise ValueError(f"lu_solve: trans must be 0, 1 or 2, got {trans!r}")
     perm = _pivots_to_permutation(piv, _shape(lu_)[-1])
     lu_, b2, vec = _rhs("lu_solve", lu_, b)
-    return _unvec(LS.lu_solve(lu_, perm, b2, trans=int(trans != 0)), vec)
+    return _unvec(LS.lu_solve(lu_, perm, b2, trans=int(trans)), vec)
 
 
 def lu(a: Any, permute_l: bool = False, overwrite_a: bool = False, check_finite: bool = True) -> Any:

@@ -18,7 +18,12 @@ defines a behaviour, it is followed:
 
 Bad input raises ``numpy.linalg.LinAlgError`` (non-square or 1-d where a matrix is
 needed) or ``ValueError`` (mismatched shapes) in NumPy's words, naming the shapes.
-``eig``/``eigvals`` raise ``NotImplementedError``: their results are complex in general.
+``eig``/``eigvals`` raise ``NotImplementedError`` (no general eigenproblem primitive yet).
+
+Complex inputs (complex64/complex128) follow JAX: ``cholesky``/``eigh`` take Hermitian
+matrices (derivatives along Hermitian perturbations), eigenvalues, singular values and
+``slogdet``'s ``logabsdet`` are real, norms use ``|z|``, and gradients of real functions
+are ``df/dx - i df/dy``.
 """
 
 from __future__ import annotations
@@ -172,7 +177,7 @@ def cholesky(a: Any, /, *, upper: bool = False) -> Any:
     a = _inexact(a)
     _assert_stacked_square("cholesky", a)
     c = L.cholesky(a)
-    return L.mT(c) if upper else c
+    return L.mH(c) if upper else c
 
 
 def qr(a: Any, mode: str = "reduced") -> Any:
@@ -210,8 +215,8 @@ def eigvalsh(a: Any, UPLO: str = "L") -> Any:  # noqa: N803
 
 def _complex_unsupported(name: str) -> NotImplementedError:
     return NotImplementedError(
-        f"numpy.linalg.{name} is not supported by functrans: the eigenvalues of a general real matrix "
-        "are complex, and functrans does not differentiate complex linear algebra yet. For symmetric "
+        f"numpy.linalg.{name} is not supported by functrans yet: the general (non-Hermitian) eigenproblem, "
+        "whose eigenvalues are complex, has no primitive. For symmetric (real) or Hermitian (complex) "
         "matrices use functrans.numpy.linalg.eigh / eigvalsh."
     )
 
@@ -331,7 +336,8 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None
     s_safe = lax.select(keep, s, 1.0)
     s_inv = lax.select(keep, lax.div(1.0, s_safe), 0.0)
     k = _shape(s)[-1]
-    return _matmul(lax.mul(L.mT(vt), lax.reshape(s_inv, _shape(s_inv)[:-1] + (1, k))), L.mT(u))
+    s_inv = L.as_dtype_of(s_inv, u)
+    return _matmul(lax.mul(L.mH(vt), lax.reshape(s_inv, _shape(s_inv)[:-1] + (1, k))), L.mH(u))
 
 
 def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
@@ -357,18 +363,18 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
     k = min(m, n)
     if k == 0:
         x = np.zeros((n,) + sb[1:], a.dtype)
-        return x, np.zeros((0,), a.dtype), 0, np.zeros((0,), a.dtype)
+        return x, np.zeros((0,), L._real_dtype(a.dtype)), 0, np.zeros((0,), L._real_dtype(a.dtype))
     cutoff = lax.mul(rcond, _max(s, (0,)))
     keep = lax.gt(s, cutoff)
     s_inv = lax.select(keep, lax.div(1.0, lax.select(keep, s, 1.0)), 0.0)
-    utb = L.matmul(L.mT(u), b2)
-    x = L.matmul(L.mT(vt), lax.mul(lax.reshape(s_inv, (k, 1)), utb))
+    utb = L.matmul(L.mH(u), b2)
+    x = L.matmul(L.mH(vt), lax.mul(lax.reshape(L.as_dtype_of(s_inv, utb), (k, 1)), utb))
     rank = lax.reduce_sum(lax.convert_element_type(keep, np.int64), (0,))
     if m > n:
         r = lax.sub(b2, L.matmul(a, x))
-        resid = _sum(lax.mul(r, r), (0,))
+        resid = _sum(_abs2(r), (0,))
     else:
-        resid = np.zeros((0,), a.dtype)
+        resid = np.zeros((0,), L._real_dtype(a.dtype))
     if vec:
         x = lax.reshape(x, (n,))
     return x, resid, rank, lax.stop_gradient(s)
@@ -493,34 +499,49 @@ def multi_dot(arrays: Sequence[Any], *, out: Any = None) -> Any:
 # --------------------------------------------------------------------------- norms and friends
 
 
+def _abs2(x: Any) -> Any:
+    """``|x|^2``: ``x * x`` if real, ``real(x * conj(x))`` if complex (as JAX's norms)."""
+    if L.is_complex(x):
+        return L.real(lax.mul(x, L.conj(x)))
+    return lax.mul(x, x)
+
+
+def _abs(x: Any) -> Any:
+    """``|x|`` (complex: the modulus, by the elementwise ``abs`` once it takes complex values)."""
+    if L.is_complex(x) and not lax.abs_p.complex_ok:
+        return lax.sqrt(_abs2(x))
+    return lax.abs(x)
+
+
 def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False, ord: Any = 2) -> Any:  # noqa: A002
     """Vector norm over ``axis`` (all axes if None): ord 2 (default), 1, inf, -inf, 0 or any p."""
     x = _inexact(x)
     nd = len(_shape(x))
     axes = _axes(axis, nd)
     if ord is None or ord == 2:
-        return lax.sqrt(_sum(lax.mul(x, x), axes, keepdims))
+        return lax.sqrt(_sum(_abs2(x), axes, keepdims))
     if isinstance(ord, str):
         raise ValueError(f"Invalid norm order '{ord}' for vectors")
     if ord == np.inf:
-        return lax.maximum(_max(lax.abs(x), axes, keepdims), 0.0)  # amax(initial=0), as JAX
+        return lax.maximum(_max(_abs(x), axes, keepdims), 0.0)  # amax(initial=0), as JAX
     if ord == -np.inf:
-        return _min(lax.abs(x), axes, keepdims)
+        return _min(_abs(x), axes, keepdims)
     if ord == 0:
-        return _sum(lax.convert_element_type(lax.ne(x, 0.0), x.dtype), axes, keepdims)
+        nz = lax.ne(_abs2(x) if L.is_complex(x) else x, 0.0)
+        return _sum(lax.convert_element_type(nz, L._real_dtype(x.dtype)), axes, keepdims)
     if ord == 1:
-        return _sum(lax.abs(x), axes, keepdims)
+        return _sum(_abs(x), axes, keepdims)
     p = float(ord)
-    return lax.pow(_sum(lax.pow(lax.abs(x), p), axes, keepdims), 1.0 / p)
+    return lax.pow(_sum(lax.pow(_abs(x), p), axes, keepdims), 1.0 / p)
 
 
 def _matrix_norm_axes(x: Any, ord: Any, row: int, col: int, keepdims: bool) -> Any:  # noqa: A002
     nd = len(_shape(x))
     if ord is None or ord in ("f", "fro"):
-        return lax.sqrt(_sum(lax.mul(x, x), (row, col), keepdims))
+        return lax.sqrt(_sum(_abs2(x), (row, col), keepdims))
     if ord in (1, -1, np.inf, -np.inf):
         red, other = (row, col) if ord in (1, -1) else (col, row)
-        s = _sum(lax.abs(x), (red,), keepdims)
+        s = _sum(_abs(x), (red,), keepdims)
         if not keepdims and other > red:
             other -= 1
         if ord in (1, np.inf):
@@ -550,7 +571,7 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> A
     nd = len(_shape(x))
     if axis is None:
         if ord is None:
-            r = lax.sqrt(_sum(lax.mul(x, x), tuple(range(nd)), keepdims))
+            r = lax.sqrt(_sum(_abs2(x), tuple(range(nd)), keepdims))
             return r
         if nd not in (1, 2):
             raise ValueError("Improper number of dimensions to norm.")
