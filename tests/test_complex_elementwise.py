@@ -495,3 +495,35 @@ def test_complex_vmap_matches_a_loop(name):
 
     g = functrans.grad(loss)
     _close(functrans.vmap(g)(*batched), np.stack([np.asarray(g(*[b[k] for b in batched])) for k in range(3)]), rtol=1e-10)
+
+
+def test_real_tangent_of_a_complex_result_is_complex_as_jax():
+    for f in (lambda x: x + 1j, lambda x: 1j - x, lambda x: fnp.where(x > 0, x, 1j), lambda x: fnp.maximum(x, 1j)):
+        _, t = functrans.jvp(f, (1.0,), (1.0,))
+        assert np.asarray(t).dtype == np.complex128
+    assert complex(functrans.linearize(lambda x: x + 1j, 1.0)[1](2.0)) == 2 + 0j
+
+
+@pytest.mark.parametrize(
+    "name,want",  # jax.grad, jax.hessian at 0.7 of real functions through complex intermediates
+    [
+        ("abs_sin_shift", (0.36765247760545294, 0.0259655345932428)),
+        ("real_exp", (0.34123204275076924, -0.42490790148400626)),
+        ("angle_mix", (0.6756756756756758, -1.2783053323593856)),
+        ("pow_mix", (0.46043655983169346, 1.6621150509222442)),
+        ("cplx", (2.772, 7.88)),
+        ("logistic", (0.2602850355736595, -0.15636983346340178)),
+    ],
+)
+def test_real_functions_through_complex_intermediates_match_jax(name, want):
+    f = {
+        "abs_sin_shift": lambda x: fnp.abs(fnp.sin(x + 1j)),
+        "real_exp": lambda x: fnp.real(fnp.exp(1j * x)) + fnp.imag(fnp.exp(1j * x)) ** 2,
+        "angle_mix": lambda x: fnp.angle(x + 2j * x**2),
+        "pow_mix": lambda x: fnp.abs((x + 0.5j) ** (x + 0j)),
+        "cplx": lambda x: fnp.abs(lax.complex(x, x**2) ** 2),
+        "logistic": lambda x: fnp.real(lax.logistic(x + 1j)),
+    }[name]
+    _close(functrans.grad(f)(0.7), want[0], rtol=1e-13)
+    _close(functrans.jit(functrans.grad(f))(0.7), want[0], rtol=1e-13)
+    _close(functrans.hessian(f)(0.7), want[1], rtol=1e-12)

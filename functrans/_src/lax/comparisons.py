@@ -86,6 +86,9 @@ def _select_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, A
         return ans, None
     zero = np.zeros((), _dtype(gx if gx is not None else gy))
     t = select(pred, zero if gx is None else gx, zero if gy is None else gy)
+    dt = _dtype(ans)
+    if dt.kind == "c" and _dtype(t).kind != "c":  # a real tangent of a complex result, made complex
+        t = convert_element_type(t, dt)
     return ans, _bcast(t, _shape(ans))
 
 

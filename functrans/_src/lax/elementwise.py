@@ -69,15 +69,24 @@ def div(x: Any, y: Any) -> Any:
 deflinear(neg_p, lambda ct, x: [neg(ct)])
 
 
+def _as_complex_if(t: Any, ans: Any) -> Any:
+    """A real tangent of a complex result made complex (as JAX, where the real operand was
+    promoted by convert_element_type)."""
+    dt = _dtype(ans)
+    if dt.kind == "c" and _dtype(t).kind != "c":
+        return convert_element_type(t, dt)
+    return t
+
+
 def _add_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     ans = bind(add_p, primals, {})
     gx, gy = tangents
     shape = _shape(ans)
     if gx is None:
-        return ans, _bcast(gy, shape)
+        return ans, _as_complex_if(_bcast(gy, shape), ans)
     if gy is None:
-        return ans, _bcast(gx, shape)
-    return ans, add(gx, gy)
+        return ans, _as_complex_if(_bcast(gx, shape), ans)
+    return ans, _as_complex_if(add(gx, gy), ans)
 
 
 def _sub_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
@@ -85,10 +94,10 @@ def _sub_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]
     gx, gy = tangents
     shape = _shape(ans)
     if gx is None:
-        return ans, _bcast(neg(gy), shape)
+        return ans, _as_complex_if(_bcast(neg(gy), shape), ans)
     if gy is None:
-        return ans, _bcast(gx, shape)
-    return ans, sub(gx, gy)
+        return ans, _as_complex_if(_bcast(gx, shape), ans)
+    return ans, _as_complex_if(sub(gx, gy), ans)
 
 
 def _ct(r: Any, aval: ShapedArray) -> Any:
@@ -313,7 +322,7 @@ def minimum(x: Any, y: Any) -> Any:
 def _balanced_eq(g: Any, x: Any, ans: Any, other: Any) -> Any:
     # g times: 1 where x alone attains the result, 0.5 where both tie (split as in JAX), else 0.
     one, half, zero = (np.ones((), _dtype(g)) * c for c in (1.0, 0.5, 0.0))
-    return mul(g, select(eq(x, ans), select(eq(other, ans), half, one), zero))
+    return _as_complex_if(mul(g, select(eq(x, ans), select(eq(other, ans), half, one), zero)), ans)
 
 
 defjvp(
