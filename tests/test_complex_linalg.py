@@ -346,3 +346,9 @@ def test_eig_batching_and_unsupported_derivatives():
         functrans.grad(lambda a: fnp.sum(_absq(fla.eig(a)[1])))(AR)
     with pytest.raises(NotImplementedError, match="eigenvectors"):  # second order, as JAX
         functrans.hessian(_eigvals_loss_real)(AR)
+
+
+@pytest.mark.parametrize("name", ["cholesky", "svd_u", "qr_q", "slogdet_sign", "det", "eigh_vectors", "lstsq"])
+def test_jit_of_grad_matches_eager(name):
+    f, a = CASES[name]
+    np.testing.assert_allclose(functrans.jit(functrans.grad(f))(a), functrans.grad(f)(a), rtol=1e-12, atol=1e-14)
