@@ -301,8 +301,54 @@ def test_complex64_first_order():
         check_grads(f, (a.astype(np.complex64),), order=1, modes=("fwd", "rev"), atol=5e-2, rtol=5e-2)
 
 
-def test_eig_is_not_implemented():
-    with pytest.raises(NotImplementedError, match="eig"):
-        fla.eig(A)
-    with pytest.raises(NotImplementedError, match="eigvals"):
-        fla.eigvals(A)
+AR = np.array([[1.0, 2, 0], [-1, 1, 3], [0.5, 0, 2]])
+EIG_JAX = {  # jnp.linalg.eigvals and jax.grad (JAX 0.10.2, x64)
+    "w": [1.55556088 - 1.24882862j, -1.2238474 - 1.32726141j, -1.27208161 + 1.20268358j],
+    "grad": [[2.05786013 - 0.01599432j, 0.15439896 + 0.33947037j, -0.13655027 - 0.1735831j],
+             [0.06767143 - 0.46649269j, 1.42335189 - 0.03983809j, -0.11364837 + 0.4625261j],
+             [-0.16726261 + 0.43733816j, -0.15806437 - 0.89605171j, 2.51878798 + 0.0558324j]],
+    "grad_real": [[1.73186466, 0.19010607, 0.18120032], [0.28279592, 1.73186466, 0.22100269],
+                  [1.32601611, 1.08720194, 2.53627068]],
+}  # fmt: skip
+
+
+def _eigvals_loss(a):
+    return fnp.sum(L.real(fla.eigvals(a) * np.array([1.0, 2, 3])))
+
+
+def _eigvals_loss_real(a):
+    w = fla.eigvals(a)
+    return fnp.sum(L.real(w) * np.array([1.0, 2, 3]) + L.imag(w))
+
+
+def test_eig_values_and_eigenvalue_gradients_match_jax():
+    r = np.random.default_rng(1515)
+    a = r.standard_normal((3, 3)) + 1j * r.standard_normal((3, 3))
+    np.testing.assert_allclose(fla.eigvals(a), EIG_JAX["w"], rtol=1e-8)
+    np.testing.assert_allclose(functrans.grad(_eigvals_loss)(a), EIG_JAX["grad"], rtol=1e-7, atol=1e-8)
+    # a real matrix: complex eigenvalues, a real gradient
+    w, v = fla.eig(AR)
+    assert w.dtype == v.dtype == np.complex128
+    np.testing.assert_allclose(AR @ v, v * w, atol=1e-12)
+    g = functrans.grad(_eigvals_loss_real)(AR)
+    assert g.dtype == np.float64
+    np.testing.assert_allclose(g, EIG_JAX["grad_real"], rtol=1e-7, atol=1e-8)
+    check_grads(_eigvals_loss, (a,), order=1, modes=("fwd", "rev"))
+    check_grads(_eigvals_loss_real, (AR,), order=1, modes=("fwd", "rev"))
+
+
+def test_eig_batching_and_unsupported_derivatives():
+    stack = np.stack([AR + 0.1 * k * np.eye(3) + 0.05j * k for k in range(3)])
+    np.testing.assert_allclose(functrans.vmap(fla.eigvals)(stack), np.stack([fla.eigvals(m) for m in stack]))
+    g = functrans.grad(_eigvals_loss)
+    np.testing.assert_allclose(functrans.vmap(g)(stack), np.stack([g(m) for m in stack]), rtol=1e-12)
+    with pytest.raises(NotImplementedError, match="eigenvectors"):
+        functrans.grad(lambda a: fnp.sum(_absq(fla.eig(a)[1])))(AR)
+    with pytest.raises(NotImplementedError, match="eigenvectors"):  # second order, as JAX
+        functrans.hessian(_eigvals_loss_real)(AR)
+
+
+@pytest.mark.parametrize("name", ["cholesky", "svd_u", "qr_q", "slogdet_sign", "det", "eigh_vectors", "lstsq"])
+def test_jit_of_grad_matches_eager(name):
+    f, a = CASES[name]
+    np.testing.assert_allclose(functrans.jit(functrans.grad(f))(a), functrans.grad(f)(a), rtol=1e-12, atol=1e-14)

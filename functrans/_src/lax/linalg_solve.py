@@ -58,7 +58,7 @@ from functrans._src.lax.slicing import index
 
 __all__ = [
     "lu_solve", "solve", "solve_p", "inv", "inv_p", "slogdet", "slogdet_p", "det", "det_p", "adjugate",
-    "expm", "expm_p", "expm_frechet", "expm_frechet_p", "pinv", "pinv_p",
+    "expm", "expm_p", "expm_frechet", "expm_frechet_p", "pinv", "pinv_p", "eig", "eig_p",
 ]  # fmt: skip
 
 
@@ -408,5 +408,56 @@ def _pinv_jvp(primals: Sequence[Any], tangents: Sequence[Any], rtol: float) -> t
 pinv_p.jvp = _pinv_jvp
 pinv_p.batch = _batch_front_rule(pinv_p)
 
+# --------------------------------------------------------------------------- eig
+
+eig_p = _prim("eig", multiple_results=True)
+
+
+def _eig_impl(a: Any, compute_eigenvectors: bool) -> list[Any]:
+    a = np.asarray(a)
+    w, v = np.linalg.eig(a)
+    cdt = np.result_type(a.dtype, np.complex64)
+    return [w.astype(cdt), v.astype(cdt)] if compute_eigenvectors else [w.astype(cdt)]
+
+
+eig_p.impl = _eig_impl
+
+
+def _eig_abstract_eval(a: ShapedArray, compute_eigenvectors: bool) -> list[ShapedArray]:
+    _square_check("eig", a)
+    dt = np.result_type(a.dtype if a.dtype.kind in "fc" else np.float64, np.complex64)
+    w = ShapedArray(a.shape[:-1], dt)
+    return [w, ShapedArray(a.shape, dt)] if compute_eigenvectors else [w]
+
+
+eig_p.abstract_eval = _eig_abstract_eval
+
+
+def eig(a: Any, compute_eigenvectors: bool = True) -> list[Any]:
+    """``[w, v]`` (or ``[w]``): the (complex) eigenvalues and right eigenvectors (columns, unit
+    norm, as LAPACK's ``geev``) of a general square matrix, as ``jax.lax.linalg.eig``.
+
+    Only the eigenvalues are differentiable (to first order), as in JAX.
+    """
+    return bind(eig_p, (a,), {"compute_eigenvectors": bool(compute_eigenvectors)})
+
+
+def _eig_jvp(primals: Sequence[Any], tangents: Sequence[Any], compute_eigenvectors: bool) -> tuple[Any, Any]:
+    if compute_eigenvectors:
+        raise NotImplementedError(
+            "the derivatives of eigenvectors of eig are not implemented (as in JAX), only of eigenvalues: "
+            "use functrans.numpy.linalg.eigvals, or eigh for Hermitian matrices"
+        )
+    # dw = diag(V^-1 dA V) (distinct eigenvalues), as JAX's rule
+    (a,), (da,) = primals, tangents
+    w, v = eig(a, compute_eigenvectors=True)
+    da = da if is_complex(da) else convert_element_type(da, v.dtype)
+    lu_, _, perm = lu(v)  # the tangent solve by triangular solves (linear, so reverse mode transposes it)
+    return [w], [diagonal(matmul(lu_solve(lu_, perm, da), v))]
+
+
+eig_p.jvp = _eig_jvp
+eig_p.batch = _batch_front_rule(eig_p)
+
 # complex operands: rules checked for JAX's conventions (see rules.allow_complex)
-allow_complex(solve_p, inv_p, slogdet_p, det_p, expm_p, expm_frechet_p, pinv_p)
+allow_complex(solve_p, inv_p, slogdet_p, det_p, expm_p, expm_frechet_p, pinv_p, eig_p)

@@ -18,7 +18,7 @@ defines a behaviour, it is followed:
 
 Bad input raises ``numpy.linalg.LinAlgError`` (non-square or 1-d where a matrix is
 needed) or ``ValueError`` (mismatched shapes) in NumPy's words, naming the shapes.
-``eig``/``eigvals`` raise ``NotImplementedError`` (no general eigenproblem primitive yet).
+``eig``/``eigvals`` return complex values (as JAX); only the eigenvalues are differentiable.
 
 Complex inputs (complex64/complex128) follow JAX: ``cholesky``/``eigh`` take Hermitian
 matrices (derivatives along Hermitian perturbations), eigenvalues, singular values and
@@ -213,22 +213,30 @@ def eigvalsh(a: Any, UPLO: str = "L") -> Any:  # noqa: N803
     return eigh(a, UPLO).eigenvalues
 
 
-def _complex_unsupported(name: str) -> NotImplementedError:
-    return NotImplementedError(
-        f"numpy.linalg.{name} is not supported by functrans yet: the general (non-Hermitian) eigenproblem, "
-        "whose eigenvalues are complex, has no primitive. For symmetric (real) or Hermitian (complex) "
-        "matrices use functrans.numpy.linalg.eigh / eigvalsh."
-    )
+class EigResult(NamedTuple):
+    """``(eigenvalues, eigenvectors)`` of :func:`eig`."""
+
+    eigenvalues: Any
+    eigenvectors: Any
 
 
-def eig(a: Any) -> Any:
-    """Not supported (complex results): raises ``NotImplementedError``; see :func:`eigh`."""
-    raise _complex_unsupported("eig")
+def eig(a: Any) -> EigResult:
+    """Complex eigenvalues and right eigenvectors (unit-norm columns) of a general square matrix.
+
+    Always complex, as JAX's. Only :func:`eigvals` is differentiable (JAX's rule, first order);
+    differentiating the eigenvectors raises ``NotImplementedError``, as in JAX.
+    """
+    a = _inexact(a)
+    _assert_stacked_square("eig", a)
+    w, v = LS.eig(a, compute_eigenvectors=True)
+    return EigResult(w, v)
 
 
 def eigvals(a: Any) -> Any:
-    """Not supported (complex results): raises ``NotImplementedError``; see :func:`eigvalsh`."""
-    raise _complex_unsupported("eigvals")
+    """Complex eigenvalues of a general square matrix; derivative ``diag(V^-1 dA V)`` (as JAX)."""
+    a = _inexact(a)
+    _assert_stacked_square("eigvals", a)
+    return LS.eig(a, compute_eigenvectors=False)[0]
 
 
 def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False) -> Any:
