@@ -10,7 +10,8 @@ from rule_cases.complex_structural import COMPLEX_CASES
 import functrans
 import functrans.numpy as fnp
 from functrans import lax
-from functrans._src.lax.reductions import conj, imag_part, real_part
+from functrans._src.lax.complex_parts import conj_if_complex as conj
+from functrans._src.lax.complex_parts import imag_part, real_part
 from functrans.test_util import check_grads
 
 Z = np.complex128(1.0 + 2.0j)

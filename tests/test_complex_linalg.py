@@ -352,3 +352,10 @@ def test_eig_batching_and_unsupported_derivatives():
 def test_jit_of_grad_matches_eager(name):
     f, a = CASES[name]
     np.testing.assert_allclose(functrans.jit(functrans.grad(f))(a), functrans.grad(f)(a), rtol=1e-12, atol=1e-14)
+
+
+def test_vecdot_conjugates_its_first_argument():
+    # numpy.linalg.vecdot / jnp.linalg.vecdot: sum(conj(x1) * x2)
+    a, b = np.array([1 + 2j, 3 - 1j]), np.array([2 - 1j, 1 + 1j])
+    np.testing.assert_allclose(fnp.linalg.vecdot(a, b), 2 - 1j)
+    check_grads(fnp.linalg.vecdot, (a, b), order=2, modes=("fwd", "rev"))

@@ -18,6 +18,7 @@ from functrans._src.lax.rules import (
     _BY_NAME,
     _batch_elementwise,
     _batch_same_dim,
+    _dtype,
     _elementwise_dtype,
     _prim,
     _sig,
@@ -28,6 +29,7 @@ from functrans._src.lax.rules import (
 )
 
 __all__ = ["real", "imag", "conj", "complex", "real_p", "imag_p", "conj_p", "complex_p"]
+# real_part, imag_part and conj_if_complex (below) are for rules: they also take real values
 
 
 def _neg(x: Any) -> Any:
@@ -178,3 +180,22 @@ _parts_jvp(conj_p, lambda t: t)
 
 # complex operands: rules checked for JAX's conventions (see rules.allow_complex)
 allow_complex(real_p, imag_p, conj_p, complex_p)
+
+
+# --------------------------------------------------------------------------- helpers for rules
+# Rules of other families branch on the dtype at trace time, so real values record nothing.
+
+
+def real_part(x: Any) -> Any:
+    """``Re(x)`` as a real array (``x`` itself when it is real)."""
+    return real(x) if _dtype(x).kind == "c" else x
+
+
+def imag_part(x: Any) -> Any:
+    """``Im(x)`` as a real array (zeros when ``x`` is real)."""
+    return imag(x) if _dtype(x).kind == "c" else bind(_BY_NAME["mul"], (x, 0), {})
+
+
+def conj_if_complex(x: Any) -> Any:
+    """The complex conjugate (``x`` itself, with nothing recorded, when it is real)."""
+    return conj(x) if _dtype(x).kind == "c" else x

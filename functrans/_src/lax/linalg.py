@@ -31,7 +31,6 @@ not positive definite gives NaN, as in JAX.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,9 +40,11 @@ from functrans._src.core import Primitive, ShapedArray, bind, is_undefined
 from functrans._src.jvp import jvp_flat
 from functrans._src.lax import linalg_kernels as K
 from functrans._src.lax.comparisons import convert_element_type, eq
+from functrans._src.lax.complex_parts import conj_if_complex, real_part
+from functrans._src.lax.complex_parts import imag as complex_imag
 from functrans._src.lax.contraction import dot_general
 from functrans._src.lax.elementwise import add, div, mul, neg, sub
-from functrans._src.lax.rules import _BY_NAME, _dtype, _prim, _shape, allow_complex, moveaxis
+from functrans._src.lax.rules import _dtype, _prim, _shape, allow_complex, moveaxis
 from functrans._src.lax.shape import broadcast_to, concatenate, reshape, transpose
 from functrans._src.lax.slicing import index
 
@@ -123,9 +124,6 @@ def _sym(x: Any) -> Any:
 
 # --------------------------------------------------------------------------- complex helpers
 # The rules branch on the dtype at trace time: real operands never see a conjugation.
-# conj/real are the elementwise family's primitives when it declares them; until then they
-# are written with convert_element_type (complex -> real keeps the real part, and its
-# transpose is ``ct -> complex(ct, 0)``, JAX's), which gives the same R-linear maps.
 
 
 def is_complex(x: Any) -> bool:
@@ -137,35 +135,9 @@ def _real_dtype(dt: Any) -> np.dtype:
     return np.finfo(np.dtype(dt)).dtype
 
 
-def real(x: Any) -> Any:
-    """The real part of complex ``x`` (``x`` itself if real); differentiable."""
-    if not is_complex(x):
-        return x
-    p = _BY_NAME.get("real")
-    if p is not None and p.complex_ok:
-        return bind(p, (x,), {})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
-        return convert_element_type(x, _real_dtype(x.dtype))
-
-
-def imag(x: Any) -> Any:
-    """The imaginary part of complex ``x`` (real), as ``real(-1j * x)``; only called on complex ``x``."""
-    return real(mul(x, np.asarray(-1j, x.dtype)))
-
-
-def conj(x: Any) -> Any:
-    """The complex conjugate (``x`` itself if real, with no operation recorded)."""
-    if not is_complex(x):
-        return x
-    p = _BY_NAME.get("conj")
-    if p is not None and p.complex_ok:
-        from functrans._src.lax import elementwise
-
-        fn = getattr(elementwise, "conj", None)
-        if fn is not None:
-            return fn(x)
-    return sub(mul(convert_element_type(real(x), x.dtype), np.asarray(2.0, x.dtype)), x)
+# real (x itself if real), imag (complex x only) and conj (x itself if real): the elementwise
+# family's complex parts
+real, imag, conj = real_part, complex_imag, conj_if_complex
 
 
 def as_dtype_of(x: Any, like: Any) -> Any:

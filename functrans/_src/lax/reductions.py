@@ -8,7 +8,6 @@ zero-safe (a pairwise product tree, differentiated).
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -17,7 +16,8 @@ import numpy as np
 from functrans._src.core import Primitive, ShapedArray, bind
 from functrans._src.jvp import jvp_flat
 from functrans._src.lax.comparisons import convert_element_type, eq, stop_gradient
-from functrans._src.lax.elementwise import div, mul, sub
+from functrans._src.lax.complex_parts import imag_part, real_part
+from functrans._src.lax.elementwise import div, mul
 from functrans._src.lax.rules import (
     _bcast,
     _dtype,
@@ -102,51 +102,6 @@ deflinear(
     reduce_sum_p,
     lambda ct, x, axes, keepdims=False: [expand_reduced(ct, x.aval.shape, axes, keepdims)],
 )
-
-
-# --------------------------------------------------------------------------- complex parts
-# Real part, imaginary part and conjugate for the rules and NumPy functions of these families.
-# The elementwise family defines real/imag/conj primitives (lax.complex_parts); until that is
-# present they are spelled with convert_element_type, whose complex -> real cast keeps the real
-# part and whose rules are the same R-linear maps (JVP real(t), transpose complex(ct, 0)).
-try:  # pragma: no cover - depends on which families are present
-    import functrans._src.lax.complex_parts as _parts  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover
-    _parts = None
-
-
-def _real_dtype(dt: Any) -> np.dtype:
-    return np.dtype(np.float32) if np.dtype(dt) == np.complex64 else np.dtype(np.float64)
-
-
-def real_part(x: Any) -> Any:
-    """``Re(x)`` as a real array (``x`` itself when it is real)."""
-    if _dtype(x).kind != "c":
-        return x
-    if _parts is not None:
-        return _parts.real(x)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
-        return convert_element_type(x, _real_dtype(_dtype(x)))
-
-
-def imag_part(x: Any) -> Any:
-    """``Im(x)`` as a real array (zeros when ``x`` is real)."""
-    if _dtype(x).kind != "c":
-        return mul(x, 0)
-    if _parts is not None:
-        return _parts.imag(x)
-    return real_part(mul(x, np.array(-1j, _dtype(x))))
-
-
-def conj(x: Any) -> Any:
-    """The complex conjugate (``x`` itself when it is real)."""
-    if _dtype(x).kind != "c":
-        return x
-    if _parts is not None:
-        return _parts.conj(x)
-    two_re = convert_element_type(mul(real_part(x), 2), _dtype(x))
-    return sub(two_re, x)  # 2 Re(x) - x, exact
 
 
 def _equal_mask(x: Any, y: Any, dtype: Any) -> Any:

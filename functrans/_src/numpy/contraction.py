@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.lax.reductions import conj
+from functrans._src.lax.complex_parts import conj_if_complex as conj
 from functrans._src.numpy.lax_numpy import broadcast_to, ravel, reshape
 from functrans._src.numpy.util import _arr, _axis, _shape
 

@@ -39,6 +39,7 @@ from functrans._src import lax
 from functrans._src.core import Tracer
 from functrans._src.lax import linalg as L
 from functrans._src.lax import linalg_solve as LS
+from functrans._src.lax.complex_parts import conj_if_complex
 
 LinAlgError = np.linalg.LinAlgError
 
@@ -719,9 +720,10 @@ def tensordot(x1: Any, x2: Any, /, *, axes: Any = 2) -> Any:
 
 
 def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
-    """Dot product of vectors along ``axis`` (broadcasting the other axes)."""
+    """Dot product of vectors along ``axis`` (broadcasting the other axes); complex ``x1`` is
+    conjugated, as in NumPy and JAX."""
     x1, x2 = _arr(x1), _arr(x2)
-    p = lax.mul(x1, x2)
+    p = lax.mul(conj_if_complex(x1), x2)
     nd = len(_shape(p))
     return lax.reduce_sum(p, (axis % nd,))
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import Tracer, get_aval
-from functrans._src.lax.reductions import imag_part, real_part
+from functrans._src.lax.complex_parts import imag_part, real_part
 from functrans._src.numpy.util import _arr, _axes, _axis, _count, _shape
 
 __all__ = [
