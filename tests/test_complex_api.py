@@ -5,7 +5,6 @@ imported here."""
 
 import numpy as np
 import pytest
-from rule_cases.complex_structural import COMPLEX_CASES
 
 import functrans
 import functrans.numpy as fnp
@@ -263,30 +262,6 @@ def test_jit_and_vmap_with_complex():
 
 def _loss(f):
     return lambda *a: fnp.sum(abs2(f(*a)))
-
-
-@pytest.mark.parametrize("name", sorted(COMPLEX_CASES))
-def test_complex_structural_rules_to_second_order(name):
-    f, args = COMPLEX_CASES[name]
-    check_grads(f, args, order=2, modes=("fwd", "rev"))
-
-
-@pytest.mark.parametrize("name", sorted(COMPLEX_CASES))
-def test_complex_structural_batching_matches_a_loop(name):
-    f, args = COMPLEX_CASES[name]
-    batched = [np.stack([a * (1.0 + 0.05 * k) + 0.01j * k for k in range(3)]) for a in args]
-    axes = (0,) * len(args)
-    out = functrans.vmap(f, in_axes=axes)(*batched)
-    ref = np.stack([np.asarray(f(*[b[k] for b in batched])) for k in range(3)])
-    assert out.shape == ref.shape and out.dtype == ref.dtype
-    close(out, ref, 1e-12)
-    g = functrans.grad(_loss(f), argnums=tuple(range(len(args))))
-    outs = functrans.vmap(g, in_axes=axes)(*batched)
-    for i, out in enumerate(outs):
-        close(out, np.stack([np.asarray(g(*[b[k] for b in batched])[i]) for k in range(3)]), 1e-10)
-    jg = functrans.jit(g)(*args)
-    for a, b in zip(jg, g(*args)):
-        close(a, b, 1e-12)
 
 
 def test_conj_helper():

@@ -23,7 +23,6 @@ import functrans
 import functrans.numpy as fnp
 from functrans import lax
 from functrans._src.core import ConcretizationTypeError
-from functrans.test_util import check_grads
 
 NAN, INF = math.nan, math.inf
 T = 1 + 0.5j  # the tangent of the pinned JVPs
@@ -446,55 +445,6 @@ def test_functions_without_a_complex_meaning_raise_type_error(fn):
 def test_sign_predicates_raise_value_error_as_jax(fn):
     with pytest.raises(ValueError):
         fn(np.array([1 + 2j]))
-
-
-# --------------------------------------------------------------------------- finite differences of every complex rule
-
-rng = np.random.default_rng(1515)
-ZV = rng.uniform(-0.7, 0.7, (3,)) + 1j * rng.uniform(-0.7, 0.7, (3,))
-ZW = rng.uniform(0.3, 0.9, (3,)) + 1j * rng.uniform(-0.5, 0.5, (3,))
-
-GRAD_CASES = {
-    "neg/add/sub/mul/div": (lambda z, w: (-z + w) * (z - 2.0) / (w + 1.0), (ZV, ZW)),
-    "mixed real operand": (lambda z, x: z * x + x / (z + 2.0) - x, (ZV, ZV.real)),
-    "sin": (fnp.sin, (ZV,)), "cos": (fnp.cos, (ZV,)), "tan": (fnp.tan, (ZV,)),
-    "arcsin": (fnp.arcsin, (ZV,)), "arccos": (fnp.arccos, (ZV,)), "arctan": (fnp.arctan, (ZV,)),
-    "sinh": (fnp.sinh, (ZV,)), "cosh": (fnp.cosh, (ZV,)), "tanh": (fnp.tanh, (ZV,)),
-    "exp": (fnp.exp, (ZV,)), "log": (fnp.log, (ZW,)), "log1p": (fnp.log1p, (ZV,)), "expm1": (fnp.expm1, (ZV,)),
-    "sqrt": (fnp.sqrt, (ZW,)), "abs": (fnp.abs, (ZV,)),
-    "arcsinh": (fnp.arcsinh, (ZV,)), "arccosh": (lambda z: fnp.arccosh(z + 2.0), (ZV,)),
-    "arctanh": (fnp.arctanh, (ZV,)), "exp2": (fnp.exp2, (ZV,)), "log2": (fnp.log2, (ZW,)),
-    "log10": (fnp.log10, (ZW,)), "integer_pow": (lambda z: z**3 + z**-2, (ZW,)),
-    "pow": (lambda z, w: z**w, (ZW, ZV)), "pow real exponent": (lambda z, y: z**y, (ZW, ZW.real)),
-    "logistic": (lax.logistic, (ZV,)), "sinc": (fnp.sinc, (ZV,)),
-    "maximum": (lambda z, w: fnp.maximum(z, w) * z, (ZV, ZW)), "minimum": (lambda z, w: fnp.minimum(z, w) * z, (ZV, ZW)),
-    "real/imag/conj": (lambda z: fnp.real(z) * fnp.imag(z) + fnp.conj(z) * z, (ZV,)),
-    "complex": (lambda x, y: fnp.exp(lax.complex(x, y)), (ZV.real, ZV.imag)),
-    "angle": (fnp.angle, (ZW,)), "where": (lambda z: fnp.where(fnp.real(z) > 0, z * z, fnp.sin(z)), (ZV,)),
-    "convert": (lambda z: lax.convert_element_type(z, np.float64) * z + lax.convert_element_type(fnp.real(z), complex), (ZV,)),
-}  # fmt: skip
-
-
-@pytest.mark.parametrize("name", sorted(GRAD_CASES))
-def test_complex_rules_to_second_order_in_both_modes(name):
-    f, args = GRAD_CASES[name]
-    check_grads(f, args, order=2, modes=("fwd", "rev"))
-
-
-@pytest.mark.parametrize("name", sorted(GRAD_CASES))
-def test_complex_vmap_matches_a_loop(name):
-    f, args = GRAD_CASES[name]
-    batched = [np.stack([a * (1 + 0.1 * k) for k in range(3)]) for a in args]
-    out = functrans.vmap(f)(*batched)
-    ref = np.stack([np.asarray(f(*[b[k] for b in batched])) for k in range(3)])
-    assert out.dtype == ref.dtype
-    _close(out, ref)
-
-    def loss(*a):
-        return fnp.sum(fnp.abs(f(*a)) ** 2)
-
-    g = functrans.grad(loss)
-    _close(functrans.vmap(g)(*batched), np.stack([np.asarray(g(*[b[k] for b in batched])) for k in range(3)]), rtol=1e-10)
 
 
 def test_real_tangent_of_a_complex_result_is_complex_as_jax():

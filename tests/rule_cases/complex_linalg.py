@@ -2,7 +2,7 @@
 
 The real cases of these primitives are in tests/test_rule_coverage.py, keyed by primitive
 name; a name can have one case there, so the complex ones are kept apart in
-``COMPLEX_RULE_CASES`` and checked (to second order in both modes, and batched against a
+``COMPLEX_CASES`` and checked (to second order in both modes, and batched against a
 loop) by tests/test_complex_linalg.py. Functions of eigen/singular vectors are
 gauge-invariant (``|v|^2``, ``u v^H``), as JAX's own tests use.
 """
@@ -41,7 +41,7 @@ def _absq(z):
     return L.real(z * L.conj(z))
 
 
-COMPLEX_RULE_CASES = {
+COMPLEX_CASES = {
     "cholesky": (lambda a: fla.cholesky(_herm(a)), (HPD,)),
     "cholesky_tangent": (lambda a, s: L.cholesky_tangent(fla.cholesky(_herm(a)), s), (HPD, SQ)),
     "cholesky_cotangent": (lambda a, c: L.cholesky_cotangent(fla.cholesky(_herm(a)), c), (HPD, SQ)),

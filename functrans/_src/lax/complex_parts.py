@@ -52,29 +52,22 @@ def _complex_only(name: str, x: ShapedArray) -> None:
         )
 
 
-real_p = _prim("real")
-real_p.impl = lambda x: np.array(np.real(x))
+def _part_prim(name: str, fn: Any) -> Any:
+    """``real`` or ``imag``: complex operand, real result of the same precision."""
+    p = _prim(name)
+    p.impl = lambda x: np.array(fn(x))
+
+    def abstract_eval(x: ShapedArray) -> ShapedArray:
+        _complex_only(name, x)
+        return ShapedArray(x.shape, _real_dtype(x.dtype))
+
+    p.abstract_eval = abstract_eval
+    p.batch = _batch_same_dim(p)
+    return p
 
 
-def _real_abstract_eval(x: ShapedArray) -> ShapedArray:
-    _complex_only("real", x)
-    return ShapedArray(x.shape, _real_dtype(x.dtype))
-
-
-real_p.abstract_eval = _real_abstract_eval
-real_p.batch = _batch_same_dim(real_p)
-
-imag_p = _prim("imag")
-imag_p.impl = lambda x: np.array(np.imag(x))
-
-
-def _imag_abstract_eval(x: ShapedArray) -> ShapedArray:
-    _complex_only("imag", x)
-    return ShapedArray(x.shape, _real_dtype(x.dtype))
-
-
-imag_p.abstract_eval = _imag_abstract_eval
-imag_p.batch = _batch_same_dim(imag_p)
+real_p = _part_prim("real", np.real)
+imag_p = _part_prim("imag", np.imag)
 
 conj_p = _prim("conj")
 conj_p.impl = np.conjugate
