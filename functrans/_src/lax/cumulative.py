@@ -18,7 +18,7 @@ import numpy as np
 from functrans._src.core import Primitive, ShapedArray, bind
 from functrans._src.jvp import jvp_flat
 from functrans._src.lax.elementwise import maximum, minimum, mul
-from functrans._src.lax.elementwise_extra import logaddexp
+from functrans._src.lax.elementwise_extra import logaddexp, logaddexp_p
 from functrans._src.lax.rules import _prim, _shape, allow_complex, deflinear
 from functrans._src.lax.shape import concatenate, reshape
 from functrans._src.lax.slicing import index
@@ -79,9 +79,18 @@ cumsum_p = _cumulative("cumsum", lambda x, axis: np.cumsum(x, axis), _sum_dtype)
 cumprod_p = _cumulative("cumprod", lambda x, axis: np.cumprod(x, axis), _sum_dtype)
 cummax_p = _cumulative("cummax", lambda x, axis: np.maximum.accumulate(x, axis), _same)
 cummin_p = _cumulative("cummin", lambda x, axis: np.minimum.accumulate(x, axis), _same)
-cumlogsumexp_p = _cumulative(
-    "cumlogsumexp", lambda x, axis: np.logaddexp.accumulate(x.astype(_inexact(x.dtype)), axis), _inexact
-)
+def _logaddexp_accumulate(x: np.ndarray, axis: int) -> np.ndarray:
+    x = x.astype(_inexact(x.dtype))
+    if x.dtype.kind != "c":
+        return np.logaddexp.accumulate(x, axis)
+    # complex: JAX's complex logaddexp (the primitive's own impl), one step at a time
+    out = np.moveaxis(x.copy(), axis, 0)
+    for i in range(1, out.shape[0]):
+        out[i] = logaddexp_p.impl(out[i - 1], out[i])
+    return np.moveaxis(out, 0, axis)
+
+
+cumlogsumexp_p = _cumulative("cumlogsumexp", _logaddexp_accumulate, _inexact)
 
 
 def _check_axis(x: Any, axis: int, name: str) -> int:
@@ -167,4 +176,6 @@ _scan_jvp(cummin_p, minimum)
 _scan_jvp(cumlogsumexp_p, logaddexp)
 
 # complex operands: rules checked for JAX's conventions (see rules.allow_complex)
-allow_complex(cumsum_p, cumprod_p)  # (cumprod's JVP is an associative scan of mul)
+# (the JVPs of cumprod/cummax/cummin/cumlogsumexp are associative scans of mul/max/min/logaddexp,
+# all complex-capable; max/min order complex numbers lexicographically, as JAX and NumPy do)
+allow_complex(cumsum_p, cumprod_p, cummax_p, cummin_p, cumlogsumexp_p)

@@ -19,6 +19,7 @@ import numpy as np
 from functrans._src.core import bind
 from functrans._src.jvp import jvp_flat
 from functrans._src.lax.comparisons import eq, logical_or, select, stop_gradient
+from functrans._src.lax.complex_parts import real
 from functrans._src.lax.elementwise import (
     abs,  # noqa: A004
     add,
@@ -84,8 +85,38 @@ defjvp(cbrt_p, lambda g, ans, x: mul(g, mul(1.0 / 3.0, integer_pow(ans, -2))))
 
 # --------------------------------------------------------------------------- logaddexp
 
-logaddexp_p = _nary("logaddexp", np.logaddexp)
-logaddexp2_p = _nary("logaddexp2", np.logaddexp2)
+def _wrap_between(v: np.ndarray, a: float) -> np.ndarray:
+    # v wrapped into [-a, a) (JAX's branch for the imaginary part of a complex logaddexp)
+    r = np.fmod(v + a, 2 * a)
+    return np.where(r < 0, r + 2 * a, r) - a
+
+
+def _complex_lae(x: np.ndarray, y: np.ndarray, base2: bool) -> np.ndarray:
+    # JAX's complex formula: m = max(x, y) (lexicographic), m + log1p(exp(x + y - 2m)),
+    # the imaginary part wrapped into [-pi, pi) (divided by log 2 for base 2)
+    with np.errstate(all="ignore"):
+        m = np.maximum(x, y)
+        d = x + y - 2 * m
+        out = m + np.log1p(np.exp2(d)) / _LN2 if base2 else m + np.log1p(np.exp(d))
+        out = np.asarray(out)
+        im = _wrap_between(out.imag, np.pi / _LN2 if base2 else np.pi)
+        return (out.real + 1j * im).astype(out.dtype)
+
+
+def _lae_impl(base2: bool) -> Any:
+    real = np.logaddexp2 if base2 else np.logaddexp
+
+    def impl(x: Any, y: Any) -> Any:
+        if np.iscomplexobj(x) or np.iscomplexobj(y):
+            dt = np.result_type(x, y)
+            return _complex_lae(np.asarray(x, dt), np.asarray(y, dt), base2)
+        return real(x, y)  # (the operands as given: a Python scalar stays weakly typed)
+
+    return impl
+
+
+logaddexp_p = _nary("logaddexp", _lae_impl(False))
+logaddexp2_p = _nary("logaddexp2", _lae_impl(True))
 
 
 def logaddexp(x: Any, y: Any) -> Any:
@@ -99,8 +130,10 @@ def logaddexp2(x: Any, y: Any) -> Any:
 
 
 def _finite_or_zero(v: Any) -> Any:
-    # +inf replaced by 0 (as JAX's rule: at x = +inf the part is exp(0) = 1, not exp(inf - inf))
-    return select(eq(v, np.inf), np.zeros((), _dtype(v)), v)
+    # +inf replaced by 0 (as JAX's rule: at x = +inf the part is exp(0) = 1, not exp(inf - inf));
+    # for complex v JAX tests the real part
+    re = real(v) if _dtype(v).kind == "c" else v
+    return select(eq(re, np.inf), np.zeros(_shape(v), _dtype(v)), v)
 
 
 def _lae_part(x: Any, ans: Any, g: Any, base2: bool) -> Any:
@@ -239,6 +272,7 @@ def lax_round(x: Any, rounding_method: Any = RoundingMethod.AWAY_FROM_ZERO) -> A
     return select(eq(abs(sub(x, even)), 0.5), add(x, mul(0.5, sign(x))), even)
 
 
-# complex operands: rules checked for JAX's conventions (see rules.allow_complex); cbrt, logaddexp,
-# fmod, hypot, signbit and is_finite stay real-only (jax.lax rejects complex operands for them)
-allow_complex(asinh_p, acosh_p, atanh_p, exp2_p, log2_p, log10_p, sinc_maclaurin_p)
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex); cbrt,
+# fmod, hypot, signbit and is_finite stay real-only (jax.lax rejects complex operands for them);
+# logaddexp/logaddexp2 take JAX's complex formula (jax.numpy accepts complex for them)
+allow_complex(asinh_p, acosh_p, atanh_p, exp2_p, log2_p, log10_p, sinc_maclaurin_p, logaddexp_p, logaddexp2_p)

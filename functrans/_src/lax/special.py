@@ -232,6 +232,8 @@ defjvp(
 )
 defjvp(xlogx_p, lambda g, ans, x: mul(g, add(log(x), 1.0)))
 
-# complex operands: rules checked for JAX's conventions (see rules.allow_complex); the other
-# special functions stay real-only (jax.lax rejects complex operands for them)
-allow_complex(logistic_p)
+# complex operands: rules checked for JAX's conventions (see rules.allow_complex); logit, xlogy
+# and xlog1py take JAX's formulas (log(x / (1 - x)), x log y, x log1p y: holomorphic, with
+# holomorphic JVPs). The other special functions stay real-only (JAX rejects complex for them;
+# xlogx backs entr, which JAX rejects for complex)
+allow_complex(logistic_p, logit_p, xlogy_p, xlog1py_p)

@@ -38,9 +38,7 @@ absolute = abs = lax.abs  # noqa: A001
 add, subtract, multiply = lax.add, lax.sub, lax.mul
 divide = true_divide = lax.div
 maximum, minimum = lax.maximum, lax.minimum
-arctan2 = lax.atan2
 equal, not_equal = lax.eq, lax.ne
-logical_and, logical_or, logical_not = lax.logical_and, lax.logical_or, lax.logical_not
 stop_gradient = lax.stop_gradient
 
 
@@ -157,6 +155,11 @@ def clip(a: Any, a_min: Any = None, a_max: Any = None, *, min: Any = None, max: 
     """Limit values to ``[a_min, a_max]`` (either may be ``None``)."""
     lo = a_min if a_min is not None else min
     hi = a_max if a_max is not None else max
+    if any(v is not None and _is_complex(_arr(v)) for v in (a, lo, hi)):
+        raise ValueError(
+            "clip: complex values have no ordering and cannot be clipped (as in JAX); "
+            "clip the real or imaginary part (functrans.numpy.real / imag) instead"
+        )
     out = a
     if lo is not None:
         out = lax.maximum(lo, out)
@@ -302,7 +305,10 @@ def fmin(x1: Any, x2: Any) -> Any:
 
 def hypot(x1: Any, x2: Any) -> Any:
     """``sqrt(x1**2 + x2**2)`` without overflow; derivatives as JAX (1/2 each at the origin)."""
-    return lax.hypot(_arr(x1), _arr(x2))
+    x1, x2 = _arr(x1), _arr(x2)
+    if _is_complex(x1) or _is_complex(x2):
+        raise ValueError("hypot is not defined for complex values (as in JAX); apply it to abs(x) or the real parts")
+    return lax.hypot(x1, x2)
 
 
 def logaddexp(x1: Any, x2: Any) -> Any:
@@ -396,6 +402,42 @@ def isfinite(x: Any) -> Any:
 
 def _truth(x: Any) -> Any:
     return x if get_aval(x).dtype == np.dtype(bool) else lax.ne(x, 0)
+
+
+def logical_and(x1: Any, x2: Any) -> Any:
+    """Elementwise and of the truth values (complex operands: nonzero is true, as in JAX)."""
+    x1, x2 = _arr(x1), _arr(x2)
+    if _is_complex(x1) or _is_complex(x2):
+        return lax.logical_and(_truth(x1), _truth(x2))
+    return lax.logical_and(x1, x2)
+
+
+def logical_or(x1: Any, x2: Any) -> Any:
+    """Elementwise or of the truth values (complex operands: nonzero is true, as in JAX)."""
+    x1, x2 = _arr(x1), _arr(x2)
+    if _is_complex(x1) or _is_complex(x2):
+        return lax.logical_or(_truth(x1), _truth(x2))
+    return lax.logical_or(x1, x2)
+
+
+def logical_not(x: Any) -> Any:
+    """Elementwise not of the truth values (complex operands: nonzero is true, as in JAX)."""
+    x = _arr(x)
+    if _is_complex(x):
+        return lax.logical_not(_truth(x))
+    return lax.logical_not(x)
+
+
+def arctan2(x1: Any, x2: Any) -> Any:
+    """Elementwise angle of the point ``(x2, x1)``, as ``np.arctan2``. Complex operands (as
+    in JAX) take the analytic continuation ``-i log((x2 + i x1) / sqrt(x1**2 + x2**2))``."""
+    y, x = _arr(x1), _arr(x2)
+    if not (_is_complex(y) or _is_complex(x)):
+        return lax.atan2(y, x)
+    dt = np.result_type(get_aval(y).dtype, get_aval(x).dtype)
+    y, x = lax.convert_element_type(y, dt), lax.convert_element_type(x, dt)
+    r = lax.sqrt(lax.add(lax.mul(x, x), lax.mul(y, y)))
+    return lax.mul(lax.log(lax.div(lax.add(x, lax.mul(1j, y)), r)), np.asarray(-1j, dt))
 
 
 def logical_xor(x1: Any, x2: Any) -> Any:
