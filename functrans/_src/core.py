@@ -316,7 +316,7 @@ _F64 = np.dtype(np.float64)
 def complex_unsupported(prim: Primitive, what: str) -> TypeError:
     """The error for a complex operand given to a primitive whose rules are real-only."""
     return TypeError(
-        f"functrans primitive '{prim.name}' does not support complex values yet, but got {what}. "
+        f"functrans primitive '{prim.name}' does not support complex values, but got {what}. "
         "Apply it to the real and imaginary parts (functrans.numpy.real / imag) separately."
     )
 
