@@ -20,8 +20,9 @@ reversal ``y[k] -> y[-k mod n]`` on every transformed axis:
   ``x_bar = N * rev(IRFFT(ct / m))``.
 * ``IRFFT``'s transpose is, from the same formula, ``X_bar = (m / N) * RFFT(rev(ct))``.
 
-The reversal takes the place of the complex conjugation in JAX's rules (it is the same
-map on the values involved): both rules are checked against ``jax.vjp`` and with
+For a real signal, ``rev`` in signal space is conjugation in frequency space
+(``rev(IRFFT(y)) = IRFFT(conj(y))``, ``RFFT(rev(x)) = conj(RFFT(x))``), which is how the
+rules apply it: one ``conj`` instead of an index reversal: both rules are checked against ``jax.vjp`` and with
 ``check_grads`` in tests/test_fft.py. The batching rule keeps a leading batch axis in
 place and moves any other one to the front.
 """
@@ -38,6 +39,7 @@ import numpy as np
 
 from functrans._src.core import ShapedArray, Tracer, bind
 from functrans._src.lax.comparisons import convert_element_type
+from functrans._src.lax.complex_parts import conj_if_complex
 from functrans._src.lax.elementwise import mul
 from functrans._src.lax.rules import _dtype, _prim, _shape, allow_complex, deflinear, moveaxis
 from functrans._src.lax.shape import concatenate
@@ -218,8 +220,6 @@ def _bin_weights(n: int, scale: float, inverse: bool, dtype: np.dtype) -> np.nda
 
 
 def _fft_transpose(ct: Any, x: Any, fft_type: FftType, fft_lengths: tuple[int, ...]) -> list[Any]:
-    nd = len(_shape(ct))
-    axes = tuple(range(nd - len(fft_lengths), nd))
     n_total = math.prod(fft_lengths)
     if fft_type in (FftType.FFT, FftType.IFFT):
         return [fft(ct, fft_type, fft_lengths)]
@@ -227,8 +227,9 @@ def _fft_transpose(ct: Any, x: Any, fft_type: FftType, fft_lengths: tuple[int, .
         return [np.zeros(x.aval.shape, x.aval.dtype)]
     if fft_type == FftType.RFFT:
         w = _bin_weights(fft_lengths[-1], float(n_total), True, _dtype(ct))
-        return [reverse_mod(fft(mul(ct, w), FftType.IRFFT, fft_lengths), axes)]
-    out = fft(reverse_mod(ct, axes), FftType.RFFT, fft_lengths)
+        # rev(IRFFT(y)) = IRFFT(conj(y)): one conjugation instead of an index reversal
+        return [fft(mul(conj_if_complex(ct), w), FftType.IRFFT, fft_lengths)]
+    out = conj_if_complex(fft(ct, FftType.RFFT, fft_lengths))  # RFFT(rev(ct)) for real ct
     return [mul(out, _bin_weights(fft_lengths[-1], 1.0 / n_total, False, _dtype(out)))]
 
 
