@@ -101,7 +101,7 @@ class StagingTrace(Trace):
         cse = self._cse
         key = None
         if cse is not None and not params and not prim.multiple_results:
-            key = (prim, *[(type(a.val), a.val) if type(a) is Literal else a for a in inputs])
+            key = (prim, *[_literal_key(a.val) if type(a) is Literal else a for a in inputs])
             try:
                 hit = cse.get(key)
             except TypeError:  # an unhashable literal
@@ -126,6 +126,17 @@ class StagingTrace(Trace):
         constvars = [e[0] for e in self._consts.values()]
         consts = [e[1] for e in self._consts.values()]
         return IR(constvars, consts, list(self.invars), list(self.eqns), outvars)
+
+
+def _literal_key(v: Any) -> tuple[Any, ...]:
+    """A literal as a CSE key: its type and value, and for a zero its sign (``0.0 == -0.0``,
+    but ``x * 0.0`` and ``x * -0.0`` differ in the sign of a zero result)."""
+    try:
+        if v == 0:
+            return (type(v), v, str(v))
+    except ValueError:  # an array literal: unhashable, the caller skips sharing
+        pass
+    return (type(v), v)
 
 
 def _capture(x: Any) -> Any:
