@@ -80,3 +80,10 @@ def test_grad_seed_multiplication_skipped_only_when_exact() -> None:
     assert np.asarray(g).dtype == np.float64 and g == 3.0
     ir = functrans.make_ir(functrans.grad(lambda x: fnp.sin(x) * x))(np.float64(1.0))
     assert not ir.consts  # no seed constant: the product with it is skipped
+
+
+def test_sharing_keeps_the_sign_of_a_zero_literal():
+    # x * 0.0 and x * -0.0 are different equations: their tangents differ in the sign of zero
+    _, f_jvp = functrans.linearize(lambda x: (x * 0.0, x * -0.0), 2.0)
+    a, b = f_jvp(1.0)
+    assert not np.signbit(a) and np.signbit(b)
