@@ -115,6 +115,24 @@ def mlp_grad_numpy(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray) 
     return {"W1": g_W1, "b1": g_b1, "W2": g_W2, "b2": g_b2, "w3": g_w3}
 
 
+def hessian_problem(
+    n: int = 100, seed: int = 0
+) -> tuple[np.ndarray, Callable[..., Any], Callable[..., Any], np.ndarray]:
+    """``A``, ``f(x) = sum(log cosh(A x)) + |x|^2 / 2``, its hand-written Hessian, and a point ``x``."""
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((n, n)) / np.sqrt(n)
+    x = rng.standard_normal(n)
+
+    def f(x: Any) -> Any:
+        return fnp.sum(fnp.log(fnp.cosh(A @ x))) + 0.5 * fnp.sum(x * x)
+
+    def hand(x: np.ndarray) -> np.ndarray:
+        t = np.tanh(A @ x)
+        return A.T @ ((1.0 - t * t)[:, None] * A) + np.eye(n)
+
+    return A, f, hand, x
+
+
 def mlp_problem(seed: int = 0) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     d = 256

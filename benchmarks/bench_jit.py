@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_core import best_time, make_chain, mlp_grad_numpy, mlp_loss, mlp_problem, paired_ratio  # noqa: E402
+from bench_core import best_time, hessian_problem, make_chain, mlp_grad_numpy, mlp_loss, mlp_problem, paired_ratio  # noqa: E402
 
 import functrans  # noqa: E402
 import functrans.numpy as fnp  # noqa: E402
@@ -125,16 +125,7 @@ def bench_mlp(number: int, rounds: int, peers: bool) -> None:
 
 def bench_hessian(number: int, rounds: int, peers: bool, n: int = 100) -> None:
     print(f"\n3. jit(hessian(f)), f(x) = sum(log cosh(A x)) + |x|^2/2, n = {n}")
-    rng = np.random.default_rng(0)
-    A = rng.standard_normal((n, n)) / np.sqrt(n)
-    x = rng.standard_normal(n)
-
-    def f(x: Any) -> Any:
-        return fnp.sum(fnp.log(fnp.cosh(A @ x))) + 0.5 * fnp.sum(x * x)
-
-    def hand(x: np.ndarray) -> np.ndarray:
-        t = np.tanh(A @ x)
-        return A.T @ ((1.0 - t * t)[:, None] * A) + np.eye(n)
+    A, f, hand, x = hessian_problem(n)
 
     h = functrans.jit(functrans.hessian(f))
     np.testing.assert_allclose(h(x), hand(x), rtol=1e-10, atol=1e-12)

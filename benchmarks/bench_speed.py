@@ -37,7 +37,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_core import best_time, make_chain, mlp_grad_numpy, mlp_loss, mlp_problem, paired_ratio  # noqa: E402
+from bench_core import best_time, hessian_problem, make_chain, mlp_grad_numpy, mlp_loss, mlp_problem, paired_ratio  # noqa: E402
 
 import functrans  # noqa: E402
 import functrans.numpy as fnp  # noqa: E402
@@ -241,16 +241,7 @@ def bench_higher(number: int, rounds: int, peers: bool, n: int = 100) -> None:
     t6 = best_time(lambda: d6(x0), max(1, number // 4), 5)
     row("6th derivative of tanh, nested grad (eager, ms)", t6 * 1e3, "target < 1.5 (torch.func)")
     row("  primitive applications per call (all levels)", _count_binds(lambda: d6(x0)), "size of the nested work")
-    rng = np.random.default_rng(0)
-    A = rng.standard_normal((n, n)) / np.sqrt(n)
-    x = rng.standard_normal(n)
-
-    def f(x: Any) -> Any:
-        return fnp.sum(fnp.log(fnp.cosh(A @ x))) + 0.5 * fnp.sum(x * x)
-
-    def hand(x: np.ndarray) -> np.ndarray:
-        t = np.tanh(A @ x)
-        return A.T @ ((1.0 - t * t)[:, None] * A) + np.eye(n)
+    A, f, hand, x = hessian_problem(n)
 
     e = functrans.hessian(f)
     h = functrans.jit(functrans.hessian(f))
