@@ -489,3 +489,31 @@ def test_unique_as_jax():
     with pytest.raises(functrans.ConcretizationTypeError, match="size="):
         functrans.jit(fnp.unique)(x)
     assert fnp.empty_like(x).shape == x.shape
+
+
+# --------------------------------------------------------------------------- nanvar, nanstd, nancumsum, nancumprod
+
+
+def test_nanvar_nanstd_values_and_gradients_as_jax():
+    # constants from jax.numpy 0.10.2 (x64)
+    x = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert float(fnp.nanvar(x)) == pytest.approx(2.0 / 3.0)
+        np.testing.assert_allclose(fnp.nanvar(x, axis=1), [1.0, 0.0])
+        np.testing.assert_allclose(fnp.nanvar(x, axis=0, ddof=1), [np.nan, np.nan, 0.5])
+        np.testing.assert_allclose(fnp.nanstd(x, axis=1, keepdims=True), [[1.0], [0.0]])
+        np.testing.assert_allclose(grad(fnp.nanvar)(x), [[-2 / 3, 0.0, 2 / 3], [0.0, 0.0, 0.0]])
+        g = grad(lambda x: fnp.nansum(fnp.nanstd(x, axis=0)))(x)
+    np.testing.assert_allclose(g, [[np.nan, 0.0, 0.5], [0.0, 0.0, -0.5]])
+    assert fnp.nanvar(np.array([1, 2, 4])).dtype == np.float64
+    assert complex(fnp.nanvar(np.array([1 + 1j, np.nan, 2]))) == 0.5
+    _same(fnp.nanvar(np.array([1.0, 2.0, 4.0])), np.nanvar(np.array([1.0, 2.0, 4.0])))
+
+
+def test_nancumsum_nancumprod_as_jax():
+    x = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]])
+    np.testing.assert_array_equal(fnp.nancumsum(x), [1.0, 1.0, 4.0, 4.0, 4.0, 6.0])
+    np.testing.assert_array_equal(fnp.nancumprod(x, axis=1), [[1.0, 1.0, 3.0], [1.0, 1.0, 2.0]])
+    np.testing.assert_array_equal(grad(lambda x: fnp.nancumprod(x).sum())(x), [[17.0, 0.0, 5.0], [0.0, 0.0, 3.0]])
+    np.testing.assert_array_equal(jit(lambda x: fnp.nancumsum(x, axis=0))(x), np.nancumsum(x, axis=0))

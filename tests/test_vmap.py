@@ -625,7 +625,7 @@ def _surf_cases():
             (f"{name}/bool", lambda x, fn=fn: fn(x, axis=0), [A(m, "bool")]),
             (f"{name}/float_keep", lambda x, fn=fn: fn(x > 0, axis=(0, 2), keepdims=True), [A(m3)]),
         ]
-    nanned = {"nansum", "nanprod", "nanmean", "nanmax", "nanmin"}
+    nanned = {"nansum", "nanprod", "nanmean", "nanmax", "nanmin", "nanvar", "nanstd", "nancumsum", "nancumprod"}
     for name in sorted(nanned):
         fn = getattr(fnp, name)
         cases += [

@@ -17,7 +17,8 @@ from functrans._src.numpy.util import _arr, _axes, _axis, _count, _shape
 __all__ = [
     "sum", "prod", "max", "min", "amax", "amin", "mean", "var", "std",
     "argmax", "argmin", "any", "all", "count_nonzero", "average", "ptp",
-    "nansum", "nanprod", "nanmean", "nanmax", "nanmin", "cumsum", "cumprod",
+    "nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmax", "nanmin", "cumsum", "cumprod",
+    "nancumsum", "nancumprod",
     "median", "quantile", "percentile",
 ]  # fmt: skip
 
@@ -237,6 +238,36 @@ def nanmean(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepd
     return out_ if dtype is None else lax.convert_element_type(out_, dtype)
 
 
+def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int = 0, keepdims: bool = False) -> Any:
+    """Variance of the non-NaN elements with ``ddof`` (NaN where fewer than ``ddof + 1``
+    remain); NaN elements get a zero derivative, as in JAX."""
+    _no_out(out, "nanvar")
+    a = _arr(a)
+    if get_aval(a).dtype.kind not in "fc":
+        return var(a, axis, dtype, ddof, keepdims)
+    axes = _axes(axis, len(_shape(a)))
+    nan = _isnan(a)
+    zero = np.asarray(0.0, get_aval(a).dtype)
+    centered = lax.select(nan, zero, lax.sub(a, nanmean(a, axes, keepdims=True)))
+    if get_aval(centered).dtype.kind == "c":
+        re, im = real_part(centered), imag_part(centered)
+        squares = lax.add(lax.mul(re, re), lax.mul(im, im))
+    else:
+        squares = lax.integer_pow(centered, 2)
+    total = lax.reduce_sum(squares, axes, keepdims)
+    dt = get_aval(total).dtype
+    dof = lax.sub(lax.reduce_sum(lax.convert_element_type(lax.eq(a, a), dt), axes, keepdims), float(ddof))
+    none_left = lax.le(dof, np.asarray(0.0, dt))
+    res = lax.div(lax.select(none_left, np.asarray(np.nan, dt), total), lax.select(none_left, np.asarray(1.0, dt), dof))
+    return res if dtype is None else lax.convert_element_type(res, dtype)
+
+
+def nanstd(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int = 0, keepdims: bool = False) -> Any:
+    """Standard deviation of the non-NaN elements (the square root of :func:`nanvar`)."""
+    _no_out(out, "nanstd")
+    return lax.sqrt(nanvar(a, axis, dtype, None, ddof, keepdims))
+
+
 def _nan_extremum(a: Any, axis: Any, keepdims: bool, fill: float, fn: Any) -> Any:
     a = _arr(a)
     if get_aval(a).dtype.kind not in "fc":
@@ -282,6 +313,18 @@ def cumprod(a: Any, axis: Any = None, dtype: Any = None, out: None = None) -> An
     """Cumulative product along ``axis``; derivatives exact through zeros (as JAX)."""
     _no_out(out, "cumprod")
     return _cumulative(lax.cumprod, a, axis, dtype)
+
+
+def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: None = None) -> Any:
+    """Cumulative sum treating NaNs as zero."""
+    _no_out(out, "nancumsum")
+    return cumsum(_nan_replaced(a, 0.0), axis, dtype)
+
+
+def nancumprod(a: Any, axis: Any = None, dtype: Any = None, out: None = None) -> Any:
+    """Cumulative product treating NaNs as one."""
+    _no_out(out, "nancumprod")
+    return cumprod(_nan_replaced(a, 1.0), axis, dtype)
 
 
 # --------------------------------------------------------------------------- order statistics
