@@ -230,13 +230,32 @@ def _chunks(total: int, chunk_size: int | None) -> list[tuple[int, int]]:
     return [(k, min(k + step, total)) for k in range(0, total, max(step, 1))]
 
 
+class _BasisChunk(list):  # type: ignore[type-arg]
+    """Rows ``lo:hi`` of :func:`_basis`'s batches (one per leaf), with ``one_hot``: for each leaf,
+    ``k0`` if its rows here are the unit vectors ``e_{k0}, e_{k0+1}, ...`` (a 1-D leaf whose
+    block holds the whole chunk), else None (see :func:`vmap_flat`)."""
+
+    one_hot: list[int | None]
+
+
+def _basis_chunk(basis: list[np.ndarray], avals: Sequence[ShapedArray], lo: int, hi: int) -> _BasisChunk:
+    chunk = _BasisChunk(b[lo:hi] for b in basis)
+    chunk.one_hot = []
+    off = 0
+    for a in avals:
+        chunk.one_hot.append(lo - off if len(a.shape) == 1 and off <= lo and hi <= off + a.size else None)
+        off += a.size
+    return chunk
+
+
 def _map_basis(fun: Callable[..., list[Any]], basis: list[Any], size: int) -> tuple[list[Any], list[int | None]]:
     """vmap ``fun`` over axis 0 of the basis batches; a basis of one vector is just a call
-    (its results then have no batch axis: dim None)."""
+    (its results then have no batch axis: dim None). A :class:`_BasisChunk` tells vmap which
+    batches are rows of the identity."""
     if size == 1:
         vals = fun(*[b[0] for b in basis])
         return vals, [None] * len(vals)
-    return vmap_flat(fun, basis, [0] * len(basis), size)
+    return vmap_flat(fun, basis, [0] * len(basis), size, getattr(basis, "one_hot", None))
 
 
 def _batch_axis_at(val: Any, dim: int | None, size: int, aval: ShapedArray, at: int) -> Any:
@@ -310,7 +329,7 @@ def _jac_fwd(
         po, to = jvp_flat(f, flat_in, tangents)
         return po + to
 
-    vals, dims = _map_basis(pushfwd, basis, total)
+    vals, dims = _map_basis(pushfwd, _basis_chunk(basis, in_avals, 0, total), total)
     n = len(vals) // 2
     outs = vals[:n]
     blocks = []
@@ -328,7 +347,7 @@ def _jac_fwd_linear(
     chunks = _chunks(total, chunk_size)
     pieces: list[list[Any]] = [[] for _ in out_avals]
     for lo, hi in chunks:
-        vals, dims = _map_basis(lambda *ts: lin.forward(ts), [b[lo:hi] for b in basis], hi - lo)
+        vals, dims = _map_basis(lambda *ts: lin.forward(ts), _basis_chunk(basis, in_avals, lo, hi), hi - lo)
         for j in range(len(out_avals)):
             pieces[j].append((vals[j], dims[j]))
     sizes = [hi - lo for lo, hi in chunks]
