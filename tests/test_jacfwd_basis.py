@@ -39,11 +39,7 @@ def _record_binds(fn, *args):
 
 def _matrix_products(calls) -> int:
     """dot_general applications on two concrete matrices (the O(n^3) ones)."""
-    return sum(
-        1
-        for p, a in calls
-        if p is dot_general_p and all(isinstance(x, np.ndarray) and x.ndim == 2 for x in a)
-    )
+    return sum(1 for p, a in calls if p is dot_general_p and all(isinstance(x, np.ndarray) and x.ndim == 2 for x in a))
 
 
 def _problem(n: int = 7, seed: int = 0):
