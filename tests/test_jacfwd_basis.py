@@ -114,6 +114,7 @@ def _ref_am(A, M):
     return np.einsum("ij,kl->ikjl", A, np.eye(M.shape[1]))
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 def test_non_finite_matrix_keeps_the_products_nans() -> None:
     # inf * 0 is NaN in a product with the basis: the shortcut must not hide that
     A = np.array([[1.0, np.inf], [2.0, 3.0]])
@@ -152,3 +153,12 @@ def test_vmap_of_a_product_is_unchanged() -> None:
     out, calls = _record_binds(functrans.vmap(lambda v: A @ v), eye)
     np.testing.assert_array_equal(out, (A @ eye).T)
     assert _matrix_products(calls) == 1
+
+
+@pytest.mark.filterwarnings("error")
+def test_huge_finite_matrix() -> None:
+    # entries whose sum overflows (no spurious overflow warning: the suite turns warnings on)
+    A = np.array([[1e308, 1e308], [-1.0, 2.0]])
+    x = np.array([0.5, -1.0])
+    J = functrans.jacfwd(lambda x: A @ x)(x)
+    np.testing.assert_array_equal(J, A)

@@ -70,17 +70,14 @@ class BatchTrace(Trace):
         self.one_hot: dict[int, tuple[np.ndarray, int]] | None = None
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        vals = []
-        dims: list[int | None] = []
+        vals = list(args)
+        dims: list[int | None] = [None] * len(vals)
         batched = False
-        for a in args:
-            if isinstance(a, BatchTracer) and a._trace is self:
-                vals.append(a.val)
-                dims.append(a.bdim)
+        for i, a in enumerate(args):
+            if type(a) is BatchTracer and a._trace is self:
+                vals[i] = a.val
+                dims[i] = a.bdim
                 batched = True
-            else:
-                vals.append(a)
-                dims.append(None)
         if not batched:
             return prim.bind(*vals, **params)
         if prim is dot_general_p and self.one_hot is not None:
@@ -134,7 +131,8 @@ def _select_by_basis(
         return None
     k0 = entry[1]
     idx = (slice(None),) * c + (slice(k0, k0 + basis.shape[0]),)
-    out = np.moveaxis(other[idx], c, 0)  # a view; batch axis first, where rules' fast paths want it
+    # a view, with the batch axis first (where the rules' fast paths want it)
+    out = other[idx].transpose((c, *[a for a in range(other.ndim) if a != c]))
     out.flags.writeable = False
     return out, 0
 

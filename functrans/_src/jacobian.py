@@ -219,7 +219,7 @@ def _basis(avals: Sequence[ShapedArray]) -> tuple[int, list[np.ndarray]]:
     off = 0
     for a in avals:
         block = np.zeros((total, a.size), a.dtype)
-        block[np.arange(off, off + a.size), np.arange(a.size)] = 1
+        block[off : off + a.size].flat[:: a.size + 1] = 1  # (rows off.. of a C-contiguous array)
         out.append(block.reshape((total,) + a.shape))
         off += a.size
     return total, out
