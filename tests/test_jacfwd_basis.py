@@ -162,3 +162,11 @@ def test_huge_finite_matrix() -> None:
     x = np.array([0.5, -1.0])
     J = functrans.jacfwd(lambda x: A @ x)(x)
     np.testing.assert_array_equal(J, A)
+
+
+def test_mismatched_shapes_still_raise() -> None:
+    A = np.ones((3, 5))
+    with pytest.raises(ValueError):
+        functrans.jacfwd(lambda x: A @ x)(np.ones(4))
+    with pytest.raises(ValueError):
+        functrans.jacfwd(lambda x: A @ x, chunk_size=2)(np.ones(4))

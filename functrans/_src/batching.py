@@ -114,6 +114,8 @@ def _select_by_basis(
     product with the identity is otherwise exact (up to the sign of a zero). The slice is a
     read-only view: the API boundary copies it if it is returned as it is.
     """
+    if len(params) != 1:
+        return None
     (lc, rc), (lb, _) = params["dimension_numbers"]
     if lb or len(lc) != 1:
         return None
@@ -122,12 +124,12 @@ def _select_by_basis(
             basis, other = vals[i], vals[1 - i]
             c = rc[0] if i == 0 else lc[0]
             break
-    if dims[1 - i] is not None or dims[i] != 0 or type(other) is not np.ndarray:
+    if dims[1 - i] is not None or dims[i] != 0 or type(other) is not np.ndarray or other.ndim <= c:
         return None
     entry = one_hot.get(id(basis))
     if entry is None or entry[0] is not basis or basis.ndim != 2 or (lc if i == 0 else rc)[0] != 0:
         return None
-    if other.dtype != basis.dtype or not np.isfinite(other).all():
+    if other.shape[c] != basis.shape[1] or other.dtype != basis.dtype or not np.isfinite(other).all():
         return None
     k0 = entry[1]
     idx = (slice(None),) * c + (slice(k0, k0 + basis.shape[0]),)
