@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -212,14 +213,28 @@ def _basis(avals: Sequence[ShapedArray]) -> tuple[int, list[np.ndarray]]:
     """The standard basis of the concatenated, flattened ``avals``: one batch per leaf.
 
     Leaf ``i`` gets a ``(total,) + shape_i`` array of its own dtype whose row ``k`` is
-    the ``k``-th basis vector's part in that leaf.
+    the ``k``-th basis vector's part in that leaf. The arrays are read-only; small bases
+    (at most 256 KiB) are built once per ``avals`` and kept.
     """
     total = sum(a.size for a in avals)
+    if total * total * max((np.dtype(a.dtype).itemsize for a in avals), default=0) <= 1 << 18:
+        return _small_basis(tuple(avals))
+    return _make_basis(avals, total)
+
+
+@lru_cache(maxsize=32)
+def _small_basis(avals: tuple[ShapedArray, ...]) -> tuple[int, list[np.ndarray]]:
+    return _make_basis(avals, sum(a.size for a in avals))
+
+
+def _make_basis(avals: Sequence[ShapedArray], total: int) -> tuple[int, list[np.ndarray]]:
     out = []
     off = 0
     for a in avals:
         block = np.zeros((total, a.size), a.dtype)
-        block[off : off + a.size].flat[:: a.size + 1] = 1  # (rows off.. of a C-contiguous array)
+        # row off + k has its 1 at column k: every (size + 1)-th element of the flat array from off * size
+        block.reshape(-1)[off * a.size : (off + a.size) * a.size : a.size + 1] = 1
+        block.flags.writeable = False
         out.append(block.reshape((total,) + a.shape))
         off += a.size
     return total, out
