@@ -170,3 +170,19 @@ def test_mismatched_shapes_still_raise() -> None:
         functrans.jacfwd(lambda x: A @ x)(np.ones(4))
     with pytest.raises(ValueError):
         functrans.jacfwd(lambda x: A @ x, chunk_size=2)(np.ones(4))
+
+
+@pytest.mark.parametrize("jac", [functrans.jacfwd, functrans.jacrev])
+@pytest.mark.parametrize("chunk_size", [None, 2])
+def test_identity_jacobian_is_the_callers_own_array(jac, chunk_size) -> None:
+    # the basis of a signature is kept for the next call: a result that is the basis itself
+    # (or a view of it) must reach the caller as a fresh writable array
+    x = np.arange(3.0)
+    for _ in range(2):
+        J = jac(lambda x: x, chunk_size=chunk_size)(x)
+        np.testing.assert_array_equal(J, np.eye(3))
+        assert J.flags.writeable
+        J[...] = 7.0
+        J = jac(lambda x: x.reshape(3, 1), chunk_size=chunk_size)(x)
+        np.testing.assert_array_equal(J, np.eye(3).reshape(3, 1, 3))
+        J[...] = 5.0

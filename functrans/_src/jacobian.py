@@ -379,12 +379,16 @@ def _jac_rev(
     """Reverse mode: vmap of the transposed linearization over the output basis."""
     out_avals = [get_aval(o) for o in outs]
     total, basis = _basis(out_avals)
-    chunks = _chunks(total, chunk_size)
-    pieces: list[list[Any]] = [[] for _ in in_avals]
 
     def pullback(*cts: Any) -> list[Any]:
         return lin.transpose(list(cts) + [None] * (n_all - len(cts)))
 
+    if total and (chunk_size is None or chunk_size >= total):  # one batch: nothing to join
+        vals, dims = _map_basis(pullback, basis, total)
+        per_in = [_split_batch(v, d, total, iav, out_avals, 0, front=True) for v, d, iav in zip(vals, dims, in_avals)]
+        return [[per_in[i][j] for i in range(len(in_avals))] for j in range(len(out_avals))]
+    chunks = _chunks(total, chunk_size)
+    pieces: list[list[Any]] = [[] for _ in in_avals]
     for lo, hi in chunks:
         vals, dims = _map_basis(pullback, [b[lo:hi] for b in basis], hi - lo)
         for i in range(len(in_avals)):
