@@ -70,14 +70,17 @@ class BatchTrace(Trace):
         self.one_hot: dict[int, tuple[np.ndarray, int]] | None = None
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        vals = list(args)
-        dims: list[int | None] = [None] * len(vals)
+        vals: list[Any] = []
+        dims: list[int | None] = []
         batched = False
-        for i, a in enumerate(args):
+        for a in args:
             if type(a) is BatchTracer and a._trace is self:
-                vals[i] = a.val
-                dims[i] = a.bdim
+                vals.append(a.val)
+                dims.append(a.bdim)
                 batched = True
+            else:
+                vals.append(a)
+                dims.append(None)
         if not batched:
             return prim.bind(*vals, **params)
         if prim is dot_general_p and self.one_hot is not None:
