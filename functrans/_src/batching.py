@@ -110,8 +110,8 @@ def _select_by_basis(
     """``dot_general`` of a concrete array ``M`` with a batch of standard basis vectors
     ``e_{k0}, e_{k0+1}, ...``, contracting one axis ``c`` of ``M`` with the vectors: example
     ``k`` is ``M`` indexed at ``k0 + k`` along ``c``, so the batched result is a slice of ``M``
-    with axis ``c`` moved to the front as the batch axis (no product is computed). Returns ``(value, batch axis)``, or
-    None where this does not apply (then the batching rule runs).
+    with axis ``c`` moved to the front as the batch axis (no product is computed). Returns
+    ``(value, batch axis)``, or None where this does not apply (then the batching rule runs).
 
     Only for finite ``M`` of the result's dtype: ``inf * 0`` is NaN in the product, and a
     product with the identity is otherwise exact (up to the sign of a zero). The slice is a
