@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from functrans._src.core import (
     ConcretizationTypeError,
     Primitive,
@@ -30,6 +32,7 @@ from functrans._src.core import (
     get_aval,
     plain,
 )
+from functrans._src.lax.contraction import dot_general_p
 from functrans._src.source_info import where_traced
 
 
@@ -57,18 +60,21 @@ class BatchTracer(Tracer):
 class BatchTrace(Trace):
     """Applies each primitive once to a whole batch."""
 
-    __slots__ = ("axis_size",)
+    __slots__ = ("axis_size", "one_hot")
 
     def __init__(self, axis_size: int) -> None:
         super().__init__()
         self.axis_size = axis_size
+        # Batched inputs known to be rows of the identity (the standard basis that jacfwd pushes
+        # forward): id(value) -> (value, k0), meaning example k is the unit vector e_{k0+k}.
+        self.one_hot: dict[int, tuple[np.ndarray, int]] | None = None
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        vals = []
+        vals: list[Any] = []
         dims: list[int | None] = []
         batched = False
         for a in args:
-            if isinstance(a, BatchTracer) and a._trace is self:
+            if type(a) is BatchTracer and a._trace is self:
                 vals.append(a.val)
                 dims.append(a.bdim)
                 batched = True
@@ -77,6 +83,10 @@ class BatchTrace(Trace):
                 dims.append(None)
         if not batched:
             return prim.bind(*vals, **params)
+        if prim is dot_general_p and self.one_hot is not None:
+            hit = _select_by_basis(self.one_hot, vals, dims, params)
+            if hit is not None:
+                return BatchTracer(self, hit[0], hit[1])
         rule = prim.batch
         if rule is None:
             raise NotImplementedError(f"Batching rule (for vmap) for '{prim.name}' not implemented")
@@ -94,21 +104,68 @@ class BatchTrace(Trace):
         )
 
 
+def _select_by_basis(
+    one_hot: dict[int, tuple[np.ndarray, int]], vals: Sequence[Any], dims: Sequence[int | None], params: dict[str, Any]
+) -> tuple[np.ndarray, int] | None:
+    """``dot_general`` of a concrete array ``M`` with a batch of standard basis vectors
+    ``e_{k0}, e_{k0+1}, ...``, contracting one axis ``c`` of ``M`` with the vectors: example
+    ``k`` is ``M`` indexed at ``k0 + k`` along ``c``, so the batched result is a slice of ``M``
+    with axis ``c`` moved to the front as the batch axis (no product is computed). Returns
+    ``(value, batch axis)``, or None where this does not apply (then the batching rule runs).
+
+    Only for finite ``M`` of the result's dtype: ``inf * 0`` is NaN in the product, and a
+    product with the identity is otherwise exact (up to the sign of a zero). The slice is a
+    read-only view: the API boundary copies it if it is returned as it is.
+    """
+    if len(params) != 1:
+        return None
+    (lc, rc), (lb, _) = params["dimension_numbers"]
+    if lb or len(lc) != 1:
+        return None
+    for i in (0, 1):
+        if dims[i] is not None:
+            basis, other = vals[i], vals[1 - i]
+            c = rc[0] if i == 0 else lc[0]
+            break
+    if dims[1 - i] is not None or dims[i] != 0 or type(other) is not np.ndarray or other.ndim <= c:
+        return None
+    entry = one_hot.get(id(basis))
+    if entry is None or entry[0] is not basis or basis.ndim != 2 or (lc if i == 0 else rc)[0] != 0:
+        return None
+    if other.shape[c] != basis.shape[1] or other.dtype != basis.dtype or not np.isfinite(other).all():
+        return None
+    k0 = entry[1]
+    idx = (slice(None),) * c + (slice(k0, k0 + basis.shape[0]),)
+    # a view, with the batch axis first (where the rules' fast paths want it)
+    out = other[idx].transpose((c, *[a for a in range(other.ndim) if a != c]))
+    out.flags.writeable = False
+    return out, 0
+
+
 def vmap_flat(
     fun: Callable[..., Sequence[Any]],
     args: Sequence[Any],
     in_dims: Sequence[int | None],
     axis_size: int,
+    one_hot: Sequence[int | None] | None = None,
 ) -> tuple[list[Any], list[int | None]]:
     """Map a flat function ``fun(*args) -> list`` over axis ``in_dims[i]`` of each argument.
 
     ``in_dims`` must be non-negative (or ``None``: not mapped) and the mapped axes
     must all have length ``axis_size``. Returns the batched outputs and, for each,
     its batch axis (``None`` for an output that does not depend on the mapped inputs).
+
+    ``one_hot[i] = k0`` (not None) promises that ``args[i]`` is a 2-D array, mapped over axis
+    0, whose row ``k`` is the unit vector ``e_{k0+k}`` (jacfwd's standard basis): products of
+    a concrete matrix with it are then slices of that matrix instead of matrix products.
     """
     trace = BatchTrace(axis_size)
     try:
         ins = [plain(a) if d is None else BatchTracer(trace, plain(a), d) for a, d in zip(args, in_dims)]
+        if one_hot is not None:
+            trace.one_hot = {
+                id(t.val): (t.val, k0) for t, k0 in zip(ins, one_hot) if k0 is not None and isinstance(t, BatchTracer)
+            }
         outs = fun(*ins)
         vals: list[Any] = []
         dims: list[int | None] = []

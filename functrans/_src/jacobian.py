@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -212,14 +213,28 @@ def _basis(avals: Sequence[ShapedArray]) -> tuple[int, list[np.ndarray]]:
     """The standard basis of the concatenated, flattened ``avals``: one batch per leaf.
 
     Leaf ``i`` gets a ``(total,) + shape_i`` array of its own dtype whose row ``k`` is
-    the ``k``-th basis vector's part in that leaf.
+    the ``k``-th basis vector's part in that leaf. The arrays are read-only; small bases
+    (at most 256 KiB) are built once per ``avals`` and kept.
     """
     total = sum(a.size for a in avals)
+    if total * total * max((np.dtype(a.dtype).itemsize for a in avals), default=0) <= 1 << 18:
+        return _small_basis(tuple(avals))
+    return _make_basis(avals, total)
+
+
+@lru_cache(maxsize=32)
+def _small_basis(avals: tuple[ShapedArray, ...]) -> tuple[int, list[np.ndarray]]:
+    return _make_basis(avals, sum(a.size for a in avals))
+
+
+def _make_basis(avals: Sequence[ShapedArray], total: int) -> tuple[int, list[np.ndarray]]:
     out = []
     off = 0
     for a in avals:
         block = np.zeros((total, a.size), a.dtype)
-        block[np.arange(off, off + a.size), np.arange(a.size)] = 1
+        # row off + k has its 1 at column k: every (size + 1)-th element of the flat array from off * size
+        block.reshape(-1)[off * a.size : (off + a.size) * a.size : a.size + 1] = 1
+        block.flags.writeable = False
         out.append(block.reshape((total,) + a.shape))
         off += a.size
     return total, out
@@ -230,13 +245,32 @@ def _chunks(total: int, chunk_size: int | None) -> list[tuple[int, int]]:
     return [(k, min(k + step, total)) for k in range(0, total, max(step, 1))]
 
 
+class _BasisChunk(list):  # type: ignore[type-arg]
+    """Rows ``lo:hi`` of :func:`_basis`'s batches (one per leaf), with ``one_hot``: for each leaf,
+    ``k0`` if its rows here are the unit vectors ``e_{k0}, e_{k0+1}, ...`` (a 1-D leaf whose
+    block holds the whole chunk), else None (see :func:`vmap_flat`)."""
+
+    one_hot: list[int | None]
+
+
+def _basis_chunk(basis: list[np.ndarray], avals: Sequence[ShapedArray], lo: int, hi: int) -> _BasisChunk:
+    chunk = _BasisChunk(b[lo:hi] for b in basis)
+    chunk.one_hot = []
+    off = 0
+    for a in avals:
+        chunk.one_hot.append(lo - off if len(a.shape) == 1 and off <= lo and hi <= off + a.size else None)
+        off += a.size
+    return chunk
+
+
 def _map_basis(fun: Callable[..., list[Any]], basis: list[Any], size: int) -> tuple[list[Any], list[int | None]]:
     """vmap ``fun`` over axis 0 of the basis batches; a basis of one vector is just a call
-    (its results then have no batch axis: dim None)."""
+    (its results then have no batch axis: dim None). A :class:`_BasisChunk` tells vmap which
+    batches are rows of the identity."""
     if size == 1:
         vals = fun(*[b[0] for b in basis])
         return vals, [None] * len(vals)
-    return vmap_flat(fun, basis, [0] * len(basis), size)
+    return vmap_flat(fun, basis, [0] * len(basis), size, getattr(basis, "one_hot", None))
 
 
 def _batch_axis_at(val: Any, dim: int | None, size: int, aval: ShapedArray, at: int) -> Any:
@@ -310,7 +344,7 @@ def _jac_fwd(
         po, to = jvp_flat(f, flat_in, tangents)
         return po + to
 
-    vals, dims = _map_basis(pushfwd, basis, total)
+    vals, dims = _map_basis(pushfwd, _basis_chunk(basis, in_avals, 0, total), total)
     n = len(vals) // 2
     outs = vals[:n]
     blocks = []
@@ -328,7 +362,7 @@ def _jac_fwd_linear(
     chunks = _chunks(total, chunk_size)
     pieces: list[list[Any]] = [[] for _ in out_avals]
     for lo, hi in chunks:
-        vals, dims = _map_basis(lambda *ts: lin.forward(ts), [b[lo:hi] for b in basis], hi - lo)
+        vals, dims = _map_basis(lambda *ts: lin.forward(ts), _basis_chunk(basis, in_avals, lo, hi), hi - lo)
         for j in range(len(out_avals)):
             pieces[j].append((vals[j], dims[j]))
     sizes = [hi - lo for lo, hi in chunks]
@@ -345,12 +379,16 @@ def _jac_rev(
     """Reverse mode: vmap of the transposed linearization over the output basis."""
     out_avals = [get_aval(o) for o in outs]
     total, basis = _basis(out_avals)
-    chunks = _chunks(total, chunk_size)
-    pieces: list[list[Any]] = [[] for _ in in_avals]
 
     def pullback(*cts: Any) -> list[Any]:
         return lin.transpose(list(cts) + [None] * (n_all - len(cts)))
 
+    if total and (chunk_size is None or chunk_size >= total):  # one batch: nothing to join
+        vals, dims = _map_basis(pullback, basis, total)
+        per_in = [_split_batch(v, d, total, iav, out_avals, 0, front=True) for v, d, iav in zip(vals, dims, in_avals)]
+        return [[per_in[i][j] for i in range(len(in_avals))] for j in range(len(out_avals))]
+    chunks = _chunks(total, chunk_size)
+    pieces: list[list[Any]] = [[] for _ in in_avals]
     for lo, hi in chunks:
         vals, dims = _map_basis(pullback, [b[lo:hi] for b in basis], hi - lo)
         for i in range(len(in_avals)):
