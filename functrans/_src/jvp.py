@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from functrans._src.core import Primitive, ShapedArray, Trace, Tracer, get_aval, plain
+from functrans._src.core import Primitive, ShapedArray, Trace, Tracer, bind, get_aval, plain
 
 
 class JVPTracer(Tracer):
@@ -47,7 +47,7 @@ class JVPTrace(Trace):
         tangents = []
         nonzero = False
         for a in args:
-            if isinstance(a, JVPTracer) and a._trace is self:
+            if type(a) is JVPTracer and a._trace is self:
                 primals.append(a.primal)
                 t = a.tangent
                 tangents.append(t)
@@ -57,7 +57,7 @@ class JVPTrace(Trace):
                 primals.append(a)
                 tangents.append(None)
         if not nonzero:  # nothing to differentiate: the result is a constant to this trace
-            return prim.bind(*primals, **params)
+            return bind(prim, primals, params)
         rule = prim.jvp
         if rule is None:
             raise NotImplementedError(f"Differentiation rule for '{prim.name}' not implemented")
