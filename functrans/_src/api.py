@@ -217,8 +217,9 @@ def _seed(aval: ShapedArray) -> Any:
     """grad's output cotangent: a one of the output's dtype, weakly typed (a Python scalar) when
     the output is, as JAX's. A weak one times any float leaves it unchanged, so transpose rules
     can skip the product (see elementwise._is_one)."""
-    one = np.ones((), aval.dtype)
-    return one.item() if aval.weak_type and aval.dtype.kind in "fc" else one
+    if aval.weak_type and aval.dtype.kind in "fc":
+        return 1.0 if aval.dtype.kind == "f" else 1.0 + 0.0j
+    return np.ones((), aval.dtype)
 
 
 def grad(

@@ -526,9 +526,9 @@ class Literal:
 
     __slots__ = ("val", "aval")
 
-    def __init__(self, val: Any) -> None:
+    def __init__(self, val: Any, aval: ShapedArray | None = None) -> None:
         self.val = val
-        self.aval = get_aval(val)
+        self.aval = get_aval(val) if aval is None else aval
 
     def __repr__(self) -> str:
         return repr(self.val)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src.core import (
+    _PY_SCALAR_AVALS,
     IR,
     Atom,
     Eqn,
@@ -27,8 +28,6 @@ from functrans._src.core import (
     complex_unsupported,
     get_aval,
 )
-
-_LITERAL_TYPES = frozenset({bool, int, float, complex})
 
 
 class StagingTracer(Tracer):
@@ -81,7 +80,10 @@ class StagingTrace(Trace):
         """The IR atom for ``x``: its variable, a literal, or a (deduplicated) constant."""
         if isinstance(x, StagingTracer) and x._trace is self:
             return x.var
-        if type(x) in _LITERAL_TYPES or isinstance(x, np.generic):
+        av = _PY_SCALAR_AVALS.get(type(x))
+        if av is not None:
+            return Literal(x, av)
+        if isinstance(x, np.generic):
             return Literal(x)
         entry = self._consts.get(id(x))
         if entry is None:

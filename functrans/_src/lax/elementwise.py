@@ -12,7 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src.core import _TRACER_TYPES, Literal, ShapedArray, Tracer, UndefinedPrimal, bind, get_aval, is_undefined
+from functrans._src.core import (
+    _TRACER_TYPES,
+    Literal,
+    ShapedArray,
+    Tracer,
+    UndefinedPrimal,
+    bind,
+    get_aval,
+    is_undefined,
+)
 from functrans._src.lax.comparisons import convert_element_type, eq, ge, select
 from functrans._src.lax.complex_parts import conj, real
 from functrans._src.lax.rules import (
