@@ -38,11 +38,39 @@ class JVPTracer(Tracer):
 
 
 class JVPTrace(Trace):
-    """Pushes tangents forward through each primitive."""
+    """Pushes tangents forward through each primitive.
 
-    __slots__ = ()
+    With ``memo`` (linearize turns it on), a parameterless single-result primitive applied again
+    to the very same operands (the same tracers and arrays, equal Python scalars) returns the
+    earlier result instead of differentiating again: nested derivatives recompute the same
+    products at every level. Only 0-d results are kept, so the memo holds no large arrays.
+    """
+
+    __slots__ = ("_memo",)
+
+    def __init__(self, memo: bool = False) -> None:
+        super().__init__()
+        # key -> (result, operands); the operands are kept so that their ids stay unique
+        self._memo: dict[tuple[Any, ...], tuple[Any, Sequence[Any]]] | None = {} if memo else None
+
+    def finish(self) -> None:
+        super().finish()
+        self._memo = None
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        memo = self._memo
+        if memo is not None and not params and not prim.multiple_results:
+            key = (prim, *[_memo_key(a) for a in args])
+            hit = memo.get(key)
+            if hit is not None:
+                return hit[0]
+            out = self._process(prim, args, params)
+            if type(out) is JVPTracer and out.aval.shape == ():
+                memo[key] = (out, args)
+            return out
+        return self._process(prim, args, params)
+
+    def _process(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
         primals = []
         tangents = []
         nonzero = False
@@ -69,6 +97,15 @@ class JVPTrace(Trace):
     def concrete(self, tracer: Tracer, why: str) -> Any:
         p = tracer.primal  # type: ignore[attr-defined]
         return p._trace.concrete(p, why) if isinstance(p, Tracer) else p
+
+
+def _memo_key(a: Any) -> Any:
+    """An operand in a memo key: a Python scalar by type, value and (for a zero) sign, anything
+    else by identity."""
+    t = type(a)
+    if t is float or t is int or t is bool or t is complex:
+        return (t, a) if a else (t, a, str(a))
+    return id(a)
 
 
 def jvp_flat(
