@@ -60,12 +60,15 @@ class JVPTrace(Trace):
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
         memo = self._memo
         if memo is not None and not params and not prim.multiple_results:
-            key = (prim, *[_memo_key(a) for a in args])
+            if len(args) == 2:
+                key: tuple[Any, ...] = (prim, _memo_key(args[0]), _memo_key(args[1]))
+            else:
+                key = (prim, *[_memo_key(a) for a in args])
             hit = memo.get(key)
             if hit is not None:
                 return hit[0]
             out = self._process(prim, args, params)
-            if type(out) is JVPTracer and out.aval.shape == ():
+            if type(out) is JVPTracer and (type(out.primal) is float or out.aval.shape == ()):
                 memo[key] = (out, args)
             return out
         return self._process(prim, args, params)
@@ -103,9 +106,12 @@ def _memo_key(a: Any) -> Any:
     """An operand in a memo key: a Python scalar by type, value and (for a zero) sign, anything
     else by identity."""
     t = type(a)
-    if t is float or t is int or t is bool or t is complex:
+    if t in _PY_SCALARS:
         return (t, a) if a else (t, a, str(a))
     return id(a)
+
+
+_PY_SCALARS = frozenset({bool, int, float, complex})
 
 
 def jvp_flat(

@@ -93,11 +93,14 @@ class StagingTrace(Trace):
         return entry[0]
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        inputs: list[Atom] = [a.var if type(a) is StagingTracer and a._trace is self else self.atom(a) for a in args]
-        if len(inputs) == 2:  # the common case, unrolled
-            v0, v1 = inputs
+        if len(args) == 2:  # the common case, unrolled
+            a0, a1 = args
+            v0 = a0.var if type(a0) is StagingTracer and a0._trace is self else self.atom(a0)
+            v1 = a1.var if type(a1) is StagingTracer and a1._trace is self else self.atom(a1)
+            inputs: list[Atom] = [v0, v1]
             avals: Sequence[ShapedArray] = (v0.aval, v1.aval)
         else:
+            inputs = [a.var if type(a) is StagingTracer and a._trace is self else self.atom(a) for a in args]
             avals = [v.aval for v in inputs]
         if not prim.complex_ok:
             for av in avals:
