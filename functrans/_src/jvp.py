@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from functrans._src.core import Primitive, ShapedArray, Trace, Tracer, bind, get_aval, plain
 
 
@@ -64,13 +66,14 @@ class JVPTrace(Trace):
                 key: tuple[Any, ...] = (prim, _memo_key(args[0]), _memo_key(args[1]))
             else:
                 key = (prim, *[_memo_key(a) for a in args])
-            hit = memo.get(key)
-            if hit is not None:
-                return hit[0]
-            out = self._process(prim, args, params)
-            if type(out) is JVPTracer and (type(out.primal) is float or out.aval.shape == ()):
-                memo[key] = (out, args)
-            return out
+            if None not in key:
+                hit = memo.get(key)
+                if hit is not None:
+                    return hit[0]
+                out = self._process(prim, args, params)
+                if type(out) is JVPTracer and (type(out.primal) is float or out.aval.shape == ()):
+                    memo[key] = (out, tuple(args))
+                return out
         return self._process(prim, args, params)
 
     def _process(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
@@ -103,11 +106,14 @@ class JVPTrace(Trace):
 
 
 def _memo_key(a: Any) -> Any:
-    """An operand in a memo key: a Python scalar by type, value and (for a zero) sign, anything
-    else by identity."""
+    """An operand in a memo key: a Python scalar by type, value and (for a zero) sign, a tracer or
+    NumPy scalar (immutable) by identity; None for a NumPy array, which could be changed in place
+    between two applications (they are then not shared)."""
     t = type(a)
     if t in _PY_SCALARS:
         return (t, a) if a else (t, a, str(a))
+    if isinstance(a, np.ndarray):
+        return None
     return id(a)
 
 
