@@ -174,3 +174,15 @@ def test_linearize_differentiates_a_repeated_scalar_application_once() -> None:
     b, n_once = _count_binds(functrans.grad(lambda v: fnp.sum(once(v))), x)
     np.testing.assert_array_equal(a, b)
     assert n_twice > n_once + 3
+
+
+def test_jvp_memo_does_not_share_products_with_numpy_arrays() -> None:
+    # an array operand could be changed in place between two applications: never shared
+    a = np.array(2.0)
+    _, n_twice = _count_binds(functrans.grad(lambda x: x * a + x * a), 0.5)
+    _, n_once = _count_binds(functrans.grad(lambda x: (lambda p: p + p)(x * a)), 0.5)
+    assert n_twice >= n_once + 3, (n_twice, n_once)  # the product, its tangent and its transpose
+    c = np.float64(2.0)  # a NumPy scalar is immutable: shared
+    _, n_twice = _count_binds(functrans.grad(lambda x: x * c + x * c), 0.5)
+    _, n_once = _count_binds(functrans.grad(lambda x: (lambda p: p + p)(x * c)), 0.5)
+    assert n_twice == n_once + 1, (n_twice, n_once)
