@@ -31,7 +31,6 @@ from functrans._src.lax.rules import (
     _elementwise_dtype,
     _nary,
     _prim,
-    _shape,
     _sig,
     _un,
     _unary,
@@ -94,16 +93,30 @@ def _add_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]
     ans = bind(add_p, primals, {})
     gx, gy = tangents
     if gx is not None and gy is not None:
-        return ans, _as_complex_if(add(gx, gy), ans)
-    return ans, _as_complex_if(_bcast(gy if gx is None else gx, _shape(ans)), ans)
+        return ans, _fit(add(gx, gy), ans)
+    return ans, _fit(gy if gx is None else gx, ans)
 
 
 def _sub_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     ans = bind(sub_p, primals, {})
     gx, gy = tangents
     if gx is not None and gy is not None:
-        return ans, _as_complex_if(sub(gx, gy), ans)
-    return ans, _as_complex_if(_bcast(gx if gy is None else neg(gy), _shape(ans)), ans)
+        return ans, _fit(sub(gx, gy), ans)
+    return ans, _fit(gx if gy is None else neg(gy), ans)
+
+
+def _fit(t: Any, ans: Any) -> Any:
+    """A tangent broadcast to the result's shape, and made complex if the result is (a real
+    operand promoted, as JAX's convert_element_type)."""
+    if type(ans) is float:  # 0-d and real: so is the tangent
+        return t
+    av = ans.aval if type(ans) in _TRACER_TYPES else get_aval(ans)
+    tav = t.aval if type(t) in _TRACER_TYPES else get_aval(t)
+    if tav.shape != av.shape:
+        t = _bcast(t, av.shape)
+    if av.dtype.kind == "c" and tav.dtype.kind != "c":
+        t = convert_element_type(t, av.dtype)
+    return t
 
 
 def _ct(r: Any, aval: ShapedArray) -> Any:
