@@ -327,7 +327,8 @@ def test_nested_derivative_counts_grow_linearly() -> None:
     # multiply-adds in t, and a last factor tanh
     assert all(opt[k] <= k + 3 for k in opt), opt
     assert all(opt[k + 1] - opt[k] <= 2 for k in range(1, 8)), opt
-    assert raw[8] / opt[8] > 100
+    # (recording itself shares and simplifies since issue 17: 430 raw equations at order 8, 1256 before)
+    assert raw[8] / opt[8] > 35
     # the same in float32
     assert [o for _, _, o in derivative_eqn_counts(fnp.tanh, np.float32(0.3), 8)] == [opt[k] for k in range(1, 9)]
 

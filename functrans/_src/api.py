@@ -133,11 +133,15 @@ def _vjp(
                 f"primal output {out_tree}."
             )
         cts = [_check_cotangent(c, a, i) for i, (c, a) in enumerate(zip(flat_ct, out_avals))]
+        return pullback(cts, flat_ct)
+
+    def pullback(cts: list[Any], flat_ct: list[Any]) -> tuple[Any, ...]:
         cts_in = lin.transpose(cts + [None] * (len(lin.ir.outvars) - n_out))
         grads = unaliased([_zeros_or(c, p) for c, p in zip(cts_in, flat_p)], flat_ct + flat_p, lin.ir.consts)
         return tuple(tree_unflatten(tree_p, grads))
 
     vjp_fun.linear_ir = lin.ir  # type: ignore[attr-defined]
+    vjp_fun.pullback = pullback  # type: ignore[attr-defined]  (checked flat cotangents; grad's seed)
     return outs, out_tree, aux, vjp_fun, lin  # type: ignore[return-value]
 
 
@@ -173,16 +177,22 @@ def value_and_grad(
     argnums = _check_argnums(argnums, "value_and_grad")
 
     def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
-        nums = _argnums_tuple(argnums, len(args), "grad")
+        if type(argnums) is int and 0 <= argnums < len(args):
+            nums: tuple[int, ...] = (argnums,)
+        else:
+            nums = _argnums_tuple(argnums, len(args), "grad")
         dyn = [args[i] for i in nums]
+        flat_dyn: list[Any] = []
         for k, d in zip(nums, dyn):
-            for leaf in tree_flatten(d)[0]:
+            leaves = tree_flatten(d)[0]
+            flat_dyn += leaves
+            for leaf in leaves:
                 dt = get_aval(_check_leaf(leaf, lambda k=k: f"{_arg_names(fun, len(args))[k]} of grad")).dtype
                 if holomorphic or not (is_float_dtype(dt) or allow_int):
                     check_inputs("grad", [ShapedArray((), dt)], holomorphic,
                                  lambda _, k=k: _arg_names(fun, len(args))[k])  # fmt: skip
         outs, out_tree, aux, vjp_fun, _ = _vjp(_partial_args(fun, args, kwargs, nums), dyn, has_aux)
-        if out_tree.num_leaves != 1 or len(outs) != 1 or out_tree != tree_flatten(0.0)[1]:
+        if len(outs) != 1 or out_tree != _LEAF_TREE:
             raise TypeError(
                 f"Gradient only defined for scalar-output functions. Output was a {out_tree}, not a single array."
             )
@@ -190,14 +200,26 @@ def value_and_grad(
         if aval.shape != ():
             raise TypeError(f"Gradient only defined for scalar-output functions. Output had shape: {aval.shape}.")
         check_outputs("grad", [aval], holomorphic)
-        g = vjp_fun(np.ones((), aval.dtype))
-        value = unaliased([_out(outs[0])], tree_flatten(dyn)[0])[0]
+        g = vjp_fun.pullback([_seed(aval)], [])
+        value = unaliased([_out(outs[0])], flat_dyn)[0]
         grads = g[0] if isinstance(argnums, int) else tuple(g)
         return ((value, aux), grads) if has_aux else (value, grads)
 
     value_and_grad_f.__name__ = f"value_and_grad({getattr(fun, '__name__', 'fun')})"
     value_and_grad_f.__doc__ = fun.__doc__
     return value_and_grad_f
+
+
+_LEAF_TREE = tree_flatten(0.0)[1]  # the structure of a single array
+
+
+def _seed(aval: ShapedArray) -> Any:
+    """grad's output cotangent: a one of the output's dtype, weakly typed (a Python scalar) when
+    the output is, as JAX's. A weak one times any float leaves it unchanged, so transpose rules
+    can skip the product (see elementwise._is_one)."""
+    if aval.weak_type and aval.dtype.kind in "fc":
+        return 1.0 if aval.dtype.kind == "f" else 1.0 + 0.0j
+    return np.ones((), aval.dtype)
 
 
 def grad(

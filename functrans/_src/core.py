@@ -98,13 +98,16 @@ _PY_SCALAR_AVALS: dict[type, ShapedArray] = {
 
 def get_aval(x: Any) -> ShapedArray:
     """The abstract value of a tracer, array or scalar; a clear TypeError otherwise."""
+    t = type(x)
+    av = _PY_SCALAR_AVALS.get(t)
+    if av is not None:  # shared: abstract values are never mutated
+        return av
+    if t in _TRACER_TYPES:
+        return x.aval
     if isinstance(x, np.ndarray | np.generic):
         return ShapedArray(x.shape, x.dtype)
     if isinstance(x, Tracer):
         return x.aval
-    av = _PY_SCALAR_AVALS.get(type(x))
-    if av is not None:  # shared: abstract values are never mutated
-        return av
     raise TypeError(
         f"Value {x!r} of type {type(x).__name__} is not a valid functrans array type: "
         "expected a NumPy array, a NumPy scalar or a Python bool/int/float/complex."
@@ -257,6 +260,16 @@ class Primitive:
         # Whether every rule above is right for complex operands (JAX's conventions). A primitive
         # that has not been checked for complex values rejects them (see complex_unsupported).
         self.complex_ok = False
+        # f(x, y) == f(y, x) exactly, bit for bit (add, mul): recording may share x*y with y*x
+        self.commutative = False
+        # For a primitive without parameters: an implementation on Python floats alone that gives
+        # exactly NumPy's float64 result (Python's + - * and unary -), skipping NumPy's scalar
+        # overhead. The result is a Python float, as ``impl``'s would become.
+        self.float_impl: Callable[..., Any] | None = None
+        # ``simplify(trace, args, atoms)``: while linearize records the tangent program, the result
+        # of applying the primitive to ``args`` (the IR ``atoms`` of them) without recording an
+        # equation when an exact identity gives it (neg(neg(x)) = x, x * 1.0 = x), else None.
+        self.simplify: Callable[..., Any] | None = None
 
     def bind(self, *args: Any, **params: Any) -> Any:
         """Apply the primitive to ``args`` under whatever transformations are active."""
@@ -291,8 +304,18 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
         ):
             raise _bad_operand(prim, a)
     if top is None:
+        f = prim.float_impl
+        if f is not None:
+            for a in args:
+                if type(a) is not float:
+                    break
+            else:  # Python floats only: Python's own arithmetic, bit for bit NumPy's float64
+                return f(*args)
         out = prim.impl(*args, **params)  # type: ignore[misc]
-        if type(out) in _NP_SCALARS and all(type(a) in _PY_SCALARS for a in args):
+        if type(out) in _NP_SCALARS:
+            for a in args:
+                if type(a) not in _PY_SCALARS:
+                    return out
             # Python scalars in, a Python scalar out: it stays weakly typed (as in JAX), so
             # 2.0 - 1 does not turn a float32 computation into float64 later on.
             return out.item()
@@ -503,9 +526,9 @@ class Literal:
 
     __slots__ = ("val", "aval")
 
-    def __init__(self, val: Any) -> None:
+    def __init__(self, val: Any, aval: ShapedArray | None = None) -> None:
         self.val = val
-        self.aval = get_aval(val)
+        self.aval = get_aval(val) if aval is None else aval
 
     def __repr__(self) -> str:
         return repr(self.val)

@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from functrans._src.core import Primitive, ShapedArray, Trace, Tracer, get_aval, plain
+import numpy as np
+
+from functrans._src.core import Primitive, ShapedArray, Trace, Tracer, bind, get_aval, plain
 
 
 class JVPTracer(Tracer):
@@ -38,16 +40,48 @@ class JVPTracer(Tracer):
 
 
 class JVPTrace(Trace):
-    """Pushes tangents forward through each primitive."""
+    """Pushes tangents forward through each primitive.
 
-    __slots__ = ()
+    With ``memo`` (linearize turns it on), a parameterless single-result primitive applied again
+    to the very same operands (the same tracers and arrays, equal Python scalars) returns the
+    earlier result instead of differentiating again: nested derivatives recompute the same
+    products at every level. Only 0-d results are kept, so the memo holds no large arrays.
+    """
+
+    __slots__ = ("_memo",)
+
+    def __init__(self, memo: bool = False) -> None:
+        super().__init__()
+        # key -> (result, operands); the operands are kept so that their ids stay unique
+        self._memo: dict[tuple[Any, ...], tuple[Any, Sequence[Any]]] | None = {} if memo else None
+
+    def finish(self) -> None:
+        super().finish()
+        self._memo = None
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        memo = self._memo
+        if memo is not None and not params and not prim.multiple_results:
+            if len(args) == 2:
+                key: tuple[Any, ...] = (prim, _memo_key(args[0]), _memo_key(args[1]))
+            else:
+                key = (prim, *[_memo_key(a) for a in args])
+            if None not in key:
+                hit = memo.get(key)
+                if hit is not None:
+                    return hit[0]
+                out = self._process(prim, args, params)
+                if type(out) is JVPTracer and (type(out.primal) is float or out.aval.shape == ()):
+                    memo[key] = (out, tuple(args))
+                return out
+        return self._process(prim, args, params)
+
+    def _process(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
         primals = []
         tangents = []
         nonzero = False
         for a in args:
-            if isinstance(a, JVPTracer) and a._trace is self:
+            if type(a) is JVPTracer and a._trace is self:
                 primals.append(a.primal)
                 t = a.tangent
                 tangents.append(t)
@@ -57,7 +91,7 @@ class JVPTrace(Trace):
                 primals.append(a)
                 tangents.append(None)
         if not nonzero:  # nothing to differentiate: the result is a constant to this trace
-            return prim.bind(*primals, **params)
+            return bind(prim, primals, params)
         rule = prim.jvp
         if rule is None:
             raise NotImplementedError(f"Differentiation rule for '{prim.name}' not implemented")
@@ -69,6 +103,21 @@ class JVPTrace(Trace):
     def concrete(self, tracer: Tracer, why: str) -> Any:
         p = tracer.primal  # type: ignore[attr-defined]
         return p._trace.concrete(p, why) if isinstance(p, Tracer) else p
+
+
+def _memo_key(a: Any) -> Any:
+    """An operand in a memo key: a Python scalar by type, value and (for a zero) sign, a tracer or
+    NumPy scalar (immutable) by identity; None for a NumPy array, which could be changed in place
+    between two applications (they are then not shared)."""
+    t = type(a)
+    if t in _PY_SCALARS:
+        return (t, a) if a else (t, a, str(a))
+    if isinstance(a, np.ndarray):
+        return None
+    return id(a)
+
+
+_PY_SCALARS = frozenset({bool, int, float, complex})
 
 
 def jvp_flat(

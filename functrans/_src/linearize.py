@@ -70,7 +70,7 @@ class LinearFunction:
 def linearize_flat(fun: Callable[..., Sequence[Any]], primals: Sequence[Any]) -> tuple[list[Any], LinearFunction]:
     """Run ``fun`` on ``primals`` and record its linearization at that point."""
     avals = [get_aval(p) for p in primals]
-    jtrace = JVPTrace()
+    jtrace = JVPTrace(memo=True)  # shares repeated applications (see JVPTrace)
     # created second: it must rank above the JVP trace. Its constants are the residuals of this
     # evaluation (fresh arrays): they are not copied.
     stager = StagingTrace(copy_consts=False, cse=True)

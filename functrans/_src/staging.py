@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src.core import (
+    _PY_SCALAR_AVALS,
     IR,
     Atom,
     Eqn,
@@ -28,17 +29,17 @@ from functrans._src.core import (
     get_aval,
 )
 
-_LITERAL_TYPES = frozenset({bool, int, float, complex})
-
 
 class StagingTracer(Tracer):
     """A value inside a program being recorded: just a variable of the IR."""
 
-    __slots__ = ("var",)
+    __slots__ = ("var", "src")
 
     def __init__(self, trace: StagingTrace, var: Var) -> None:
         self._trace = trace
         self.var = var
+        # (primitive, operands) that made it, kept for primitives with a ``simplify`` rule only
+        self.src: tuple[Primitive, Sequence[Any]] | None = None
 
     @property
     def aval(self) -> ShapedArray:
@@ -62,6 +63,7 @@ class StagingTrace(Trace):
         # of a single-result primitive without parameters whose inputs are the same atoms as an
         # earlier one's reuses that one's result. Nested derivatives recompute the same tangent
         # products at every level; sharing them keeps the linear program (and its transpose) small.
+        # With it, primitives' exact ``simplify`` rules apply too (neg of a neg, x * 1.0, ...).
         self._cse: dict[tuple[Any, ...], StagingTracer] | None = {} if cse else None
 
     def finish(self) -> None:
@@ -78,7 +80,10 @@ class StagingTrace(Trace):
         """The IR atom for ``x``: its variable, a literal, or a (deduplicated) constant."""
         if isinstance(x, StagingTracer) and x._trace is self:
             return x.var
-        if type(x) in _LITERAL_TYPES or isinstance(x, np.generic):
+        av = _PY_SCALAR_AVALS.get(type(x))
+        if av is not None:
+            return Literal(x, av)
+        if isinstance(x, np.generic):
             return Literal(x)
         entry = self._consts.get(id(x))
         if entry is None:
@@ -88,34 +93,49 @@ class StagingTrace(Trace):
         return entry[0]
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        inputs: list[Atom] = []
-        avals = []
-        complex_ok = prim.complex_ok
-        for a in args:
-            v = a.var if type(a) is StagingTracer and a._trace is self else self.atom(a)
-            av = v.aval
-            inputs.append(v)
-            avals.append(av)
-            if not complex_ok and av.dtype.kind == "c":
-                raise complex_unsupported(prim, f"a complex operand ({av.str_short()})")
+        if len(args) == 2:  # the common case, unrolled
+            a0, a1 = args
+            v0 = a0.var if type(a0) is StagingTracer and a0._trace is self else self.atom(a0)
+            v1 = a1.var if type(a1) is StagingTracer and a1._trace is self else self.atom(a1)
+            inputs: list[Atom] = [v0, v1]
+            avals: Sequence[ShapedArray] = (v0.aval, v1.aval)
+        else:
+            inputs = [a.var if type(a) is StagingTracer and a._trace is self else self.atom(a) for a in args]
+            avals = [v.aval for v in inputs]
+        if not prim.complex_ok:
+            for av in avals:
+                if av.dtype.kind == "c":
+                    raise complex_unsupported(prim, f"a complex operand ({av.str_short()})")
+        multiple = prim.multiple_results
         cse = self._cse
         key = None
-        if cse is not None and not params and not prim.multiple_results:
-            key = (prim, *[_literal_key(a.val) if type(a) is Literal else a for a in inputs])
+        if cse is not None and prim.simplify is not None:
+            r = prim.simplify(self, args, inputs)
+            if r is not None:
+                return r
+        if cse is not None and not params and not multiple:
             try:
+                if len(inputs) == 2:
+                    k0 = v0 if type(v0) is Var else _literal_key(v0.val)  # type: ignore[union-attr]
+                    k1 = v1 if type(v1) is Var else _literal_key(v1.val)  # type: ignore[union-attr]
+                    key = (prim, k1, k0) if prim.commutative and hash(k0) > hash(k1) else (prim, k0, k1)
+                else:
+                    key = (prim, *[a if type(a) is Var else _literal_key(a.val) for a in inputs])  # type: ignore[union-attr]
                 hit = cse.get(key)
-            except TypeError:  # an unhashable literal
+            except (TypeError, ValueError):  # a literal without a hash or a truth value
                 hit = key = None
             if hit is not None:
                 return hit
         out = prim.abstract_eval(*avals, **params)  # type: ignore[misc]
-        if prim.multiple_results:
+        if multiple:
             outvars = [Var(o) for o in out]
             self.eqns.append(Eqn(prim, inputs, params, outvars))
             return [StagingTracer(self, v) for v in outvars]
         v = Var(out)
         self.eqns.append(Eqn(prim, inputs, params, [v]))
         t = StagingTracer(self, v)
+        if cse is not None and prim.simplify is not None:
+            t.src = (prim, args)  # for the next simplification (e.g. neg of a neg)
         if key is not None:
             cse[key] = t  # type: ignore[index]
         return t
@@ -129,14 +149,10 @@ class StagingTrace(Trace):
 
 
 def _literal_key(v: Any) -> tuple[Any, ...]:
-    """A literal as a CSE key: its type and value, and for a zero its sign (``0.0 == -0.0``,
-    but ``x * 0.0`` and ``x * -0.0`` differ in the sign of a zero result)."""
-    try:
-        if v == 0:
-            return (type(v), v, str(v))
-    except ValueError:  # an array literal: unhashable, the caller skips sharing
-        pass
-    return (type(v), v)
+    """A literal (a Python or NumPy scalar, as :meth:`StagingTrace.atom` makes them) as a CSE
+    key: its type and value, and for a zero its sign (``0.0 == -0.0``, but ``x * 0.0`` and
+    ``x * -0.0`` differ in the sign of a zero result)."""
+    return (type(v), v) if v else (type(v), v, str(v))
 
 
 def _capture(x: Any) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src.core import IR, Literal, UndefinedPrimal, Var, bind, get_aval, is_undefined
+from functrans._src.core import _TRACER_TYPES, IR, Literal, UndefinedPrimal, Var, bind, get_aval, is_undefined
 from functrans._src.lax.comparisons import convert_element_type
 from functrans._src.lax.elementwise import add_p
 
@@ -23,27 +23,28 @@ __all__ = ["UndefinedPrimal", "backward_pass", "is_undefined"]
 
 
 _MISSING = object()
+_F64 = np.dtype(np.float64)
 
 
 def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list[Any]:
     """Cotangents of ``ir``'s inputs given cotangents of its outputs (``None`` = zero)."""
     const_env: dict[Var, Any] = dict(zip(ir.constvars, consts))
     ct_env: dict[Var, Any] = {}
-
-    def accum(v: Var, ct: Any) -> None:
-        prev = ct_env.get(v)
-        ct_env[v] = ct if prev is None else bind(add_p, (prev, ct), {})
+    pop = ct_env.pop
+    get = ct_env.get
 
     for v, ct in zip(ir.outvars, cts_out):
-        if ct is not None and isinstance(v, Var) and v not in const_env:
-            accum(v, ct)
+        if ct is not None and type(v) is Var and v not in const_env:
+            prev = get(v)
+            ct_env[v] = ct if prev is None else bind(add_p, (prev, ct), {})
     for e in reversed(ir.eqns):
-        if e.prim.multiple_results:
-            cts: Any = [ct_env.pop(v, None) for v in e.outvars]
+        prim = e.prim
+        if prim.multiple_results:
+            cts: Any = [pop(v, None) for v in e.outvars]
             if all(c is None for c in cts):
                 continue
         else:
-            cts = ct_env.pop(e.outvars[0], None)
+            cts = pop(e.outvars[0], None)
             if cts is None:
                 continue
         args = []
@@ -53,23 +54,32 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list
             else:
                 c = const_env.get(a, _MISSING)
                 args.append(UndefinedPrimal(a.aval) if c is _MISSING else c)
-        rule = e.prim.transpose
+        rule = prim.transpose
         if rule is None:
             raise NotImplementedError(
-                f"Transpose rule (for reverse-mode differentiation) for '{e.prim.name}' not "
+                f"Transpose rule (for reverse-mode differentiation) for '{prim.name}' not "
                 "implemented: it was applied to a tangent, so it must be linear in it."
             )
         cts_in = rule(cts, *args, **e.params)
         for a, arg, ct in zip(e.inputs, args, cts_in):
             if ct is not None and type(arg) is UndefinedPrimal:
-                if arg.aval.dtype.kind == "f":  # a real value used by a complex operation
+                # a real value used by a complex operation gets the real part of its cotangent
+                if type(ct) is not float and arg.aval.dtype.kind == "f" and _kind(ct) == "c":
                     ct = _real_part(ct)
-                prev = ct_env.get(a)  # type: ignore[call-overload]
+                prev = get(a)  # type: ignore[call-overload]
                 ct_env[a] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
         # drop this step's references (summands, cotangents) so that dead arrays are freed
         # before the next rule runs
         cts = cts_in = args = ct = prev = None
-    return [_as_dtype(ct_env.pop(v, None), v.aval.dtype) for v in ir.invars]
+    return [_as_dtype(pop(v, None), v.aval.dtype) for v in ir.invars]
+
+
+def _kind(x: Any) -> str:
+    """The dtype kind of a value (``"f"``, ``"c"``, ...)."""
+    t = type(x)
+    if t in _TRACER_TYPES:
+        return x.aval.dtype.kind
+    return (x.dtype if t is np.ndarray else get_aval(x).dtype).kind
 
 
 def _real_part(ct: Any) -> Any:
@@ -88,7 +98,7 @@ def _real_part(ct: Any) -> Any:
 def _as_dtype(ct: Any, dtype: Any) -> Any:
     """A cotangent with the dtype of its primal, as in JAX: a float32 input gets a float32
     cotangent even when the program promoted it to float64 on the way."""
-    if ct is None or dtype.kind not in "fc":
+    if ct is None or dtype.kind not in "fc" or (type(ct) is float and dtype == _F64):
         return ct
     if dtype.kind == "f":
         ct = _real_part(ct)

@@ -6,12 +6,22 @@ cotangents back to each operand's shape (:func:`~functrans._src.lax.rules.unbroa
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from functrans._src.core import ShapedArray, Tracer, bind, get_aval, is_undefined
+from functrans._src.core import (
+    _TRACER_TYPES,
+    Literal,
+    ShapedArray,
+    Tracer,
+    UndefinedPrimal,
+    bind,
+    get_aval,
+    is_undefined,
+)
 from functrans._src.lax.comparisons import convert_element_type, eq, ge, select
 from functrans._src.lax.complex_parts import conj, real
 from functrans._src.lax.rules import (
@@ -21,7 +31,6 @@ from functrans._src.lax.rules import (
     _elementwise_dtype,
     _nary,
     _prim,
-    _shape,
     _sig,
     _un,
     _unary,
@@ -72,6 +81,8 @@ deflinear(neg_p, lambda ct, x: [neg(ct)])
 def _as_complex_if(t: Any, ans: Any) -> Any:
     """A real tangent of a complex result made complex (as JAX, where the real operand was
     promoted by convert_element_type)."""
+    if type(ans) is float:
+        return t
     dt = _dtype(ans)
     if dt.kind == "c" and _dtype(t).kind != "c":
         return convert_element_type(t, dt)
@@ -81,50 +92,94 @@ def _as_complex_if(t: Any, ans: Any) -> Any:
 def _add_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     ans = bind(add_p, primals, {})
     gx, gy = tangents
-    shape = _shape(ans)
-    if gx is None:
-        return ans, _as_complex_if(_bcast(gy, shape), ans)
-    if gy is None:
-        return ans, _as_complex_if(_bcast(gx, shape), ans)
-    return ans, _as_complex_if(add(gx, gy), ans)
+    if gx is not None and gy is not None:
+        return ans, _fit(add(gx, gy), ans)
+    return ans, _fit(gy if gx is None else gx, ans)
 
 
 def _sub_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     ans = bind(sub_p, primals, {})
     gx, gy = tangents
-    shape = _shape(ans)
-    if gx is None:
-        return ans, _as_complex_if(_bcast(neg(gy), shape), ans)
-    if gy is None:
-        return ans, _as_complex_if(_bcast(gx, shape), ans)
-    return ans, _as_complex_if(sub(gx, gy), ans)
+    if gx is not None and gy is not None:
+        return ans, _fit(sub(gx, gy), ans)
+    return ans, _fit(gx if gy is None else neg(gy), ans)
+
+
+def _fit(t: Any, ans: Any) -> Any:
+    """A tangent broadcast to the result's shape, and made complex if the result is (a real
+    operand promoted, as JAX's convert_element_type)."""
+    if type(ans) is float:  # 0-d and real: so is the tangent
+        return t
+    av = ans.aval if type(ans) in _TRACER_TYPES else get_aval(ans)
+    tav = t.aval if type(t) in _TRACER_TYPES else get_aval(t)
+    if tav.shape != av.shape:
+        t = _bcast(t, av.shape)
+    if av.dtype.kind == "c" and tav.dtype.kind != "c":
+        t = convert_element_type(t, av.dtype)
+    return t
 
 
 def _ct(r: Any, aval: ShapedArray) -> Any:
     """A cotangent summed to the operand's shape; the real part for a real operand of a complex
     result (the transpose of the real-to-complex promotion, as JAX's convert_element_type)."""
-    if _shape(r) != aval.shape:
+    t = type(r)
+    if t is float:  # a Python float: 0-d and real (the common case of scalar nested derivatives)
+        return r if aval.shape == () else unbroadcast(r, aval.shape)
+    rav = r.aval if t in _TRACER_TYPES else get_aval(r)
+    if rav.shape != aval.shape:
         r = unbroadcast(r, aval.shape)
-    if aval.dtype.kind != "c" and _dtype(r).kind == "c":
+    if rav.dtype.kind == "c" and aval.dtype.kind != "c":
         r = real(r)
     return r
 
 
 def _add_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
     return [
-        _ct(ct, x.aval) if is_undefined(x) else None,
-        _ct(ct, y.aval) if is_undefined(y) else None,
+        _ct(ct, x.aval) if type(x) is UndefinedPrimal else None,
+        _ct(ct, y.aval) if type(y) is UndefinedPrimal else None,
     ]
 
 
 def _sub_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
     return [
-        _ct(ct, x.aval) if is_undefined(x) else None,
-        _ct(neg(ct), y.aval) if is_undefined(y) else None,
+        _ct(ct, x.aval) if type(x) is UndefinedPrimal else None,
+        _ct(neg(ct), y.aval) if type(y) is UndefinedPrimal else None,
     ]
 
 
 add_p.jvp, add_p.transpose = _add_jvp, _add_transpose
+add_p.commutative = mul_p.commutative = True
+neg_p.float_impl, add_p.float_impl = operator.neg, operator.add
+
+
+def _neg_simplify(trace: Any, args: Sequence[Any], atoms: Sequence[Any]) -> Any:
+    # neg(neg(x)) is x, bit for bit
+    src = getattr(args[0], "src", None)
+    return src[1][0] if src is not None and src[0] is neg_p else None
+
+
+def _mul_simplify(trace: Any, args: Sequence[Any], atoms: Sequence[Any]) -> Any:
+    # x * 1.0 is x and x * -1.0 is -x, bit for bit, for a real floating x whose dtype the
+    # product keeps (a Python float literal, or a NumPy one of x's own dtype)
+    for i in (0, 1):
+        lit = atoms[i]
+        if type(lit) is Literal:
+            c = lit.val
+            av = atoms[1 - i].aval
+            if av.dtype.kind != "f" or av.weak_type or not (
+                type(c) is float or (isinstance(c, np.floating) and c.dtype == av.dtype)
+            ):
+                return None
+            if c == 1.0:
+                return args[1 - i]
+            if c == -1.0:
+                return bind(neg_p, (args[1 - i],), {})
+            return None
+    return None
+
+
+neg_p.simplify, mul_p.simplify = _neg_simplify, _mul_simplify
+sub_p.float_impl, mul_p.float_impl = operator.sub, operator.mul
 sub_p.jvp, sub_p.transpose = _sub_jvp, _sub_transpose
 
 
@@ -147,18 +202,26 @@ mul_p.jvp = _mul_jvp
 
 
 def _mul_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
-    if is_undefined(x) and is_undefined(y):
-        raise NotImplementedError("mul is not linear in both operands at once")
-    if is_undefined(x):
+    if type(x) is UndefinedPrimal:
+        if type(y) is UndefinedPrimal:
+            raise NotImplementedError("mul is not linear in both operands at once")
         return [_ct(y if _is_one(ct, y) else mul(ct, y), x.aval), None]
     return [None, _ct(x if _is_one(ct, x) else mul(x, ct), y.aval)]
 
 
 def _is_one(ct: Any, c: Any) -> bool:
-    """``ct`` is a concrete 0-d one (grad's seed) and ``ct * c`` is exactly ``c`` (same dtype, not
-    weakly typed): reverse mode then skips the product, so nested derivatives do not multiply
-    by 1 at every level."""
-    if type(ct) is not np.ndarray or ct.shape != () or ct != 1:
+    """``ct`` is a concrete 0-d one (grad's seed) and ``ct * c`` is exactly ``c`` (same dtype and
+    weak type): reverse mode then skips the product, so nested derivatives do not multiply by 1
+    at every level. A weakly typed seed (Python ``1.0``) leaves any real floating ``c`` as it is;
+    a NumPy one only a ``c`` of its own dtype that is not weakly typed."""
+    tc = type(ct)
+    if tc is float:
+        if ct != 1.0:
+            return False
+        if type(c) is float:
+            return True
+        return (c.aval.dtype if isinstance(c, Tracer) else _dtype(c)).kind == "f"
+    if tc is not np.ndarray or ct.shape != () or ct != 1:
         return False
     if isinstance(c, Tracer):
         av = c.aval

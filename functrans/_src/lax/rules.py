@@ -125,6 +125,8 @@ def _sig(avals: Sequence[ShapedArray]) -> tuple[tuple[np.dtype, bool], ...]:
 
 
 def _shape(x: Any) -> tuple[int, ...]:
+    if type(x) in _PY_DTYPES:
+        return ()
     return x.shape if hasattr(x, "shape") else ()
 
 
@@ -134,7 +136,13 @@ def _is_array(x: Any) -> bool:
 
 
 def _dtype(x: Any) -> np.dtype:
+    d = _PY_DTYPES.get(type(x))
+    if d is not None:
+        return d
     return x.dtype if hasattr(x, "dtype") else get_aval(x).dtype
+
+
+_PY_DTYPES = {t: get_aval(t()).dtype for t in (bool, int, float, complex)}
 
 
 # --------------------------------------------------------------------------- generic rule builders
@@ -227,6 +235,8 @@ def _unary(name: str, fn: Callable[..., Any]) -> Primitive:
         dt = cache.get(key)
         if dt is None:
             dt = cache[key] = _elementwise_dtype(fn, (key,))
+        if x.dtype is dt and not x.weak_type:  # abstract values are never mutated: share it
+            return x
         return ShapedArray(x.shape, dt)
 
     p.abstract_eval = abstract_eval
@@ -248,6 +258,11 @@ def _nary(name: str, fn: Callable[..., Any]) -> Primitive:
             if dt is None:
                 dt = cache[key] = _elementwise_dtype(fn, _sig(avals))
             if x.shape == y.shape:
+                # abstract values are never mutated: an operand's own serves when it is the result's
+                if x.dtype is dt and not x.weak_type:
+                    return x
+                if y.dtype is dt and not y.weak_type:
+                    return y
                 return ShapedArray(x.shape, dt)
             return ShapedArray(broadcast_shapes(x.shape, y.shape), dt)
         key = tuple([a.dtype for a in avals] + [a.weak_type for a in avals])
