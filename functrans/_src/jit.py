@@ -86,9 +86,9 @@ def executable(ir: IR) -> Callable[..., list[Any]]:
         from functrans._src.codegen import compile_ir
         from functrans._src.fusion import fuse
         from functrans._src.optimize import optimize
-        from functrans._src.passes.broadcast_products import broadcast_products
+        from functrans._src.passes import before_codegen
 
-        return compile_ir(fuse(broadcast_products(optimize(ir))))
+        return compile_ir(fuse(before_codegen(optimize(ir))))
 
     return _cached(ir, "executable", make)  # type: ignore[no-any-return]
 
