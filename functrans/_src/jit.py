@@ -346,14 +346,23 @@ class Lowered:
         self.ir = optimize(ir)
         self._compiled = compile_ir(self.ir)
         self.source: str = self._compiled.source
+        # what a call actually runs: the optimised program after the code-generation passes
+        # (functrans._src.passes.before_codegen) and fusion
+        self.executed: Any = executable(ir)
 
     def as_text(self) -> str:
-        """The optimised program followed by the Python source generated from it."""
+        """The optimised program followed by the Python source generated from it, then (if
+        it differs) the program and source that a call runs after jit's code-generation
+        passes and fusion."""
         n0, n1 = len(self.traced_ir.eqns), len(self.ir.eqns)
-        return (
-            f"# {self.name}: {n0} equations traced, {n1} after optimisation\n"
-            f"{self.ir}\n\n# generated code\n{self.source}"
-        )
+        text = f"# {self.name}: {n0} equations traced, {n1} after optimisation\n{self.ir}\n\n"
+        text += f"# generated code\n{self.source}"
+        if self.executed.source != self.source:
+            text += (
+                "\n# as run, after the code-generation passes and fusion\n"
+                f"{self.executed.ir}\n\n# generated code as run\n{self.executed.source}"
+            )
+        return text
 
     __str__ = as_text
 
