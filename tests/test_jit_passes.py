@@ -214,3 +214,28 @@ def test_jacfwd_of_a_linear_map_does_not_multiply_by_the_identity() -> None:
     assert sum(e.outvars[0].aval.shape == (30, 6) for e in ir.eqns) == 1
     p = 1 / (1 + np.exp(-(X @ y)))
     np.testing.assert_allclose(h(y), (X.T * (p * (1 - p))) @ X + 0.01 * np.eye(6), rtol=1e-12, atol=1e-14)
+
+
+# --------------------------------------------------------------------------- uniform constants
+
+
+def test_uniform_constant_operands_become_scalars() -> None:
+    from functrans._src.passes import uniform_constants
+
+    ones, halves = np.ones(7), np.full(7, 0.5, np.float32)
+
+    def f(g: Any) -> Any:  # float32 halves times float64: float64 either way
+        return ones / g + halves * fnp.sin(g), np.arange(7.0) * g
+
+    g = rng.standard_normal(7) + 2.0
+    ir = optimize(make_ir(f)(g), reassociate_sums=False, polynomial_form=False)
+    new = uniform_constants(ir)
+    typecheck_ir(new)
+    assert len(ir.constvars) == 3 and len(new.constvars) == 1  # arange stays an array
+    for got, want in zip(eval_ir(new, new.consts, [g]), eval_ir(ir, ir.consts, [g])):
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got, want)
+    # a uniform constant that gives the result its shape stays an array
+    ir = optimize(make_ir(lambda s: halves * s)(np.float32(2.0)), reassociate_sums=False, polynomial_form=False)
+    assert len(ir.constvars) == 1
+    assert uniform_constants(ir) is ir

@@ -115,8 +115,10 @@ def fold_transposes(ir: IR) -> IR:
         if a in made:
             return made[a]
         if a in consts:
-            c = np.ascontiguousarray(np.transpose(consts[a]))
-            c.flags.writeable = False
+            c = np.transpose(consts[a])
+            if 0 not in c.strides:  # a dense constant: stored in the order it is read
+                c = np.ascontiguousarray(c)
+                c.flags.writeable = False
             v = made[a] = Var(ShapedArray(a.aval.shape[::-1], a.aval.dtype))
             new_constvars.append(v)
             new_consts.append(c)
