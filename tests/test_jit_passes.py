@@ -239,3 +239,16 @@ def test_uniform_constant_operands_become_scalars() -> None:
     ir = optimize(make_ir(lambda s: halves * s)(np.float32(2.0)), reassociate_sums=False, polynomial_form=False)
     assert len(ir.constvars) == 1
     assert uniform_constants(ir) is ir
+
+
+def test_long_chains_stay_within_the_recursion_limit() -> None:
+    def f(s: Any) -> Any:
+        y = s.T @ B
+        for _ in range(3000):
+            y = y + 1.0
+        return y.T
+
+    S = rng.standard_normal((7, 5))
+    ir = optimize(make_ir(f)(S), reassociate_sums=False, polynomial_form=False)
+    assert fold_transposes(ir) is ir  # too far from the product to fold
+    np.testing.assert_allclose(functrans.jit(f)(S), f(S), rtol=1e-12)

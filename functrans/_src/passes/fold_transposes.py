@@ -33,6 +33,7 @@ from functrans._src.passes.sink_reshapes import is_elementwise
 __all__ = ["fold_transposes"]
 
 _SWAP = (1, 0)
+MAX_DEPTH = 64  # elementwise equations between a transpose and the leaves it is folded into
 
 
 def _is_matmul(e: Eqn) -> bool:
@@ -59,9 +60,11 @@ def fold_transposes(ir: IR) -> IR:
             uses[a] = uses.get(a, 0) + 2
     consts = dict(zip(ir.constvars, ir.consts))
 
-    def foldable(a: Atom, top: bool) -> bool:
+    def foldable(a: Atom, top: bool, depth: int = 0) -> bool:
         """Whether ``a``'s transpose can be had for free (``top``: ``a`` is the transpose's
         own operand, whose single use was checked)."""
+        if depth > MAX_DEPTH:
+            return False
         if a.aval.ndim == 0:
             return True
         if type(a) is not Var or a.aval.ndim != 2:
@@ -80,7 +83,7 @@ def fold_transposes(ir: IR) -> IR:
         return (
             is_elementwise(e)
             and all(x.aval.ndim == 0 or x.aval.shape == a.aval.shape for x in e.inputs)
-            and all(foldable(x, False) for x in e.inputs)
+            and all(foldable(x, False, depth + 1) for x in e.inputs)
         )
 
     targets = {
