@@ -335,7 +335,9 @@ def _leaf_key(x: Any) -> tuple[Any, ...]:
 
 class Lowered:
     """A jitted function specialised to some arguments: its traced and optimised programs
-    and the generated source. ``str()`` shows the optimised program and the source."""
+    and the generated source. ``str()`` shows the optimised program and the source.
+    ``executed`` is what a call runs: the optimised program after jit's code-generation
+    passes and fusion (``executed.ir``) and its source (``executed.source``)."""
 
     def __init__(self, name: str, ir: IR) -> None:
         from functrans._src.codegen import compile_ir
@@ -351,18 +353,12 @@ class Lowered:
         self.executed: Any = executable(ir)
 
     def as_text(self) -> str:
-        """The optimised program followed by the Python source generated from it, then (if
-        it differs) the program and source that a call runs after jit's code-generation
-        passes and fusion."""
+        """The optimised program followed by the Python source generated from it."""
         n0, n1 = len(self.traced_ir.eqns), len(self.ir.eqns)
-        text = f"# {self.name}: {n0} equations traced, {n1} after optimisation\n{self.ir}\n\n"
-        text += f"# generated code\n{self.source}"
-        if self.executed.source != self.source:
-            text += (
-                "\n# as run, after the code-generation passes and fusion\n"
-                f"{self.executed.ir}\n\n# generated code as run\n{self.executed.source}"
-            )
-        return text
+        return (
+            f"# {self.name}: {n0} equations traced, {n1} after optimisation\n"
+            f"{self.ir}\n\n# generated code\n{self.source}"
+        )
 
     __str__ = as_text
 
