@@ -59,6 +59,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import IR, Atom, Eqn, Literal, Primitive, Var
+from functrans._src.fusion import fused_p
 
 __all__ = ["CompiledIR", "compile_ir", "plan_buffer_reuse"]
 
@@ -362,10 +363,19 @@ def _emit_jit(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
     return _Emit(f"{fn}({', '.join(args)})", _OPAQUE)
 
 
+def _emit_fused(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
+    """A fused kernel (:mod:`functrans._src.fusion`): its caller, called directly; every
+    result is a fresh array (so later equations may reuse it and call its methods)."""
+    fn = ctx.bind(e.params["kernel"].fn, "fused")
+    return _Emit(f"{fn}({', '.join(args)})", _FRESH)
+
+
 def _emit(ctx: _Ctx, e: Eqn) -> _Emit:
     args = [ctx.atom(a) for a in e.inputs]
     if e.prim.name == "jit" and isinstance(e.params.get("ir"), IR):
         return _emit_jit(ctx, e, args)
+    if e.prim is fused_p:
+        return _emit_fused(ctx, e, args)
     uf = _ufunc_of(e)
     if uf is not None:
         return _Emit(ufunc=ctx.np_fn(uf), args=args)

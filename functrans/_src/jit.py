@@ -86,9 +86,9 @@ def executable(ir: IR) -> Callable[..., list[Any]]:
         from functrans._src.codegen import compile_ir
         from functrans._src.fusion import fuse
         from functrans._src.optimize import optimize
-        from functrans._src.passes.broadcast_products import broadcast_products
+        from functrans._src.passes import before_codegen
 
-        return compile_ir(fuse(broadcast_products(optimize(ir))))
+        return compile_ir(fuse(before_codegen(optimize(ir))))
 
     return _cached(ir, "executable", make)  # type: ignore[no-any-return]
 
@@ -335,7 +335,9 @@ def _leaf_key(x: Any) -> tuple[Any, ...]:
 
 class Lowered:
     """A jitted function specialised to some arguments: its traced and optimised programs
-    and the generated source. ``str()`` shows the optimised program and the source."""
+    and the generated source. ``str()`` shows the optimised program and the source.
+    ``executed`` is what a call runs: the optimised program after jit's code-generation
+    passes and fusion (``executed.ir``) and its source (``executed.source``)."""
 
     def __init__(self, name: str, ir: IR) -> None:
         from functrans._src.codegen import compile_ir
@@ -346,6 +348,9 @@ class Lowered:
         self.ir = optimize(ir)
         self._compiled = compile_ir(self.ir)
         self.source: str = self._compiled.source
+        # what a call actually runs: the optimised program after the code-generation passes
+        # (functrans._src.passes.before_codegen) and fusion
+        self.executed: Any = executable(ir)
 
     def as_text(self) -> str:
         """The optimised program followed by the Python source generated from it."""

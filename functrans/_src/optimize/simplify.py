@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
 from functrans._src import lax
 from functrans._src.core import IR, Atom, Eqn, Literal, Var
 from functrans._src.optimize._common import (
     _NUMERIC_KINDS,
+    MAX_INSPECT_SIZE,
     _const_value,
     _Consts,
     _is_filled,
@@ -88,6 +94,9 @@ def _simplify_eqn(e: Eqn, producer: dict[Var, Eqn], consts: _Consts) -> _Rewrite
         x, y = e.inputs
         if numeric and (_is_filled(cval(x), 0) or _is_filled(cval(y), 0)):
             return consts.filled(oa, 0)
+        r = _dot_with_identity(e, cval)
+        if r is not None:
+            return r
     if p is lax.integer_pow_p:
         (x,) = e.inputs
         if e.params["y"] == 1:
@@ -133,6 +142,38 @@ def _simplify_eqn(e: Eqn, producer: dict[Var, Eqn], consts: _Consts) -> _Rewrite
         if x.aval.shape == oa.shape:
             return x
         return Eqn(lax.broadcast_to_p, [x], {"shape": oa.shape}, [out])
+    return None
+
+
+def _is_identity(val: Any) -> bool:
+    """Whether ``val`` is a (small enough) square identity matrix."""
+    if not isinstance(val, np.ndarray) or val.ndim != 2 or val.shape[0] != val.shape[1]:
+        return False
+    if val.dtype.kind not in "iuf" or val.size > MAX_INSPECT_SIZE:
+        return False
+    n = val.shape[0]
+    diag = val.reshape(-1)[:: n + 1]
+    return bool(np.all(diag == 1)) and int(np.count_nonzero(val)) == n
+
+
+def _dot_with_identity(e: Eqn, cval: Callable[[Atom], Any]) -> _Rewrite:
+    """``dot_general`` of ``x`` and a constant identity matrix (one contracted axis, no batch
+    axes) -> ``x`` with the contracted axis moved where the identity's free axis was (a
+    ``transpose``, or ``x`` itself). Forward mode seeds its basis as the identity, so
+    ``jacfwd`` of a linear map multiplies by it."""
+    (lc, rc), (lb, rb) = e.params["dimension_numbers"]
+    out = e.outvars[0]
+    if lb or rb or len(lc) != 1 or out.aval.dtype.kind not in "iuf":
+        return None
+    x, y = e.inputs
+    for other, eye, k, at_end in ((x, y, lc[0], True), (y, x, rc[0], False)):
+        if other.aval.dtype != out.aval.dtype or not _is_identity(cval(eye)):
+            continue
+        free = [i for i in range(other.aval.ndim) if i != k]
+        perm = tuple(free + [k]) if at_end else tuple([k] + free)
+        if perm == tuple(range(len(perm))):
+            return other
+        return Eqn(lax.transpose_p, [other], {"permutation": perm}, [out])
     return None
 
 
@@ -195,7 +236,9 @@ def simplify(ir: IR) -> IR:
       ``dot_general`` of a ``transpose`` -> ``dot_general`` of its operand (contraction
       renumbered) when the result's axis order is unchanged;
     * ``x*0``, ``0*x``, ``0/x`` and ``dot_general`` with an all-zeros operand -> a zeros
-      constant.
+      constant;
+    * ``dot_general`` of ``x`` and a constant identity matrix (one contracted axis, real or
+      integer result of ``x``'s dtype) -> ``x``, or a ``transpose`` of it.
 
     "0" and "1" are literals or constants all of whose elements are 0 or 1 (constants
     of more than ``MAX_INSPECT_SIZE`` elements are not inspected). The zeros in derivative
@@ -204,7 +247,9 @@ def simplify(ir: IR) -> IR:
     ignores ``x == 0``), ``x+0 -> x`` keeps the sign of a ``-0.0`` in ``x`` and ``0-x -> neg x``
     gives ``-0.0`` for ``x = +0.0``. Rules
     with ``1`` are not applied to complex results (complex multiplication by ``1+0j`` is
-    not exact for infinite operands).
+    not exact for infinite operands). Likewise the product with an identity matrix ignores
+    the NaN that an infinite or NaN element of ``x`` times the identity's zeros would spread
+    along its row, and keeps the sign of ``-0.0``.
     """
     consts = _Consts(ir)
     env: dict[Var, Atom] = {}
