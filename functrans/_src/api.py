@@ -125,7 +125,7 @@ def _vjp(
     out_tree = f.out_tree
     out_avals = [get_aval(o) for o in outs]
 
-    def vjp_fun(cotangent: Any) -> tuple[Any, ...]:
+    def vjp_fun(cotangent: Any, _release: bool = False) -> tuple[Any, ...]:
         flat_ct, tree_ct = tree_flatten(cotangent)
         if tree_ct != out_tree:
             raise TypeError(
@@ -133,7 +133,7 @@ def _vjp(
                 f"primal output {out_tree}."
             )
         cts = [_check_cotangent(c, a, i) for i, (c, a) in enumerate(zip(flat_ct, out_avals))]
-        cts_in = lin.transpose(cts + [None] * (len(lin.ir.outvars) - n_out))
+        cts_in = lin.transpose(cts + [None] * (len(lin.ir.outvars) - n_out), _release)
         grads = unaliased([_zeros_or(c, p) for c, p in zip(cts_in, flat_p)], flat_ct + flat_p, lin.ir.consts)
         return tuple(tree_unflatten(tree_p, grads))
 
@@ -190,7 +190,7 @@ def value_and_grad(
         if aval.shape != ():
             raise TypeError(f"Gradient only defined for scalar-output functions. Output had shape: {aval.shape}.")
         check_outputs("grad", [aval], holomorphic)
-        g = vjp_fun(np.ones((), aval.dtype))
+        g = vjp_fun(np.ones((), aval.dtype), True)  # used once: the residuals are freed as it goes
         value = unaliased([_out(outs[0])], tree_flatten(dyn)[0])[0]
         grads = g[0] if isinstance(argnums, int) else tuple(g)
         return ((value, aux), grads) if has_aux else (value, grads)
