@@ -32,7 +32,8 @@ def _dot_general_impl(lhs: Any, rhs: Any, dimension_numbers: DimensionNumbers) -
     if not lb:
         # fast paths: plain BLAS calls for the vector/matrix layouts (np.tensordot's own
         # Python preamble costs more than a small product)
-        ln, rn = np.ndim(lhs), np.ndim(rhs)
+        ln = lhs.ndim if type(lhs) is np.ndarray else np.ndim(lhs)
+        rn = rhs.ndim if type(rhs) is np.ndarray else np.ndim(rhs)
         if rn <= 2 and len(lc) == 1:
             if lc[0] == ln - 1 and rc[0] == 0:
                 return np.dot(lhs, rhs)
