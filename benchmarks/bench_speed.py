@@ -57,6 +57,12 @@ def row(name: str, ratio: float, note: str = "") -> None:
     print(f"  {name:52s} {ratio:8.3f}  {note}", flush=True)
 
 
+def paired_row(name: str, fn: Callable[[], Any], ref: Callable[[], Any], number: int, rounds: int, note: str) -> None:
+    """A row of ``paired_ratio(fn, ref)``, with both best times in microseconds."""
+    ratio, t_fn, t_ref = paired_ratio(fn, ref, number, rounds)
+    row(name, ratio, f"{note}  ({t_fn * 1e6:.0f} us vs {t_ref * 1e6:.0f} us)")
+
+
 # --------------------------------------------------------------------------- MLPs
 
 
@@ -110,10 +116,8 @@ def bench_mlp(number: int, rounds: int, peers: bool) -> None:
         np.testing.assert_allclose(j(params, X, y)[k], ref[k], rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(e(params, X, y)[k], ref[k], rtol=1e-9, atol=1e-12)
     hand = lambda: mlp_grad_numpy(params, X, y)  # noqa: E731
-    row("MLP 128x256 2 layers: eager grad", paired_ratio(lambda: e(params, X, y), hand, number, rounds)[0],
-        "target 1.10")  # fmt: skip
-    row("MLP 128x256 2 layers: jit(grad)", paired_ratio(lambda: j(params, X, y), hand, number, rounds)[0],
-        "target 1.00")  # fmt: skip
+    paired_row("MLP 128x256 2 layers: eager grad", lambda: e(params, X, y), hand, number, rounds, "target 1.10")
+    paired_row("MLP 128x256 2 layers: jit(grad)", lambda: j(params, X, y), hand, number, rounds, "target 1.00")
     if peers:
         try:
             jax = _jax()
@@ -146,10 +150,9 @@ def _bench_deep(batch: int, num: int, rounds: int, peers: bool) -> None:
             np.testing.assert_allclose(gw, rw, rtol=1e-9, atol=1e-12)
             np.testing.assert_allclose(gb, rb, rtol=1e-9, atol=1e-12)
     hand4 = lambda: deep_mlp_grad_numpy(params4, X4, y4)  # noqa: E731
-    row(f"MLP 4 layers batch {batch}: eager grad",
-        paired_ratio(lambda: e4(params4, X4, y4), hand4, num, rounds)[0], "target 1.10")  # fmt: skip
-    row(f"MLP 4 layers batch {batch}: jit(grad)",
-        paired_ratio(lambda: j4(params4, X4, y4), hand4, num, rounds)[0], "target 1.00")  # fmt: skip
+    name = f"MLP 4 layers batch {batch}"
+    paired_row(f"{name}: eager grad", lambda: e4(params4, X4, y4), hand4, num, rounds, "target 1.10")
+    paired_row(f"{name}: jit(grad)", lambda: j4(params4, X4, y4), hand4, num, rounds, "target 1.00")
     if peers:
         try:
             jax = _jax()

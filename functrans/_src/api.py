@@ -135,8 +135,9 @@ def _vjp(
         cts = [_check_cotangent(c, a, i) for i, (c, a) in enumerate(zip(flat_ct, out_avals))]
         return pullback(cts, flat_ct)
 
-    def pullback(cts: list[Any], flat_ct: list[Any]) -> tuple[Any, ...]:
-        cts_in = lin.transpose(cts + [None] * (len(lin.ir.outvars) - n_out))
+    def pullback(cts: list[Any], flat_ct: list[Any], release: bool = False) -> tuple[Any, ...]:
+        # release: the map is used once (grad), so the residuals are freed as the pass goes
+        cts_in = lin.transpose(cts + [None] * (len(lin.ir.outvars) - n_out), release)
         grads = unaliased([_zeros_or(c, p) for c, p in zip(cts_in, flat_p)], flat_ct + flat_p, lin.ir.consts)
         return tuple(tree_unflatten(tree_p, grads))
 
@@ -200,7 +201,7 @@ def value_and_grad(
         if aval.shape != ():
             raise TypeError(f"Gradient only defined for scalar-output functions. Output had shape: {aval.shape}.")
         check_outputs("grad", [aval], holomorphic)
-        g = vjp_fun.pullback([_seed(aval)], [])
+        g = vjp_fun.pullback([_seed(aval)], [], True)  # used once: the residuals are freed as it goes
         value = unaliased([_out(outs[0])], flat_dyn)[0]
         grads = g[0] if isinstance(argnums, int) else tuple(g)
         return ((value, aux), grads) if has_aux else (value, grads)

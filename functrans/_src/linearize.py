@@ -62,9 +62,17 @@ class LinearFunction:
             for v in ir.outvars
         ]
 
-    def transpose(self, cts: Sequence[Any]) -> list[Any]:
-        """Apply the transposed map (``None`` entries in and out are symbolic zeros)."""
-        return backward_pass(self.ir, self.ir.consts, cts)
+    def transpose(self, cts: Sequence[Any], release: bool = False) -> list[Any]:
+        """Apply the transposed map (``None`` entries in and out are symbolic zeros).
+
+        With ``release`` the map is used up: its constants (the residuals of the forward pass)
+        are handed to the backward pass, which frees each after its last use.
+        """
+        ir = self.ir
+        if release:
+            consts, ir.consts = ir.consts, []
+            return backward_pass(ir, consts, cts, release=True)
+        return backward_pass(ir, ir.consts, cts)
 
 
 def linearize_flat(fun: Callable[..., Sequence[Any]], primals: Sequence[Any]) -> tuple[list[Any], LinearFunction]:

@@ -26,18 +26,39 @@ _MISSING = object()
 _F64 = np.dtype(np.float64)
 
 
-def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list[Any]:
-    """Cotangents of ``ir``'s inputs given cotangents of its outputs (``None`` = zero)."""
+def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release: bool = False) -> list[Any]:
+    """Cotangents of ``ir``'s inputs given cotangents of its outputs (``None`` = zero).
+
+    With ``release`` (for a linear map used once: grad), the pass takes the list ``consts``
+    over (it is emptied) and drops each constant once no equation left to transpose reads it,
+    so that the forward pass's residuals are freed during the backward pass, not after it:
+    a lower peak of live memory, which the allocator no longer returns to the system and
+    page-faults back in on every call.
+    """
     const_env: dict[Var, Any] = dict(zip(ir.constvars, consts))
     ct_env: dict[Var, Any] = {}
     pop = ct_env.pop
     get = ct_env.get
+    frees: dict[int, list[Var]] = {}
+    if release:
+        consts.clear()  # type: ignore[attr-defined]
+        first: dict[Var, int] = {}  # walking backward, a constant's last reader is its first
+        for i, e in enumerate(ir.eqns):
+            for a in e.inputs:
+                if type(a) is Var and a in const_env and a not in first:
+                    first[a] = i
+        for v, i in first.items():
+            frees.setdefault(i, []).append(v)
 
     for v, ct in zip(ir.outvars, cts_out):
         if ct is not None and type(v) is Var and v not in const_env:
             prev = get(v)
             ct_env[v] = ct if prev is None else bind(add_p, (prev, ct), {})
-    for e in reversed(ir.eqns):
+    eqns = ir.eqns
+    for i in range(len(eqns) - 1, -1, -1):
+        e = eqns[i]
+        if frees and i + 1 in frees:
+            _release(frees.pop(i + 1), const_env, ct_env)
         prim = e.prim
         if prim.multiple_results:
             cts: Any = [pop(v, None) for v in e.outvars]
@@ -70,8 +91,21 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any]) -> list
                 ct_env[a] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
         # drop this step's references (summands, cotangents) so that dead arrays are freed
         # before the next rule runs
-        cts = cts_in = args = ct = prev = None
+        cts = cts_in = args = arg = c = ct = prev = None
+    for vs in frees.values():
+        _release(vs, const_env, ct_env)
     return [_as_dtype(pop(v, None), v.aval.dtype) for v in ir.invars]
+
+
+def _release(vs: list[Var], const_env: dict[Var, Any], ct_env: dict[Var, Any]) -> None:
+    """Drop the constants ``vs`` (no equation left to transpose reads them). A cotangent that
+    is one of them, or a view of one, is copied first: results never alias a residual."""
+    for v in vs:
+        c = const_env.pop(v)
+        if type(c) is np.ndarray:
+            for k, ct in ct_env.items():
+                if ct is c or (type(ct) is np.ndarray and ct.base is not None and np.may_share_memory(ct, c)):
+                    ct_env[k] = ct.copy()
 
 
 def _kind(x: Any) -> str:

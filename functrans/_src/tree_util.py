@@ -128,6 +128,7 @@ class PyTreeDef:
         "_kind",
         "_num_leaves",
         "_num_nodes",
+        "_shared",
         "_type",
     )
 
@@ -149,6 +150,9 @@ class PyTreeDef:
         # True for tuple/list nodes known to have only leaf children; lets
         # ``unflatten`` skip the recursive rebuild.
         self._flat = False
+        # True for a canonical (interned) treedef: flattening equal structures returns this very
+        # object, so that equality is an identity check and the hash is computed once.
+        self._shared = False
 
     # ------------------------------------------------------------------ info
 
@@ -288,6 +292,7 @@ class PyTreeDef:
 
 _LEAF_DEF = PyTreeDef(_LEAF, None, None, (), 1)
 _NONE_DEF = PyTreeDef(_NONE, _NoneType, None, (), 0)
+_LEAF_DEF._shared = _NONE_DEF._shared = True
 
 # Shared treedefs for tuples/lists whose children are all leaves, keyed by
 # ``(kind, length)``.  This is by far the most common shape on the hot path
@@ -305,8 +310,40 @@ def _flat_def(kind: int, node_type: type, n: int) -> PyTreeDef:
         d = PyTreeDef(kind, node_type, None, (_LEAF_DEF,) * n, n)
         d._flat = True
         if n <= _FLAT_CACHE_MAX_LEN:
+            d._shared = True
             _flat_defs[key] = d
     return d
+
+
+# Canonical treedefs of built-in container nodes whose children are canonical, keyed by (kind,
+# type, aux, ids of the children): a program called again and again with the same argument
+# structure (a list of (W, b) pairs, a dict of parameters) flattens to the same treedef object,
+# whose cached hash and identity make the cache lookups of jit and of the transformations cheap.
+# Only aux data that compares exactly is keyed (None, or dict keys that are all strings: keys
+# 1 and 1.0 or True are equal but must rebuild differently). Bounded: past the limit new
+# structures get ordinary, uninterned treedefs (equal by structure as before).
+_INTERN_MAX = 4096
+_interned: dict[tuple[Any, ...], PyTreeDef] = {}
+
+
+def _node(kind: int, node_type: type, aux: Any, children: tuple[PyTreeDef, ...], num_leaves: int) -> PyTreeDef:
+    """The treedef of a container node: the canonical one when it can be shared."""
+    if aux is None or (type(aux) is tuple and all(type(k) is str for k in aux)):
+        ids = []
+        for c in children:
+            if not c._shared:
+                break
+            ids.append(id(c))
+        else:
+            key = (kind, node_type, aux, *ids)
+            d = _interned.get(key)
+            if d is None:
+                d = PyTreeDef(kind, node_type, aux, children, num_leaves)
+                if len(_interned) < _INTERN_MAX:
+                    d._shared = True
+                    _interned[key] = d
+            return d
+    return PyTreeDef(kind, node_type, aux, children, num_leaves)
 
 
 def _fill_hashes(root: PyTreeDef) -> None:
@@ -379,21 +416,21 @@ def _flatten(x: Any, leaves: list[Any], is_leaf: IsLeafFn | None) -> PyTreeDef:
                 return _flat_def(kind, t, len(x))
         start = len(leaves)
         children = tuple([_flatten(c, leaves, is_leaf) for c in x])
-        return PyTreeDef(kind, t, None, children, len(leaves) - start)
+        return _node(kind, t, None, children, len(leaves) - start)
     if kind == _NONE:
         return _NONE_DEF
     start = len(leaves)
     if kind == _DICT:
         keys = _sorted_keys(x)
         children = tuple([_flatten(x[k], leaves, is_leaf) for k in keys])
-        return PyTreeDef(_DICT, dict, keys, children, len(leaves) - start)
+        return _node(_DICT, dict, keys, children, len(leaves) - start)
     if kind == _NAMEDTUPLE:
         children = tuple([_flatten(c, leaves, is_leaf) for c in x])
-        return PyTreeDef(_NAMEDTUPLE, t, None, children, len(leaves) - start)
+        return _node(_NAMEDTUPLE, t, None, children, len(leaves) - start)
     if kind == _ORDEREDDICT:
         keys = tuple(x)
         children = tuple([_flatten(x[k], leaves, is_leaf) for k in keys])
-        return PyTreeDef(_ORDEREDDICT, t, keys, children, len(leaves) - start)
+        return _node(_ORDEREDDICT, t, keys, children, len(leaves) - start)
     if kind == _DEFAULTDICT:
         keys = _sorted_keys(x)
         children = tuple([_flatten(x[k], leaves, is_leaf) for k in keys])

@@ -32,7 +32,8 @@ def _dot_general_impl(lhs: Any, rhs: Any, dimension_numbers: DimensionNumbers) -
     if not lb:
         # fast paths: plain BLAS calls for the vector/matrix layouts (np.tensordot's own
         # Python preamble costs more than a small product)
-        ln, rn = np.ndim(lhs), np.ndim(rhs)
+        ln = lhs.ndim if type(lhs) is np.ndarray else np.ndim(lhs)
+        rn = rhs.ndim if type(rhs) is np.ndarray else np.ndim(rhs)
         if rn <= 2 and len(lc) == 1:
             if lc[0] == ln - 1 and rc[0] == 0:
                 return np.dot(lhs, rhs)
@@ -106,44 +107,58 @@ def dot_general(lhs: Any, rhs: Any, dimension_numbers: DimensionNumbers) -> Any:
 
 @lru_cache(maxsize=1024)
 def _dot_transpose_plan(
-    lnd: int, rnd: int, dimension_numbers: DimensionNumbers, swap: bool
-) -> tuple[tuple[int, ...] | None, DimensionNumbers, tuple[int, ...] | None]:
-    """How to transpose dot_general w.r.t. its lhs: (perm of ct, dot numbers, perm of result)."""
+    lnd: int, rnd: int, dimension_numbers: DimensionNumbers, of_rhs: bool
+) -> tuple[bool, DimensionNumbers, tuple[int, ...] | None]:
+    """How to transpose dot_general w.r.t. one operand ``T`` (the rhs if ``of_rhs``), given the
+    other operand ``O``: ``(ct_first, dot numbers, perm of the product)``.
+
+    The cotangent of ``T`` contracts ``ct`` with ``O`` over ``O``'s free axes (and pairs their
+    batch axes). Either order of the two factors works: ``dot_general(ct, O)`` lays its result
+    out as ``T``'s (batch, free, contracting) axes, ``dot_general(O, ct)`` as ``T``'s (batch,
+    contracting, free) axes. The order whose layout is already ``T``'s is taken, so that no
+    transpose follows (the product comes out C-ordered: for ``h @ W`` the weight cotangent is
+    ``h.T @ ct``, as one BLAS call); otherwise ``ct`` first and a transpose.
+    """
     (lc, rc), (lb, rb) = dimension_numbers
     lf = [i for i in range(lnd) if i not in lc and i not in lb]
     rf = [i for i in range(rnd) if i not in rc and i not in rb]
     nb = len(lb)
-    ct_perm = None
-    if swap:  # ct's axes are (batch, rhs free, lhs free): bring them to (batch, lhs free, rhs free)
-        perm = list(range(nb)) + [nb + len(rf) + i for i in range(len(lf))] + [nb + i for i in range(len(rf))]
-        ct_perm = None if perm == list(range(len(perm))) else tuple(perm)
-    ct_rf = tuple(range(nb + len(lf), nb + len(lf) + len(rf)))
-    dn = ((ct_rf, tuple(rf)), (tuple(range(nb)), tuple(rb)))
-    # the product's axes: batch (lb order), lhs free (sorted), then rhs's contracting axes in rhs order
-    rc_sorted = sorted(range(len(rc)), key=lambda k: rc[k])
-    src = list(lb) + lf + [lc[k] for k in rc_sorted]
-    out_perm = tuple(src.index(i) for i in range(lnd))
-    return ct_perm, dn, (None if out_perm == tuple(range(lnd)) else out_perm)
+    # ct's axes: batch, then lhs's free axes, then rhs's free axes
+    if of_rhs:
+        tnd, tc, tb, tf, oc, ob, of = rnd, rc, rb, rf, lc, lb, lf
+        ct_of = tuple(nb + k for k in range(len(lf)))
+    else:
+        tnd, tc, tb, tf, oc, ob, of = lnd, lc, lb, lf, rc, rb, rf
+        ct_of = tuple(nb + len(lf) + k for k in range(len(rf)))
+    ct_b = tuple(range(nb))
+    t_contract = [tc[oc.index(a)] for a in sorted(oc)]  # O's remaining axes, as T's axes
+    ident = list(range(tnd))
+    src_ct_first, src_other_first = [*tb, *tf, *t_contract], [*tb, *t_contract, *tf]
+    ct_first = src_ct_first == ident or src_other_first != ident
+    src = src_ct_first if ct_first else src_other_first
+    perm = tuple(src.index(i) for i in range(tnd))
+    if ct_first:
+        dn = ((ct_of, tuple(of)), (ct_b, tuple(ob)))
+    else:
+        dn = ((tuple(of), ct_of), (tuple(ob), ct_b))
+    return ct_first, dn, (None if perm == tuple(range(tnd)) else perm)
 
 
-def _dot_transpose_lhs(
-    ct: Any, lhs_shape: tuple[int, ...], rhs: Any, dimension_numbers: DimensionNumbers, swap: bool = False
+def _dot_transpose_operand(
+    ct: Any, t_shape: tuple[int, ...], other: Any, dimension_numbers: DimensionNumbers, of_rhs: bool
 ) -> Any:
-    ct_perm, dn, out_perm = _dot_transpose_plan(len(lhs_shape), len(_shape(rhs)), dimension_numbers, swap)
-    if ct_perm is not None:
-        ct = transpose(ct, ct_perm)
-    res = dot_general(ct, rhs, dn)
-    return res if out_perm is None else transpose(res, out_perm)
+    lnd, rnd = (len(_shape(other)), len(t_shape)) if of_rhs else (len(t_shape), len(_shape(other)))
+    ct_first, dn, perm = _dot_transpose_plan(lnd, rnd, dimension_numbers, of_rhs)
+    res = dot_general(ct, other, dn) if ct_first else dot_general(other, ct, dn)
+    return res if perm is None else transpose(res, perm)
 
 
 def _dot_general_transpose(ct: Any, lhs: Any, rhs: Any, dimension_numbers: DimensionNumbers) -> list[Any]:
-    (lc, rc), (lb, rb) = dimension_numbers
     if is_undefined(lhs) and is_undefined(rhs):
         raise NotImplementedError("dot_general is not linear in both operands at once")
     if is_undefined(lhs):
-        return [_dot_transpose_lhs(ct, lhs.aval.shape, rhs, dimension_numbers), None]
-    swapped = ((rc, lc), (rb, lb))
-    return [None, _dot_transpose_lhs(ct, rhs.aval.shape, lhs, swapped, swap=True)]
+        return [_dot_transpose_operand(ct, lhs.aval.shape, rhs, dimension_numbers, False), None]
+    return [None, _dot_transpose_operand(ct, rhs.aval.shape, lhs, dimension_numbers, True)]
 
 
 defjvp(
