@@ -53,15 +53,23 @@ MAX_EQNS = 400
 # programs longer than this are left unfused: numba's compile time (seconds per few hundred
 # equations) would dominate the first call of a very long program
 MAX_PROGRAM_EQNS = 2000
-# Above this many elements a run keeps NumPy's own (SIMD) loops for transcendental functions
-# and fuses only the cheap arithmetic between them: measured, the scalar C-library tanh/sin/exp
-# of a fused loop is slower than NumPy's on arrays that fit in cache, while below it the
-# per-call overhead of NumPy dominates and fusing everything wins (benchmarks/bench_speed.py).
+# Up to this many elements a run calls the C library's transcendental functions per element
+# (compiles fast, the per-call overhead of NumPy dominates anyway); above it the vectorisable
+# exp/tanh/sin/cos of fusion_math are used (measured, benchmarks/bench_speed.py: 3-4x faster
+# than NumPy's float64 sin/tanh on AVX2) and the other transcendentals stay with NumPy, the run
+# fusing only the arithmetic around them.
 SMALL_RUN = 2048
 _CHEAP = frozenset(
     """negative positive square absolute fabs maximum minimum fmax fmin sign copysign reciprocal floor ceil
-    trunc rint""".split()
+    trunc rint sqrt""".split()
 )
+_VECTOR = {"exp": "vexp", "tanh": "vtanh", "sin": "vsin", "cos": "vcos"}
+_ESCAPES = frozenset({"sin", "cos"})  # arguments beyond fusion_math.SIN_LIMIT: re-run with the C library
+# Large kernels run in chunks of at least this many elements on up to numba's thread count
+# (NUMBA_NUM_THREADS; numba.set_num_threads once numba's own pool is running) threads: the
+# loop is elementwise, so the result does not depend on the split.
+PAR_CHUNK = 1 << 16
+BLOCK = 256  # elements per block of a staged kernel
 
 _numba: Any = None
 _state: dict[str, bool | None] = {"enabled": None}
@@ -158,7 +166,7 @@ def _fusible(e: Eqn) -> tuple[str, str] | None:
     o = e.outvars[0].aval
     if o.dtype != _F64 or o.ndim == 0:
         return None
-    if op[0] == "call" and op[1] not in _CHEAP and o.size > SMALL_RUN:
+    if op[0] == "call" and op[1] not in _CHEAP and op[1] not in _VECTOR and o.size > SMALL_RUN:
         return None
     if all(_atom_ok(a, o.shape) for a in e.inputs):
         return op
@@ -168,9 +176,23 @@ def _fusible(e: Eqn) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------- kernels
 
 
-def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], outs: list[Var]) -> FusedKernel | None:
-    numba = _load_numba()
-    shape = run[0].outvars[0].aval.shape
+def _rhs(kind: str, op: str, args: list[str], vector: bool) -> str:
+    if kind == "infix":
+        return f"({args[0]} {op} {args[1]})" if len(args) == 2 else f"({op}{args[0]})"
+    if kind == "pow":
+        y = int(op)
+        return f"({args[0]} ** {y})" if y >= 0 else f"(1.0 / ({args[0]} ** {-y}))"
+    if vector and op in _VECTOR:
+        return f"{_VECTOR[op]}({args[0]})"
+    return f"np.{op}({', '.join(args)})"
+
+
+def _arg(a: Any, names: dict[Var, str]) -> str:
+    return repr(float(a.val)) if type(a) is Literal else names[a]
+
+
+def _kernel_source(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], outs: list[Var]) -> str:
+    """One loop computing ``run`` per element with the C library's functions (returns 0)."""
     names: dict[Var, str] = {}
     params = []
     for j, v in enumerate(ins):
@@ -178,40 +200,95 @@ def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], out
         params.append(f"s{j}" if v.aval.shape == () else f"i{j}")
     lines = [f"def kernel(n, {', '.join(params + [f'o{j}' for j in range(len(outs))])}):", "    for k in range(n):"]
     for t, (e, (kind, op)) in enumerate(zip(run, ops)):
-        args = [repr(float(a.val)) if type(a) is Literal else names[a] for a in e.inputs]
-        if kind == "infix":
-            rhs = f"({args[0]} {op} {args[1]})" if len(args) == 2 else f"({op}{args[0]})"
-        elif kind == "pow":
-            y = int(op)
-            rhs = f"({args[0]} ** {y})" if y >= 0 else f"(1.0 / ({args[0]} ** {-y}))"
-        else:
-            rhs = f"np.{op}({', '.join(args)})"
         names[e.outvars[0]] = f"t{t}"
-        lines.append(f"        t{t} = {rhs}")
+        lines.append(f"        t{t} = {_rhs(kind, op, [_arg(a, names) for a in e.inputs], False)}")
     for j, v in enumerate(outs):
         lines.append(f"        o{j}[k] = {names[v]}")
-    src = "\n".join(lines) + "\n"
-    ns: dict[str, Any] = {"np": np}
-    exec(compile(src, f"<functrans fused kernel #{next(_counter)}>", "exec"), ns)
+    lines.append("    return 0")
+    return "\n".join(lines) + "\n"
+
+
+def _staged_source(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], outs: list[Var]) -> str:
+    """The run with fusion_math's vectorisable exp/tanh/sin/cos, over blocks of BLOCK elements
+    in stages of at most one such function each (a loop body holding several of them is
+    measured ~1.4x slower: too long to overlap iterations); values crossing stages go through
+    block-sized buffers that stay in L1. Returns 1 when sin/cos met an argument beyond
+    fusion_math.SIN_LIMIT (or inf/NaN): the caller then re-runs the C-library kernel."""
+    stage_of: list[int] = []
+    stage, has_fn = 0, False
+    for kind, op in ops:
+        if kind == "call" and op in _VECTOR:
+            if has_fn:
+                stage += 1
+            has_fn = True
+        stage_of.append(stage)
+    defined = {e.outvars[0]: t for t, e in enumerate(run)}
+    buffered: dict[Var, int] = {}  # values used in a later stage than their own: buffer number
+    for t, e in enumerate(run):
+        for a in e.inputs:
+            if type(a) is Var and a in defined and stage_of[defined[a]] < stage_of[t] and a not in buffered:
+                buffered[a] = len(buffered)
+    params = [f"s{j}" if v.aval.shape == () else f"i{j}" for j, v in enumerate(ins)]
+    lines = [f"def kernel(n, {', '.join(params + [f'o{j}' for j in range(len(outs))])}):", "    bad = 0"]
+    lines += [f"    b{r} = np.empty({BLOCK})" for r in range(len(buffered))]
+    lines += [f"    for st in range(0, n, {BLOCK}):", f"        m = min({BLOCK}, n - st)"]
+    for sg in range(stage + 1):
+        names = {v: (f"s{j}" if v.aval.shape == () else f"i{j}[st + k]") for j, v in enumerate(ins)}
+        names.update({v: f"b{r}[k]" for v, r in buffered.items() if stage_of[defined[v]] < sg})
+        lines.append("        for k in range(m):")
+        for t, (e, (kind, op)) in enumerate(zip(run, ops)):
+            if stage_of[t] != sg:
+                continue
+            args = [_arg(a, names) for a in e.inputs]
+            if kind == "call" and op in _ESCAPES:
+                lines.append(f"            bad |= trig_escape({args[0]})")
+            v = e.outvars[0]
+            names[v] = f"t{t}"
+            lines.append(f"            t{t} = {_rhs(kind, op, args, True)}")
+            if v in buffered:
+                lines.append(f"            b{buffered[v]}[k] = t{t}")
+        lines += [f"            o{j}[st + k] = {names[v]}" for j, v in enumerate(outs) if stage_of[defined[v]] == sg]
+    lines.append("    return bad")
+    return "\n".join(lines) + "\n"
+
+
+def _compile(src: str, ins: list[Var], n_outs: int) -> Any:
+    """The numba-compiled ``kernel`` of ``src`` (shared by source and signature), False if
+    numba cannot compile it."""
+    numba = _load_numba()
     arr, f64 = numba.float64[::1], numba.float64
     # inputs are only read: a read-only array type accepts writable and read-only arrays alike
     # (closed-over constants are read-only copies)
     arr_in = numba.types.Array(numba.float64, 1, "C", readonly=True)
-    sig = numba.void(numba.int64, *[f64 if v.aval.shape == () else arr_in for v in ins], *[arr] * len(outs))
+    sig = numba.int64(numba.int64, *[f64 if v.aval.shape == () else arr_in for v in ins], *[arr] * n_outs)
     key = (src, str(sig))
     compiled = _compiled.get(key)
     if compiled is None:
         try:
+            ns: dict[str, Any] = {"np": np}
+            if "trig_escape(" in src or "vexp(" in src or "vtanh(" in src:
+                from functrans._src import fusion_math
+
+                ns.update({name: getattr(fusion_math, name) for name in fusion_math.__all__})
+            exec(compile(src, f"<functrans fused kernel #{next(_counter)}>", "exec"), ns)
             compiled = numba.njit(sig, cache=False, error_model="numpy", nogil=True)(ns["kernel"])
         except Exception as err:  # an operation numba cannot compile: keep the plain NumPy code
             compiled = False
             failures.append(f"{type(err).__name__}: {err}"[:500])
         _compiled[key] = compiled
+    return compiled
+
+
+def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], outs: list[Var]) -> FusedKernel | None:
+    shape = run[0].outvars[0].aval.shape
+    n = math.prod(shape)
+    vector = n > SMALL_RUN and any(kind == "call" and op in _VECTOR for kind, op in ops)
+    src = _staged_source(run, ops, ins, outs) if vector else _kernel_source(run, ops, ins, outs)
+    compiled = _compile(src, ins, len(outs))
     if compiled is False:
         return None
     # the caller: allocate the outputs, flatten the operands, run the loop
-    n = math.prod(shape)
-    call_args = ["n"]
+    call_args = []
     w_params = []
     for j, v in enumerate(ins):
         w_params.append(f"a{j}")
@@ -219,14 +296,75 @@ def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], out
     body = [f"def run({', '.join(w_params)}):"]
     for j in range(len(outs)):
         body.append(f"    r{j} = empty(shape, f64)")
-    call_args += [f"r{j}.reshape(-1)" for j in range(len(outs))]
-    body.append(f"    kernel({', '.join(call_args)})")
+    outs_flat = [f"r{j}.reshape(-1)" for j in range(len(outs))]
+    if n < 2 * PAR_CHUNK and not vector:
+        body.append(f"    kernel({', '.join(['n'] + call_args + outs_flat)})")
+    else:
+        body.append(f"    args = ({', '.join(call_args + outs_flat)},)")
+        body.append("    if execute(kernel, n, args):")
+        body.append("        slow()(n, *args)")
     body.append(f"    return [{', '.join(f'r{j}' for j in range(len(outs)))}]")
     wsrc = "\n".join(body) + "\n"
-    wns: dict[str, Any] = {"kernel": compiled, "n": n, "shape": shape, "f64": _F64}
+    slow_src = _kernel_source(run, ops, ins, outs) if vector else src
+
+    def slow() -> Any:
+        """The kernel with the C library's functions (compiled on first need)."""
+        fn = _compile(slow_src, ins, len(outs))
+        if fn is False:
+            raise RuntimeError("functrans fusion: the fallback kernel failed to compile: " + failures[-1])
+        return fn
+
+    wns: dict[str, Any] = {"kernel": compiled, "n": n, "shape": shape, "f64": _F64, "execute": execute, "slow": slow}
     wns.update(empty=np.empty, ravel=np.ravel)
     exec(compile(wsrc, f"<functrans fused caller #{next(_counter)}>", "exec"), wns)
     return FusedKernel(wns["run"], src + "\n" + wsrc, len(run), [ShapedArray(v.aval.shape, _F64) for v in outs])
+
+
+# --------------------------------------------------------------------------- threads
+
+
+_pools: dict[str, Any] = {}
+
+
+def num_threads() -> int:
+    """How many threads a large kernel may use: numba's setting (``NUMBA_NUM_THREADS``, or
+    ``numba.set_num_threads`` once numba's own thread pool has been started)."""
+    numba = _load_numba()
+    from numba.np.ufunc import parallel
+
+    if parallel._is_initialized:  # don't start numba's pool just to ask (fork safety)
+        return int(numba.get_num_threads())
+    return int(numba.config.NUMBA_NUM_THREADS)
+
+
+def _pool(workers: int) -> Any:
+    from concurrent.futures import ThreadPoolExecutor
+
+    pid = os.getpid()
+    pool = _pools.get("pool")
+    if pool is None or _pools["pid"] != pid or _pools["workers"] < workers:  # a forked child needs its own
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="functrans-fused")
+        _pools.update(pool=pool, pid=pid, workers=workers)
+    return pool
+
+
+def execute(kernel: Callable[..., int], n: int, args: tuple[Any, ...]) -> int:
+    """Run ``kernel`` over ``n`` elements, split in contiguous chunks over threads when it is
+    large (the kernels release the GIL); the or of the chunks' escape flags."""
+    t = min(num_threads(), n // PAR_CHUNK)
+    if t <= 1:
+        return kernel(n, *args)
+    bounds = [n * j // t for j in range(t + 1)]
+
+    def part(j: int) -> int:
+        lo, hi = bounds[j], bounds[j + 1]
+        return kernel(hi - lo, *[a[lo:hi] if isinstance(a, np.ndarray) else a for a in args])
+
+    futures = [_pool(t - 1).submit(part, j) for j in range(1, t)]
+    bad = part(0)
+    for f in futures:
+        bad |= f.result()
+    return bad
 
 
 # --------------------------------------------------------------------------- the pass
