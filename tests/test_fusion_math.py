@@ -105,8 +105,9 @@ def test_large_chain_is_one_staged_kernel() -> None:
     ir, fused, kernels = _fused_kernels(transcendental_chain, x)
     assert len(fused.eqns) == 1 and len(kernels) == 1  # sin, tanh, exp fused with the arithmetic
     src = kernels[0].source
-    assert src.count("for k in range(m)") == 3  # one stage per vectorised function
-    assert "vsin(" in src and "vtanh(" in src and "vexp(" in src and "trig_escape(" in src
+    assert src.count("for k in range(m)") == 3  # the arithmetic after each vectorised function
+    assert "sin_blk(" in src and "tanh_blk(" in src and "exp_blk(" in src and "np.sin" not in src
+    assert src.count("np.empty(") == 3  # buffers reused once dead (5 values cross stages)
     got = compile_ir(fused)(x)[0]
     want = compile_ir(ir)(x)[0]
     np.testing.assert_allclose(got, want, rtol=1e-14, atol=1e-15)
@@ -117,7 +118,7 @@ def test_small_runs_keep_the_c_library() -> None:
     x = np.linspace(-2.0, 2.0, fusion.SMALL_RUN)
     _, _, kernels = _fused_kernels(transcendental_chain, x)
     assert len(kernels) == 1
-    assert "np.sin(" in kernels[0].source and "vsin(" not in kernels[0].source
+    assert "np.sin(" in kernels[0].source and "_blk(" not in kernels[0].source
     np.testing.assert_allclose(functrans.jit(transcendental_chain)(x), transcendental_chain(x), rtol=1e-14, atol=1e-15)
 
 
@@ -132,7 +133,7 @@ def test_several_outputs_and_values_across_stages() -> None:
     rng = np.random.default_rng(0)
     x, y = rng.uniform(-3, 3, (2, N // 2)), rng.standard_normal((2, N // 2))
     _, _, kernels = _fused_kernels(several_outputs, x, y)
-    assert len(kernels) == 1 and kernels[0].source.count("for k in range(m)") == 4
+    assert len(kernels) == 1 and kernels[0].source.count("_blk(") == 4
     got = functrans.jit(several_outputs)(x, y)
     want = several_outputs(x, y)
     for g, w in zip(got, want):
@@ -208,3 +209,13 @@ def test_thread_count_follows_numba(monkeypatch: pytest.MonkeyPatch) -> None:
     else:
         monkeypatch.setattr(numba.config, "NUMBA_NUM_THREADS", 3)
         assert fusion.num_threads() == 3
+
+
+def test_vectorised_functions_per_program_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_VECTOR_FNS (compile time), transcendentals stay NumPy calls between kernels."""
+    monkeypatch.setattr(fusion, "MAX_VECTOR_FNS", 2)
+    x = np.linspace(-2.0, 2.0, N)
+    ir, fused, kernels = _fused_kernels(transcendental_chain, x)
+    assert sum(k.source.count("_blk(") for k in kernels) == 2
+    assert [e.prim.name for e in fused.eqns if e.prim is not fusion.fused_p] == ["exp"]
+    np.testing.assert_allclose(compile_ir(fused)(x)[0], compile_ir(ir)(x)[0], rtol=1e-14, atol=1e-15)

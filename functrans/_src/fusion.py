@@ -8,14 +8,30 @@ kernel is one compiled loop over the elements computing the whole run per elemen
 One pass over memory instead of one per operation, and one call instead of
 hundreds for chains of tiny operations.
 
-Results equal the plain backend's within rounding (the kernel calls the C
-library's ``tanh``/``sin``/... on scalars where NumPy may use its own SIMD loops).
+Runs over more than ``SMALL_RUN`` elements use fusion_math's vectorisable ``exp``,
+``tanh``, ``sin`` and ``cos`` (written with arithmetic only, so the loop is compiled to
+SIMD code; NumPy's float64 loops for them are scalar C-library calls on AVX2 machines)
+and run in stages of one such function over blocks of ``BLOCK`` elements; above
+``2 * PAR_CHUNK`` elements the loop is split in contiguous chunks over a small thread
+pool (numba's thread count: ``NUMBA_NUM_THREADS``), like XLA:CPU's parallel loop
+fusions. Elementwise, so the result does not depend on the number of threads.
+
+Results equal the plain backend's within rounding: small runs call the C library's
+``tanh``/``sin``/... per element, large runs are within 1 (exp), 2 (sin, cos) or 3 (tanh)
+ulp of NumPy; a sin/cos argument beyond ``fusion_math.SIN_LIMIT`` (or inf/NaN) makes the
+whole kernel run again with the C library's functions.
 Without numba, or with the environment variable ``FUNCTRANS_FUSION=0``, or if a
 kernel fails to compile, the program is left as it is (the plain NumPy backend).
 
-numba was chosen over numexpr by measurement (benchmarks/bench_speed.py): numexpr
-cannot express a program with shared subexpressions and several outputs without
-re-evaluating them, and its per-call overhead dominates on small arrays.
+Chosen by measurement (benchmarks/bench_speed.py, 10-op chain with sin/tanh/exp on 1e6
+elements): numexpr (optional, not used) evaluates the chain at ~0.92x of NumPy (its
+sin/tanh/exp are the C library's, per element); NumPy's calls over L2-sized blocks
+~0.88x; numba with the C library's functions ~1.05x (everything fused) or ~0.89x (only
+the arithmetic fused); numba ``parallel=True`` would use numba's threading layer (the
+workqueue layer aborts on concurrent calls from two Python threads, OpenMP is not
+fork-safe), so large kernels use a plain thread pool instead. numexpr also cannot
+express shared subexpressions with several outputs without re-evaluating them, and its
+per-call overhead dominates on small arrays.
 
 ``fused_elementwise`` is internal to code generation: it appears only in programs
 about to be compiled, never in programs that are transformed, so it has no
@@ -70,6 +86,10 @@ _ESCAPES = frozenset({"sin", "cos"})  # arguments beyond fusion_math.SIN_LIMIT: 
 # loop is elementwise, so the result does not depend on the split.
 PAR_CHUNK = 1 << 16
 BLOCK = 256  # elements per block of a staged kernel
+# at most this many vectorised functions per program: each adds a stage, and numba's compile
+# time (~0.1-0.3 s per stage) would dominate the first call of long programs; later ones
+# stay with NumPy (the run fusing the arithmetic around them)
+MAX_VECTOR_FNS = 8
 
 _numba: Any = None
 _state: dict[str, bool | None] = {"enabled": None}
@@ -159,14 +179,14 @@ def _scalar_op(e: Eqn) -> tuple[str, str] | None:
     return None
 
 
-def _fusible(e: Eqn) -> tuple[str, str] | None:
+def _fusible(e: Eqn, vector_ok: bool = True) -> tuple[str, str] | None:
     op = _scalar_op(e)
     if op is None:
         return None
     o = e.outvars[0].aval
     if o.dtype != _F64 or o.ndim == 0:
         return None
-    if op[0] == "call" and op[1] not in _CHEAP and op[1] not in _VECTOR and o.size > SMALL_RUN:
+    if op[0] == "call" and op[1] not in _CHEAP and (op[1] not in _VECTOR or not vector_ok) and o.size > SMALL_RUN:
         return None
     if all(_atom_ok(a, o.shape) for a in e.inputs):
         return op
@@ -209,45 +229,70 @@ def _kernel_source(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], o
 
 
 def _staged_source(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], outs: list[Var]) -> str:
-    """The run with fusion_math's vectorisable exp/tanh/sin/cos, over blocks of BLOCK elements
-    in stages of at most one such function each (a loop body holding several of them is
-    measured ~1.4x slower: too long to overlap iterations); values crossing stages go through
-    block-sized buffers that stay in L1. Returns 1 when sin/cos met an argument beyond
-    fusion_math.SIN_LIMIT (or inf/NaN): the caller then re-runs the C-library kernel."""
+    """The run over blocks of BLOCK elements in stages: each vectorisable exp/tanh/sin/cos is a
+    call of fusion_math's compiled block loop (``sin_blk(m, x, o)``), the arithmetic between
+    them one fused loop. Values crossing stages live in block-sized buffers (reused once dead)
+    that stay in cache. Returns 1 when sin/cos met an argument beyond fusion_math.SIN_LIMIT
+    (or inf/NaN): the caller then re-runs the C-library kernel."""
+    calls: set[int] = set()
     stage_of: list[int] = []
-    stage, has_fn = 0, False
-    for kind, op in ops:
-        if kind == "call" and op in _VECTOR:
-            if has_fn:
-                stage += 1
-            has_fn = True
-        stage_of.append(stage)
+    sg = 0
+    for t, (e, (kind, op)) in enumerate(zip(run, ops)):
+        a = e.inputs[0]
+        if kind == "call" and op in _VECTOR and type(a) is Var and a.aval.shape != ():
+            sg += 1
+            calls.add(t)
+        stage_of.append(sg)
     defined = {e.outvars[0]: t for t, e in enumerate(run)}
-    buffered: dict[Var, int] = {}  # values used in a later stage than their own: buffer number
+    last_use: dict[Var, int] = {}
+    need: set[Var] = set()  # values kept in a buffer
     for t, e in enumerate(run):
         for a in e.inputs:
-            if type(a) is Var and a in defined and stage_of[defined[a]] < stage_of[t] and a not in buffered:
-                buffered[a] = len(buffered)
+            if type(a) is Var and a in defined:
+                last_use[a] = max(last_use.get(a, -1), stage_of[t])
+                if t in calls or stage_of[defined[a]] != stage_of[t]:
+                    need.add(a)
+        if t in calls:
+            need.add(e.outvars[0])
+    slot: dict[Var, int] = {}  # buffer number of each kept value
+    live: dict[Var, int] = {}
+    free: list[int] = []
+    n_slots = 0
+    for s in range(sg + 1):
+        for v in [v for v in live if last_use.get(v, stage_of[defined[v]]) < s]:
+            free.append(live.pop(v))
+        for t in range(len(run)):
+            v = run[t].outvars[0]
+            if stage_of[t] == s and v in need:
+                if not free:
+                    free.append(n_slots)
+                    n_slots += 1
+                slot[v] = live[v] = free.pop()
     params = [f"s{j}" if v.aval.shape == () else f"i{j}" for j, v in enumerate(ins)]
     lines = [f"def kernel(n, {', '.join(params + [f'o{j}' for j in range(len(outs))])}):", "    bad = 0"]
-    lines += [f"    b{r} = np.empty({BLOCK})" for r in range(len(buffered))]
+    lines += [f"    b{r} = np.empty({BLOCK})" for r in range(n_slots)]
     lines += [f"    for st in range(0, n, {BLOCK}):", f"        m = min({BLOCK}, n - st)"]
-    for sg in range(stage + 1):
-        names = {v: (f"s{j}" if v.aval.shape == () else f"i{j}[st + k]") for j, v in enumerate(ins)}
-        names.update({v: f"b{r}[k]" for v, r in buffered.items() if stage_of[defined[v]] < sg})
-        lines.append("        for k in range(m):")
+    in_names = {v: (f"s{j}" if v.aval.shape == () else f"i{j}[st + k]") for j, v in enumerate(ins)}
+    for s in range(sg + 1):
+        names = dict(in_names)
+        names.update({v: f"b{slot[v]}[k]" for v in slot if stage_of[defined[v]] < s or defined[v] in calls})
+        body = []
         for t, (e, (kind, op)) in enumerate(zip(run, ops)):
-            if stage_of[t] != sg:
+            if stage_of[t] != s:
                 continue
-            args = [_arg(a, names) for a in e.inputs]
-            if kind == "call" and op in _ESCAPES:
-                lines.append(f"            bad |= trig_escape({args[0]})")
             v = e.outvars[0]
+            if t in calls:
+                a = e.inputs[0]
+                arg = f"b{slot[a]}" if a in defined else f"i{ins.index(a)}[st:st + m]"
+                lines.append(f"        bad |= {op}_blk(m, {arg}, b{slot[v]})")
+                continue
             names[v] = f"t{t}"
-            lines.append(f"            t{t} = {_rhs(kind, op, args, True)}")
-            if v in buffered:
-                lines.append(f"            b{buffered[v]}[k] = t{t}")
-        lines += [f"            o{j}[st + k] = {names[v]}" for j, v in enumerate(outs) if stage_of[defined[v]] == sg]
+            body.append(f"            t{t} = {_rhs(kind, op, [_arg(a, names) for a in e.inputs], False)}")
+            if v in slot:
+                body.append(f"            b{slot[v]}[k] = t{t}")
+        body += [f"            o{j}[st + k] = {names[v]}" for j, v in enumerate(outs) if stage_of[defined[v]] == s]
+        if body:
+            lines += ["        for k in range(m):"] + body
     lines.append("    return bad")
     return "\n".join(lines) + "\n"
 
@@ -266,10 +311,10 @@ def _compile(src: str, ins: list[Var], n_outs: int) -> Any:
     if compiled is None:
         try:
             ns: dict[str, Any] = {"np": np}
-            if "trig_escape(" in src or "vexp(" in src or "vtanh(" in src:
+            if "_blk(" in src:
                 from functrans._src import fusion_math
 
-                ns.update({name: getattr(fusion_math, name) for name in fusion_math.__all__})
+                ns.update({f"{op}_blk": fusion_math.block(op) for op in _VECTOR if f"{op}_blk(" in src})
             exec(compile(src, f"<functrans fused kernel #{next(_counter)}>", "exec"), ns)
             compiled = numba.njit(sig, cache=False, error_model="numpy", nogil=True)(ns["kernel"])
         except Exception as err:  # an operation numba cannot compile: keep the plain NumPy code
@@ -409,8 +454,11 @@ def fuse(ir: IR, min_eqns: int = MIN_EQNS) -> IR:
         run.clear()
         ops.clear()
 
+    vector_left = MAX_VECTOR_FNS
     for i, e in enumerate(ir.eqns):
-        op = _fusible(e)
+        op = _fusible(e, vector_left > 0)
+        if op is not None and op[0] == "call" and op[1] in _VECTOR and e.outvars[0].aval.size > SMALL_RUN:
+            vector_left -= 1
         if (
             op is not None
             and len(run) < MAX_EQNS

@@ -33,7 +33,7 @@ from llvmlite import ir as llir
 from numba.core import types
 from numba.extending import intrinsic
 
-__all__ = ["SIN_LIMIT", "trig_escape", "vcos", "vexp", "vsin", "vtanh"]
+__all__ = ["SIN_LIMIT", "block", "trig_escape", "vcos", "vexp", "vsin", "vtanh"]
 
 
 @intrinsic
@@ -195,3 +195,31 @@ def vcos(x: float) -> float:
 def trig_escape(x: float) -> int:
     """1 if vsin/vcos cannot handle ``x`` (beyond SIN_LIMIT, inf or NaN), else 0."""
     return np.int64(not (np.abs(x) <= SIN_LIMIT))
+
+
+# --------------------------------------------------------------------------- block loops
+
+_BLOCK_SRC = '''
+def {name}_block(m, x, o):
+    bad = 0
+    for k in range(m):
+        {escape}o[k] = v{name}(x[k])
+    return bad
+'''
+_blocks: dict[str, Any] = {}
+
+
+def block(name: str) -> Any:
+    """The compiled loop ``{name}_block(m, x, o) -> flag`` writing ``v{name}(x[k])`` to ``o[k]``
+    for ``k < m`` (flag: 1 if a sin/cos argument escaped, see trig_escape). Fused kernels call
+    these per block instead of inlining the functions: each is compiled once per process, which
+    keeps a kernel's compile time that of its arithmetic (inlined, LLVM takes seconds per function)."""
+    fn = _blocks.get(name)
+    if fn is None:
+        escape = "bad |= trig_escape(x[k])\n        " if name in ("sin", "cos") else ""
+        ns: dict[str, Any] = {"trig_escape": trig_escape, "v" + name: globals()["v" + name]}
+        exec(_BLOCK_SRC.format(name=name, escape=escape), ns)
+        out = types.Array(types.float64, 1, "C")
+        sigs = [types.int64(types.int64, types.Array(types.float64, 1, "C", readonly=ro), out) for ro in (False, True)]
+        fn = _blocks[name] = numba.njit(sigs, error_model="numpy", nogil=True)(ns[name + "_block"])
+    return fn
