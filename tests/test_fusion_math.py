@@ -219,3 +219,18 @@ def test_vectorised_functions_per_program_are_capped(monkeypatch: pytest.MonkeyP
     assert sum(k.source.count("_blk(") for k in kernels) == 2
     assert [e.prim.name for e in fused.eqns if e.prim is not fusion.fused_p] == ["exp"]
     np.testing.assert_allclose(compile_ir(fused)(x)[0], compile_ir(ir)(x)[0], rtol=1e-14, atol=1e-15)
+
+
+def test_concurrent_calls_from_python_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several Python threads running threaded kernels at once share the pool safely."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(fusion, "PAR_CHUNK", 1000)
+    _set_threads(monkeypatch, 2)
+    j = functrans.jit(transcendental_chain)
+    xs = [np.linspace(-2.0, 2.0 + i, 4000) for i in range(6)]
+    want = [j(x) for x in xs]
+    with ThreadPoolExecutor(3) as ex:
+        got = list(ex.map(j, xs))
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
