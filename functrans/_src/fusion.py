@@ -17,7 +17,7 @@ pool (numba's thread count: ``NUMBA_NUM_THREADS``), like XLA:CPU's parallel loop
 fusions. Elementwise, so the result does not depend on the number of threads.
 
 Results equal the plain backend's within rounding: small runs call the C library's
-``tanh``/``sin``/... per element, large runs are within 1 (exp), 2 (sin, cos) or 3 (tanh)
+``tanh``/``sin``/... per element, large runs are within 1 (exp) or 2 (sin, cos, tanh)
 ulp of NumPy; a sin/cos argument beyond ``fusion_math.SIN_LIMIT`` (or inf/NaN) makes the
 whole kernel run again with the C library's functions.
 Without numba, or with the environment variable ``FUNCTRANS_FUSION=0``, or if a
