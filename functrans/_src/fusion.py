@@ -10,8 +10,11 @@ hundreds for chains of tiny operations.
 
 Runs over more than ``SMALL_RUN`` elements use fusion_math's vectorisable ``exp``,
 ``tanh``, ``sin`` and ``cos`` (written with arithmetic only, so the loop is compiled to
-SIMD code; NumPy's float64 loops for them are scalar C-library calls on AVX2 machines)
-and run in stages of one such function over blocks of ``BLOCK`` elements; above
+SIMD code; NumPy's float64 loops for them are scalar C-library calls on AVX2 machines):
+over blocks of ``BLOCK`` elements, the kernel alternates fused arithmetic loops and calls
+of each function's block loop (compiled once per process; at most ``MAX_VECTOR_FNS`` per
+program, for compile time): bench_speed.py's 10-op chain with sin/tanh/exp on 1e6
+elements runs at ~0.32-0.35x of NumPy on one thread (process CPU time). Above
 ``2 * PAR_CHUNK`` elements the loop is split in contiguous chunks over a small thread
 pool (numba's thread count: ``NUMBA_NUM_THREADS``), like XLA:CPU's parallel loop
 fusions. Elementwise, so the result does not depend on the number of threads.
@@ -27,9 +30,11 @@ Chosen by measurement (benchmarks/bench_speed.py, 10-op chain with sin/tanh/exp 
 elements): numexpr (optional, not used) evaluates the chain at ~0.92x of NumPy (its
 sin/tanh/exp are the C library's, per element); NumPy's calls over L2-sized blocks
 ~0.88x; numba with the C library's functions ~1.05x (everything fused) or ~0.89x (only
-the arithmetic fused); numba ``parallel=True`` would use numba's threading layer (the
-workqueue layer aborts on concurrent calls from two Python threads, OpenMP is not
-fork-safe), so large kernels use a plain thread pool instead. numexpr also cannot
+the arithmetic fused); the staged kernel with numba ``parallel=True`` (prange over the
+blocks) was slower than the same kernel on a plain thread pool (0.41-0.43x against
+0.33-0.35x on a busy 2-core machine) and would use numba's threading layer (the workqueue
+layer aborts on concurrent calls from two Python threads, OpenMP is not fork-safe), so
+large kernels use a plain thread pool. numexpr also cannot
 express shared subexpressions with several outputs without re-evaluating them, and its
 per-call overhead dominates on small arrays.
 
