@@ -217,27 +217,46 @@ def trig_escape(x: float) -> int:
 
 # --------------------------------------------------------------------------- block loops
 
-_BLOCK_SRC = '''
-def {name}_block(m, x, o):
+def _exp_block(m: int, x: Any, o: Any) -> int:
+    for k in range(m):
+        o[k] = vexp(x[k])
+    return 0
+
+
+def _tanh_block(m: int, x: Any, o: Any) -> int:
+    for k in range(m):
+        o[k] = vtanh(x[k])
+    return 0
+
+
+def _sin_block(m: int, x: Any, o: Any) -> int:
     bad = 0
     for k in range(m):
-        {escape}o[k] = v{name}(x[k])
+        bad |= trig_escape(x[k])
+        o[k] = vsin(x[k])
     return bad
-'''
+
+
+def _cos_block(m: int, x: Any, o: Any) -> int:
+    bad = 0
+    for k in range(m):
+        bad |= trig_escape(x[k])
+        o[k] = vcos(x[k])
+    return bad
+
+
+_PY_BLOCKS = {"exp": _exp_block, "tanh": _tanh_block, "sin": _sin_block, "cos": _cos_block}
 _blocks: dict[str, Any] = {}
 
 
 def block(name: str) -> Any:
     """The compiled loop ``{name}_block(m, x, o) -> flag`` writing ``v{name}(x[k])`` to ``o[k]``
     for ``k < m`` (flag: 1 if a sin/cos argument escaped, see trig_escape). Fused kernels call
-    these per block instead of inlining the functions: each is compiled once per process, which
-    keeps a kernel's compile time that of its arithmetic (inlined, LLVM takes seconds per function)."""
+    these per block instead of inlining the functions, which keeps a kernel's compile time that
+    of its arithmetic (inlined, LLVM takes seconds per function). Compiled on first use and
+    cached on disk by numba (``cache=True``), so later processes load them."""
     fn = _blocks.get(name)
     if fn is None:
-        escape = "bad |= trig_escape(x[k])\n        " if name in ("sin", "cos") else ""
-        ns: dict[str, Any] = {"trig_escape": trig_escape, "v" + name: globals()["v" + name]}
-        exec(_BLOCK_SRC.format(name=name, escape=escape), ns)
-        out = types.Array(types.float64, 1, "C")
-        sigs = [types.int64(types.int64, types.Array(types.float64, 1, "C", readonly=ro), out) for ro in (False, True)]
-        fn = _blocks[name] = numba.njit(sigs, error_model="numpy", nogil=True)(ns[name + "_block"])
+        sig = types.int64(types.int64, types.Array(types.float64, 1, "C", readonly=True), types.float64[::1])
+        fn = _blocks[name] = numba.njit(sig, cache=True, error_model="numpy", nogil=True)(_PY_BLOCKS[name])
     return fn
