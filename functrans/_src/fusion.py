@@ -14,7 +14,7 @@ SIMD code; NumPy's float64 loops for them are scalar C-library calls on AVX2 mac
 over blocks of ``BLOCK`` elements, the kernel alternates fused arithmetic loops and calls
 of each function's block loop (compiled once per process; at most ``MAX_VECTOR_FNS`` per
 program, for compile time): bench_speed.py's 10-op chain with sin/tanh/exp on 1e6
-elements runs at ~0.32-0.35x of NumPy on one thread (process CPU time). Above
+elements runs at ~0.32-0.38x of NumPy on one thread (process CPU time). Above
 ``2 * PAR_CHUNK`` elements the loop is split in contiguous chunks over a small thread
 pool (numba's thread count: ``NUMBA_NUM_THREADS``), like XLA:CPU's parallel loop
 fusions. Elementwise, so the result does not depend on the number of threads.
