@@ -4,10 +4,12 @@
    MLP (width 256) at batch 32 (overhead-bound) and batch 2048 (BLAS-bound).
 2. Elementwise chains under jit: grad of a 300-op chain on a length-4 vector against
    the NumPy forward pass; jit of a 10-op chain on 1e6 elements against NumPy forward.
-   With sin/tanh/exp in the chain, NumPy's own (SIMD) sin, tanh and exp calls alone take
-   ~0.78 of the NumPy forward pass (measured: 29 of 38 ms): fusion, which keeps those calls
-   and fuses the arithmetic between them, cannot go below that (scalar libm calls in a
-   numba loop are slower; numba's SVML path needs a patched llvmlite).
+   With sin/tanh/exp in the chain, NumPy's own sin, tanh and exp calls alone take ~0.78 of
+   the NumPy forward pass (29 of 37 ms; on AVX2 they are scalar C-library loops): with
+   numba, fusion replaces them by vectorised versions (functrans/_src/fusion_math.py) in
+   staged kernels and splits large kernels over numba's thread count. The chain rows are
+   printed for one thread and for numba's thread count; with --cpu (process CPU time) the
+   threaded row cannot show a speed-up (CPU time adds the threads up): compare wall-clock.
 3. Higher order: 6th derivative of tanh by nested grad (eager, microseconds); Hessian
    n = 100 eager and jit against the hand-written Hessian.
 4. Per-call overhead of jit(f) with one array argument (f(x) = x + 1 on a length-4
@@ -214,13 +216,24 @@ def bench_chain(number: int, rounds: int, peers: bool) -> None:
 
 
 def _bench_big(make: Callable[[Any], Any], label: str, number: int, rounds: int, peers: bool) -> None:
+    from functrans._src import fusion
+
     big = np.linspace(-2.0, 2.0, 1_000_000)
     f10 = make(np)
     j10 = functrans.jit(make(fnp))
     np.testing.assert_allclose(j10(big), f10(big), rtol=1e-12, atol=1e-14)
     n10 = max(1, number // 20)
-    row(f"{label}, 1e6 elements: jit", paired_ratio(lambda: j10(big), lambda: f10(big), n10, rounds)[0],
-        "target 0.50")  # fmt: skip
+    counts = [1, fusion.num_threads()] if fusion.enabled() and fusion.num_threads() > 1 else [None]
+    for t in counts:
+        real = fusion.num_threads
+        if t is not None:
+            fusion.num_threads = lambda t=t: t  # benchmark only: the thread count a large kernel may use
+        try:
+            r = paired_ratio(lambda: j10(big), lambda: f10(big), n10, rounds)
+        finally:
+            fusion.num_threads = real
+        note = "" if t is None else f"{t} thread{'s' * (t > 1)}"
+        row(f"{label}, 1e6 elements: jit", r[0], f"target 0.50  {r[1] * 1e3:.1f} ms vs {r[2] * 1e3:.1f} ms  {note}")
     if peers:
         try:
             jax = _jax()

@@ -8,14 +8,35 @@ kernel is one compiled loop over the elements computing the whole run per elemen
 One pass over memory instead of one per operation, and one call instead of
 hundreds for chains of tiny operations.
 
-Results equal the plain backend's within rounding (the kernel calls the C
-library's ``tanh``/``sin``/... on scalars where NumPy may use its own SIMD loops).
+Runs over more than ``SMALL_RUN`` elements use fusion_math's vectorisable ``exp``,
+``tanh``, ``sin`` and ``cos`` (written with arithmetic only, so the loop is compiled to
+SIMD code; NumPy's float64 loops for them are scalar C-library calls on AVX2 machines):
+over blocks of ``BLOCK`` elements, the kernel alternates fused arithmetic loops and calls
+of each function's block loop (compiled once per process; at most ``MAX_VECTOR_FNS`` per
+program, for compile time): bench_speed.py's 10-op chain with sin/tanh/exp on 1e6
+elements runs at ~0.32-0.38x of NumPy on one thread (process CPU time). Above
+``2 * PAR_CHUNK`` elements the loop is split in contiguous chunks over a small thread
+pool (numba's thread count: ``NUMBA_NUM_THREADS``), like XLA:CPU's parallel loop
+fusions. Elementwise, so the result does not depend on the number of threads.
+
+Results equal the plain backend's within rounding: small runs call the C library's
+``tanh``/``sin``/... per element, large runs are within 1 (exp) or 2 (sin, cos, tanh)
+ulp of NumPy; a sin/cos argument beyond ``fusion_math.SIN_LIMIT`` (or inf/NaN) makes the
+whole kernel run again with the C library's functions.
 Without numba, or with the environment variable ``FUNCTRANS_FUSION=0``, or if a
 kernel fails to compile, the program is left as it is (the plain NumPy backend).
 
-numba was chosen over numexpr by measurement (benchmarks/bench_speed.py): numexpr
-cannot express a program with shared subexpressions and several outputs without
-re-evaluating them, and its per-call overhead dominates on small arrays.
+Chosen by measurement (benchmarks/bench_speed.py, 10-op chain with sin/tanh/exp on 1e6
+elements): numexpr (optional, not used) evaluates the chain at ~0.92x of NumPy (its
+sin/tanh/exp are the C library's, per element); NumPy's calls over L2-sized blocks
+~0.88x; numba with the C library's functions ~1.05x (everything fused) or ~0.89x (only
+the arithmetic fused); the staged kernel with numba ``parallel=True`` (prange over the
+blocks) was slower than the same kernel on a plain thread pool (0.41-0.43x against
+0.33-0.35x on a busy 2-core machine) and would use numba's threading layer (the workqueue
+layer aborts on concurrent calls from two Python threads, OpenMP is not fork-safe), so
+large kernels use a plain thread pool. numexpr also cannot
+express shared subexpressions with several outputs without re-evaluating them, and its
+per-call overhead dominates on small arrays.
 
 ``fused_elementwise`` is internal to code generation: it appears only in programs
 about to be compiled, never in programs that are transformed, so it has no
@@ -53,15 +74,27 @@ MAX_EQNS = 400
 # programs longer than this are left unfused: numba's compile time (seconds per few hundred
 # equations) would dominate the first call of a very long program
 MAX_PROGRAM_EQNS = 2000
-# Above this many elements a run keeps NumPy's own (SIMD) loops for transcendental functions
-# and fuses only the cheap arithmetic between them: measured, the scalar C-library tanh/sin/exp
-# of a fused loop is slower than NumPy's on arrays that fit in cache, while below it the
-# per-call overhead of NumPy dominates and fusing everything wins (benchmarks/bench_speed.py).
+# Up to this many elements a run calls the C library's transcendental functions per element
+# (compiles fast, the per-call overhead of NumPy dominates anyway); above it the vectorisable
+# exp/tanh/sin/cos of fusion_math are used (measured, benchmarks/bench_speed.py: 3-4x faster
+# than NumPy's float64 sin/tanh on AVX2) and the other transcendentals stay with NumPy, the run
+# fusing only the arithmetic around them.
 SMALL_RUN = 2048
 _CHEAP = frozenset(
     """negative positive square absolute fabs maximum minimum fmax fmin sign copysign reciprocal floor ceil
-    trunc rint""".split()
+    trunc rint sqrt""".split()
 )
+_VECTOR = {"exp": "vexp", "tanh": "vtanh", "sin": "vsin", "cos": "vcos"}
+_ESCAPES = frozenset({"sin", "cos"})  # arguments beyond fusion_math.SIN_LIMIT: re-run with the C library
+# Large kernels run in chunks of at least this many elements on up to numba's thread count
+# (NUMBA_NUM_THREADS; numba.set_num_threads once numba's own pool is running) threads: the
+# loop is elementwise, so the result does not depend on the split.
+PAR_CHUNK = 1 << 16
+BLOCK = 256  # elements per block of a staged kernel
+# at most this many vectorised functions per program: each adds a stage, and numba's compile
+# time (~0.1-0.3 s per stage) would dominate the first call of long programs; later ones
+# stay with NumPy (the run fusing the arithmetic around them)
+MAX_VECTOR_FNS = 8
 
 _numba: Any = None
 _state: dict[str, bool | None] = {"enabled": None}
@@ -151,14 +184,14 @@ def _scalar_op(e: Eqn) -> tuple[str, str] | None:
     return None
 
 
-def _fusible(e: Eqn) -> tuple[str, str] | None:
+def _fusible(e: Eqn, vector_ok: bool = True) -> tuple[str, str] | None:
     op = _scalar_op(e)
     if op is None:
         return None
     o = e.outvars[0].aval
     if o.dtype != _F64 or o.ndim == 0:
         return None
-    if op[0] == "call" and op[1] not in _CHEAP and o.size > SMALL_RUN:
+    if op[0] == "call" and op[1] not in _CHEAP and (op[1] not in _VECTOR or not vector_ok) and o.size > SMALL_RUN:
         return None
     if all(_atom_ok(a, o.shape) for a in e.inputs):
         return op
@@ -168,9 +201,23 @@ def _fusible(e: Eqn) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------- kernels
 
 
-def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], outs: list[Var]) -> FusedKernel | None:
-    numba = _load_numba()
-    shape = run[0].outvars[0].aval.shape
+def _rhs(kind: str, op: str, args: list[str], vector: bool) -> str:
+    if kind == "infix":
+        return f"({args[0]} {op} {args[1]})" if len(args) == 2 else f"({op}{args[0]})"
+    if kind == "pow":
+        y = int(op)
+        return f"({args[0]} ** {y})" if y >= 0 else f"(1.0 / ({args[0]} ** {-y}))"
+    if vector and op in _VECTOR:
+        return f"{_VECTOR[op]}({args[0]})"
+    return f"np.{op}({', '.join(args)})"
+
+
+def _arg(a: Any, names: dict[Var, str]) -> str:
+    return repr(float(a.val)) if type(a) is Literal else names[a]
+
+
+def _kernel_source(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], outs: list[Var]) -> str:
+    """One loop computing ``run`` per element with the C library's functions (returns 0)."""
     names: dict[Var, str] = {}
     params = []
     for j, v in enumerate(ins):
@@ -178,40 +225,120 @@ def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], out
         params.append(f"s{j}" if v.aval.shape == () else f"i{j}")
     lines = [f"def kernel(n, {', '.join(params + [f'o{j}' for j in range(len(outs))])}):", "    for k in range(n):"]
     for t, (e, (kind, op)) in enumerate(zip(run, ops)):
-        args = [repr(float(a.val)) if type(a) is Literal else names[a] for a in e.inputs]
-        if kind == "infix":
-            rhs = f"({args[0]} {op} {args[1]})" if len(args) == 2 else f"({op}{args[0]})"
-        elif kind == "pow":
-            y = int(op)
-            rhs = f"({args[0]} ** {y})" if y >= 0 else f"(1.0 / ({args[0]} ** {-y}))"
-        else:
-            rhs = f"np.{op}({', '.join(args)})"
         names[e.outvars[0]] = f"t{t}"
-        lines.append(f"        t{t} = {rhs}")
+        lines.append(f"        t{t} = {_rhs(kind, op, [_arg(a, names) for a in e.inputs], False)}")
     for j, v in enumerate(outs):
         lines.append(f"        o{j}[k] = {names[v]}")
-    src = "\n".join(lines) + "\n"
-    ns: dict[str, Any] = {"np": np}
-    exec(compile(src, f"<functrans fused kernel #{next(_counter)}>", "exec"), ns)
+    lines.append("    return 0")
+    return "\n".join(lines) + "\n"
+
+
+def _staged_source(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], outs: list[Var]) -> str:
+    """The run over blocks of BLOCK elements in stages: each vectorisable exp/tanh/sin/cos is a
+    call of fusion_math's compiled block loop (``sin_blk(m, x, o)``), the arithmetic between
+    them one fused loop. Values crossing stages live in block-sized buffers (reused once dead)
+    that stay in cache. Returns 1 when sin/cos met an argument beyond fusion_math.SIN_LIMIT
+    (or inf/NaN): the caller then re-runs the C-library kernel."""
+    calls: set[int] = set()
+    stage_of: list[int] = []
+    sg = 0
+    for t, (e, (kind, op)) in enumerate(zip(run, ops)):
+        a = e.inputs[0]
+        if kind == "call" and op in _VECTOR and type(a) is Var and a.aval.shape != ():
+            sg += 1
+            calls.add(t)
+        stage_of.append(sg)
+    defined = {e.outvars[0]: t for t, e in enumerate(run)}
+    last_use: dict[Var, int] = {}
+    need: set[Var] = set()  # values kept in a buffer
+    for t, e in enumerate(run):
+        for a in e.inputs:
+            if type(a) is Var and a in defined:
+                last_use[a] = max(last_use.get(a, -1), stage_of[t])
+                if t in calls or stage_of[defined[a]] != stage_of[t]:
+                    need.add(a)
+        if t in calls:
+            need.add(e.outvars[0])
+    slot: dict[Var, int] = {}  # buffer number of each kept value
+    live: dict[Var, int] = {}
+    free: list[int] = []
+    n_slots = 0
+    for s in range(sg + 1):
+        for v in [v for v in live if last_use.get(v, stage_of[defined[v]]) < s]:
+            free.append(live.pop(v))
+        for t in range(len(run)):
+            v = run[t].outvars[0]
+            if stage_of[t] == s and v in need:
+                if not free:
+                    free.append(n_slots)
+                    n_slots += 1
+                slot[v] = live[v] = free.pop()
+    params = [f"s{j}" if v.aval.shape == () else f"i{j}" for j, v in enumerate(ins)]
+    lines = [f"def kernel(n, {', '.join(params + [f'o{j}' for j in range(len(outs))])}):", "    bad = 0"]
+    lines += [f"    b{r} = np.empty({BLOCK})" for r in range(n_slots)]
+    lines += [f"    for st in range(0, n, {BLOCK}):", f"        m = min({BLOCK}, n - st)"]
+    in_names = {v: (f"s{j}" if v.aval.shape == () else f"i{j}[st + k]") for j, v in enumerate(ins)}
+    for s in range(sg + 1):
+        names = dict(in_names)
+        names.update({v: f"b{slot[v]}[k]" for v in slot if stage_of[defined[v]] < s or defined[v] in calls})
+        body = []
+        for t, (e, (kind, op)) in enumerate(zip(run, ops)):
+            if stage_of[t] != s:
+                continue
+            v = e.outvars[0]
+            if t in calls:
+                a = e.inputs[0]
+                arg = f"b{slot[a]}" if a in defined else f"i{ins.index(a)}[st:st + m]"
+                lines.append(f"        bad |= {op}_blk(m, {arg}, b{slot[v]})")
+                continue
+            names[v] = f"t{t}"
+            body.append(f"            t{t} = {_rhs(kind, op, [_arg(a, names) for a in e.inputs], False)}")
+            if v in slot:
+                body.append(f"            b{slot[v]}[k] = t{t}")
+        body += [f"            o{j}[st + k] = {names[v]}" for j, v in enumerate(outs) if stage_of[defined[v]] == s]
+        if body:
+            lines += ["        for k in range(m):"] + body
+    lines.append("    return bad")
+    return "\n".join(lines) + "\n"
+
+
+def _compile(src: str, ins: list[Var], n_outs: int) -> Any:
+    """The numba-compiled ``kernel`` of ``src`` (shared by source and signature), False if
+    numba cannot compile it."""
+    numba = _load_numba()
     arr, f64 = numba.float64[::1], numba.float64
     # inputs are only read: a read-only array type accepts writable and read-only arrays alike
     # (closed-over constants are read-only copies)
     arr_in = numba.types.Array(numba.float64, 1, "C", readonly=True)
-    sig = numba.void(numba.int64, *[f64 if v.aval.shape == () else arr_in for v in ins], *[arr] * len(outs))
+    sig = numba.int64(numba.int64, *[f64 if v.aval.shape == () else arr_in for v in ins], *[arr] * n_outs)
     key = (src, str(sig))
     compiled = _compiled.get(key)
     if compiled is None:
         try:
+            ns: dict[str, Any] = {"np": np}
+            if "_blk(" in src:
+                from functrans._src import fusion_math
+
+                ns.update({f"{op}_blk": fusion_math.block(op) for op in _VECTOR if f"{op}_blk(" in src})
+            exec(compile(src, f"<functrans fused kernel #{next(_counter)}>", "exec"), ns)
             compiled = numba.njit(sig, cache=False, error_model="numpy", nogil=True)(ns["kernel"])
         except Exception as err:  # an operation numba cannot compile: keep the plain NumPy code
             compiled = False
             failures.append(f"{type(err).__name__}: {err}"[:500])
         _compiled[key] = compiled
+    return compiled
+
+
+def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], outs: list[Var]) -> FusedKernel | None:
+    shape = run[0].outvars[0].aval.shape
+    n = math.prod(shape)
+    vector = n > SMALL_RUN and any(kind == "call" and op in _VECTOR for kind, op in ops)
+    src = _staged_source(run, ops, ins, outs) if vector else _kernel_source(run, ops, ins, outs)
+    compiled = _compile(src, ins, len(outs))
     if compiled is False:
         return None
     # the caller: allocate the outputs, flatten the operands, run the loop
-    n = math.prod(shape)
-    call_args = ["n"]
+    call_args = []
     w_params = []
     for j, v in enumerate(ins):
         w_params.append(f"a{j}")
@@ -219,14 +346,75 @@ def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], out
     body = [f"def run({', '.join(w_params)}):"]
     for j in range(len(outs)):
         body.append(f"    r{j} = empty(shape, f64)")
-    call_args += [f"r{j}.reshape(-1)" for j in range(len(outs))]
-    body.append(f"    kernel({', '.join(call_args)})")
+    outs_flat = [f"r{j}.reshape(-1)" for j in range(len(outs))]
+    if n < 2 * PAR_CHUNK and not vector:
+        body.append(f"    kernel({', '.join(['n'] + call_args + outs_flat)})")
+    else:
+        body.append(f"    args = ({', '.join(call_args + outs_flat)},)")
+        body.append("    if execute(kernel, n, args):")
+        body.append("        slow()(n, *args)")
     body.append(f"    return [{', '.join(f'r{j}' for j in range(len(outs)))}]")
     wsrc = "\n".join(body) + "\n"
-    wns: dict[str, Any] = {"kernel": compiled, "n": n, "shape": shape, "f64": _F64}
+    slow_src = _kernel_source(run, ops, ins, outs) if vector else src
+
+    def slow() -> Any:
+        """The kernel with the C library's functions (compiled on first need)."""
+        fn = _compile(slow_src, ins, len(outs))
+        if fn is False:
+            raise RuntimeError("functrans fusion: the fallback kernel failed to compile: " + failures[-1])
+        return fn
+
+    wns: dict[str, Any] = {"kernel": compiled, "n": n, "shape": shape, "f64": _F64, "execute": execute, "slow": slow}
     wns.update(empty=np.empty, ravel=np.ravel)
     exec(compile(wsrc, f"<functrans fused caller #{next(_counter)}>", "exec"), wns)
     return FusedKernel(wns["run"], src + "\n" + wsrc, len(run), [ShapedArray(v.aval.shape, _F64) for v in outs])
+
+
+# --------------------------------------------------------------------------- threads
+
+
+_pools: dict[str, Any] = {}
+
+
+def num_threads() -> int:
+    """How many threads a large kernel may use: numba's setting (``NUMBA_NUM_THREADS``, or
+    ``numba.set_num_threads`` once numba's own thread pool has been started)."""
+    numba = _load_numba()
+    from numba.np.ufunc import parallel
+
+    if parallel._is_initialized:  # don't start numba's pool just to ask (fork safety)
+        return int(numba.get_num_threads())
+    return int(numba.config.NUMBA_NUM_THREADS)
+
+
+def _pool(workers: int) -> Any:
+    from concurrent.futures import ThreadPoolExecutor
+
+    pid = os.getpid()
+    pool = _pools.get("pool")
+    if pool is None or _pools["pid"] != pid or _pools["workers"] < workers:  # a forked child needs its own
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="functrans-fused")
+        _pools.update(pool=pool, pid=pid, workers=workers)
+    return pool
+
+
+def execute(kernel: Callable[..., int], n: int, args: tuple[Any, ...]) -> int:
+    """Run ``kernel`` over ``n`` elements, split in contiguous chunks over threads when it is
+    large (the kernels release the GIL); the or of the chunks' escape flags."""
+    t = min(num_threads(), n // PAR_CHUNK)
+    if t <= 1:
+        return kernel(n, *args)
+    bounds = [n * j // t for j in range(t + 1)]
+
+    def part(j: int) -> int:
+        lo, hi = bounds[j], bounds[j + 1]
+        return kernel(hi - lo, *[a[lo:hi] if isinstance(a, np.ndarray) else a for a in args])
+
+    futures = [_pool(t - 1).submit(part, j) for j in range(1, t)]
+    bad = part(0)
+    for f in futures:
+        bad |= f.result()
+    return bad
 
 
 # --------------------------------------------------------------------------- the pass
@@ -271,8 +459,11 @@ def fuse(ir: IR, min_eqns: int = MIN_EQNS) -> IR:
         run.clear()
         ops.clear()
 
+    vector_left = MAX_VECTOR_FNS
     for i, e in enumerate(ir.eqns):
-        op = _fusible(e)
+        op = _fusible(e, vector_left > 0)
+        if op is not None and op[0] == "call" and op[1] in _VECTOR and e.outvars[0].aval.size > SMALL_RUN:
+            vector_left -= 1
         if (
             op is not None
             and len(run) < MAX_EQNS
