@@ -339,6 +339,8 @@ def _emit_dot_general(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
             return _Emit(f"{dot}({x}, {ctx.array_expr(e.inputs[1], y)}.T)")
         if ln == 2 and lc[0] == 0 and rc[0] == 0:
             return _Emit(f"{dot}({ctx.array_expr(e.inputs[0], x)}.T, {y})")
+        if ln == 2 and rn == 2 and lc[0] == 0 and rc[0] == 1:
+            return _Emit(f"{dot}({ctx.array_expr(e.inputs[0], x)}.T, {ctx.array_expr(e.inputs[1], y)}.T)")
     if not lb and not lc and ln == 1 and rn == 1:  # an outer product (as lax's impl computes it)
         return _Emit(f"{ctx.np_fn(np.multiply)}.outer({x}, {y})")
     return _emit_impl(ctx, e, args)

@@ -41,6 +41,8 @@ def _dot_general_impl(lhs: Any, rhs: Any, dimension_numbers: DimensionNumbers) -
                 return np.dot(lhs, np.transpose(rhs))
             if ln == 2 and lc[0] == 0 and rc[0] == 0:
                 return np.dot(np.transpose(lhs), rhs)
+            if ln == 2 and rn == 2 and lc[0] == 0 and rc[0] == 1:
+                return np.dot(np.transpose(lhs), np.transpose(rhs))
         if not lc and ln == 1 and rn == 1:
             return np.multiply.outer(lhs, rhs)
         return np.tensordot(lhs, rhs, axes=(lc, rc))
