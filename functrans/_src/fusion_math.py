@@ -174,12 +174,9 @@ def _sincos(x: float) -> tuple[float, float, float]:
 
 
 @numba.njit(**_opts)
-def vsin(x: float) -> float:
-    """sin(x) within 2 ulp for |x| <= SIN_LIMIT (others: see trig_escape)."""
-    xc = x
-    if not (np.abs(x) <= SIN_LIMIT):
-        xc = 0.0
-    s, c, q = _sincos(xc)
+def _quadrant(s: float, c: float, q: float) -> float:
+    """sin of the reduced argument's quadrant ``q`` (0-3) from sin ``s`` and cos ``c`` of the
+    remainder: s, c, -s, -c. cos is the same at quadrant ``q + 1``."""
     res = s
     if q == 1.0:
         res = c
@@ -187,6 +184,17 @@ def vsin(x: float) -> float:
         res = -s
     if q == 3.0:
         res = -c
+    return res
+
+
+@numba.njit(**_opts)
+def vsin(x: float) -> float:
+    """sin(x) within 2 ulp for |x| <= SIN_LIMIT (others: see trig_escape)."""
+    xc = x
+    if not (np.abs(x) <= SIN_LIMIT):
+        xc = 0.0
+    s, c, q = _sincos(xc)
+    res = _quadrant(s, c, q)
     if np.abs(x) < 1e-9:  # sin x = x to double precision; keeps -0.0 and subnormals exact
         res = x
     return res
@@ -199,14 +207,7 @@ def vcos(x: float) -> float:
     if not (np.abs(x) <= SIN_LIMIT):
         xc = 0.0
     s, c, q = _sincos(xc)
-    res = c
-    if q == 1.0:
-        res = -s
-    if q == 2.0:
-        res = -c
-    if q == 3.0:
-        res = s
-    return res
+    return _quadrant(s, c, q + 1.0 if q < 3.0 else 0.0)
 
 
 @numba.njit(**_opts)
