@@ -510,12 +510,32 @@ class JitFunction:
                         pass
                     outs = unaliased([o if type(o) is np.ndarray else np.asarray(o) for o in hit[0](*args)], args)
                     return outs[0] if hit[2] else tree_unflatten(hit[1], outs)
+            if not self.static_argnums:  # pytree arguments whose leaves are all plain ndarrays
+                flat_args, args_tree = tree_flatten(args)
+                key = [args_tree]
+                for a in flat_args:
+                    if type(a) is not np.ndarray:
+                        break
+                    key += (a.shape, a.dtype)
+                else:
+                    hit = self._fast.get(tuple(key))
+                    if hit is not None:
+                        try:
+                            self._cache.move_to_end(hit[3])
+                        except KeyError:
+                            pass
+                        outs = [o if type(o) is np.ndarray else np.asarray(o) for o in hit[0](*flat_args)]
+                        return tree_unflatten(hit[1], unaliased(outs, flat_args))
         entry, flat = self._entry(args, kwargs)
-        if not kwargs and not self.static_argnums and not entry.closed_over and len(flat) == len(args):
-            if all(type(a) is np.ndarray for a in args):
+        if not kwargs and not self.static_argnums and not entry.closed_over:
+            if len(flat) == len(args) and all(type(a) is np.ndarray for a in args):
                 single = entry.out_tree.num_leaves == 1 and tree_unflatten(entry.out_tree, [args]) is args
                 fast_key = tuple(k for a in args for k in (a.shape, a.dtype))
                 self._fast[fast_key] = (entry.run.fn, entry.out_tree, single, entry.key)
+            elif all(type(a) is np.ndarray for a in flat):
+                # keyed by the structure of the positional arguments (its leaves are ``flat``, in order)
+                fast_key = (tree_flatten(args)[1], *(k for a in flat for k in (a.shape, a.dtype)))
+                self._fast[fast_key] = (entry.run.fn, entry.out_tree, False, entry.key)
         if entry.closed_over:
             flat = entry.closed_over + flat
         for x in flat:
