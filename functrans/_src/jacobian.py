@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -25,6 +24,7 @@ from functrans._src.boundary import (
 from functrans._src.core import (
     ShapedArray,
     Tracer,
+    check_leaf,
     get_aval,
     is_float_dtype,
     unaliased,
@@ -56,10 +56,18 @@ def _jacobian(
     chosen: dict[Any, str] = {}
 
     def jac_f(*args: Any, **kwargs: Any) -> Any:
-        nums = _argnums_tuple(argnums, len(args), fname)
+        n_args = len(args)
+        if type(argnums) is int and -n_args <= argnums < n_args:  # the common case, checked at once
+            nums: tuple[int, ...] = (argnums % n_args,)
+        else:
+            nums = _argnums_tuple(argnums, n_args, fname)
         dyn = tuple(args[i] for i in nums)
         flat_in, tree_in = tree_flatten(dyn)
-        _check_args(fun, args, fname, nums)
+        if len(nums) == 1:  # every leaf belongs to that one argument: check the leaves already flattened
+            for leaf in flat_in:
+                check_leaf(leaf, lambda: f"{_arg_names(fun, n_args)[nums[0]]} of {fname}")
+        else:
+            _check_args(fun, args, fname, nums)
         in_avals = [get_aval(x) for x in flat_in]
         check_inputs(fname, in_avals, holomorphic, lambda i: _arg_leaf_names(fun, args, nums)[i])
         f = _Flat(_partial_args(fun, args, kwargs, nums), tree_in, has_aux)
