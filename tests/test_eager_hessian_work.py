@@ -109,3 +109,27 @@ def test_broadcast_to_impl_of_one_element() -> None:
     v = broadcast_to_p.impl(src, shape=(3,))
     src[0] = 4.0
     np.testing.assert_array_equal(v, [4.0, 4.0, 4.0])
+
+
+def test_jacfwd_reuses_the_whole_basis_chunk(monkeypatch) -> None:
+    # a small basis is kept together with its one chunk of all rows: repeated calls push the
+    # very same read-only basis (with its one-hot marks) through vmap, nothing rebuilt
+    from functrans._src import jacobian as jac_mod
+
+    seen = []
+    real = jac_mod._map_basis
+
+    def spying(fun, basis, size):
+        seen.append(basis)
+        return real(fun, basis, size)
+
+    monkeypatch.setattr(jac_mod, "_map_basis", spying)
+    A = np.arange(12.0).reshape(3, 4)
+    J = functrans.jacfwd(lambda x: A @ x)
+    for _ in range(2):
+        np.testing.assert_array_equal(J(np.ones(4)), A)
+    assert len(seen) == 2 and seen[0] is seen[1]
+    assert seen[0].one_hot == [0] and not seen[0][0].flags.writeable
+    np.testing.assert_array_equal(seen[0][0], np.eye(4))
+    # chunked forward mode still cuts the basis per chunk
+    np.testing.assert_array_equal(functrans.jacfwd(lambda x: A @ x, chunk_size=3)(np.ones(4)), A)
