@@ -29,6 +29,7 @@ from functrans._src.core import (
     ShapedArray,
     Trace,
     Tracer,
+    bind,
     get_aval,
     plain,
 )
@@ -70,19 +71,32 @@ class BatchTrace(Trace):
         self.one_hot: dict[int, tuple[np.ndarray, int]] | None = None
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        vals: list[Any] = []
-        dims: list[int | None] = []
-        batched = False
-        for a in args:
-            if type(a) is BatchTracer and a._trace is self:
-                vals.append(a.val)
-                dims.append(a.bdim)
-                batched = True
+        vals: Sequence[Any]
+        dims: Sequence[int | None]
+        if len(args) == 2:  # the common binary case without the general loop's lists
+            x, y = args
+            if type(x) is BatchTracer and x._trace is self:
+                if type(y) is BatchTracer and y._trace is self:
+                    vals, dims = (x.val, y.val), (x.bdim, y.bdim)
+                else:
+                    vals, dims = (x.val, y), (x.bdim, None)
+            elif type(y) is BatchTracer and y._trace is self:
+                vals, dims = (x, y.val), (None, y.bdim)
             else:
-                vals.append(a)
-                dims.append(None)
-        if not batched:
-            return prim.bind(*vals, **params)
+                return bind(prim, args, params)
+        else:
+            vals, dims = [], []
+            batched = False
+            for a in args:
+                if type(a) is BatchTracer and a._trace is self:
+                    vals.append(a.val)
+                    dims.append(a.bdim)
+                    batched = True
+                else:
+                    vals.append(a)
+                    dims.append(None)
+            if not batched:
+                return bind(prim, vals, params)
         if prim is dot_general_p and self.one_hot is not None:
             hit = _select_by_basis(self.one_hot, vals, dims, params)
             if hit is not None:

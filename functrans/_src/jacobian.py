@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -25,6 +24,7 @@ from functrans._src.boundary import (
 from functrans._src.core import (
     ShapedArray,
     Tracer,
+    check_leaf,
     get_aval,
     is_float_dtype,
     unaliased,
@@ -56,10 +56,18 @@ def _jacobian(
     chosen: dict[Any, str] = {}
 
     def jac_f(*args: Any, **kwargs: Any) -> Any:
-        nums = _argnums_tuple(argnums, len(args), fname)
+        n_args = len(args)
+        if type(argnums) is int and -n_args <= argnums < n_args:  # the common case, checked at once
+            nums: tuple[int, ...] = (argnums % n_args,)
+        else:
+            nums = _argnums_tuple(argnums, n_args, fname)
         dyn = tuple(args[i] for i in nums)
         flat_in, tree_in = tree_flatten(dyn)
-        _check_args(fun, args, fname, nums)
+        if len(nums) == 1:  # every leaf belongs to that one argument: check the leaves already flattened
+            for leaf in flat_in:
+                check_leaf(leaf, lambda: f"{_arg_names(fun, n_args)[nums[0]]} of {fname}")
+        else:
+            _check_args(fun, args, fname, nums)
         in_avals = [get_aval(x) for x in flat_in]
         check_inputs(fname, in_avals, holomorphic, lambda i: _arg_leaf_names(fun, args, nums)[i])
         f = _Flat(_partial_args(fun, args, kwargs, nums), tree_in, has_aux)
@@ -216,18 +224,39 @@ def _basis(avals: Sequence[ShapedArray]) -> tuple[int, list[np.ndarray]]:
     the ``k``-th basis vector's part in that leaf. The arrays are read-only; small bases
     (at most 256 KiB) are built once per ``avals`` and kept.
     """
+    hit = _SMALL_BASES.get(tuple(avals))
+    if hit is not None:
+        return hit[0], hit[1]
     total = sum(a.size for a in avals)
     if total * total * max((np.dtype(a.dtype).itemsize for a in avals), default=0) <= 1 << 18:
-        return _small_basis(tuple(avals))
-    return _make_basis(avals, total)
+        return _small_basis(tuple(avals))[:2]
+    return total, _make_basis(avals, total)
 
 
-@lru_cache(maxsize=32)
-def _small_basis(avals: tuple[ShapedArray, ...]) -> tuple[int, list[np.ndarray]]:
-    return _make_basis(avals, sum(a.size for a in avals))
+# avals -> (total, basis, the whole basis as one chunk): small bases, kept (see _basis)
+_SMALL_BASES: dict[tuple[ShapedArray, ...], tuple[int, list[np.ndarray], _BasisChunk]] = {}
 
 
-def _make_basis(avals: Sequence[ShapedArray], total: int) -> tuple[int, list[np.ndarray]]:
+def _small_basis(avals: tuple[ShapedArray, ...]) -> tuple[int, list[np.ndarray], _BasisChunk]:
+    total = sum(a.size for a in avals)
+    basis = _make_basis(avals, total)
+    if len(_SMALL_BASES) >= 32:  # a bounded cache: at most 32 x 256 KiB
+        _SMALL_BASES.clear()
+    entry = _SMALL_BASES[avals] = (total, basis, _basis_chunk(basis, avals, 0, total))
+    return entry
+
+
+def _whole_basis(avals: Sequence[ShapedArray]) -> tuple[int, list[np.ndarray]]:
+    """``_basis(avals)`` as one :class:`_BasisChunk` of all its rows (kept with small bases)."""
+    hit = _SMALL_BASES.get(tuple(avals))
+    if hit is not None:
+        return hit[0], hit[2]
+    total, basis = _basis(avals)
+    hit = _SMALL_BASES.get(tuple(avals))
+    return total, (hit[2] if hit is not None else _basis_chunk(basis, avals, 0, total))
+
+
+def _make_basis(avals: Sequence[ShapedArray], total: int) -> list[np.ndarray]:
     out = []
     off = 0
     for a in avals:
@@ -237,7 +266,7 @@ def _make_basis(avals: Sequence[ShapedArray], total: int) -> tuple[int, list[np.
         block.flags.writeable = False
         out.append(block.reshape((total,) + a.shape))
         off += a.size
-    return total, out
+    return out
 
 
 def _chunks(total: int, chunk_size: int | None) -> list[tuple[int, int]]:
@@ -334,9 +363,8 @@ def _jac_fwd(
     f: _Flat, flat_in: list[Any], in_avals: list[ShapedArray], chunk_size: int | None
 ) -> tuple[list[Any], list[list[Any]]]:
     """Forward mode: vmap of jvp over the standard basis (the primal runs once, unbatched)."""
-    total, basis = _basis(in_avals)
-    chunks = _chunks(total, chunk_size)
-    if len(chunks) > 1:  # linearize once, then push each chunk of the basis through
+    total, whole = _whole_basis(in_avals)
+    if chunk_size is not None and chunk_size < total:  # linearize once, then push each chunk of the basis through
         outs, lin = linearize_flat(f, flat_in)
         return outs, _jac_fwd_linear(lin, in_avals, [get_aval(o) for o in outs[: f.n_out]], chunk_size)
 
@@ -344,7 +372,7 @@ def _jac_fwd(
         po, to = jvp_flat(f, flat_in, tangents)
         return po + to
 
-    vals, dims = _map_basis(pushfwd, _basis_chunk(basis, in_avals, 0, total), total)
+    vals, dims = _map_basis(pushfwd, whole, total)
     n = len(vals) // 2
     outs = vals[:n]
     blocks = []

@@ -77,19 +77,35 @@ class JVPTrace(Trace):
         return self._process(prim, args, params)
 
     def _process(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        primals = []
-        tangents = []
-        nonzero = False
-        for a in args:
-            if type(a) is JVPTracer and a._trace is self:
-                primals.append(a.primal)
-                t = a.tangent
-                tangents.append(t)
-                if t is not None:
-                    nonzero = True
+        primals: Sequence[Any]
+        tangents: Sequence[Any]
+        if len(args) == 2:  # the common binary case without the general loop's lists
+            x, y = args
+            if type(x) is JVPTracer and x._trace is self:
+                px, tx = x.primal, x.tangent
             else:
-                primals.append(a)
-                tangents.append(None)
+                px = x
+                tx = None
+            if type(y) is JVPTracer and y._trace is self:
+                py, ty = y.primal, y.tangent
+            else:
+                py = y
+                ty = None
+            primals, tangents = (px, py), (tx, ty)
+            nonzero = tx is not None or ty is not None
+        else:
+            primals, tangents = [], []
+            nonzero = False
+            for a in args:
+                if type(a) is JVPTracer and a._trace is self:
+                    primals.append(a.primal)
+                    t = a.tangent
+                    tangents.append(t)
+                    if t is not None:
+                        nonzero = True
+                else:
+                    primals.append(a)
+                    tangents.append(None)
         if not nonzero:  # nothing to differentiate: the result is a constant to this trace
             return bind(prim, primals, params)
         rule = prim.jvp

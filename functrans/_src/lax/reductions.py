@@ -41,9 +41,20 @@ def _reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool
     return tuple(d for i, d in enumerate(shape) if i not in axes)
 
 
-def _reduction(name: str, fn: Callable[..., Any]) -> Primitive:
+def _reduction(name: str, fn: Callable[..., Any], ufunc: np.ufunc | None = None) -> Primitive:
     p = _prim(name)
-    p.impl = lambda x, axes, keepdims=False: fn(x, axis=axes, keepdims=keepdims)
+    if ufunc is None:
+        p.impl = lambda x, axes, keepdims=False: fn(x, axis=axes, keepdims=keepdims)
+    else:
+        # a plain ndarray goes straight to the ufunc's reduce (what np.sum/np.prod call, after
+        # a dispatch preamble that costs more than summing a small array); anything else (NumPy
+        # scalars, ndarray subclasses with their own methods) through the NumPy function
+        def impl(x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
+            if type(x) is np.ndarray:
+                return ufunc.reduce(x, axis=axes, keepdims=keepdims)
+            return fn(x, axis=axes, keepdims=keepdims)
+
+        p.impl = impl
 
     def dtype_fn(v: Any) -> Any:  # one object per primitive, so _elementwise_dtype's cache hits
         return fn(v, axis=())
@@ -67,10 +78,10 @@ def _reduction(name: str, fn: Callable[..., Any]) -> Primitive:
     return p
 
 
-reduce_sum_p = _reduction("reduce_sum", np.sum)
+reduce_sum_p = _reduction("reduce_sum", np.sum, np.add)
 reduce_max_p = _reduction("reduce_max", np.max)
 reduce_min_p = _reduction("reduce_min", np.min)
-reduce_prod_p = _reduction("reduce_prod", np.prod)
+reduce_prod_p = _reduction("reduce_prod", np.prod, np.multiply)
 
 
 def _red(p: Primitive) -> Callable[..., Any]:
@@ -93,7 +104,8 @@ reduce_sum, reduce_max, reduce_min, reduce_prod = (
 def expand_reduced(ct: Any, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool) -> Any:
     """Broadcast a reduction's result back over the reduced axes of ``shape``."""
     kshape = _reduced_shape(shape, axes, True)
-    if not keepdims and _shape(ct) != kshape:
+    cs = _shape(ct)
+    if not keepdims and cs != kshape and cs != ():  # a 0-d cotangent broadcasts as it is
         ct = reshape(ct, kshape)
     return _bcast(ct, shape)
 

@@ -26,7 +26,19 @@ from functrans._src.lax.slicing import index
 # --------------------------------------------------------------------------- shape operations
 
 broadcast_to_p = _prim("broadcast_to")
-broadcast_to_p.impl = lambda x, shape: np.broadcast_to(x, shape)
+
+
+def _broadcast_to_impl(x: Any, shape: tuple[int, ...]) -> Any:
+    if (type(x) is np.ndarray or isinstance(x, np.generic)) and x.size == 1 and x.ndim <= len(shape):
+        # one element (a reduction's cotangent, a seed): every axis has stride 0, a read-only
+        # view built directly (np.broadcast_to's own preamble costs several microseconds)
+        out = np.ndarray(shape, x.dtype, np.asarray(x), 0, (0,) * len(shape))
+        out.flags.writeable = False
+        return out
+    return np.broadcast_to(x, shape)
+
+
+broadcast_to_p.impl = _broadcast_to_impl
 
 
 def _broadcast_to_abstract_eval(x: ShapedArray, shape: tuple[int, ...]) -> ShapedArray:
