@@ -99,6 +99,8 @@ _PY_SCALAR_AVALS: dict[type, ShapedArray] = {
 def get_aval(x: Any) -> ShapedArray:
     """The abstract value of a tracer, array or scalar; a clear TypeError otherwise."""
     t = type(x)
+    if t is np.ndarray:  # the common case first
+        return ShapedArray(x.shape, x.dtype)
     av = _PY_SCALAR_AVALS.get(t)
     if av is not None:  # shared: abstract values are never mutated
         return av
