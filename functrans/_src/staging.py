@@ -126,7 +126,7 @@ class StagingTrace(Trace):
                 hit = key = None
             if hit is not None:
                 return hit
-        out = prim.abstract_eval(*avals, **params)  # type: ignore[misc]
+        out = prim.abstract_eval(*avals, **params) if params else prim.abstract_eval(*avals)  # type: ignore[misc]
         if multiple:
             outvars = [Var(o) for o in out]
             self.eqns.append(Eqn(prim, inputs, params, outvars))

@@ -87,7 +87,8 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
                 f"Transpose rule (for reverse-mode differentiation) for '{prim.name}' not "
                 "implemented: it was applied to a tangent, so it must be linear in it."
             )
-        cts_in = rule(cts, *args, **e.params)
+        params = e.params
+        cts_in = rule(cts, *args, **params) if params else rule(cts, *args)
         for a, arg, ct in zip(e.inputs, args, cts_in):
             if ct is not None and type(arg) is UndefinedPrimal:
                 # a real value used by a complex operation gets the real part of its cotangent
