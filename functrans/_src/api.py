@@ -196,15 +196,16 @@ def value_and_grad(
         flat_dyn, tree_dyn = tree_flatten(dyn)  # flattened once: _vjp takes the leaves as they are
         j = 0
         for k, sub in zip(nums, tree_dyn.children()):
+            what = lambda k=k: f"{_arg_names(fun, len(args))[k]} of grad"  # noqa: E731  (for errors only)
             for leaf in flat_dyn[j : j + sub.num_leaves]:
-                dt = get_aval(_check_leaf(leaf, lambda k=k: f"{_arg_names(fun, len(args))[k]} of grad")).dtype
+                dt = get_aval(_check_leaf(leaf, what)).dtype
                 if holomorphic or not (is_float_dtype(dt) or allow_int):
                     check_inputs("grad", [ShapedArray((), dt)], holomorphic,
                                  lambda _, k=k: _arg_names(fun, len(args))[k])  # fmt: skip
             j += sub.num_leaves
         f = _partial_args(fun, args, kwargs, nums)
         outs, out_tree, aux, vjp_fun, _ = _vjp(f, dyn, has_aux, flat=(flat_dyn, tree_dyn))
-        if len(outs) != 1 or out_tree != _LEAF_TREE:
+        if len(outs) != 1 or (out_tree is not _LEAF_TREE and out_tree != _LEAF_TREE):
             raise TypeError(
                 f"Gradient only defined for scalar-output functions. Output was a {out_tree}, not a single array."
             )
