@@ -96,8 +96,9 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
                 if tc is np.ndarray:
                     if ct.dtype is not _F64 and ct.dtype.kind == "c" and arg.aval.dtype.kind == "f":
                         ct = _real_part(ct)
-                elif tc is not float and arg.aval.dtype.kind == "f" and _kind(ct) == "c":
-                    ct = _real_part(ct)
+                elif tc is not float and arg.aval.dtype.kind == "f":
+                    if (ct.aval.dtype.kind if tc in _TRACER_TYPES else _kind(ct)) == "c":
+                        ct = _real_part(ct)
                 prev = get(a)  # type: ignore[call-overload]
                 ct_env[a] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
         # drop this step's references (summands, cotangents) so that dead arrays are freed
