@@ -136,7 +136,7 @@ def test_grad_frees_residuals_during_the_backward_pass() -> None:
             x = fnp.tanh(x)
         return [x]
 
-    x = np.linspace(-1.0, 1.0, 50)
+    x = np.linspace(-1.0, 1.0, 4096)  # 32 KiB residuals (small ones are kept to the end)
     _, lin = linearize_flat(f, [x])
     refs = [weakref.ref(c) for c in lin.ir.consts if isinstance(c, np.ndarray)]
     assert len(refs) == 4  # 1 - tanh^2 of each layer
@@ -149,12 +149,12 @@ def test_grad_frees_residuals_during_the_backward_pass() -> None:
 
     mul_p.impl = counting
     try:
-        (g,) = lin.transpose([np.ones(50)], release=True)
+        (g,) = lin.transpose([np.ones(4096)], release=True)
     finally:
         mul_p.impl = orig
     assert alive == [4, 3, 2, 1]  # without release: [4, 4, 4, 4]
     assert lin.ir.consts == []  # used up
-    ref = np.ones(50)
+    ref = np.ones(4096)
     y = x
     for _ in range(4):
         y = np.tanh(y)

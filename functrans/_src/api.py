@@ -42,7 +42,7 @@ from functrans._src.core import (
 from functrans._src.jacobian import check_inputs, check_outputs, jacfwd, jacobian_mode, jacrev  # noqa: F401
 from functrans._src.jvp import jvp_flat
 from functrans._src.lax import stop_gradient  # noqa: F401  (public: functrans.stop_gradient)
-from functrans._src.linearize import LinearFunction
+from functrans._src.linearize import LinearFunction, linearize_flat
 from functrans._src.staging import trace_to_ir
 from functrans._src.transpose import backward_pass
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
@@ -118,9 +118,19 @@ def linearize(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> 
 
 
 def _vjp(
-    fun: Callable[..., Any], primals: Sequence[Any], has_aux: bool, fname: str = "vjp"
+    fun: Callable[..., Any],
+    primals: Sequence[Any],
+    has_aux: bool,
+    fname: str = "vjp",
+    flat: tuple[list[Any], PyTreeDef] | None = None,
 ) -> tuple[list[Any], PyTreeDef, Any, Any, LinearFunction]:
-    flat_p, tree_p, f, outs, aux, lin = _linearize_tree(fun, tuple(primals), has_aux, fname)
+    if flat is None:
+        flat_p, tree_p, f, outs, aux, lin = _linearize_tree(fun, tuple(primals), has_aux, fname)
+    else:  # the primals' leaves and structure, their leaves already checked by the caller
+        flat_p, tree_p = flat
+        f = _Flat(fun, tree_p, has_aux)
+        po, lin = linearize_flat(f, flat_p)
+        outs, aux = f.split(po)
     n_out = f.n_out
     out_tree = f.out_tree
     out_avals = [get_aval(o) for o in outs]
@@ -182,18 +192,20 @@ def value_and_grad(
             nums: tuple[int, ...] = (argnums,)
         else:
             nums = _argnums_tuple(argnums, len(args), "grad")
-        dyn = [args[i] for i in nums]
-        flat_dyn: list[Any] = []
-        for k, d in zip(nums, dyn):
-            leaves = tree_flatten(d)[0]
-            flat_dyn += leaves
-            for leaf in leaves:
-                dt = get_aval(_check_leaf(leaf, lambda k=k: f"{_arg_names(fun, len(args))[k]} of grad")).dtype
+        dyn = tuple([args[i] for i in nums])
+        flat_dyn, tree_dyn = tree_flatten(dyn)  # flattened once: _vjp takes the leaves as they are
+        j = 0
+        for k, sub in zip(nums, tree_dyn.children()):
+            what = lambda k=k: f"{_arg_names(fun, len(args))[k]} of grad"  # noqa: E731  (for errors only)
+            for leaf in flat_dyn[j : j + sub.num_leaves]:
+                dt = get_aval(_check_leaf(leaf, what)).dtype
                 if holomorphic or not (is_float_dtype(dt) or allow_int):
                     check_inputs("grad", [ShapedArray((), dt)], holomorphic,
                                  lambda _, k=k: _arg_names(fun, len(args))[k])  # fmt: skip
-        outs, out_tree, aux, vjp_fun, _ = _vjp(_partial_args(fun, args, kwargs, nums), dyn, has_aux)
-        if len(outs) != 1 or out_tree != _LEAF_TREE:
+            j += sub.num_leaves
+        f = _partial_args(fun, args, kwargs, nums)
+        outs, out_tree, aux, vjp_fun, _ = _vjp(f, dyn, has_aux, flat=(flat_dyn, tree_dyn))
+        if len(outs) != 1 or (out_tree is not _LEAF_TREE and out_tree != _LEAF_TREE):
             raise TypeError(
                 f"Gradient only defined for scalar-output functions. Output was a {out_tree}, not a single array."
             )

@@ -99,6 +99,8 @@ _PY_SCALAR_AVALS: dict[type, ShapedArray] = {
 def get_aval(x: Any) -> ShapedArray:
     """The abstract value of a tracer, array or scalar; a clear TypeError otherwise."""
     t = type(x)
+    if t is np.ndarray:  # the common case first
+        return ShapedArray(x.shape, x.dtype)
     av = _PY_SCALAR_AVALS.get(t)
     if av is not None:  # shared: abstract values are never mutated
         return av
@@ -180,6 +182,7 @@ def unaliased(outs: Sequence[Any], ins: Sequence[Any], kept: Sequence[Any] = ())
     Copies only where needed."""
     res: list[Any] = []
     arrays: list[np.ndarray] | None = None
+    in_ids: set[int] = set()
     kept_ids: set[int] | None = None
     seen: set[int] = set()
     for o in outs:
@@ -189,16 +192,15 @@ def unaliased(outs: Sequence[Any], ins: Sequence[Any], kept: Sequence[Any] = ())
             else:
                 if arrays is None:
                     arrays = [a for a in ins if isinstance(a, np.ndarray)]
-                for a in arrays:
-                    if o is a or (o.base is not None and np.may_share_memory(o, a)):
+                    in_ids = {id(a) for a in arrays}
+                base = o.base  # a fresh array (no base) can only alias an input by being one
+                if id(o) in in_ids or (base is not None and any(np.may_share_memory(o, a) for a in arrays)):
+                    o = o.copy()
+                elif kept:
+                    if kept_ids is None:
+                        kept_ids = {id(k) for k in kept}
+                    if id(o) in kept_ids or (base is not None and id(base) in kept_ids):
                         o = o.copy()
-                        break
-                else:
-                    if kept:
-                        if kept_ids is None:
-                            kept_ids = {id(k) for k in kept}
-                        if id(o) in kept_ids or (o.base is not None and id(o.base) in kept_ids):
-                            o = o.copy()
             seen.add(id(o))
         res.append(o)
     return res

@@ -38,8 +38,8 @@ class StagingTracer(Tracer):
     def __init__(self, trace: StagingTrace, var: Var) -> None:
         self._trace = trace
         self.var = var
-        # (primitive, operands) that made it, kept for primitives with a ``simplify`` rule only
-        self.src: tuple[Primitive, Sequence[Any]] | None = None
+        # ``src``: (primitive, operands) that made it, set only for primitives with a ``simplify``
+        # rule while recording with CSE (left unset otherwise: read it with getattr)
 
     @property
     def aval(self) -> ShapedArray:
@@ -109,8 +109,9 @@ class StagingTrace(Trace):
         multiple = prim.multiple_results
         cse = self._cse
         key = None
-        if cse is not None and prim.simplify is not None:
-            r = prim.simplify(self, args, inputs)
+        simplify = prim.simplify if cse is not None else None
+        if simplify is not None:
+            r = simplify(self, args, inputs)
             if r is not None:
                 return r
         if cse is not None and not params and not multiple:
@@ -126,7 +127,7 @@ class StagingTrace(Trace):
                 hit = key = None
             if hit is not None:
                 return hit
-        out = prim.abstract_eval(*avals, **params)  # type: ignore[misc]
+        out = prim.abstract_eval(*avals, **params) if params else prim.abstract_eval(*avals)  # type: ignore[misc]
         if multiple:
             outvars = [Var(o) for o in out]
             self.eqns.append(Eqn(prim, inputs, params, outvars))
@@ -134,7 +135,7 @@ class StagingTrace(Trace):
         v = Var(out)
         self.eqns.append(Eqn(prim, inputs, params, [v]))
         t = StagingTracer(self, v)
-        if cse is not None and prim.simplify is not None:
+        if simplify is not None:
             t.src = (prim, args)  # for the next simplification (e.g. neg of a neg)
         if key is not None:
             cse[key] = t  # type: ignore[index]

@@ -24,6 +24,8 @@ __all__ = ["UndefinedPrimal", "backward_pass", "is_undefined"]
 
 _MISSING = object()
 _F64 = np.dtype(np.float64)
+# constants at least this large are dropped as soon as the backward pass is done with them
+_RELEASE_BYTES = 1 << 14
 
 
 def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release: bool = False) -> list[Any]:
@@ -48,7 +50,11 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
                 if type(a) is Var and a in const_env and a not in first:
                     first[a] = i
         for v, i in first.items():
-            frees.setdefault(i, []).append(v)
+            c = const_env[v]
+            # only large arrays are dropped early (and the cotangents scanned for views of them):
+            # small ones stay to the end, where the results alone are checked (see _unaliased)
+            if type(c) is np.ndarray and c.nbytes >= _RELEASE_BYTES:
+                frees.setdefault(i, []).append(v)
 
     for v, ct in zip(ir.outvars, cts_out):
         if ct is not None and type(v) is Var and v not in const_env:
@@ -81,12 +87,18 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
                 f"Transpose rule (for reverse-mode differentiation) for '{prim.name}' not "
                 "implemented: it was applied to a tangent, so it must be linear in it."
             )
-        cts_in = rule(cts, *args, **e.params)
+        params = e.params
+        cts_in = rule(cts, *args, **params) if params else rule(cts, *args)
         for a, arg, ct in zip(e.inputs, args, cts_in):
             if ct is not None and type(arg) is UndefinedPrimal:
                 # a real value used by a complex operation gets the real part of its cotangent
-                if type(ct) is not float and arg.aval.dtype.kind == "f" and _kind(ct) == "c":
-                    ct = _real_part(ct)
+                tc = type(ct)
+                if tc is np.ndarray:
+                    if ct.dtype is not _F64 and ct.dtype.kind == "c" and arg.aval.dtype.kind == "f":
+                        ct = _real_part(ct)
+                elif tc is not float and arg.aval.dtype.kind == "f":
+                    if (ct.aval.dtype.kind if tc in _TRACER_TYPES else _kind(ct)) == "c":
+                        ct = _real_part(ct)
                 prev = get(a)  # type: ignore[call-overload]
                 ct_env[a] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
         # drop this step's references (summands, cotangents) so that dead arrays are freed
@@ -94,7 +106,27 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
         cts = cts_in = args = arg = c = ct = prev = None
     for vs in frees.values():
         _release(vs, const_env, ct_env)
-    return [_as_dtype(pop(v, None), v.aval.dtype) for v in ir.invars]
+    res = [_as_dtype(pop(v, None), v.aval.dtype) for v in ir.invars]
+    if release and const_env:
+        res = _unaliased(res, const_env.values())
+    return res
+
+
+def _unaliased(res: list[Any], consts: Any) -> list[Any]:
+    """The results with any that is one of the constants still held (or a view of one) copied:
+    the results of a released pass never alias a residual."""
+    arrays = [c for c in consts if type(c) is np.ndarray]
+    if not arrays:
+        return res
+    ids = {id(c) for c in arrays}
+    out = []
+    for r in res:
+        if type(r) is np.ndarray and (
+            id(r) in ids or (r.base is not None and any(np.may_share_memory(r, c) for c in arrays))
+        ):
+            r = r.copy()
+        out.append(r)
+    return out
 
 
 def _release(vs: list[Var], const_env: dict[Var, Any], ct_env: dict[Var, Any]) -> None:
@@ -132,7 +164,10 @@ def _real_part(ct: Any) -> Any:
 def _as_dtype(ct: Any, dtype: Any) -> Any:
     """A cotangent with the dtype of its primal, as in JAX: a float32 input gets a float32
     cotangent even when the program promoted it to float64 on the way."""
-    if ct is None or dtype.kind not in "fc" or (type(ct) is float and dtype == _F64):
+    if ct is None:
+        return ct
+    t = type(ct)
+    if (t is np.ndarray and ct.dtype is dtype) or (t is float and dtype is _F64) or dtype.kind not in "fc":
         return ct
     if dtype.kind == "f":
         ct = _real_part(ct)

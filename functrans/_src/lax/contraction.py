@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src.core import ShapedArray, bind, is_undefined
+from functrans._src.core import ShapedArray, UndefinedPrimal, bind
 from functrans._src.lax.rules import (
     _elementwise_dtype,
     _prim,
@@ -151,22 +151,24 @@ def _dot_transpose_operand(
 ) -> Any:
     lnd, rnd = (len(_shape(other)), len(t_shape)) if of_rhs else (len(t_shape), len(_shape(other)))
     ct_first, dn, perm = _dot_transpose_plan(lnd, rnd, dimension_numbers, of_rhs)
-    res = dot_general(ct, other, dn) if ct_first else dot_general(other, ct, dn)
+    params = {"dimension_numbers": dn}  # the plan's numbers are tuples already
+    res = bind(dot_general_p, (ct, other) if ct_first else (other, ct), params)
     return res if perm is None else transpose(res, perm)
 
 
 def _dot_general_transpose(ct: Any, lhs: Any, rhs: Any, dimension_numbers: DimensionNumbers) -> list[Any]:
-    if is_undefined(lhs) and is_undefined(rhs):
-        raise NotImplementedError("dot_general is not linear in both operands at once")
-    if is_undefined(lhs):
+    if type(lhs) is UndefinedPrimal:
+        if type(rhs) is UndefinedPrimal:
+            raise NotImplementedError("dot_general is not linear in both operands at once")
         return [_dot_transpose_operand(ct, lhs.aval.shape, rhs, dimension_numbers, False), None]
     return [None, _dot_transpose_operand(ct, rhs.aval.shape, lhs, dimension_numbers, True)]
 
 
+# (the equation's dimension numbers are tuples already: bound as they are)
 defjvp(
     dot_general_p,
-    lambda g, ans, x, y, dimension_numbers: dot_general(g, y, dimension_numbers),
-    lambda g, ans, x, y, dimension_numbers: dot_general(x, g, dimension_numbers),
+    lambda g, ans, x, y, dimension_numbers: bind(dot_general_p, (g, y), {"dimension_numbers": dimension_numbers}),
+    lambda g, ans, x, y, dimension_numbers: bind(dot_general_p, (x, g), {"dimension_numbers": dimension_numbers}),
 )
 dot_general_p.transpose = _dot_general_transpose
 

@@ -125,10 +125,14 @@ def _ct(r: Any, aval: ShapedArray) -> Any:
     t = type(r)
     if t is float:  # a Python float: 0-d and real (the common case of scalar nested derivatives)
         return r if aval.shape == () else unbroadcast(r, aval.shape)
-    rav = r.aval if t in _TRACER_TYPES else get_aval(r)
-    if rav.shape != aval.shape:
+    if t is np.ndarray:
+        shape, dtype = r.shape, r.dtype
+    else:
+        rav = r.aval if t in _TRACER_TYPES else get_aval(r)
+        shape, dtype = rav.shape, rav.dtype
+    if shape != aval.shape:
         r = unbroadcast(r, aval.shape)
-    if rav.dtype.kind == "c" and aval.dtype.kind != "c":
+    if dtype.kind == "c" and aval.dtype.kind != "c":
         r = real(r)
     return r
 
