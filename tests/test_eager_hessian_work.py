@@ -4,38 +4,20 @@ broadcast_to), which must give exactly NumPy's results."""
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
+from bind_recording import record_binds
 
 import functrans
 import functrans.numpy as fnp
-from functrans._src import core
 from functrans._src.lax.reductions import reduce_prod_p, reduce_sum_p
 from functrans._src.lax.shape import broadcast_to_p, reshape_p
 
 
 def _record_binds(fn, *args):
-    """Run ``fn(*args)``; return its result and every primitive applied (at every level)."""
-    calls: list[core.Primitive] = []
-    orig = core.bind
-
-    def recording(prim, a, params):
-        calls.append(prim)
-        return orig(prim, a, params)
-
-    mods = [m for m in list(sys.modules.values()) if getattr(m, "bind", None) is orig]
-    core.bind = recording
-    for m in mods:
-        m.bind = recording
-    try:
-        out = fn(*args)
-    finally:
-        core.bind = orig
-        for m in mods:
-            m.bind = orig
-    return out, calls
+    """Run ``fn(*args)``; return its result and the primitives applied (at every level)."""
+    out, calls = record_binds(fn, *args)
+    return out, [p for p, _ in calls]
 
 
 def _problem(n: int = 7, seed: int = 0):

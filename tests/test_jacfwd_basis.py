@@ -4,37 +4,13 @@ applications, and the results against hand-written Jacobians."""
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
+from bind_recording import record_binds
 
 import functrans
 import functrans.numpy as fnp
-from functrans._src import core
 from functrans._src.lax.contraction import dot_general_p
-
-
-def _record_binds(fn, *args):
-    """Run ``fn(*args)``; return its result and every primitive application (prim, operands)."""
-    calls: list[tuple[core.Primitive, tuple]] = []
-    orig = core.bind
-
-    def recording(prim, a, params):
-        calls.append((prim, tuple(a)))
-        return orig(prim, a, params)
-
-    mods = [m for m in list(sys.modules.values()) if getattr(m, "bind", None) is orig]
-    core.bind = recording
-    for m in mods:
-        m.bind = recording
-    try:
-        out = fn(*args)
-    finally:
-        core.bind = orig
-        for m in mods:
-            m.bind = orig
-    return out, calls
 
 
 def _matrix_products(calls) -> int:
@@ -59,7 +35,7 @@ def _problem(n: int = 7, seed: int = 0):
 
 def test_eager_hessian_does_one_matrix_product_and_fewer_binds() -> None:
     A, f, hand, x = _problem()
-    H, calls = _record_binds(functrans.hessian(f), x)
+    H, calls = record_binds(functrans.hessian(f), x)
     np.testing.assert_allclose(H, hand(x), rtol=1e-12, atol=1e-14)
     # A @ basis is a slice of A; the only n^3 product left is the backward pass's A^T @ (D A)
     # (the hand-written Hessian's one product). Before: 2 products and 98 binds.
@@ -71,7 +47,7 @@ def test_jacfwd_of_linear_map_is_the_matrix_without_a_product() -> None:
     rng = np.random.default_rng(1)
     A = rng.standard_normal((4, 6))
     x = rng.standard_normal(6)
-    J, calls = _record_binds(functrans.jacfwd(lambda x: A @ x), x)
+    J, calls = record_binds(functrans.jacfwd(lambda x: A @ x), x)
     np.testing.assert_array_equal(J, A)
     assert _matrix_products(calls) == 0
     # the result is the caller's own writable array, not a view of A
@@ -80,7 +56,7 @@ def test_jacfwd_of_linear_map_is_the_matrix_without_a_product() -> None:
     assert A[0, 0] != 123.0
     # vector on the left: x @ B contracts B's first axis
     B = rng.standard_normal((6, 3))
-    J2, calls = _record_binds(functrans.jacfwd(lambda x: x @ B), x)
+    J2, calls = record_binds(functrans.jacfwd(lambda x: x @ B), x)
     np.testing.assert_array_equal(J2, B.T)
     assert _matrix_products(calls) == 0
 
@@ -90,7 +66,7 @@ def test_chunks_take_their_own_rows(chunk_size) -> None:
     rng = np.random.default_rng(2)
     A = rng.standard_normal((3, 5))
     x = rng.standard_normal(5)
-    J, calls = _record_binds(functrans.jacfwd(lambda x: fnp.sin(A @ x), chunk_size=chunk_size), x)
+    J, calls = record_binds(functrans.jacfwd(lambda x: fnp.sin(A @ x), chunk_size=chunk_size), x)
     np.testing.assert_allclose(J, np.cos(A @ x)[:, None] * A, rtol=1e-14)
     assert _matrix_products(calls) == 0
 
@@ -142,7 +118,7 @@ def test_holomorphic_complex_matrix() -> None:
     rng = np.random.default_rng(4)
     A = rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3))
     z = rng.standard_normal(3) + 1j * rng.standard_normal(3)
-    J, calls = _record_binds(functrans.jacfwd(lambda z: fnp.exp(A @ z), holomorphic=True), z)
+    J, calls = record_binds(functrans.jacfwd(lambda z: fnp.exp(A @ z), holomorphic=True), z)
     np.testing.assert_allclose(J, np.exp(A @ z)[:, None] * A, rtol=1e-13)
     assert _matrix_products(calls) == 0
 
@@ -151,7 +127,7 @@ def test_vmap_of_a_product_is_unchanged() -> None:
     # plain vmap over an identity batch is not told it is one: it takes the product
     A = np.arange(9.0).reshape(3, 3)
     eye = np.eye(3)
-    out, calls = _record_binds(functrans.vmap(lambda v: A @ v), eye)
+    out, calls = record_binds(functrans.vmap(lambda v: A @ v), eye)
     np.testing.assert_array_equal(out, (A @ eye).T)
     assert _matrix_products(calls) == 1
 

@@ -4,33 +4,15 @@ sharing of repeated equations keep the recorded programs small. No timing here."
 from __future__ import annotations
 
 import numpy as np
+from bind_recording import record_binds
 
 import functrans
 import functrans.numpy as fnp
-from functrans._src import core
 
 
 def _count_binds(fn, *args):
-    calls = [0]
-    orig = core.bind
-
-    def counting(prim, a, params):
-        calls[0] += 1
-        return orig(prim, a, params)
-
-    core.bind = counting
-    import sys
-
-    mods = [m for m in list(sys.modules.values()) if getattr(m, "bind", None) is orig]
-    for m in mods:
-        m.bind = counting
-    try:
-        out = fn(*args)
-    finally:
-        core.bind = orig
-        for m in mods:
-            m.bind = orig
-    return out, calls[0]
+    out, calls = record_binds(fn, *args)
+    return out, len(calls)
 
 
 def _nested(f, k):

@@ -333,6 +333,11 @@ def _leaf_key(x: Any) -> tuple[Any, ...]:
     return (av.shape, av.dtype, av.weak_type)
 
 
+def _run_fast(hit: Any, leaves: Sequence[Any]) -> list[Any]:
+    """Run a fast-path entry's compiled function; its outputs as arrays."""
+    return [o if type(o) is np.ndarray else np.asarray(o) for o in hit[0](*leaves)]
+
+
 class Lowered:
     """A jitted function specialised to some arguments: its traced and optimised programs
     and the generated source. ``str()`` shows the optimised program and the source.
@@ -492,40 +497,36 @@ class JitFunction:
         ir, closed_over = closure_convert(ir)
         return _Entry(ir, out_tree[0], closed_over)
 
+    def _fast_hit(self, leaves: Sequence[Any], prefix: tuple[Any, ...]) -> Any:
+        """The dispatch fast path's entry for these plain-ndarray ``leaves`` (None if one is not
+        a plain ndarray, or for a first call), keyed by ``prefix`` (the arguments' structure)
+        and their shapes and dtypes."""
+        key = list(prefix)
+        for a in leaves:
+            if type(a) is not np.ndarray:
+                return None
+            key += (a.shape, a.dtype)
+        hit = self._fast.get(tuple(key))
+        if hit is not None:
+            try:
+                self._cache.move_to_end(hit[3])  # a use, for the least-recently-used bound
+            except KeyError:  # evicted by another thread meanwhile
+                pass
+        return hit
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _state.jit_disabled:
             return self.fun(*args, **kwargs)
-        if not kwargs:  # fast path: every argument a plain ndarray, seen before
-            key: list[Any] = []
-            for a in args:
-                if type(a) is not np.ndarray:
-                    break
-                key += (a.shape, a.dtype)
-            else:
-                hit = self._fast.get(tuple(key))
-                if hit is not None:
-                    try:
-                        self._cache.move_to_end(hit[3])  # a use, for the least-recently-used bound
-                    except KeyError:  # evicted by another thread meanwhile
-                        pass
-                    outs = unaliased([o if type(o) is np.ndarray else np.asarray(o) for o in hit[0](*args)], args)
-                    return outs[0] if hit[2] else tree_unflatten(hit[1], outs)
-            if not self.static_argnums:  # pytree arguments whose leaves are all plain ndarrays
+        if not kwargs:  # fast paths: plain-ndarray arguments (or pytree leaves), seen before
+            hit = self._fast_hit(args, ())
+            if hit is not None:
+                outs = unaliased(_run_fast(hit, args), args)
+                return outs[0] if hit[2] else tree_unflatten(hit[1], outs)
+            if not self.static_argnums:
                 flat_args, args_tree = tree_flatten(args)
-                key = [args_tree]
-                for a in flat_args:
-                    if type(a) is not np.ndarray:
-                        break
-                    key += (a.shape, a.dtype)
-                else:
-                    hit = self._fast.get(tuple(key))
-                    if hit is not None:
-                        try:
-                            self._cache.move_to_end(hit[3])
-                        except KeyError:
-                            pass
-                        outs = [o if type(o) is np.ndarray else np.asarray(o) for o in hit[0](*flat_args)]
-                        return tree_unflatten(hit[1], unaliased(outs, flat_args))
+                hit = self._fast_hit(flat_args, (args_tree,))
+                if hit is not None:
+                    return tree_unflatten(hit[1], unaliased(_run_fast(hit, flat_args), flat_args))
         entry, flat = self._entry(args, kwargs)
         if not kwargs and not self.static_argnums and not entry.closed_over:
             if len(flat) == len(args) and all(type(a) is np.ndarray for a in args):

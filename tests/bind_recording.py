@@ -1,0 +1,33 @@
+"""A test helper: every primitive application one call makes, at every transformation level.
+
+``core.bind`` is looked up as a module global by the modules that apply primitives, so it is
+replaced in each of them for the duration of the call. A clock-free measure of work."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from functrans._src import core
+
+
+def record_binds(fn: Any, *args: Any) -> tuple[Any, list[tuple[core.Primitive, tuple[Any, ...]]]]:
+    """Run ``fn(*args)``; return its result and every primitive application ``(prim, operands)``."""
+    calls: list[tuple[core.Primitive, tuple[Any, ...]]] = []
+    orig = core.bind
+
+    def recording(prim: core.Primitive, a: Any, params: Any) -> Any:
+        calls.append((prim, tuple(a)))
+        return orig(prim, a, params)
+
+    mods = [m for m in list(sys.modules.values()) if getattr(m, "bind", None) is orig]
+    core.bind = recording  # type: ignore[assignment]
+    for m in mods:
+        m.bind = recording  # type: ignore[attr-defined]
+    try:
+        out = fn(*args)
+    finally:
+        core.bind = orig  # type: ignore[assignment]
+        for m in mods:
+            m.bind = orig  # type: ignore[attr-defined]
+    return out, calls
