@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from bind_recording import record_binds
+from work_helpers import hessian_problem, record_binds
 
 import functrans
 import functrans.numpy as fnp
@@ -19,18 +19,7 @@ def _matrix_products(calls) -> int:
 
 
 def _problem(n: int = 7, seed: int = 0):
-    rng = np.random.default_rng(seed)
-    A = rng.standard_normal((n, n)) / np.sqrt(n)
-    x = rng.standard_normal(n)
-
-    def f(x):
-        return fnp.sum(fnp.log(fnp.cosh(A @ x))) + 0.5 * fnp.sum(x * x)
-
-    def hand(x):
-        t = np.tanh(A @ x)
-        return A.T @ ((1.0 - t * t)[:, None] * A) + np.eye(n)
-
-    return A, f, hand, x
+    return hessian_problem(n, seed)
 
 
 def test_eager_hessian_does_one_matrix_product_and_fewer_binds() -> None:

@@ -4,7 +4,7 @@ sharing of repeated equations keep the recorded programs small. No timing here."
 from __future__ import annotations
 
 import numpy as np
-from bind_recording import record_binds
+from work_helpers import record_binds
 
 import functrans
 import functrans.numpy as fnp

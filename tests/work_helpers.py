@@ -1,14 +1,23 @@
-"""A test helper: every primitive application one call makes, at every transformation level.
+"""Helpers of the clock-free work pins (issue 17): every primitive application one call makes,
+at every transformation level, and a small Hessian problem with its hand-written Hessian.
 
 ``core.bind`` is looked up as a module global by the modules that apply primitives, so it is
-replaced in each of them for the duration of the call. A clock-free measure of work."""
+replaced in each of them for the duration of the call."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from functrans._src import core
+
+# the Hessian problem of benchmarks/bench_core.py: A, f(x) = sum(log cosh(A x)) + |x|^2 / 2, its
+# hand-written Hessian, and a point
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from bench_core import hessian_problem  # noqa: E402
+
+__all__ = ["hessian_problem", "record_binds"]
 
 
 def record_binds(fn: Any, *args: Any) -> tuple[Any, list[tuple[core.Primitive, tuple[Any, ...]]]]:
@@ -31,3 +40,4 @@ def record_binds(fn: Any, *args: Any) -> tuple[Any, list[tuple[core.Primitive, t
         for m in mods:
             m.bind = orig  # type: ignore[attr-defined]
     return out, calls
+
