@@ -80,4 +80,9 @@ def test_module_size(name):
 
 def test_every_module_imports():
     for name in _modules():
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            # only the modules of an optional extra may need it (fusion_math: numba), and they
+            # say so in their first lines
+            assert e.name in ("numba", "scipy") and e.name in _modules()[name].read_text()[:2000], name

@@ -79,9 +79,16 @@ REJECTED: dict[str, str] = {
 }
 
 
+_OPTIONAL = {"numba", "scipy"}
+
+
 def _every_primitive() -> dict[str, Primitive]:
     for m in pkgutil.walk_packages(_src.__path__, "functrans._src."):
-        importlib.import_module(m.name)
+        try:
+            importlib.import_module(m.name)
+        except ModuleNotFoundError as e:  # a module of an optional extra (numba: fusion_math)
+            if e.name not in _OPTIONAL:
+                raise
     found = {p.name: p for p in all_primitives()}
     for o in gc.get_objects():
         if isinstance(o, Primitive):
