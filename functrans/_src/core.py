@@ -180,6 +180,17 @@ def unaliased(outs: Sequence[Any], ins: Sequence[Any], kept: Sequence[Any] = ())
     (e.g. the residuals a vjp function holds on to) must not be returned themselves or as
     a view of theirs; they are checked by identity only, since there may be many.
     Copies only where needed."""
+    if len(outs) == 1:  # the common case: one result, no bookkeeping of results
+        o = outs[0]
+        if type(o) is np.ndarray:
+            base = o.base  # a fresh array (no base) can only alias an input by being one
+            if base is None and o.flags.writeable:
+                for a in ins:
+                    if a is o:
+                        break
+                else:
+                    if not kept or not _in_ids(o, kept):
+                        return [o]
     res: list[Any] = []
     arrays: list[np.ndarray] | None = None
     in_ids: set[int] = set()
@@ -204,6 +215,11 @@ def unaliased(outs: Sequence[Any], ins: Sequence[Any], kept: Sequence[Any] = ())
             seen.add(id(o))
         res.append(o)
     return res
+
+
+def _in_ids(o: Any, kept: Sequence[Any]) -> bool:
+    """Whether ``o`` is one of ``kept`` (by identity)."""
+    return any(k is o for k in kept)
 
 
 def plain(x: Any) -> Any:

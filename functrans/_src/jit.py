@@ -497,11 +497,11 @@ class JitFunction:
         ir, closed_over = closure_convert(ir)
         return _Entry(ir, out_tree[0], closed_over)
 
-    def _fast_hit(self, leaves: Sequence[Any], prefix: tuple[Any, ...]) -> Any:
-        """The dispatch fast path's entry for these plain-ndarray ``leaves`` (None if one is not
-        a plain ndarray, or for a first call), keyed by ``prefix`` (the arguments' structure)
-        and their shapes and dtypes."""
-        key = list(prefix)
+    def _fast_hit(self, leaves: Sequence[Any], tree: PyTreeDef) -> Any:
+        """The dispatch fast path's entry for pytree arguments of structure ``tree`` whose
+        ``leaves`` are plain ndarrays (None if one is not, or for a first call), keyed by the
+        structure and the leaves' shapes and dtypes."""
+        key: list[Any] = [tree]
         for a in leaves:
             if type(a) is not np.ndarray:
                 return None
@@ -518,13 +518,23 @@ class JitFunction:
         if _state.jit_disabled:
             return self.fun(*args, **kwargs)
         if not kwargs:  # fast paths: plain-ndarray arguments (or pytree leaves), seen before
-            hit = self._fast_hit(args, ())
-            if hit is not None:
-                outs = unaliased(_run_fast(hit, args), args)
-                return outs[0] if hit[2] else tree_unflatten(hit[1], outs)
-            if not self.static_argnums:
+            key: list[Any] = []  # every argument a plain ndarray (inline: the hottest path)
+            for a in args:
+                if type(a) is not np.ndarray:
+                    break
+                key += (a.shape, a.dtype)
+            else:
+                hit = self._fast.get(tuple(key))
+                if hit is not None:
+                    try:
+                        self._cache.move_to_end(hit[3])  # a use, for the least-recently-used bound
+                    except KeyError:  # evicted by another thread meanwhile
+                        pass
+                    outs = unaliased([o if type(o) is np.ndarray else np.asarray(o) for o in hit[0](*args)], args)
+                    return outs[0] if hit[2] else tree_unflatten(hit[1], outs)
+            if not self.static_argnums:  # pytree arguments with plain-ndarray leaves
                 flat_args, args_tree = tree_flatten(args)
-                hit = self._fast_hit(flat_args, (args_tree,))
+                hit = self._fast_hit(flat_args, args_tree)
                 if hit is not None:
                     return tree_unflatten(hit[1], unaliased(_run_fast(hit, flat_args), flat_args))
         entry, flat = self._entry(args, kwargs)
