@@ -508,11 +508,15 @@ class JitFunction:
             key += (a.shape, a.dtype)
         hit = self._fast.get(tuple(key))
         if hit is not None:
-            try:
-                self._cache.move_to_end(hit[3])  # a use, for the least-recently-used bound
-            except KeyError:  # evicted by another thread meanwhile
-                pass
+            self._touch(hit)
         return hit
+
+    def _touch(self, hit: Any) -> None:
+        """Mark a fast-path entry's specialisation as used, for the least-recently-used bound."""
+        try:
+            self._cache.move_to_end(hit[3])
+        except KeyError:  # evicted by another thread meanwhile
+            pass
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _state.jit_disabled:
@@ -526,10 +530,7 @@ class JitFunction:
             else:
                 hit = self._fast.get(tuple(key))
                 if hit is not None:
-                    try:
-                        self._cache.move_to_end(hit[3])  # a use, for the least-recently-used bound
-                    except KeyError:  # evicted by another thread meanwhile
-                        pass
+                    self._touch(hit)
                     outs = unaliased([o if type(o) is np.ndarray else np.asarray(o) for o in hit[0](*args)], args)
                     return outs[0] if hit[2] else tree_unflatten(hit[1], outs)
             if not self.static_argnums:  # pytree arguments with plain-ndarray leaves
