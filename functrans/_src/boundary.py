@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src.core import (
+    _TRACER_TYPES,
     ShapedArray,
     Tracer,
     check_leaf,
@@ -31,6 +32,9 @@ _check_leaf = check_leaf
 
 def _out(x: Any) -> Any:
     """A result leaf as it leaves the API: a NumPy array (tracers of outer transformations pass)."""
+    t = type(x)
+    if t is np.ndarray or t in _TRACER_TYPES:  # the common cases, without isinstance of a union
+        return x
     return x if isinstance(x, Tracer | np.ndarray) else np.asarray(x)
 
 
@@ -75,7 +79,9 @@ class _Flat:
     def split(self, flat_out: Sequence[Any]) -> tuple[list[Any], Any]:
         """Outputs and (unflattened) aux from the flat results."""
         # aux is returned as the function gave it (strings and objects stay what they are)
-        aux = tree_unflatten(self.aux_tree, list(flat_out[self.n_out :])) if self.has_aux else None  # type: ignore[arg-type]
+        if not self.has_aux:
+            return list(flat_out[: self.n_out]), None
+        aux = tree_unflatten(self.aux_tree, list(flat_out[self.n_out :]))  # type: ignore[arg-type]
         return list(flat_out[: self.n_out]), aux
 
 

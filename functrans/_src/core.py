@@ -182,6 +182,8 @@ def unaliased(outs: Sequence[Any], ins: Sequence[Any], kept: Sequence[Any] = ())
     Copies only where needed."""
     if len(outs) == 1:  # the common case: one result, no bookkeeping of results
         o = outs[0]
+        if type(o) in _TRACER_TYPES:  # a value of an outer transformation: nothing to copy
+            return [o]
         if type(o) is np.ndarray:
             base = o.base  # a fresh array (no base) can only alias an input by being one
             if base is None and o.flags.writeable:
@@ -241,6 +243,8 @@ def tangent_dtype(dtype: np.dtype) -> np.dtype:
 
 def tangent_aval(aval: ShapedArray) -> ShapedArray:
     """The abstract value of a tangent of a primal with abstract value ``aval``."""
+    if not aval.weak_type and aval.dtype.kind in "fc":  # its own (abstract values are never mutated)
+        return aval
     return ShapedArray(aval.shape, tangent_dtype(aval.dtype))
 
 

@@ -17,7 +17,19 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src.core import Primitive, ShapedArray, Trace, Tracer, bind, get_aval, plain
+from functrans._src.core import (
+    _PY_SCALAR_AVALS,
+    _TRACER_TYPES,
+    Primitive,
+    ShapedArray,
+    Trace,
+    Tracer,
+    bind,
+    get_aval,
+    plain,
+)
+
+_FLOAT_AVAL = _PY_SCALAR_AVALS[float]
 
 
 class JVPTracer(Tracer):
@@ -29,7 +41,8 @@ class JVPTracer(Tracer):
         self._trace = trace
         self.primal = primal
         self.tangent = tangent
-        self._aval: ShapedArray | None = None
+        # a Python float's abstract value is shared (weak float64): set at once, else on first use
+        self._aval: ShapedArray | None = _FLOAT_AVAL if type(primal) is float else None
 
     @property
     def aval(self) -> ShapedArray:
@@ -62,18 +75,49 @@ class JVPTrace(Trace):
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
         memo = self._memo
         if memo is not None and not params and not prim.multiple_results:
-            if len(args) == 2:
-                key: tuple[Any, ...] = (prim, _memo_key(args[0]), _memo_key(args[1]))
+            if len(args) == 2:  # the hot case, memo and differentiation in one frame
+                x, y = args
+                tx, ty = type(x), type(y)
+                kx = id(x) if tx in _TRACER_TYPES else _memo_key(x)  # tracers by identity
+                ky = id(y) if ty in _TRACER_TYPES else _memo_key(y)
+                if kx is None or ky is None:
+                    return self._process(prim, args, params)
+                key: tuple[Any, ...] = (prim, kx, ky)
+                hit = memo.get(key)
+                if hit is not None:
+                    return hit[0]
+                if tx is JVPTracer and x._trace is self:
+                    px, gx = x.primal, x.tangent
+                else:
+                    px, gx = x, None
+                if ty is JVPTracer and y._trace is self:
+                    py, gy = y.primal, y.tangent
+                else:
+                    py, gy = y, None
+                if gx is None and gy is None:  # a constant to this trace
+                    out = bind(prim, (px, py), params)
+                else:
+                    rule = prim.jvp
+                    if rule is None:
+                        raise NotImplementedError(f"Differentiation rule for '{prim.name}' not implemented")
+                    out, tout = rule((px, py), (gx, gy))
+                    if tout is not None:
+                        out = JVPTracer(self, out, tout)
             else:
-                key = (prim, *[_memo_key(a) for a in args])
-            if None not in key:
+                if len(args) == 1:
+                    a0 = args[0]
+                    key = (prim, id(a0) if type(a0) in _TRACER_TYPES else _memo_key(a0))
+                else:
+                    key = (prim, *[_memo_key(a) for a in args])
+                if None in key:
+                    return self._process(prim, args, params)
                 hit = memo.get(key)
                 if hit is not None:
                     return hit[0]
                 out = self._process(prim, args, params)
-                if type(out) is JVPTracer and (type(out.primal) is float or out.aval.shape == ()):
-                    memo[key] = (out, tuple(args))
-                return out
+            if type(out) is JVPTracer and (type(out.primal) is float or out.aval.shape == ()):
+                memo[key] = (out, tuple(args))
+            return out
         return self._process(prim, args, params)
 
     def _process(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
@@ -157,7 +201,7 @@ def jvp_flat(
         primals_out = []
         tangents_out = []
         for o in outs:
-            if isinstance(o, JVPTracer) and o._trace is trace:
+            if type(o) is JVPTracer and o._trace is trace:
                 primals_out.append(o.primal)
                 tangents_out.append(o.tangent)
             else:

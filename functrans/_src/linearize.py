@@ -19,7 +19,6 @@ from functrans._src.core import (
     Var,
     bind,
     get_aval,
-    is_float_dtype,
     tangent_aval,
     zeros_for,
 )
@@ -83,8 +82,10 @@ def linearize_flat(fun: Callable[..., Sequence[Any]], primals: Sequence[Any]) ->
     # evaluation (fresh arrays): they are not copied.
     stager = StagingTrace(copy_consts=False, cse=True)
     try:
-        tin = [stager.new_arg(tangent_aval(a)) for a in avals]
-        tangents = [t if is_float_dtype(a.dtype) else None for t, a in zip(tin, avals)]
+        tangents = []
+        for a in avals:
+            t = stager.new_arg(tangent_aval(a))
+            tangents.append(t if a.dtype.kind in "fc" else None)
         primals_out, tangents_out = jvp_flat(fun, primals, tangents, trace=jtrace)
         ir = stager.to_ir([0.0 if t is None else t for t in tangents_out])  # zero outputs: literals
     finally:

@@ -49,7 +49,7 @@ class StagingTracer(Tracer):
 class StagingTrace(Trace):
     """Records equations instead of running them."""
 
-    __slots__ = ("eqns", "invars", "_consts", "copy_consts", "_cse")
+    __slots__ = ("eqns", "invars", "_consts", "copy_consts", "_cse", "_literals")
 
     def __init__(self, copy_consts: bool = True, cse: bool = False) -> None:
         super().__init__()
@@ -65,10 +65,12 @@ class StagingTrace(Trace):
         # products at every level; sharing them keeps the linear program (and its transpose) small.
         # With it, primitives' exact ``simplify`` rules apply too (neg of a neg, x * 1.0, ...).
         self._cse: dict[tuple[Any, ...], StagingTracer] | None = {} if cse else None
+        self._literals: dict[tuple[Any, ...], Literal] = {}  # Python scalars' literals, with CSE
 
     def finish(self) -> None:
         super().finish()
         self._cse = None  # the memo holds tracers: drop it with the recording
+        self._literals = {}
 
     def new_arg(self, aval: ShapedArray) -> StagingTracer:
         """A fresh input variable of the program."""
@@ -92,43 +94,62 @@ class StagingTrace(Trace):
             self._consts[id(x)] = entry
         return entry[0]
 
-    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        if len(args) == 2:  # the common case, unrolled
-            a0, a1 = args
-            v0 = a0.var if type(a0) is StagingTracer and a0._trace is self else self.atom(a0)
-            v1 = a1.var if type(a1) is StagingTracer and a1._trace is self else self.atom(a1)
-            inputs: list[Atom] = [v0, v1]
-            avals: Sequence[ShapedArray] = (v0.aval, v1.aval)
-        else:
-            inputs = [a.var if type(a) is StagingTracer and a._trace is self else self.atom(a) for a in args]
-            avals = [v.aval for v in inputs]
-        if not prim.complex_ok:
-            for av in avals:
-                if av.dtype.kind == "c":
-                    raise complex_unsupported(prim, f"a complex operand ({av.str_short()})")
-        multiple = prim.multiple_results
+    def _atom(self, x: Any) -> Atom:
+        """:meth:`atom` of a value that is not one of this trace's tracers (scalars first)."""
+        av = _PY_SCALAR_AVALS.get(type(x))
+        if av is not None:
+            return Literal(x, av)
+        return self.atom(x)
+
+    def _general(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        """:meth:`process_primitive` for every case but the hot one."""
         cse = self._cse
-        key = None
+        if len(args) == 2:  # the common cases (binary and unary), unrolled
+            a0, a1 = args
+            v0 = a0.var if type(a0) is StagingTracer and a0._trace is self else self._atom(a0)
+            v1 = a1.var if type(a1) is StagingTracer and a1._trace is self else self._atom(a1)
+            inputs: list[Atom] = [v0, v1]
+            av0, av1 = v0.aval, v1.aval
+            avals: Sequence[ShapedArray] = (av0, av1)
+            if not prim.complex_ok and (av0.dtype.kind == "c" or av1.dtype.kind == "c"):
+                raise _complex_operand(prim, avals)
+        elif len(args) == 1:
+            a0 = args[0]
+            v0 = a0.var if type(a0) is StagingTracer and a0._trace is self else self._atom(a0)
+            inputs = [v0]
+            av0 = v0.aval
+            avals = (av0,)
+            if not prim.complex_ok and av0.dtype.kind == "c":
+                raise _complex_operand(prim, avals)
+        else:
+            inputs = [a.var if type(a) is StagingTracer and a._trace is self else self._atom(a) for a in args]
+            avals = [v.aval for v in inputs]
+            if not prim.complex_ok and any(av.dtype.kind == "c" for av in avals):
+                raise _complex_operand(prim, avals)
         simplify = prim.simplify if cse is not None else None
         if simplify is not None:
             r = simplify(self, args, inputs)
             if r is not None:
                 return r
-        if cse is not None and not params and not multiple:
+        key = None
+        if cse is not None and not params and not prim.multiple_results:
             try:
-                if len(inputs) == 2:
+                n = len(inputs)
+                if n == 2:
                     k0 = v0 if type(v0) is Var else _literal_key(v0.val)  # type: ignore[union-attr]
                     k1 = v1 if type(v1) is Var else _literal_key(v1.val)  # type: ignore[union-attr]
                     key = (prim, k1, k0) if prim.commutative and hash(k0) > hash(k1) else (prim, k0, k1)
+                elif n == 1:
+                    key = (prim, v0 if type(v0) is Var else _literal_key(v0.val))  # type: ignore[union-attr]
                 else:
                     key = (prim, *[a if type(a) is Var else _literal_key(a.val) for a in inputs])  # type: ignore[union-attr]
-                hit = cse.get(key)
+                hit = cse.get(key)  # type: ignore[union-attr]
             except (TypeError, ValueError):  # a literal without a hash or a truth value
                 hit = key = None
             if hit is not None:
                 return hit
         out = prim.abstract_eval(*avals, **params) if params else prim.abstract_eval(*avals)  # type: ignore[misc]
-        if multiple:
+        if prim.multiple_results:
             outvars = [Var(o) for o in out]
             self.eqns.append(Eqn(prim, inputs, params, outvars))
             return [StagingTracer(self, v) for v in outvars]
@@ -141,12 +162,89 @@ class StagingTrace(Trace):
             cse[key] = t  # type: ignore[index]
         return t
 
+    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        cse = self._cse
+        if cse is None or params or len(args) != 2 or prim.multiple_results:
+            return self._general(prim, args, params)
+        # the hot case (recording a linearization): two operands, no parameters, one result. A
+        # Python scalar operand's literal is made once per value (its CSE key finds it)
+        a0, a1 = args
+        if type(a0) is StagingTracer and a0._trace is self:
+            k0 = v0 = a0.var
+        else:
+            t = type(a0)
+            av = _PY_SCALAR_AVALS.get(t)
+            if av is not None:
+                k0 = (t, a0) if a0 else (t, a0, str(a0))
+                v0 = self._literals.get(k0)  # type: ignore[assignment]
+                if v0 is None:
+                    v0 = self._literals[k0] = Literal(a0, av)  # type: ignore[assignment]
+            else:
+                v0 = self.atom(a0)  # type: ignore[assignment]
+                k0 = v0
+        if type(a1) is StagingTracer and a1._trace is self:
+            k1 = v1 = a1.var
+        else:
+            t = type(a1)
+            av = _PY_SCALAR_AVALS.get(t)
+            if av is not None:
+                k1 = (t, a1) if a1 else (t, a1, str(a1))
+                v1 = self._literals.get(k1)  # type: ignore[assignment]
+                if v1 is None:
+                    v1 = self._literals[k1] = Literal(a1, av)  # type: ignore[assignment]
+            else:
+                v1 = self.atom(a1)  # type: ignore[assignment]
+                k1 = v1
+        av0, av1 = v0.aval, v1.aval
+        if not prim.complex_ok and (av0.dtype.kind == "c" or av1.dtype.kind == "c"):
+            raise _complex_operand(prim, (av0, av1))
+        inputs: list[Atom] = [v0, v1]
+        simplify = prim.simplify
+        if simplify is not None:
+            r = simplify(self, args, inputs)
+            if r is not None:
+                return r
+        try:
+            if type(k0) is Literal:  # a NumPy scalar
+                k0 = _literal_key(k0.val)
+            if type(k1) is Literal:
+                k1 = _literal_key(k1.val)
+            # a commutative primitive's operands in a canonical order: a variable before a literal,
+            # two variables by identity (any fixed order serves: x*y and y*x get one key)
+            if prim.commutative and (
+                (id(k0) > id(k1) if type(k1) is Var else False)
+                if type(k0) is Var
+                else (True if type(k1) is Var else hash(k0) > hash(k1))
+            ):
+                key: tuple[Any, ...] | None = (prim, k1, k0)
+            else:
+                key = (prim, k0, k1)
+            hit = cse.get(key)  # type: ignore[arg-type]
+        except (TypeError, ValueError):  # a literal without a hash or a truth value
+            hit = key = None
+        if hit is not None:
+            return hit
+        v = Var(prim.abstract_eval(av0, av1))  # type: ignore[misc]
+        self.eqns.append(Eqn(prim, inputs, {}, [v]))
+        tr = StagingTracer(self, v)
+        if simplify is not None:
+            tr.src = (prim, args)  # for the next simplification (e.g. neg of a neg)
+        if key is not None:
+            cse[key] = tr
+        return tr
+
     def to_ir(self, outs: Sequence[Any]) -> IR:
         """Close the recording with ``outs`` as the program's results."""
         outvars = [self.atom(o) for o in outs]
         constvars = [e[0] for e in self._consts.values()]
         consts = [e[1] for e in self._consts.values()]
         return IR(constvars, consts, list(self.invars), list(self.eqns), outvars)
+
+
+def _complex_operand(prim: Primitive, avals: Sequence[ShapedArray]) -> TypeError:
+    """The error for a primitive with real-only rules recorded on a complex operand."""
+    av = next(a for a in avals if a.dtype.kind == "c")
+    return complex_unsupported(prim, f"a complex operand ({av.str_short()})")
 
 
 def _literal_key(v: Any) -> tuple[Any, ...]:

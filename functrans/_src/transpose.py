@@ -41,9 +41,14 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
     ct_env: dict[Var, Any] = {}
     pop = ct_env.pop
     get = ct_env.get
+    cget = const_env.get
     frees: dict[int, list[Var]] = {}
     if release:
         consts.clear()  # type: ignore[attr-defined]
+    # only large arrays are dropped early (and the cotangents scanned for views of them): small
+    # ones stay to the end, where the results alone are checked (see _unaliased). Without any,
+    # the equations are not scanned for last readers (nested scalar derivatives).
+    if release and any(type(c) is np.ndarray and c.nbytes >= _RELEASE_BYTES for c in const_env.values()):
         first: dict[Var, int] = {}  # walking backward, a constant's last reader is its first
         for i, e in enumerate(ir.eqns):
             for a in e.inputs:
@@ -51,8 +56,6 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
                     first[a] = i
         for v, i in first.items():
             c = const_env[v]
-            # only large arrays are dropped early (and the cotangents scanned for views of them):
-            # small ones stay to the end, where the results alone are checked (see _unaliased)
             if type(c) is np.ndarray and c.nbytes >= _RELEASE_BYTES:
                 frees.setdefault(i, []).append(v)
 
@@ -74,13 +77,6 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
             cts = pop(e.outvars[0], None)
             if cts is None:
                 continue
-        args = []
-        for a in e.inputs:
-            if type(a) is Literal:
-                args.append(a.val)
-            else:
-                c = const_env.get(a, _MISSING)
-                args.append(UndefinedPrimal(a.aval) if c is _MISSING else c)
         rule = prim.transpose
         if rule is None:
             raise NotImplementedError(
@@ -88,28 +84,78 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
                 "implemented: it was applied to a tangent, so it must be linear in it."
             )
         params = e.params
-        cts_in = rule(cts, *args, **params) if params else rule(cts, *args)
-        for a, arg, ct in zip(e.inputs, args, cts_in):
-            if ct is not None and type(arg) is UndefinedPrimal:
-                # a real value used by a complex operation gets the real part of its cotangent
-                tc = type(ct)
-                if tc is np.ndarray:
-                    if ct.dtype is not _F64 and ct.dtype.kind == "c" and arg.aval.dtype.kind == "f":
-                        ct = _real_part(ct)
-                elif tc is not float and arg.aval.dtype.kind == "f":
-                    if (ct.aval.dtype.kind if tc in _TRACER_TYPES else _kind(ct)) == "c":
-                        ct = _real_part(ct)
-                prev = get(a)  # type: ignore[call-overload]
-                ct_env[a] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
+        inputs = e.inputs
+        n = len(inputs)
+        if n <= 2:  # the common binary and unary cases, unrolled
+            a0 = inputs[0]
+            if type(a0) is Literal:
+                x0 = a0.val
+            else:
+                x0 = cget(a0, _MISSING)
+                if x0 is _MISSING:
+                    x0 = UndefinedPrimal(a0.aval)
+            if n == 2:
+                a1 = inputs[1]
+                if type(a1) is Literal:
+                    x1 = a1.val
+                else:
+                    x1 = cget(a1, _MISSING)
+                    if x1 is _MISSING:
+                        x1 = UndefinedPrimal(a1.aval)
+                cts_in = rule(cts, x0, x1, **params) if params else rule(cts, x0, x1)
+            else:
+                cts_in = rule(cts, x0, **params) if params else rule(cts, x0)
+            if type(x0) is UndefinedPrimal:
+                ct = cts_in[0]
+                if ct is not None:
+                    if type(ct) is not float:
+                        ct = _real_if_real(ct, x0)
+                    prev = get(a0)
+                    ct_env[a0] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
+            if n == 2 and type(x1) is UndefinedPrimal:
+                ct = cts_in[1]
+                if ct is not None:
+                    if type(ct) is not float:
+                        ct = _real_if_real(ct, x1)
+                    prev = get(a1)
+                    ct_env[a1] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
+        else:
+            args = []
+            for a in inputs:
+                if type(a) is Literal:
+                    args.append(a.val)
+                else:
+                    c = cget(a, _MISSING)
+                    args.append(UndefinedPrimal(a.aval) if c is _MISSING else c)
+            cts_in = rule(cts, *args, **params) if params else rule(cts, *args)
+            for a, arg, ct in zip(inputs, args, cts_in):
+                if ct is not None and type(arg) is UndefinedPrimal:
+                    if type(ct) is not float:
+                        ct = _real_if_real(ct, arg)
+                    prev = get(a)  # type: ignore[call-overload]
+                    ct_env[a] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
         # drop this step's references (summands, cotangents) so that dead arrays are freed
         # before the next rule runs
-        cts = cts_in = args = arg = c = ct = prev = None
+        cts = cts_in = args = x0 = x1 = c = ct = prev = None
     for vs in frees.values():
         _release(vs, const_env, ct_env)
     res = [_as_dtype(pop(v, None), v.aval.dtype) for v in ir.invars]
     if release and const_env:
         res = _unaliased(res, const_env.values())
     return res
+
+
+def _real_if_real(ct: Any, arg: UndefinedPrimal) -> Any:
+    """A cotangent for the real input ``arg`` of a complex operation: its real part (the value
+    was promoted into the complex operation); any other cotangent as it is."""
+    tc = type(ct)
+    if tc is np.ndarray:
+        if ct.dtype is not _F64 and ct.dtype.kind == "c" and arg.aval.dtype.kind == "f":
+            return _real_part(ct)
+    elif arg.aval.dtype.kind == "f":
+        if (ct.aval.dtype.kind if tc in _TRACER_TYPES else _kind(ct)) == "c":
+            return _real_part(ct)
+    return ct
 
 
 def _unaliased(res: list[Any], consts: Any) -> list[Any]:
@@ -168,6 +214,8 @@ def _as_dtype(ct: Any, dtype: Any) -> Any:
         return ct
     t = type(ct)
     if (t is np.ndarray and ct.dtype is dtype) or (t is float and dtype is _F64) or dtype.kind not in "fc":
+        return ct
+    if t in _TRACER_TYPES and ct.aval.dtype is dtype:  # a traced cotangent of the right dtype
         return ct
     if dtype.kind == "f":
         ct = _real_part(ct)

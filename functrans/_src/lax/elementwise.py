@@ -75,7 +75,7 @@ def div(x: Any, y: Any) -> Any:
     return bind(div_p, (x, y), {})
 
 
-deflinear(neg_p, lambda ct, x: [neg(ct)])
+deflinear(neg_p, lambda ct, x: [bind(neg_p, (ct,), {})])
 
 
 def _as_complex_if(t: Any, ans: Any) -> Any:
@@ -93,7 +93,7 @@ def _add_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]
     ans = bind(add_p, primals, {})
     gx, gy = tangents
     if gx is not None and gy is not None:
-        return ans, _fit(add(gx, gy), ans)
+        return ans, _fit(bind(add_p, (gx, gy), {}), ans)
     return ans, _fit(gy if gx is None else gx, ans)
 
 
@@ -101,8 +101,8 @@ def _sub_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]
     ans = bind(sub_p, primals, {})
     gx, gy = tangents
     if gx is not None and gy is not None:
-        return ans, _fit(sub(gx, gy), ans)
-    return ans, _fit(gx if gy is None else neg(gy), ans)
+        return ans, _fit(bind(sub_p, (gx, gy), {}), ans)
+    return ans, _fit(gx if gy is None else bind(neg_p, (gy,), {}), ans)
 
 
 def _fit(t: Any, ans: Any) -> Any:
@@ -193,13 +193,14 @@ def _mul_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]
     if x is y and gx is gy:
         # x * x (tanh' = 1 - y*y, squares): one tangent product g * (x + x) instead of g*x + x*g,
         # which keeps higher derivatives small; equal in floating point (scaling by 2 is exact)
-        return mul(x, x), mul(gx, add(x, x))
-    ans = mul(x, y)
+        return bind(mul_p, (x, x), {}), bind(mul_p, (gx, bind(add_p, (x, x), {})), {})
+    # the rule's products are bound directly (not through mul/add): it runs at every level
+    ans = bind(mul_p, (x, y), {})
     if gy is None:
-        return ans, mul(gx, y)
+        return ans, bind(mul_p, (gx, y), {})
     if gx is None:
-        return ans, mul(x, gy)
-    return ans, add(mul(gx, y), mul(x, gy))
+        return ans, bind(mul_p, (x, gy), {})
+    return ans, bind(add_p, (bind(mul_p, (gx, y), {}), bind(mul_p, (x, gy), {})), {})
 
 
 mul_p.jvp = _mul_jvp
@@ -209,8 +210,8 @@ def _mul_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
     if type(x) is UndefinedPrimal:
         if type(y) is UndefinedPrimal:
             raise NotImplementedError("mul is not linear in both operands at once")
-        return [_ct(y if _is_one(ct, y) else mul(ct, y), x.aval), None]
-    return [None, _ct(x if _is_one(ct, x) else mul(x, ct), y.aval)]
+        return [_ct(y if _is_one(ct, y) else bind(mul_p, (ct, y), {}), x.aval), None]
+    return [None, _ct(x if _is_one(ct, x) else bind(mul_p, (x, ct), {}), y.aval)]
 
 
 def _is_one(ct: Any, c: Any) -> bool:
