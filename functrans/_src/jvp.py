@@ -103,12 +103,27 @@ class JVPTrace(Trace):
                     out, tout = rule((px, py), (gx, gy))
                     if tout is not None:
                         out = JVPTracer(self, out, tout)
+            elif len(args) == 1:
+                x = args[0]
+                tx = type(x)
+                kx = id(x) if tx in _TRACER_TYPES else _memo_key(x)
+                if kx is None:
+                    return self._process(prim, args, params)
+                key = (prim, kx)
+                hit = memo.get(key)
+                if hit is not None:
+                    return hit[0]
+                if tx is JVPTracer and x._trace is self and x.tangent is not None:
+                    rule = prim.jvp
+                    if rule is None:
+                        raise NotImplementedError(f"Differentiation rule for '{prim.name}' not implemented")
+                    out, tout = rule([x.primal], [x.tangent])
+                    if tout is not None:
+                        out = JVPTracer(self, out, tout)
+                else:  # a constant to this trace
+                    out = bind(prim, (x.primal if tx is JVPTracer and x._trace is self else x,), params)
             else:
-                if len(args) == 1:
-                    a0 = args[0]
-                    key = (prim, id(a0) if type(a0) in _TRACER_TYPES else _memo_key(a0))
-                else:
-                    key = (prim, *[_memo_key(a) for a in args])
+                key = (prim, *[_memo_key(a) for a in args])
                 if None in key:
                     return self._process(prim, args, params)
                 hit = memo.get(key)

@@ -164,8 +164,10 @@ class StagingTrace(Trace):
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
         cse = self._cse
-        if cse is None or params or len(args) != 2 or prim.multiple_results:
+        if cse is None or params or prim.multiple_results:
             return self._general(prim, args, params)
+        if len(args) != 2:
+            return self._unary(prim, args, cse) if len(args) == 1 else self._general(prim, args, params)
         # the hot case (recording a linearization): two operands, no parameters, one result. A
         # Python scalar operand's literal is made once per value (its CSE key finds it)
         a0, a1 = args
@@ -229,6 +231,39 @@ class StagingTrace(Trace):
         tr = StagingTracer(self, v)
         if simplify is not None:
             tr.src = (prim, args)  # for the next simplification (e.g. neg of a neg)
+        if key is not None:
+            cse[key] = tr
+        return tr
+
+    def _unary(self, prim: Primitive, args: Sequence[Any], cse: dict[tuple[Any, ...], StagingTracer]) -> Any:
+        """:meth:`process_primitive` recording with CSE one operand, no parameters, one result."""
+        a0 = args[0]
+        if type(a0) is StagingTracer and a0._trace is self:
+            k0 = v0 = a0.var
+        else:
+            v0 = self._atom(a0)
+            k0 = v0
+        av0 = v0.aval
+        if not prim.complex_ok and av0.dtype.kind == "c":
+            raise _complex_operand(prim, (av0,))
+        inputs: list[Atom] = [v0]
+        simplify = prim.simplify
+        if simplify is not None:
+            r = simplify(self, args, inputs)
+            if r is not None:
+                return r
+        try:
+            key: tuple[Any, ...] | None = (prim, _literal_key(k0.val) if type(k0) is Literal else k0)
+            hit = cse.get(key)  # type: ignore[arg-type]
+        except (TypeError, ValueError):  # a literal without a hash or a truth value
+            hit = key = None
+        if hit is not None:
+            return hit
+        v = Var(prim.abstract_eval(av0))  # type: ignore[misc]
+        self.eqns.append(Eqn(prim, inputs, {}, [v]))
+        tr = StagingTracer(self, v)
+        if simplify is not None:
+            tr.src = (prim, args)
         if key is not None:
             cse[key] = tr
         return tr
