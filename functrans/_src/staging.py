@@ -171,6 +171,7 @@ class StagingTrace(Trace):
         # the hot case (recording a linearization): two operands, no parameters, one result. A
         # Python scalar operand's literal is made once per value (its CSE key finds it)
         a0, a1 = args
+        consts = self._consts
         if type(a0) is StagingTracer and a0._trace is self:
             k0 = v0 = a0.var
         else:
@@ -181,8 +182,9 @@ class StagingTrace(Trace):
                 v0 = self._literals.get(k0)  # type: ignore[assignment]
                 if v0 is None:
                     v0 = self._literals[k0] = Literal(a0, av)  # type: ignore[assignment]
-            else:
-                v0 = self.atom(a0)  # type: ignore[assignment]
+            else:  # a constant: an outer transformation's value (seen before, often) or an array
+                entry = consts.get(id(a0))
+                v0 = entry[0] if entry is not None else self.atom(a0)  # type: ignore[assignment]
                 k0 = v0
         if type(a1) is StagingTracer and a1._trace is self:
             k1 = v1 = a1.var
@@ -194,8 +196,9 @@ class StagingTrace(Trace):
                 v1 = self._literals.get(k1)  # type: ignore[assignment]
                 if v1 is None:
                     v1 = self._literals[k1] = Literal(a1, av)  # type: ignore[assignment]
-            else:
-                v1 = self.atom(a1)  # type: ignore[assignment]
+            else:  # a constant: an outer transformation's value (seen before, often) or an array
+                entry = consts.get(id(a1))
+                v1 = entry[0] if entry is not None else self.atom(a1)  # type: ignore[assignment]
                 k1 = v1
         av0, av1 = v0.aval, v1.aval
         if not prim.complex_ok and (av0.dtype.kind == "c" or av1.dtype.kind == "c"):

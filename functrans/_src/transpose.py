@@ -108,14 +108,14 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
             if type(x0) is UndefinedPrimal:
                 ct = cts_in[0]
                 if ct is not None:
-                    if type(ct) is not float:
+                    if type(ct) is not float and (type(ct) not in _TRACER_TYPES or ct.aval.dtype.kind == "c"):
                         ct = _real_if_real(ct, x0)
                     prev = get(a0)
                     ct_env[a0] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
             if n == 2 and type(x1) is UndefinedPrimal:
                 ct = cts_in[1]
                 if ct is not None:
-                    if type(ct) is not float:
+                    if type(ct) is not float and (type(ct) not in _TRACER_TYPES or ct.aval.dtype.kind == "c"):
                         ct = _real_if_real(ct, x1)
                     prev = get(a1)
                     ct_env[a1] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
@@ -130,7 +130,7 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
             cts_in = rule(cts, *args, **params) if params else rule(cts, *args)
             for a, arg, ct in zip(inputs, args, cts_in):
                 if ct is not None and type(arg) is UndefinedPrimal:
-                    if type(ct) is not float:
+                    if type(ct) is not float and (type(ct) not in _TRACER_TYPES or ct.aval.dtype.kind == "c"):
                         ct = _real_if_real(ct, arg)
                     prev = get(a)  # type: ignore[call-overload]
                     ct_env[a] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
