@@ -292,6 +292,9 @@ class Primitive:
         # of applying the primitive to ``args`` (the IR ``atoms`` of them) without recording an
         # equation when an exact identity gives it (neg(neg(x)) = x, x * 1.0 = x), else None.
         self.simplify: Callable[..., Any] | None = None
+        # ``simplify`` can only apply when an operand is a literal (x * 1.0): recording skips the
+        # call for operands that are all variables
+        self.simplify_needs_literal = False
 
     def bind(self, *args: Any, **params: Any) -> Any:
         """Apply the primitive to ``args`` under whatever transformations are active."""

@@ -49,7 +49,7 @@ class StagingTracer(Tracer):
 class StagingTrace(Trace):
     """Records equations instead of running them."""
 
-    __slots__ = ("eqns", "invars", "_consts", "copy_consts", "_cse", "_literals")
+    __slots__ = ("eqns", "invars", "_consts", "copy_consts", "_cse", "_literals", "_avals")
 
     def __init__(self, copy_consts: bool = True, cse: bool = False) -> None:
         super().__init__()
@@ -66,11 +66,13 @@ class StagingTrace(Trace):
         # With it, primitives' exact ``simplify`` rules apply too (neg of a neg, x * 1.0, ...).
         self._cse: dict[tuple[Any, ...], StagingTracer] | None = {} if cse else None
         self._literals: dict[tuple[Any, ...], Literal] = {}  # Python scalars' literals, with CSE
+        self._avals: dict[tuple[Any, ...], tuple[ShapedArray, ...]] = {}  # see process_primitive
 
     def finish(self) -> None:
         super().finish()
         self._cse = None  # the memo holds tracers: drop it with the recording
         self._literals = {}
+        self._avals = {}
 
     def new_arg(self, aval: ShapedArray) -> StagingTracer:
         """A fresh input variable of the program."""
@@ -205,7 +207,9 @@ class StagingTrace(Trace):
             raise _complex_operand(prim, (av0, av1))
         inputs: list[Atom] = [v0, v1]
         simplify = prim.simplify
-        if simplify is not None:
+        if simplify is not None and (
+            not prim.simplify_needs_literal or type(v0) is Literal or type(v1) is Literal
+        ):
             r = simplify(self, args, inputs)
             if r is not None:
                 return r
@@ -229,7 +233,13 @@ class StagingTrace(Trace):
             hit = key = None
         if hit is not None:
             return hit
-        v = Var(prim.abstract_eval(av0, av1))  # type: ignore[misc]
+        # the result's abstract value, computed once per (primitive, operand avals) while recording
+        # (abstract values are immutable; the entry keeps the operands' alive so ids stay unique)
+        ak = (prim, id(av0), id(av1))
+        known = self._avals.get(ak)
+        if known is None:
+            known = self._avals[ak] = (prim.abstract_eval(av0, av1), av0, av1)  # type: ignore[misc]
+        v = Var(known[0])
         self.eqns.append(Eqn(prim, inputs, {}, [v]))
         tr = StagingTracer(self, v)
         if simplify is not None:
@@ -274,8 +284,11 @@ class StagingTrace(Trace):
     def to_ir(self, outs: Sequence[Any]) -> IR:
         """Close the recording with ``outs`` as the program's results."""
         outvars = [self.atom(o) for o in outs]
-        constvars = [e[0] for e in self._consts.values()]
-        consts = [e[1] for e in self._consts.values()]
+        constvars = []
+        consts = []
+        for e in self._consts.values():
+            constvars.append(e[0])
+            consts.append(e[1])
         return IR(constvars, consts, list(self.invars), list(self.eqns), outvars)
 
 

@@ -38,6 +38,7 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
     page-faults back in on every call.
     """
     const_env: dict[Var, Any] = dict(zip(ir.constvars, consts))
+    consts_in = const_env.values()
     ct_env: dict[Var, Any] = {}
     pop = ct_env.pop
     get = ct_env.get
@@ -48,7 +49,13 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
     # only large arrays are dropped early (and the cotangents scanned for views of them): small
     # ones stay to the end, where the results alone are checked (see _unaliased). Without any,
     # the equations are not scanned for last readers (nested scalar derivatives).
-    if release and any(type(c) is np.ndarray and c.nbytes >= _RELEASE_BYTES for c in const_env.values()):
+    big = False
+    if release:
+        for c in consts_in:
+            if type(c) is np.ndarray and c.nbytes >= _RELEASE_BYTES:
+                big = True
+                break
+    if big:
         first: dict[Var, int] = {}  # walking backward, a constant's last reader is its first
         for i, e in enumerate(ir.eqns):
             for a in e.inputs:

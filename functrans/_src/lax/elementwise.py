@@ -183,6 +183,7 @@ def _mul_simplify(trace: Any, args: Sequence[Any], atoms: Sequence[Any]) -> Any:
 
 
 neg_p.simplify, mul_p.simplify = _neg_simplify, _mul_simplify
+mul_p.simplify_needs_literal = True
 sub_p.float_impl, mul_p.float_impl = operator.sub, operator.mul
 sub_p.jvp, sub_p.transpose = _sub_jvp, _sub_transpose
 
