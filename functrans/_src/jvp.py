@@ -41,8 +41,12 @@ class JVPTracer(Tracer):
         self._trace = trace
         self.primal = primal
         self.tangent = tangent
-        # a Python float's abstract value is shared (weak float64): set at once, else on first use
-        self._aval: ShapedArray | None = _FLOAT_AVAL if type(primal) is float else None
+        # set at once when it is at hand (a Python float's, shared: weak float64; an outer JVP
+        # tracer's, which nested derivatives have), else computed on first use
+        tp = type(primal)
+        self._aval: ShapedArray | None = (
+            _FLOAT_AVAL if tp is float else primal._aval if tp is JVPTracer else None
+        )
 
     @property
     def aval(self) -> ShapedArray:

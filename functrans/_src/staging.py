@@ -38,8 +38,9 @@ class StagingTracer(Tracer):
     def __init__(self, trace: StagingTrace, var: Var) -> None:
         self._trace = trace
         self.var = var
-        # ``src``: (primitive, operands) that made it, set only for primitives with a ``simplify``
-        # rule while recording with CSE (left unset otherwise: read it with getattr)
+        # (primitive, operands) that made it, set only for primitives with a ``simplify`` rule
+        # while recording with CSE (None otherwise; read it with getattr: other values lack it)
+        self.src: tuple[Primitive, Sequence[Any]] | None = None
 
     @property
     def aval(self) -> ShapedArray:
