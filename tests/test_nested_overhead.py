@@ -112,3 +112,34 @@ def test_tangent_aval_shares_a_floating_aval() -> None:
     t = tangent_aval(w)
     assert t is not w and t.dtype == np.float64 and not t.weak_type and t.shape == ()
     assert tangent_aval(ShapedArray((2,), np.dtype(np.int32))).dtype == float0
+
+
+def test_python_float_transposes_match_the_primitives() -> None:
+    # transposing a product or a negation of Python floats, and summing two Python-float cotangents,
+    # is Python arithmetic: bit for bit what mul, neg and add give (signed zeros, infinities, NaN)
+    from work_helpers import record_binds
+
+    fs = [
+        lambda x: x * -0.0,
+        lambda x: (x * 1e308) * 10.0,
+        lambda x: -(x * x) + x * float("nan"),
+        lambda x: fnp.sin(x) * x - x * 3.0,
+        lambda x: x * x * x + x,
+    ]
+    for f in fs:
+        for x in (2.0, -0.0, 0.5):
+            with np.errstate(all="ignore"):
+                weak = functrans.grad(f)(x)
+                strong = functrans.grad(f)(np.float64(x))
+                second = functrans.grad(functrans.grad(f))(x)
+                second_strong = functrans.grad(functrans.grad(f))(np.float64(x))
+            for a, b in ((weak, strong), (second, second_strong)):
+                assert np.asarray(a).dtype == np.float64
+                np.testing.assert_array_equal(a, b)
+                assert np.signbit(a) == np.signbit(b)
+    # those products and sums are not applied as primitives: 26 applications for the second
+    # derivative of x^3 at a Python float, 29 at a NumPy float64 (and before, at either)
+    f2 = functrans.grad(functrans.grad(lambda x: x * x * x))
+    _, calls = record_binds(f2, 0.5)
+    _, calls_strong = record_binds(f2, np.float64(0.5))
+    assert len(calls) == 26 and len(calls_strong) == 29, (len(calls), len(calls_strong))

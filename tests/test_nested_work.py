@@ -27,8 +27,9 @@ def test_sixth_derivative_of_tanh_value_and_work() -> None:
     ref = _d6_tanh(0.3)
     np.testing.assert_allclose(out, ref, rtol=1e-12)
     # 942 before the x*x rule, the seed skip and CSE; 602 before the weakly typed seed, commutative
-    # sharing and the neg/mul-by-one simplifications (476 with them), 343 with linearize's JVP memo
-    assert n <= 345, n
+    # sharing and the neg/mul-by-one simplifications (476 with them), 343 with linearize's JVP memo,
+    # 292 with the Python-float transposes of mul and neg and sums of Python-float cotangents
+    assert n <= 292, n
 
 
 def _d6_tanh(x: float) -> float:
@@ -81,7 +82,9 @@ def test_grad_seed_is_weak_for_a_weak_output() -> None:
     for g in (functrans.grad(f), functrans.grad(functrans.grad(f))):
         weak, n_weak = _count_binds(g, 0.5)
         strong, n_strong = _count_binds(g, np.float64(0.5))
-        assert n_weak == n_strong, (n_weak, n_strong)  # 13 vs 11 and 40 vs 32 with a strong seed
+        # 13 vs 11 and 40 vs 32 with a strong seed; fewer for the weak input now that transposing
+        # Python-float products and sums is Python arithmetic (9 vs 11)
+        assert n_weak <= n_strong, (n_weak, n_strong)
         np.testing.assert_array_equal(weak, strong)
     g = functrans.grad(lambda x: fnp.sin(x) * x)(0.5)
     assert type(g) is np.ndarray and g.dtype == np.float64

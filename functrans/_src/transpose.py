@@ -117,15 +117,25 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
                 if ct is not None:
                     if type(ct) is not float and (type(ct) not in _TRACER_TYPES or ct.aval.dtype.kind == "c"):
                         ct = _real_if_real(ct, x0)
-                    prev = get(a0)
-                    ct_env[a0] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
+                    prev = get(a0)  # type: ignore[call-overload]
+                    if prev is None:
+                        ct_env[a0] = ct  # type: ignore[index]
+                    elif type(prev) is float and type(ct) is float:  # Python's sum: bit for bit add's float_impl
+                        ct_env[a0] = prev + ct  # type: ignore[index]
+                    else:
+                        ct_env[a0] = bind(add_p, (prev, ct), {})  # type: ignore[index]
             if n == 2 and type(x1) is UndefinedPrimal:
                 ct = cts_in[1]
                 if ct is not None:
                     if type(ct) is not float and (type(ct) not in _TRACER_TYPES or ct.aval.dtype.kind == "c"):
                         ct = _real_if_real(ct, x1)
-                    prev = get(a1)
-                    ct_env[a1] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
+                    prev = get(a1)  # type: ignore[call-overload]
+                    if prev is None:
+                        ct_env[a1] = ct  # type: ignore[index]
+                    elif type(prev) is float and type(ct) is float:  # Python's sum: bit for bit add's float_impl
+                        ct_env[a1] = prev + ct  # type: ignore[index]
+                    else:
+                        ct_env[a1] = bind(add_p, (prev, ct), {})  # type: ignore[index]
         else:
             args = []
             for a in inputs:
@@ -140,7 +150,12 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
                     if type(ct) is not float and (type(ct) not in _TRACER_TYPES or ct.aval.dtype.kind == "c"):
                         ct = _real_if_real(ct, arg)
                     prev = get(a)  # type: ignore[call-overload]
-                    ct_env[a] = ct if prev is None else bind(add_p, (prev, ct), {})  # type: ignore[index]
+                    if prev is None:
+                        ct_env[a] = ct  # type: ignore[index]
+                    elif type(prev) is float and type(ct) is float:  # Python's sum: bit for bit add's float_impl
+                        ct_env[a] = prev + ct  # type: ignore[index]
+                    else:
+                        ct_env[a] = bind(add_p, (prev, ct), {})  # type: ignore[index]
         # drop this step's references (summands, cotangents) so that dead arrays are freed
         # before the next rule runs
         cts = cts_in = args = x0 = x1 = c = ct = prev = None

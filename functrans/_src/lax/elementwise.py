@@ -75,7 +75,7 @@ def div(x: Any, y: Any) -> Any:
     return bind(div_p, (x, y), {})
 
 
-deflinear(neg_p, lambda ct, x: [bind(neg_p, (ct,), {})])
+deflinear(neg_p, lambda ct, x: [-ct if type(ct) is float else bind(neg_p, (ct,), {})])  # -: neg's float_impl
 
 
 def _as_complex_if(t: Any, ans: Any) -> Any:
@@ -208,6 +208,12 @@ mul_p.jvp = _mul_jvp
 
 
 def _mul_transpose(ct: Any, x: Any, y: Any) -> list[Any]:
+    if type(ct) is float:  # 0-d Python floats (scalar nested derivatives): Python's product, which
+        # is bit for bit mul's (its float_impl), without applying the primitive; a weak one is skipped
+        if type(y) is float and type(x) is UndefinedPrimal and x.aval.shape == ():
+            return [y if ct == 1.0 else ct * y, None]
+        if type(x) is float and type(y) is UndefinedPrimal and y.aval.shape == ():
+            return [None, x if ct == 1.0 else x * ct]
     if type(x) is UndefinedPrimal:
         if type(y) is UndefinedPrimal:
             raise NotImplementedError("mul is not linear in both operands at once")
