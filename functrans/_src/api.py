@@ -133,7 +133,6 @@ def _vjp(
         outs, aux = f.split(po)
     n_out = f.n_out
     out_tree = f.out_tree
-    out_avals = [get_aval(o) for o in outs]
 
     def vjp_fun(cotangent: Any) -> tuple[Any, ...]:
         flat_ct, tree_ct = tree_flatten(cotangent)
@@ -142,6 +141,7 @@ def _vjp(
                 f"Tree structure of cotangent input {tree_ct} does not match the structure of the "
                 f"primal output {out_tree}."
             )
+        out_avals = [get_aval(o) for o in outs]  # here: grad, which checks its seed itself, never needs them
         cts = [_check_cotangent(c, a, i) for i, (c, a) in enumerate(zip(flat_ct, out_avals))]
         return pullback(cts, flat_ct)
 

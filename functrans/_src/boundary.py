@@ -58,7 +58,7 @@ class _Flat:
         self.n_out = 0
 
     def __call__(self, *flat_args: Any) -> list[Any]:
-        args = tree_unflatten(self.in_tree, list(flat_args))
+        args = tree_unflatten(self.in_tree, flat_args)  # type: ignore[arg-type]  (a tuple serves)
         out = self.fun(*args)
         if self.has_aux:
             if not (isinstance(out, tuple | list) and len(out) == 2):

@@ -144,6 +144,8 @@ def check_leaf(x: Any, what: str | Callable[[], str], tangent: bool = False) -> 
     A ``tangent`` may also have dtype float0 (the tangent of an integer).
     """
     t = type(x)
+    if t in _TRACER_TYPES:  # a value of an outer transformation (nested derivatives): checked there
+        return x
     if t is np.ndarray or isinstance(x, np.generic):
         if x.dtype in VALID_DTYPES or (tangent and x.dtype == float0):
             return x
@@ -228,7 +230,10 @@ def plain(x: Any) -> Any:
     """``x`` as a plain ``numpy.ndarray`` if it is an instance of a subclass (such as
     ``functrans.Array``; a free view), else ``x`` itself. Transformations take their
     arguments through this, so NumPy never pays for subclass wrapping inside them."""
-    return x.view(np.ndarray) if isinstance(x, np.ndarray) and type(x) is not np.ndarray else x
+    t = type(x)
+    if t is np.ndarray or t is float or t in _TRACER_TYPES:  # the common cases, without isinstance
+        return x
+    return x.view(np.ndarray) if isinstance(x, np.ndarray) else x
 
 
 def is_float_dtype(dtype: np.dtype) -> bool:
