@@ -92,16 +92,16 @@ def _as_complex_if(t: Any, ans: Any) -> Any:
 def _add_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     ans = bind(add_p, primals, {})
     gx, gy = tangents
-    if gx is not None and gy is not None:
-        return ans, _fit(bind(add_p, (gx, gy), {}), ans)
+    if gx is not None and gy is not None:  # the sum of the tangents has the result's shape and kind
+        return ans, bind(add_p, (gx, gy), {})
     return ans, _fit(gy if gx is None else gx, ans)
 
 
 def _sub_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     ans = bind(sub_p, primals, {})
     gx, gy = tangents
-    if gx is not None and gy is not None:
-        return ans, _fit(bind(sub_p, (gx, gy), {}), ans)
+    if gx is not None and gy is not None:  # the tangents' difference has the result's shape and kind
+        return ans, bind(sub_p, (gx, gy), {})
     return ans, _fit(gx if gy is None else bind(neg_p, (gy,), {}), ans)
 
 
