@@ -143,3 +143,15 @@ def test_python_float_transposes_match_the_primitives() -> None:
     _, calls = record_binds(f2, 0.5)
     _, calls_strong = record_binds(f2, np.float64(0.5))
     assert len(calls) == 26 and len(calls_strong) == 29, (len(calls), len(calls_strong))
+
+
+def test_backward_pass_makes_one_linear_input_marker_per_aval() -> None:
+    # transpose rules get an UndefinedPrimal for each linear input; one per abstract value serves
+    # (rules read its aval only): 4 for the 4th derivative of tanh (one per backward pass), not 30
+    from functrans._src.core import UndefinedPrimal
+
+    f = _nested(fnp.tanh, 4)
+    with _counting(UndefinedPrimal, "__init__") as calls:
+        out = f(0.3)
+    assert calls[0] == 4, calls[0]
+    np.testing.assert_allclose(out, _nested(fnp.tanh, 4)(np.float64(0.3)), rtol=1e-15)

@@ -43,6 +43,9 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
     pop = ct_env.pop
     get = ct_env.get
     cget = const_env.get
+    # the UndefinedPrimal markers handed to transpose rules, one per abstract value (rules read only
+    # its aval; it keeps the aval alive, so the id key stays unique during the pass)
+    undef: dict[int, UndefinedPrimal] = {}
     frees: dict[int, list[Var]] = {}
     if release:
         consts.clear()  # type: ignore[attr-defined]
@@ -99,8 +102,10 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
                 x0 = a0.val
             else:
                 x0 = cget(a0, _MISSING)
-                if x0 is _MISSING:
-                    x0 = UndefinedPrimal(a0.aval)
+                if x0 is _MISSING:  # a linear input: one marker per abstract value serves (see undef)
+                    x0 = undef.get(id(a0.aval))
+                    if x0 is None:
+                        x0 = undef[id(a0.aval)] = UndefinedPrimal(a0.aval)
             if n == 2:
                 a1 = inputs[1]
                 if type(a1) is Literal:
@@ -108,7 +113,9 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
                 else:
                     x1 = cget(a1, _MISSING)
                     if x1 is _MISSING:
-                        x1 = UndefinedPrimal(a1.aval)
+                        x1 = undef.get(id(a1.aval))
+                        if x1 is None:
+                            x1 = undef[id(a1.aval)] = UndefinedPrimal(a1.aval)
                 cts_in = rule(cts, x0, x1, **params) if params else rule(cts, x0, x1)
             else:
                 cts_in = rule(cts, x0, **params) if params else rule(cts, x0)
