@@ -1,0 +1,531 @@
+"""Eager ``grad`` through a recorded tape and a cached compiled backward program.
+
+The normal eager path of ``grad`` linearizes the function (a JVP trace whose tangent half is
+recorded as a linear program) and then interprets the transpose rules on that program: about
+a hundred primitive applications in Python per call for a small network. This module gives the
+same gradients with a fraction of that work, on calls where it can be exact:
+
+* **Recording.** The user's function runs under a :class:`TapeTrace`. Its tracers carry concrete
+  values, so Python control flow on values, shapes and errors behave as under the JVP trace.
+  Each primitive applied to a traced value runs its implementation at once (``bind`` on the
+  values, Python-float fast path included) and appends a record: primitive, parameters and
+  which earlier values (slots) or constants it read. No JVP rule runs and nothing is staged.
+* **Key.** The tape's structure (primitives, parameters, wiring, the shapes/dtypes/weak types of
+  the inputs and constants, which value is the output) determines the backward program: every
+  *value* (the arguments, closed-over arrays, Python scalar operands, intermediate results) is
+  an input of that program, passed at run time and never baked in.
+* **Backward program.** On a key miss the VJP of the recorded program is staged once: the
+  records are replayed on staged values under the normal machinery (``linearize_flat`` and
+  ``backward_pass``), with a memo that answers a JVP rule's recomputation of a recorded primal
+  (the same primitive, parameters and inputs) with the tape's value, so the forward pass is not
+  computed twice. Only common-subexpression and dead-code elimination run on it (no
+  reassociation, no polynomial forms, no numba fusion), then it is compiled to straight-line
+  NumPy code (:func:`~functrans._src.codegen.compile_ir`). It is kept in a global LRU cache of
+  :data:`CACHE_SIZE` entries; a hit calls it with the tape's values (only those it reads).
+
+Policy (``FUNCTRANS_EAGER_TAPE`` = ``auto``, the default; ``always``; ``off``), per grad wrapper:
+
+* ``auto``: the first :data:`WARMUP_CALLS` calls take the normal path (most functions in a test
+  suite are differentiated once, and compiling costs milliseconds); later calls record. A
+  wrapper may cause at most :data:`MAX_COMPILES` compilations; on a further key miss (its
+  structure keeps changing) that call's gradient is computed by interpreting the recorded tape
+  with the normal machinery, and the wrapper goes back to the normal path for good.
+* ``always``: every eligible call records (no warm-up, no compile budget), for testing.
+* The normal path is taken whenever the tape cannot be exact: a transformation is active
+  around the call (grad inside jit, vmap, jvp or another grad: the arguments are tracers), an
+  argument is not a real floating array or scalar, ``holomorphic``, the function closes over a
+  tracer of another transformation, a parameter is not a plain hashable value (a Python
+  callable, as custom_jvp/custom_vjp carry; a large array), a sub-program holds an effectful
+  primitive, or the backward program cannot be staged (e.g. a missing transpose rule). If that
+  is only found while recording or compiling, the function is run again on the normal path
+  (its Python side effects happen twice, once per wrapper at most: the wrapper then keeps to the
+  normal path), which raises exactly the error it raises without the tape.
+  ``debug.print``/``debug.callback`` run while recording, with the primal values, as under the
+  JVP trace; they are not part of the backward program.
+
+Results equal the normal path's: the backward program applies the same transpose rules to the
+same values; generated code computes what the primitives' implementations compute; CSE and DCE
+are exact. Tests pin bitwise equality on networks, control flow and scalar operands.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from functrans._src.core import (
+    IR,
+    Primitive,
+    ShapedArray,
+    Trace,
+    Tracer,
+    bind,
+    get_aval,
+    plain,
+    unaliased,
+)
+from functrans._src.source_info import _state
+from functrans._src.staging import StagingTrace, StagingTracer
+
+MODES = ("auto", "always", "off")
+MODE: str = os.environ.get("FUNCTRANS_EAGER_TAPE", "auto").strip().lower() or "auto"
+if MODE not in MODES:
+    raise ValueError(f"FUNCTRANS_EAGER_TAPE must be one of {', '.join(MODES)}, got {MODE!r}")
+WARMUP_CALLS = 2  # calls of a grad wrapper on the normal path before it records
+MAX_COMPILES = 3  # backward programs one wrapper may cause to be compiled (auto mode)
+CACHE_SIZE = 256  # backward programs kept (least recently used dropped first)
+_MAX_PARAM_ARRAY = 256  # array-valued parameters up to this size are keyed by value
+
+
+def set_mode(mode: str) -> str:
+    """Set the policy (``"auto"``, ``"always"`` or ``"off"``); returns the previous one."""
+    global MODE
+    if mode not in MODES:
+        raise ValueError(f"eager tape mode must be one of {', '.join(MODES)}, got {mode!r}")
+    prev, MODE = MODE, mode
+    return prev
+
+
+class _Entry:
+    """A compiled backward program: ``fn(*values at used) -> nonzero gradients``."""
+
+    __slots__ = ("fn", "used", "nonzero", "ir")
+
+    def __init__(self, fn: Callable[..., list[Any]], used: tuple[int, ...], nonzero: tuple[bool, ...], ir: IR) -> None:
+        self.fn = fn
+        self.used = used
+        self.nonzero = nonzero
+        self.ir = ir
+
+
+_FAILED = object()  # cached for a structure whose backward program cannot be staged
+_cache: OrderedDict[Any, Any] = OrderedDict()
+stats = {"compiles": 0, "hits": 0, "misses": 0, "fallbacks": 0}
+
+
+def clear_cache() -> None:
+    """Drop every cached backward program."""
+    _cache.clear()
+
+
+class TapeState:
+    """Per grad wrapper: calls seen, compilations caused, and whether it keeps to the normal path."""
+
+    __slots__ = ("calls", "compiles", "off")
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.compiles = 0
+        self.off = False
+
+
+class _Abort(BaseException):  # noqa: N818  (BaseException: a user's `except Exception` cannot swallow it)
+    """The tape cannot record this call exactly: the normal path must run."""
+
+
+class TapeTracer(Tracer):
+    """A value of the recording: its concrete value and the slot it occupies on the tape."""
+
+    __slots__ = ("val", "slot", "_aval")
+
+    def __init__(self, trace: TapeTrace, val: Any, slot: int) -> None:
+        self._trace = trace
+        self.val = val
+        self.slot = slot
+        self._aval: ShapedArray | None = None
+
+    @property
+    def aval(self) -> ShapedArray:
+        av = self._aval
+        if av is None:
+            av = self._aval = get_aval(self.val)
+        return av
+
+
+class TapeTrace(Trace):
+    """Runs each primitive at once on the values and records it (see the module docstring)."""
+
+    __slots__ = ("vals", "keys", "recs", "aborted")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.vals: list[Any] = []  # slot -> value
+        self.keys: list[tuple[Any, ...]] = []  # per record: (prim, frozen params, input refs)
+        self.recs: list[tuple[Primitive, dict[str, Any], tuple[int, ...], tuple[int, ...]]] = []
+        self.aborted = False
+
+    def new_arg(self, x: Any) -> TapeTracer:
+        self.vals.append(x)
+        return TapeTracer(self, x, len(self.vals) - 1)
+
+    def concrete(self, tracer: Tracer, why: str) -> Any:
+        return tracer.val  # type: ignore[attr-defined]
+
+    def abort(self) -> _Abort:
+        self.aborted = True
+        return _Abort()
+
+    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        ins = []
+        for a in args:
+            if type(a) is TapeTracer and a._trace is self:
+                ins.append(a.val)
+            elif isinstance(a, Tracer):  # closed over from another transformation
+                raise self.abort()
+            else:
+                ins.append(a)
+        if getattr(prim, "effectful", False):  # debug.print: runs now, as under JVP; not differentiated
+            return bind(prim, ins, params)
+        rule = prim.jvp
+        if rule is None or getattr(rule, "__qualname__", "") == _ZERO_JVP:
+            if rule is None:  # the normal path raises its error: let it
+                raise self.abort()
+            return bind(prim, ins, params)  # piecewise constant: the result is not traced
+        try:
+            fp = _freeze_params(params) if params else ()
+        except _Unfreezable:
+            raise self.abort() from None
+        out = bind(prim, ins, params)
+        if not prim.multiple_results:
+            k = _kind(out)
+            if k != "f":
+                if k == "c":
+                    raise self.abort()
+                return out  # integer or boolean: no tangent, not traced (as under JVP)
+        vals = self.vals
+        base = len(vals)
+        refs: list[Any] = []
+        in_slots: list[int] = []
+        for a, v in zip(args, ins):
+            if type(a) is TapeTracer:
+                refs.append(a.slot)
+                in_slots.append(a.slot)
+            else:
+                t = type(v)
+                refs.append(t if t in _PY_SCALARS else _const_ref(v))
+                in_slots.append(len(vals))
+                vals.append(v)
+        if prim.multiple_results:
+            outs = []
+            out_slots = []
+            any_float = False
+            for o in out:
+                k = _kind(o)
+                if k == "c":
+                    raise self.abort()
+                out_slots.append(len(vals))
+                if k == "f":
+                    any_float = True
+                    o = TapeTracer(self, o, len(vals))
+                vals.append(o if type(o) is not TapeTracer else o.val)
+                outs.append(o)
+            if not any_float:  # nothing differentiable: not recorded
+                del vals[base:]
+                return list(out)
+            self.keys.append((prim, fp, tuple(refs)))
+            self.recs.append((prim, params, tuple(in_slots), tuple(out_slots)))
+            return outs
+        s = len(vals)
+        vals.append(out)
+        self.keys.append((prim, fp, tuple(refs)))
+        self.recs.append((prim, params, tuple(in_slots), (s,)))
+        return TapeTracer(self, out, s)
+
+
+_ZERO_JVP = "defjvp_zero.<locals>.rule"
+_PY_SCALARS = frozenset({float, int, bool, complex})
+
+
+def _kind(x: Any) -> str:
+    t = type(x)
+    if t is float:
+        return "f"
+    if t is np.ndarray or isinstance(x, np.generic):
+        return x.dtype.kind  # type: ignore[no-any-return]
+    return get_aval(x).dtype.kind
+
+
+def _const_ref(v: Any) -> Any:
+    """A constant operand in the key: its shape and dtype (its value is passed at run time)."""
+    if type(v) is np.ndarray or isinstance(v, np.generic):
+        return (v.shape, v.dtype)
+    av = get_aval(v)
+    return (av.shape, av.dtype, av.weak_type)
+
+
+class _Unfreezable(Exception):
+    pass
+
+
+_ATOMS = frozenset({int, str, bool, type(None)})
+_no_effects: weakref.WeakKeyDictionary[IR, bool] = weakref.WeakKeyDictionary()
+
+
+def _freeze(v: Any) -> Any:
+    """A parameter value as a hashable key part that is equal only for equal values."""
+    t = type(v)
+    if t in _ATOMS:
+        return v
+    if t is tuple:
+        return tuple([_freeze(x) for x in v])
+    if t is float:
+        return (float, v, math.copysign(1.0, v))  # -0.0 apart from 0.0
+    if isinstance(v, np.dtype) or t is type:
+        return v
+    if t is IR:
+        if not _effect_free(v):
+            raise _Unfreezable
+        return v  # by identity: programs are immutable
+    if t is Primitive:
+        return v
+    if t is slice:
+        return (slice, _freeze(v.start), _freeze(v.stop), _freeze(v.step))
+    if t is list:
+        return (list, tuple([_freeze(x) for x in v]))
+    if isinstance(v, np.generic):
+        return (t, v.tobytes())
+    if t is np.ndarray and v.size <= _MAX_PARAM_ARRAY and v.dtype.kind in "biufc":
+        return (np.ndarray, v.shape, v.dtype, v.tobytes())
+    raise _Unfreezable
+
+
+def _freeze_params(params: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple([(k, _freeze(v)) for k, v in params.items()])
+
+
+def _effect_free(ir: IR) -> bool:
+    """No effectful primitive anywhere in ``ir`` (its sub-programs included)."""
+    r = _no_effects.get(ir)
+    if r is None:
+        r = True
+        for e in ir.eqns:
+            if getattr(e.prim, "effectful", False):
+                r = False
+                break
+            for v in e.params.values():
+                subs = [v] if type(v) is IR else [x for x in v if type(x) is IR] if type(v) is tuple else []
+                if any(not _effect_free(s) for s in subs):
+                    r = False
+                    break
+            if not r:
+                break
+        _no_effects[ir] = r
+    return r
+
+
+# --------------------------------------------------------------------------- recording
+
+
+class TapeRun:
+    """A recorded call: the outputs (values), their structure, aux, and the tape."""
+
+    __slots__ = ("trace", "outs", "out_tree", "aux", "out_slot", "n_in", "state")
+
+    def __init__(self, trace: TapeTrace, outs: list[Any], out_tree: Any, aux: Any, out_slot: int | None, n_in: int,
+                 state: TapeState) -> None:  # fmt: skip
+        self.trace = trace
+        self.outs = outs
+        self.out_tree = out_tree
+        self.aux = aux
+        self.out_slot = out_slot
+        self.n_in = n_in
+        self.state = state
+
+    def grads(self, seed: Any, out_aval: ShapedArray) -> list[Any] | None:
+        """The gradients of the inputs (``None`` entries for zeros), or ``None`` if the normal
+        path must compute them (the backward program cannot be staged)."""
+        tr = self.trace
+        vals = tr.vals
+        n = self.n_in
+        if self.out_slot is None:  # the output does not depend on the inputs
+            return [None] * n
+        key = (tuple(tr.keys), tuple([_const_ref(v) if type(v) is not float else float for v in vals[:n]]),
+               self.out_slot, out_aval)  # fmt: skip
+        try:
+            entry = _cache.get(key)
+        except TypeError:  # pragma: no cover - frozen keys are hashable
+            entry = None
+            key = None
+        state = self.state
+        if entry is None:
+            stats["misses"] += 1
+            if key is None or (MODE != "always" and state.compiles >= MAX_COMPILES):
+                state.off = True  # its structure keeps changing: the normal path from now on
+                return _interpret(tr, n, self.out_slot, seed)
+            state.compiles += 1
+            stats["compiles"] += 1
+            try:
+                entry = _build(tr.recs, [get_aval(v) for v in vals], n, self.out_slot, seed)
+            except Exception:
+                entry = _FAILED
+            _cache[key] = entry
+            if len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+        else:
+            stats["hits"] += 1
+            _cache.move_to_end(key)
+        if entry is _FAILED:
+            state.off = True
+            stats["fallbacks"] += 1
+            return None
+        args = [vals[i] for i in entry.used]
+        tr.vals = vals = []
+        res = unaliased(entry.fn(*args), args)  # a gradient may be an input itself (a closed-over array)
+        it = iter(res)
+        return [next(it) if nz else None for nz in entry.nonzero]
+
+
+def record(
+    state: TapeState, fun: Callable[..., list[Any]], flat: Sequence[Any], has_aux: bool, split: Callable[..., Any]
+) -> TapeRun | None:
+    """Run the flat function ``fun`` on the recording trace, or ``None`` if this call takes the
+    normal path (see the module docstring). ``split`` separates outputs from aux."""
+    if MODE == "off" or state.off:
+        return None
+    state.calls += 1
+    if MODE == "auto" and state.calls <= WARMUP_CALLS:
+        return None
+    if len(_state.stack) > 1:  # inside another transformation (jit, vmap, jvp, grad)
+        return None
+    for x in flat:
+        t = type(x)
+        if t is not float and not ((t is np.ndarray or isinstance(x, np.floating)) and x.dtype.kind == "f"):
+            if not (isinstance(x, np.ndarray) and x.dtype.kind == "f"):  # functrans.Array
+                return None
+    trace = TapeTrace()
+    try:
+        ins = [trace.new_arg(plain(x)) for x in flat]
+        try:
+            outs = fun(*ins)
+        except _Abort:
+            outs = None
+        if outs is None or trace.aborted:
+            state.off = True
+            stats["fallbacks"] += 1
+            return None
+        slot = None
+        res = []
+        for i, o in enumerate(outs):
+            if type(o) is TapeTracer and o._trace is trace:
+                if i == 0:
+                    slot = o.slot
+                o = o.val
+            res.append(o)
+        outs_, aux = split(res)
+        return TapeRun(trace, outs_, None, aux, slot, len(flat), state)
+    finally:
+        trace.finish()
+
+
+# --------------------------------------------------------------------------- the backward program
+
+
+class _ReplayTrace(StagingTrace):
+    """A staging trace that answers a recomputation of a recorded primal with the tape's value."""
+
+    __slots__ = ("memo",)
+
+    def __init__(self) -> None:
+        super().__init__(copy_consts=False)
+        self.memo: dict[Any, Any] | None = None
+
+    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        memo = self.memo
+        if memo is not None:
+            vs = []
+            for a in args:
+                if type(a) is StagingTracer and a._trace is self:
+                    vs.append(a.var)
+                else:
+                    break
+            else:
+                try:
+                    hit = memo.get((prim, _sorted_params(params), tuple(vs)))
+                except _Unfreezable:
+                    hit = None
+                if hit is not None:
+                    return hit
+        return super().process_primitive(prim, args, params)
+
+
+def _sorted_params(params: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(sorted(((k, _freeze(v)) for k, v in params.items()), key=lambda kv: kv[0]))
+
+
+def _build(
+    recs: Sequence[tuple[Primitive, dict[str, Any], tuple[int, ...], tuple[int, ...]]],
+    avals: Sequence[ShapedArray],
+    n_in: int,
+    out_slot: int,
+    seed: Any,
+) -> _Entry:
+    """Stage, optimise (CSE, DCE) and compile the VJP of the recorded program."""
+    from functrans._src.codegen import compile_ir
+    from functrans._src.linearize import linearize_flat
+    from functrans._src.optimize.cse import cse
+    from functrans._src.optimize.dce import dce
+    from functrans._src.transpose import backward_pass
+
+    st = _ReplayTrace()
+    try:
+        tr = [st.new_arg(av) for av in avals]
+        memo: dict[Any, Any] = {}
+        for prim, params, ins, outs in recs:
+            k = (prim, _sorted_params(params), tuple([tr[s].var for s in ins]))
+            memo[k] = [tr[s] for s in outs] if prim.multiple_results else tr[outs[0]]
+        st.memo = memo
+
+        def replay(*xs: Any) -> list[Any]:
+            env: list[Any] = list(tr)
+            env[:n_in] = xs
+            for prim, params, ins, outs in recs:
+                o = bind(prim, [env[s] for s in ins], params)
+                if prim.multiple_results:
+                    for s, v in zip(outs, o):
+                        env[s] = v
+                else:
+                    env[outs[0]] = o
+            return [env[out_slot]]
+
+        _, lin = linearize_flat(replay, tr[:n_in])
+        st.memo = None
+        cts = backward_pass(lin.ir, lin.ir.consts, [seed])
+        nonzero = tuple(c is not None for c in cts)
+        ir = st.to_ir([c for c in cts if c is not None])
+    finally:
+        st.finish()
+    ir = dce(cse(ir))
+    used_vars = {a for e in ir.eqns for a in e.inputs} | set(ir.outvars)
+    used = tuple(i for i, v in enumerate(ir.invars) if v in used_vars)
+    ir = IR(ir.constvars, ir.consts, [ir.invars[i] for i in used], ir.eqns, ir.outvars)
+    compiled = compile_ir(ir, reuse_buffers=True, name="tape_backward")
+    return _Entry(compiled.fn, used, nonzero, ir)
+
+
+def _interpret(tr: TapeTrace, n_in: int, out_slot: int, seed: Any) -> list[Any]:
+    """The gradients by the normal machinery (linearize, then the transpose rules interpreted)
+    applied to the recorded program instead of the user's function: no second run of it."""
+    from functrans._src.linearize import linearize_flat
+
+    recs, vals = tr.recs, tr.vals
+
+    def replay(*xs: Any) -> list[Any]:
+        env: list[Any] = list(vals)
+        env[:n_in] = xs
+        for prim, params, ins, outs in recs:
+            o = bind(prim, [env[s] for s in ins], params)
+            if prim.multiple_results:
+                for s, v in zip(outs, o):
+                    env[s] = v
+            else:
+                env[outs[0]] = o
+        return [env[out_slot]]
+
+    _, lin = linearize_flat(replay, vals[:n_in])
+    return lin.transpose([seed], release=True)
