@@ -201,6 +201,8 @@ def value_and_grad(
         for k, sub in zip(nums, tree_dyn.children()):
             what = lambda k=k: f"{_arg_names(fun, len(args))[k]} of grad"  # noqa: E731  (for errors only)
             for leaf in flat_dyn[j : j + sub.num_leaves]:
+                if type(leaf) is np.ndarray and leaf.dtype is _F64 and not holomorphic:
+                    continue  # the common case: a valid real input
                 dt = get_aval(_check_leaf(leaf, what)).dtype
                 if holomorphic or not (is_float_dtype(dt) or allow_int):
                     check_inputs("grad", [ShapedArray((), dt)], holomorphic,
@@ -235,6 +237,7 @@ def value_and_grad(
 
 
 _LEAF_TREE = tree_flatten(0.0)[1]  # the structure of a single array
+_F64 = np.dtype(np.float64)
 
 
 def _record(state: TapeState, f: Callable[..., Any], flat: list[Any], tree: PyTreeDef, has_aux: bool) -> Any:
@@ -251,8 +254,8 @@ def _tape_grads(run: Any, aval: ShapedArray, flat: list[Any], tree: PyTreeDef) -
     cts = run.grads(_seed(aval), aval)
     if cts is None:
         return None
-    grads = unaliased([_zeros_or(c, p) for c, p in zip(cts, flat)], flat)
-    return tuple(tree_unflatten(tree, grads))
+    # the tape's results are fresh arrays (see TapeRun.grads); zeros where no gradient flows
+    return tuple(tree_unflatten(tree, [_zeros_or(c, p) if c is None else c for c, p in zip(cts, flat)]))
 
 
 def _seed(aval: ShapedArray) -> Any:

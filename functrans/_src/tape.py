@@ -60,6 +60,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src.core import (
+    _TRACER_TYPES,
     IR,
     Primitive,
     ShapedArray,
@@ -147,17 +148,32 @@ class TapeTracer(Tracer):
             av = self._aval = get_aval(self.val)
         return av
 
+    @property
+    def shape(self) -> tuple[int, ...]:
+        v = self.val
+        return v.shape if type(v) is np.ndarray else self.aval.shape  # type: ignore[no-any-return]
+
+    @property
+    def dtype(self) -> np.dtype:
+        v = self.val
+        return v.dtype if type(v) is np.ndarray else self.aval.dtype  # type: ignore[no-any-return]
+
+    @property
+    def ndim(self) -> int:
+        v = self.val
+        return v.ndim if type(v) is np.ndarray else len(self.aval.shape)  # type: ignore[no-any-return]
+
 
 class TapeTrace(Trace):
     """Runs each primitive at once on the values and records it (see the module docstring)."""
 
-    __slots__ = ("vals", "keys", "recs", "aborted")
+    __slots__ = ("vals", "keys", "params", "aborted")
 
     def __init__(self) -> None:
         super().__init__()
         self.vals: list[Any] = []  # slot -> value
         self.keys: list[tuple[Any, ...]] = []  # per record: (prim, frozen params, input refs)
-        self.recs: list[tuple[Primitive, dict[str, Any], tuple[int, ...], tuple[int, ...]]] = []
+        self.params: list[dict[str, Any]] = []  # per record: its parameters
         self.aborted = False
 
     def new_arg(self, x: Any) -> TapeTracer:
@@ -172,73 +188,94 @@ class TapeTrace(Trace):
         return _Abort()
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        ins = []
-        for a in args:
-            if type(a) is TapeTracer and a._trace is self:
-                ins.append(a.val)
-            elif isinstance(a, Tracer):  # closed over from another transformation
-                raise self.abort()
-            else:
-                ins.append(a)
-        if getattr(prim, "effectful", False):  # debug.print: runs now, as under JVP; not differentiated
-            return bind(prim, ins, params)
-        rule = prim.jvp
-        if rule is None or getattr(rule, "__qualname__", "") == _ZERO_JVP:
-            if rule is None:  # the normal path raises its error: let it
-                raise self.abort()
-            return bind(prim, ins, params)  # piecewise constant: the result is not traced
-        try:
-            fp = _freeze_params(params) if params else ()
-        except _Unfreezable:
-            raise self.abort() from None
-        out = bind(prim, ins, params)
-        if not prim.multiple_results:
-            k = _kind(out)
-            if k != "f":
-                if k == "c":
-                    raise self.abort()
-                return out  # integer or boolean: no tangent, not traced (as under JVP)
+        how = _HOW.get(prim)
+        if how is None:
+            how = _HOW[prim] = _how(prim)
         vals = self.vals
         base = len(vals)
-        refs: list[Any] = []
-        in_slots: list[int] = []
-        for a, v in zip(args, ins):
-            if type(a) is TapeTracer:
+        ins = []
+        refs = []
+        fast = arr = True  # float64 arrays and Python floats only, one array at least: impl at once
+        arr = False
+        for a in args:
+            ta = type(a)
+            if ta is TapeTracer and a._trace is self:
                 refs.append(a.slot)
-                in_slots.append(a.slot)
-            else:
-                t = type(v)
-                refs.append(t if t in _PY_SCALARS else _const_ref(v))
-                in_slots.append(len(vals))
-                vals.append(v)
+                a = a.val
+                ta = type(a)
+            elif ta in _TRACER_TYPES or isinstance(a, Tracer):  # closed over from another transformation
+                raise self.abort()
+            else:  # a constant: its value is an input of the backward program (a new slot)
+                vals.append(a)
+                refs.append(ta if ta in _PY_SCALARS else _const_ref(a))
+            ins.append(a)
+            if ta is np.ndarray:
+                arr = True
+                if a.dtype is not _F64:
+                    fast = False
+            elif ta is not float:
+                fast = False
+        if how:
+            del vals[base:]
+            if how == _NO_RULE:  # the normal path raises its error: let it
+                raise self.abort()
+            return bind(prim, ins, params)  # effectful or piecewise constant: runs now, not traced
+        if params:
+            try:
+                fp = _freeze_params(params)
+            except _Unfreezable:
+                raise self.abort() from None
+            out = prim.impl(*ins, **params) if fast and arr else bind(prim, ins, params)  # type: ignore[misc]
+        else:
+            fp = ()
+            out = prim.impl(*ins) if fast and arr else bind(prim, ins, params)  # type: ignore[misc]
         if prim.multiple_results:
             outs = []
-            out_slots = []
             any_float = False
             for o in out:
                 k = _kind(o)
                 if k == "c":
                     raise self.abort()
-                out_slots.append(len(vals))
                 if k == "f":
                     any_float = True
-                    o = TapeTracer(self, o, len(vals))
-                vals.append(o if type(o) is not TapeTracer else o.val)
-                outs.append(o)
+                    outs.append(TapeTracer(self, o, len(vals)))
+                else:
+                    outs.append(o)
+                vals.append(o)
             if not any_float:  # nothing differentiable: not recorded
                 del vals[base:]
                 return list(out)
-            self.keys.append((prim, fp, tuple(refs)))
-            self.recs.append((prim, params, tuple(in_slots), tuple(out_slots)))
+            self.keys.append((prim, fp, tuple(refs), len(outs)))
+            self.params.append(params)
             return outs
-        s = len(vals)
-        vals.append(out)
+        t = type(out)
+        if t is not float and (out.dtype.kind if t is np.ndarray else _kind(out)) != "f":
+            del vals[base:]
+            if _kind(out) == "c":
+                raise self.abort()
+            return out  # integer or boolean: no tangent, not traced (as under JVP)
         self.keys.append((prim, fp, tuple(refs)))
-        self.recs.append((prim, params, tuple(in_slots), (s,)))
-        return TapeTracer(self, out, s)
+        self.params.append(params)
+        vals.append(out)
+        return TapeTracer(self, out, len(vals) - 1)
 
 
+_F64 = np.dtype(np.float64)
 _ZERO_JVP = "defjvp_zero.<locals>.rule"
+_NO_RULE, _UNTRACED = 1, 2
+_HOW: dict[Primitive, int] = {}
+
+
+def _how(prim: Primitive) -> int:
+    """0: recorded; _UNTRACED: effectful (debug.print runs now, as under JVP) or piecewise
+    constant (its result is not traced, as its tangent is a symbolic zero under JVP);
+    _NO_RULE: no JVP rule (the normal path raises the error)."""
+    if getattr(prim, "effectful", False):
+        return _UNTRACED
+    rule = prim.jvp
+    if rule is None:
+        return _NO_RULE
+    return _UNTRACED if getattr(rule, "__qualname__", "") == _ZERO_JVP else 0
 _PY_SCALARS = frozenset({float, int, bool, complex})
 
 
@@ -296,7 +333,26 @@ def _freeze(v: Any) -> Any:
 
 
 def _freeze_params(params: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple([(k, _freeze(v)) for k, v in params.items()])
+    """The parameters as a key part: each value with its type (so 1, 1.0 and True differ), a
+    float with its sign (0.0 and -0.0 differ). Tuples of plain values (dimension numbers, axes,
+    shapes) are kept as they are; anything else goes through :func:`_freeze`."""
+    out = []
+    for k, v in params.items():
+        t = type(v)
+        if t is tuple:
+            for x in v:
+                if type(x) not in _PLAIN:
+                    v = _freeze(v)
+                    break
+        elif t is float:
+            v = (v, math.copysign(1.0, v))
+        elif t not in _ATOMS and not isinstance(v, np.dtype) and t is not type:
+            v = _freeze(v)
+        out.append((k, t, v))
+    return tuple(out)
+
+
+_PLAIN = frozenset({int, str, bool, type(None), tuple})
 
 
 def _effect_free(ir: IR) -> bool:
@@ -361,7 +417,7 @@ class TapeRun:
             state.compiles += 1
             stats["compiles"] += 1
             try:
-                entry = _build(tr.recs, [get_aval(v) for v in vals], n, self.out_slot, seed)
+                entry = _build(_records(tr, n), [get_aval(v) for v in vals], n, self.out_slot, seed)
             except Exception:
                 entry = _FAILED
             _cache[key] = entry
@@ -376,7 +432,19 @@ class TapeRun:
             return None
         args = [vals[i] for i in entry.used]
         tr.vals = vals = []
-        res = unaliased(entry.fn(*args), args)  # a gradient may be an input itself (a closed-over array)
+        res = entry.fn(*args)
+        ids = None
+        for i, o in enumerate(res):  # a gradient may be an input (a closed-over array) or a view of one
+            if type(o) is np.ndarray:
+                if o.base is None:
+                    if ids is None:
+                        ids = {id(a) for a in args}
+                    if id(o) in ids:
+                        res[i] = o.copy()
+                elif any(type(a) is np.ndarray and np.may_share_memory(o, a) for a in args):
+                    res[i] = o.copy()
+            else:
+                res[i] = np.asarray(o)
         it = iter(res)
         return [next(it) if nz else None for nz in entry.nonzero]
 
@@ -424,6 +492,28 @@ def record(
 
 
 # --------------------------------------------------------------------------- the backward program
+
+_Rec = tuple[Primitive, dict[str, Any], tuple[int, ...], tuple[int, ...]]
+
+
+def _records(tr: TapeTrace, n_in: int) -> list[_Rec]:
+    """The records as (primitive, parameters, input slots, output slots): slots are numbered
+    as the recording allocated them (the inputs, then per record its constants and outputs)."""
+    recs: list[_Rec] = []
+    nxt = n_in
+    for key, params in zip(tr.keys, tr.params):
+        prim, refs = key[0], key[2]
+        ins = []
+        for r in refs:
+            if type(r) is int:
+                ins.append(r)
+            else:
+                ins.append(nxt)
+                nxt += 1
+        n_out = key[3] if prim.multiple_results else 1
+        recs.append((prim, params, tuple(ins), tuple(range(nxt, nxt + n_out))))
+        nxt += n_out
+    return recs
 
 
 class _ReplayTrace(StagingTrace):
@@ -513,7 +603,7 @@ def _interpret(tr: TapeTrace, n_in: int, out_slot: int, seed: Any) -> list[Any]:
     applied to the recorded program instead of the user's function: no second run of it."""
     from functrans._src.linearize import linearize_flat
 
-    recs, vals = tr.recs, tr.vals
+    recs, vals = _records(tr, n_in), tr.vals
 
     def replay(*xs: Any) -> list[Any]:
         env: list[Any] = list(vals)
@@ -528,4 +618,6 @@ def _interpret(tr: TapeTrace, n_in: int, out_slot: int, seed: Any) -> list[Any]:
         return [env[out_slot]]
 
     _, lin = linearize_flat(replay, vals[:n_in])
-    return lin.transpose([seed], release=True)
+    cts = lin.transpose([seed], release=True)
+    res = unaliased([c if c is None or type(c) is np.ndarray else np.asarray(c) for c in cts], vals)
+    return [c for c in res]
