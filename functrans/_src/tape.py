@@ -66,6 +66,7 @@ from functrans._src.core import (
     ShapedArray,
     Trace,
     Tracer,
+    Var,
     bind,
     get_aval,
     plain,
@@ -590,12 +591,40 @@ def _build(
         ir = st.to_ir([c for c in cts if c is not None])
     finally:
         st.finish()
-    ir = dce(cse(ir))
+    ir = _late(dce(cse(ir)))
     used_vars = {a for e in ir.eqns for a in e.inputs} | set(ir.outvars)
     used = tuple(i for i, v in enumerate(ir.invars) if v in used_vars)
     ir = IR(ir.constvars, ir.consts, [ir.invars[i] for i in used], ir.eqns, ir.outvars)
     compiled = compile_ir(ir, reuse_buffers=True, name="tape_backward")
     return _Entry(compiled.fn, used, nonzero, ir)
+
+
+def _late(ir: IR) -> IR:
+    """The equations reordered so that each runs only when a result (or an effect) needs it,
+    results in their original order: values such as ``1 - h*h`` are computed next to their use
+    instead of all at the start (shorter lives of large temporaries, warmer caches). Exact."""
+    eqns = ir.eqns
+    prod = {v: i for i, e in enumerate(eqns) for v in e.outvars}
+    done = [False] * len(eqns)
+    order: list[int] = []
+    roots = {prod[v] for v in ir.outvars if type(v) is Var and v in prod}
+    roots.update(i for i, e in enumerate(eqns) if getattr(e.prim, "effectful", False))
+    for r in sorted(roots):
+        stack = [(r, False)]
+        while stack:
+            j, ready = stack.pop()
+            if done[j]:
+                continue
+            if ready:
+                done[j] = True
+                order.append(j)
+                continue
+            stack.append((j, True))
+            for a in reversed(eqns[j].inputs):
+                k = prod.get(a) if type(a) is Var else None
+                if k is not None and not done[k]:
+                    stack.append((k, False))
+    return IR(ir.constvars, ir.consts, ir.invars, [eqns[i] for i in order], ir.outvars)
 
 
 def _interpret(tr: TapeTrace, n_in: int, out_slot: int, seed: Any) -> list[Any]:
