@@ -118,7 +118,7 @@ def test_python_scalar_operands_change(mode: Any) -> None:
     c0 = tape.stats["compiles"]
     for s in (1.5, 2.0, -3.25, 0.0):
         scale[0] = s
-        _same(g(x), _normal(lambda x: fnp.sum(fnp.sin(x) * s) + s * 2.0, x))
+        _same(g(x), _normal(lambda x, s=s: fnp.sum(fnp.sin(x) * s) + s * 2.0, x))
     assert tape.stats["compiles"] == c0 + 1  # the scalar is an input of the program, not its key
 
 
@@ -273,7 +273,7 @@ def test_auto_tiering(mode: Any, monkeypatch: Any) -> None:
     g = functrans.grad(f)
     x = np.array([0.5, 1.5])
     c0 = tape.stats["compiles"]
-    for i in range(tape.WARMUP_CALLS):
+    for _ in range(tape.WARMUP_CALLS):
         _same(g(x), _normal(f, x))
     assert tape.stats["compiles"] == c0  # the first calls take the normal path
     _same(g(x), _normal(f, x))

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src import lax
+from functrans._src import lax, tape
 from functrans._src.batching import vmap_flat
 from functrans._src.boundary import (
     _arg_names,
@@ -43,7 +43,6 @@ from functrans._src.jacobian import check_inputs, check_outputs, jacfwd, jacobia
 from functrans._src.jvp import jvp_flat
 from functrans._src.lax import stop_gradient  # noqa: F401  (public: functrans.stop_gradient)
 from functrans._src.linearize import LinearFunction, linearize_flat
-from functrans._src import tape
 from functrans._src.staging import trace_to_ir
 from functrans._src.tape import TapeState
 from functrans._src.transpose import backward_pass

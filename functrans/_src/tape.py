@@ -143,6 +143,11 @@ class TapeTracer(Tracer):
         self._aval: ShapedArray | None = None
 
     @property
+    def primal(self) -> Any:
+        """The value (named as a JVP tracer's)."""
+        return self.val
+
+    @property
     def aval(self) -> ShapedArray:
         av = self._aval
         if av is None:
@@ -277,6 +282,8 @@ def _how(prim: Primitive) -> int:
     if rule is None:
         return _NO_RULE
     return _UNTRACED if getattr(rule, "__qualname__", "") == _ZERO_JVP else 0
+
+
 _PY_SCALARS = frozenset({float, int, bool, complex})
 
 
@@ -319,7 +326,7 @@ def _freeze(v: Any) -> Any:
     if t is IR:
         if not _effect_free(v):
             raise _Unfreezable
-        return v  # by identity: programs are immutable
+        return _IRRef(v)  # by identity (programs are immutable), without keeping it alive
     if t is Primitive:
         return v
     if t is slice:
@@ -331,6 +338,42 @@ def _freeze(v: Any) -> Any:
     if t is np.ndarray and v.size <= _MAX_PARAM_ARRAY and v.dtype.kind in "biufc":
         return (np.ndarray, v.shape, v.dtype, v.tobytes())
     raise _Unfreezable
+
+
+class _IRRef:
+    """A sub-program in a key: equal for the same program; a weak reference, so that a cached
+    backward program is dropped with the sub-programs it was built for (see _evict)."""
+
+    __slots__ = ("ref", "h")
+
+    def __init__(self, ir: IR) -> None:
+        self.ref = weakref.ref(ir)
+        self.h = id(ir)
+
+    def __hash__(self) -> int:
+        return self.h
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not _IRRef:
+            return False
+        a = self.ref()
+        return a is not None and a is other.ref()
+
+
+def _irs_in(x: Any, out: list[IR]) -> list[IR]:
+    """The sub-programs referenced by a key."""
+    if type(x) is _IRRef:
+        ir = x.ref()
+        if ir is not None:
+            out.append(ir)
+    elif type(x) is tuple:
+        for y in x:
+            _irs_in(y, out)
+    return out
+
+
+def _evict(key: Any) -> None:
+    _cache.pop(key, None)
 
 
 def _freeze_params(params: dict[str, Any]) -> tuple[Any, ...]:
@@ -422,6 +465,8 @@ class TapeRun:
             except Exception:
                 entry = _FAILED
             _cache[key] = entry
+            for ir in _irs_in(key, []):  # dropped when one of its sub-programs is
+                weakref.finalize(ir, _evict, key)
             if len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
         else:
