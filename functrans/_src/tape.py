@@ -97,13 +97,14 @@ def set_mode(mode: str) -> str:
 class _Entry:
     """A compiled backward program: ``fn(*values at used) -> nonzero gradients``."""
 
-    __slots__ = ("fn", "used", "nonzero", "ir")
+    __slots__ = ("fn", "used", "nonzero", "ir", "check")
 
     def __init__(self, fn: Callable[..., list[Any]], used: tuple[int, ...], nonzero: tuple[bool, ...], ir: IR) -> None:
         self.fn = fn
         self.used = used
         self.nonzero = nonzero
         self.ir = ir
+        self.check = _may_alias(ir)  # the results that may be an input or a view of one
 
 
 _FAILED = object()  # cached for a structure whose backward program cannot be staged
@@ -479,18 +480,18 @@ class TapeRun:
         args = [vals[i] for i in entry.used]
         tr.vals = vals = []
         res = entry.fn(*args)
-        ids = None
-        for i, o in enumerate(res):  # a gradient may be an input (a closed-over array) or a view of one
+        for i in entry.check:  # a gradient may be an input (a closed-over array) or a view of one
+            o = res[i]
             if type(o) is np.ndarray:
-                if o.base is None:
-                    if ids is None:
-                        ids = {id(a) for a in args}
-                    if id(o) in ids:
-                        res[i] = o.copy()
-                elif any(type(a) is np.ndarray and np.may_share_memory(o, a) for a in args):
+                if any(o is a for a in args) or (
+                    o.base is not None and any(type(a) is np.ndarray and np.may_share_memory(o, a) for a in args)
+                ):
                     res[i] = o.copy()
-            else:
+        for i, o in enumerate(res):
+            if type(o) is not np.ndarray:
                 res[i] = np.asarray(o)
+        if len(res) == len(entry.nonzero):
+            return res
         it = iter(res)
         return [next(it) if nz else None for nz in entry.nonzero]
 
@@ -642,6 +643,23 @@ def _build(
     ir = IR(ir.constvars, ir.consts, [ir.invars[i] for i in used], ir.eqns, ir.outvars)
     compiled = compile_ir(ir, reuse_buffers=True, name="tape_backward")
     return _Entry(compiled.fn, used, nonzero, ir)
+
+
+def _may_alias(ir: IR) -> tuple[int, ...]:
+    """The outputs of the compiled ``ir`` that could be an input array or a view of one: all but
+    the results of ufuncs, matrix products and reductions over some axis (fresh arrays)."""
+    from functrans._src.codegen import _ufunc_of
+
+    made = {}
+    for e in ir.eqns:
+        fresh = (
+            _ufunc_of(e) is not None
+            or e.prim.name == "dot_general"
+            or (e.prim.name == "reduce_sum" and bool(e.params.get("axes")))
+        )
+        for v in e.outvars:
+            made[v] = fresh
+    return tuple(i for i, v in enumerate(ir.outvars) if not (type(v) is Var and made.get(v, False)))
 
 
 def _late(ir: IR) -> IR:
