@@ -174,13 +174,17 @@ class TapeTracer(Tracer):
 class TapeTrace(Trace):
     """Runs each primitive at once on the values and records it (see the module docstring)."""
 
-    __slots__ = ("vals", "keys", "params", "aborted")
+    __slots__ = ("vals", "keys", "params", "aborted", "_memo")
 
     def __init__(self) -> None:
         super().__init__()
         self.vals: list[Any] = []  # slot -> value
         self.keys: list[tuple[Any, ...]] = []  # per record: (prim, frozen params, input refs)
         self.params: list[dict[str, Any]] = []  # per record: its parameters
+        # as the JVP trace's memo under linearize (see JVPTrace): a parameterless primitive applied
+        # again to the very same 0-d operands returns the earlier result, so that code testing
+        # operands for identity (mul's rule for x * x) sees what it sees on the normal path
+        self._memo: dict[tuple[Any, ...], tuple[Any, Sequence[Any]]] = {}
         self.aborted = False
 
     def new_arg(self, x: Any) -> TapeTracer:
@@ -227,6 +231,23 @@ class TapeTrace(Trace):
             if how == _NO_RULE:  # the normal path raises its error: let it
                 raise self.abort()
             return bind(prim, ins, params)  # effectful or piecewise constant: runs now, not traced
+        if not params and not prim.multiple_results:
+            key = _memo_key(prim, args)
+            if key is not None:
+                hit = self._memo.get(key)
+                if hit is not None:
+                    del vals[base:]
+                    return hit[0]
+                out = self._record(prim, ins, params, refs, base, fast, arr)
+                if type(out) is TapeTracer and (type(out.val) is float or np.ndim(out.val) == 0):
+                    self._memo[key] = (out, tuple(args))
+                return out
+        return self._record(prim, ins, params, refs, base, fast, arr)
+
+    def _record(
+        self, prim: Primitive, ins: list[Any], params: dict[str, Any], refs: list[Any], base: int, fast: bool, arr: bool
+    ) -> Any:
+        vals = self.vals
         if params:
             try:
                 fp = _freeze_params(params)
@@ -268,6 +289,26 @@ class TapeTrace(Trace):
 
 
 _F64 = np.dtype(np.float64)
+
+
+def _memo_key(prim: Primitive, args: Sequence[Any]) -> tuple[Any, ...] | None:
+    """The memo key of an application, as the JVP trace's (functrans._src.jvp._memo_key): tracers
+    and NumPy scalars by identity, Python scalars by type, value and (for a zero) sign; None
+    with a NumPy array operand (it could change in place between two applications)."""
+    key: list[Any] = [prim]
+    for a in args:
+        t = type(a)
+        if t is TapeTracer:
+            key.append(id(a))
+        elif t in _PY_SCALARS:
+            key.append((t, a) if a else (t, a, str(a)))
+        elif isinstance(a, np.ndarray):
+            return None
+        else:
+            key.append(id(a))
+    return tuple(key)
+
+
 _ZERO_JVP = "defjvp_zero.<locals>.rule"
 _NO_RULE, _UNTRACED = 1, 2
 _HOW: dict[Primitive, int] = {}
