@@ -206,8 +206,8 @@ class TapeTrace(Trace):
         base = len(vals)
         ins = []
         refs = []
-        fast = arr = True  # float64 arrays and Python floats only, one array at least: impl at once
-        arr = False
+        fast = True  # float64 arrays and Python floats only, one array at least: impl at once
+        arr = big = False
         for a in args:
             ta = type(a)
             if ta is TapeTracer and a._trace is self:
@@ -224,6 +224,8 @@ class TapeTrace(Trace):
                 arr = True
                 if a.dtype is not _F64:
                     fast = False
+                if a.ndim:
+                    big = True
             elif ta is not float:
                 fast = False
         if how:
@@ -231,7 +233,7 @@ class TapeTrace(Trace):
             if how == _NO_RULE:  # the normal path raises its error: let it
                 raise self.abort()
             return bind(prim, ins, params)  # effectful or piecewise constant: runs now, not traced
-        if not params and not prim.multiple_results:
+        if not params and not big and not prim.multiple_results:  # a 0-d result is possible
             key = _memo_key(prim, args)
             if key is not None:
                 hit = self._memo.get(key)
@@ -556,7 +558,8 @@ def record(
                 return None
     trace = TapeTrace()
     try:
-        ins = [trace.new_arg(plain(x)) for x in flat]
+        trace.vals = vals = [x if type(x) is np.ndarray else plain(x) for x in flat]
+        ins = [TapeTracer(trace, v, i) for i, v in enumerate(vals)]
         try:
             outs = fun(*ins)
         except _Abort:
