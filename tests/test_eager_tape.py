@@ -319,3 +319,18 @@ def test_nested_scalar_derivatives(mode: Any) -> None:
             _same(got, ref)
         else:
             assert abs(float(got) - float(ref)) <= 4 * np.spacing(abs(float(ref)))
+
+
+def test_bad_operand_error_unchanged(mode: Any) -> None:
+    from functrans._src.lax import elementwise
+
+    def f(x: Any) -> Any:
+        return fnp.sum(elementwise.add_p.bind(x, [1.0, 2.0]))
+
+    msgs = []
+    for m in ("always", "off"):
+        mode(m)
+        with pytest.raises(TypeError) as e:
+            functrans.grad(f)(np.ones(2))
+        msgs.append(str(e.value).split("\n")[0])
+    assert msgs[0] == msgs[1] and "expects arrays or scalars" in msgs[0]

@@ -218,7 +218,13 @@ class TapeTrace(Trace):
                 raise self.abort()
             else:  # a constant: its value is an input of the backward program (a new slot)
                 vals.append(a)
-                refs.append(ta if ta in _PY_SCALARS else _const_ref(a))
+                if ta in _PY_SCALARS:
+                    refs.append(ta)
+                else:
+                    try:
+                        refs.append(_const_ref(a))
+                    except TypeError:  # not an operand: bind raises its own error on the normal path
+                        raise self.abort() from None
             ins.append(a)
             if ta is np.ndarray:
                 arr = True
@@ -511,11 +517,17 @@ class TapeRun:
             _cache[key] = entry
             for ir in _irs_in(key, []):  # dropped when one of its sub-programs is
                 weakref.finalize(ir, _evict, key)
-            if len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
+            while len(_cache) > CACHE_SIZE:
+                try:
+                    _cache.popitem(last=False)
+                except KeyError:  # emptied meanwhile (by another thread)
+                    break
         else:
             stats["hits"] += 1
-            _cache.move_to_end(key)
+            try:
+                _cache.move_to_end(key)
+            except KeyError:  # evicted meanwhile (by another thread)
+                pass
         if entry is _FAILED:
             state.off = True
             stats["fallbacks"] += 1
