@@ -534,12 +534,14 @@ class TapeRun:
             return None
         args = [vals[i] for i in entry.used]
         tr.vals = vals = []
-        res = entry.fn(*args)
-        for i in entry.check:  # a gradient may be an input (a closed-over array) or a view of one
-            o = res[i]
-            if type(o) is np.ndarray:
-                if any(o is a for a in args) or (
-                    o.base is not None and any(type(a) is np.ndarray and np.may_share_memory(o, a) for a in args)
+        check = entry.check
+        kept = [[args[p] for p in ps] for _, ps in check] if check else None
+        res = entry.fn(args)  # it empties args: each value is freed after its last use
+        if kept:  # a gradient may be an input (a closed-over array) or a view of one
+            for (i, _), ins in zip(check, kept):
+                o = res[i]
+                if type(o) is np.ndarray and any(
+                    o is a or (type(a) is np.ndarray and o.base is not None and np.may_share_memory(o, a)) for a in ins
                 ):
                     res[i] = o.copy()
         for i, o in enumerate(res):
@@ -697,16 +699,19 @@ def _build(
     used_vars = {a for e in ir.eqns for a in e.inputs} | set(ir.outvars)
     used = tuple(i for i, v in enumerate(ir.invars) if v in used_vars)
     ir = IR(ir.constvars, ir.consts, [ir.invars[i] for i in used], ir.eqns, ir.outvars)
-    compiled = compile_ir(ir, reuse_buffers=True, name="tape_backward")
+    compiled = compile_ir(ir, reuse_buffers=True, name="tape_backward", take_args=True)
     return _Entry(compiled.fn, used, nonzero, ir)
 
 
-def _may_alias(ir: IR) -> tuple[int, ...]:
-    """The outputs of the compiled ``ir`` that could be an input array or a view of one: all but
-    the results of ufuncs, matrix products and reductions over some axis (fresh arrays)."""
+def _may_alias(ir: IR) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """The outputs of the compiled ``ir`` that could be an input array or a view of one, each
+    with the positions of the inputs it could share memory with. The results of ufuncs, matrix
+    products and reductions over some axis are fresh arrays; other equations (views, opaque
+    calls) are followed back to the inputs they read."""
     from functrans._src.codegen import _ufunc_of
 
-    made = {}
+    pos = {v: i for i, v in enumerate(ir.invars)}
+    made: dict[Var, Any] = {}
     for e in ir.eqns:
         fresh = (
             _ufunc_of(e) is not None
@@ -714,8 +719,29 @@ def _may_alias(ir: IR) -> tuple[int, ...]:
             or (e.prim.name == "reduce_sum" and bool(e.params.get("axes")))
         )
         for v in e.outvars:
-            made[v] = fresh
-    return tuple(i for i, v in enumerate(ir.outvars) if not (type(v) is Var and made.get(v, False)))
+            made[v] = None if fresh else e
+
+    def sources(v: Any) -> set[int]:
+        found: set[int] = set()
+        stack, seen = [v], set()
+        while stack:
+            a = stack.pop()
+            if type(a) is not Var or a in seen:
+                continue
+            seen.add(a)
+            if a in pos:
+                found.add(pos[a])
+            e = made.get(a)
+            if e is not None:
+                stack.extend(e.inputs)
+        return found
+
+    out = []
+    for i, v in enumerate(ir.outvars):
+        src = sources(v)
+        if src:
+            out.append((i, tuple(sorted(src))))
+    return tuple(out)
 
 
 def _late(ir: IR) -> IR:
