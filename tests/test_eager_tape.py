@@ -4,6 +4,7 @@ in; the fallbacks take the normal path; compilations are counted and cached."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -334,3 +335,25 @@ def test_bad_operand_error_unchanged(mode: Any) -> None:
             functrans.grad(f)(np.ones(2))
         msgs.append(str(e.value).split("\n")[0])
     assert msgs[0] == msgs[1] and "expects arrays or scalars" in msgs[0]
+
+
+def test_backward_program_takes_and_drops_its_inputs(mode: Any) -> None:
+    # the compiled backward program takes a list it empties, and drops each input after its
+    # last use (codegen's take_args): the forward's values are freed during the backward pass
+    params, X, y = _mlp_problem(width=6, batch=4, seed=3)
+    g = functrans.grad(_mlp)
+    g(params, X, y)
+    (entry,) = [e for e in tape._cache.values() if e is not tape._FAILED]
+    src = entry.fn.__code__.co_varnames[:1]
+    assert src == ("_args",)
+    from functrans._src.codegen import compile_ir
+
+    compiled = compile_ir(entry.ir, take_args=True, name="t")
+    assert "_args.clear()" in compiled.source
+    names = compiled.source.split(") = _args")[0].rsplit("(", 1)[1].replace(" ", "").rstrip(",").split(",")
+    dropped = [n for n in names if re.search(rf"^\s*del .*\b{n}\b", compiled.source, re.M)]
+    assert dropped  # inputs are dropped after their last use (not kept to the end)
+    args = [np.ones(v.aval.shape) for v in entry.ir.invars]
+    n = len(args)
+    out = compiled.fn(args)
+    assert args == [] and len(out) == len(entry.ir.outvars) and n > 0
