@@ -4,10 +4,20 @@ besides the primitives themselves. No timing here."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import functrans
 import functrans.numpy as fnp
-from functrans._src import boundary, transpose
+from functrans._src import boundary, tape, transpose
+
+
+@pytest.fixture(autouse=True)
+def _normal_eager_path():
+    """These pins count the work of the normal eager path (linearize, then the transpose rules
+    interpreted); with FUNCTRANS_EAGER_TAPE=always grad would record a tape instead."""
+    prev = tape.set_mode("off")
+    yield
+    tape.set_mode(prev)
 
 
 def _mlp_loss(params, X, y):

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src import lax
+from functrans._src import lax, tape
 from functrans._src.batching import vmap_flat
 from functrans._src.boundary import (
     _arg_names,
@@ -44,6 +44,7 @@ from functrans._src.jvp import jvp_flat
 from functrans._src.lax import stop_gradient  # noqa: F401  (public: functrans.stop_gradient)
 from functrans._src.linearize import LinearFunction, linearize_flat
 from functrans._src.staging import trace_to_ir
+from functrans._src.tape import TapeState
 from functrans._src.transpose import backward_pass
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 
@@ -186,6 +187,7 @@ def value_and_grad(
     """
     _check_callable(fun, "value_and_grad")
     argnums = _check_argnums(argnums, "value_and_grad")
+    tape_state = TapeState()
 
     def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
         if type(argnums) is int and 0 <= argnums < len(args):
@@ -198,13 +200,19 @@ def value_and_grad(
         for k, sub in zip(nums, tree_dyn.children()):
             what = lambda k=k: f"{_arg_names(fun, len(args))[k]} of grad"  # noqa: E731  (for errors only)
             for leaf in flat_dyn[j : j + sub.num_leaves]:
+                if type(leaf) is np.ndarray and leaf.dtype is _F64 and not holomorphic:
+                    continue  # the common case: a valid real input
                 dt = get_aval(_check_leaf(leaf, what)).dtype
                 if holomorphic or not (is_float_dtype(dt) or allow_int):
                     check_inputs("grad", [ShapedArray((), dt)], holomorphic,
                                  lambda _, k=k: _arg_names(fun, len(args))[k])  # fmt: skip
             j += sub.num_leaves
         f = _partial_args(fun, args, kwargs, nums)
-        outs, out_tree, aux, vjp_fun, _ = _vjp(f, dyn, has_aux, flat=(flat_dyn, tree_dyn))
+        run = None if holomorphic or tape_state.off else _record(tape_state, f, flat_dyn, tree_dyn, has_aux)
+        if run is None:
+            outs, out_tree, aux, vjp_fun, _ = _vjp(f, dyn, has_aux, flat=(flat_dyn, tree_dyn))
+        else:  # recorded on the tape (functrans._src.tape): the same checks, then its backward program
+            outs, out_tree, aux = run.outs, run.out_tree, run.aux
         if len(outs) != 1 or (out_tree is not _LEAF_TREE and out_tree != _LEAF_TREE):
             raise TypeError(
                 f"Gradient only defined for scalar-output functions. Output was a {out_tree}, not a single array."
@@ -213,7 +221,11 @@ def value_and_grad(
         if aval.shape != ():
             raise TypeError(f"Gradient only defined for scalar-output functions. Output had shape: {aval.shape}.")
         check_outputs("grad", [aval], holomorphic)
-        g = vjp_fun.pullback([_seed(aval)], [], True)  # used once: the residuals are freed as it goes
+        g = None if run is None else _tape_grads(run, aval, flat_dyn, tree_dyn)
+        if g is None:
+            if run is not None:  # the tape could not stage the backward pass: the normal path decides
+                outs, out_tree, aux, vjp_fun, _ = _vjp(f, dyn, has_aux, flat=(flat_dyn, tree_dyn))
+            g = vjp_fun.pullback([_seed(aval)], [], True)  # used once: the residuals are freed as it goes
         value = unaliased([_out(outs[0])], flat_dyn)[0]
         grads = g[0] if isinstance(argnums, int) else tuple(g)
         return ((value, aux), grads) if has_aux else (value, grads)
@@ -224,6 +236,25 @@ def value_and_grad(
 
 
 _LEAF_TREE = tree_flatten(0.0)[1]  # the structure of a single array
+_F64 = np.dtype(np.float64)
+
+
+def _record(state: TapeState, f: Callable[..., Any], flat: list[Any], tree: PyTreeDef, has_aux: bool) -> Any:
+    """Run ``f`` on the eager tape (see functrans._src.tape), or None for the normal path."""
+    ff = _Flat(f, tree, has_aux)
+    run = tape.record(state, ff, flat, has_aux, ff.split)
+    if run is not None:
+        run.out_tree = ff.out_tree
+    return run
+
+
+def _tape_grads(run: Any, aval: ShapedArray, flat: list[Any], tree: PyTreeDef) -> tuple[Any, ...] | None:
+    """The gradients from the tape's compiled backward program, as the normal path returns them."""
+    cts = run.grads(_seed(aval), aval)
+    if cts is None:
+        return None
+    # the tape's results are fresh arrays (see TapeRun.grads); zeros where no gradient flows
+    return tuple(tree_unflatten(tree, [_zeros_or(c, p) if c is None else c for c, p in zip(cts, flat)]))
 
 
 def _seed(aval: ShapedArray) -> Any:

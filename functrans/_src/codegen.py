@@ -504,16 +504,21 @@ class CompiledIR:
         return f"<CompiledIR: {len(self.ir.invars)} inputs, {len(self.ir.eqns)} equations, {self.reused} in place>"
 
 
-def compile_ir(ir: IR, reuse_buffers: bool = True, name: str = "compiled") -> CompiledIR:
+def compile_ir(ir: IR, reuse_buffers: bool = True, name: str = "compiled", take_args: bool = False) -> CompiledIR:
     """Compile ``ir`` to a straight-line Python function (see the module docstring).
 
     With ``reuse_buffers``, ufunc equations write into dead temporary buffers of
     the right shape and dtype (``out=``) instead of allocating; results are the same.
+    With ``take_args`` the function takes one list of the inputs, which it empties, and
+    drops each input after its last use: the caller can let large inputs be freed while
+    the program runs (the eager tape's backward program does).
     """
-    return _compile(ir, reuse_buffers, {}, name)
+    return _compile(ir, reuse_buffers, {}, name, take_args)
 
 
-def _compile(ir: IR, reuse_buffers: bool, memo: dict[int, CompiledIR], name: str) -> CompiledIR:
+def _compile(
+    ir: IR, reuse_buffers: bool, memo: dict[int, CompiledIR], name: str, take_args: bool = False
+) -> CompiledIR:
     ctx = _Ctx(ir, reuse_buffers, memo)
     fname = name if name.isidentifier() and not keyword.iskeyword(name) else "compiled"
     if fname in ctx.used:
@@ -565,7 +570,7 @@ def _compile(ir: IR, reuse_buffers: bool, memo: dict[int, CompiledIR], name: str
         # the result's name keeps the buffer alive)
         dead = []
         for v in dict.fromkeys([*(a for a in e.inputs if isinstance(a, Var)), *e.outvars]):
-            if v in invars or v in outvar_set or v in ctx.const_vals or v.aval.ndim == 0:
+            if (v in invars and not take_args) or v in outvar_set or v in ctx.const_vals or v.aval.ndim == 0:
                 continue
             if last.get(v, -1) <= i:
                 dead.append(names[v])
@@ -590,10 +595,19 @@ def _compile(ir: IR, reuse_buffers: bool, memo: dict[int, CompiledIR], name: str
     # constants are closure variables under their own names
     bound = [(names[v], c) for v, c in zip(ir.constvars, ir.consts)] + ctx.bound
     params = ", ".join(n for n, _ in bound)
+    if take_args:  # one list of inputs, emptied: the locals hold the only references
+        arg_names = [names[v] for v in ir.invars]
+        prologue = [f"({', '.join(arg_names)}{',' if len(arg_names) == 1 else ''}) = _args", "_args.clear()"]
+        signature = "_args"
+        if not arg_names:
+            prologue = []
+    else:
+        prologue = []
+        signature = ", ".join(names[v] for v in ir.invars)
     lines = [
         f"def _factory({params}):",
-        f"    def {fname}({', '.join(names[v] for v in ir.invars)}):",
-        *("        " + ln for ln in body),
+        f"    def {fname}({signature}):",
+        *("        " + ln for ln in prologue + body),
         f"    return {fname}",
     ]
     source = "\n".join(lines) + "\n"

@@ -1,0 +1,798 @@
+"""Eager ``grad`` through a recorded tape and a cached compiled backward program.
+
+The normal eager path of ``grad`` linearizes the function (a JVP trace whose tangent half is
+recorded as a linear program) and then interprets the transpose rules on that program: about
+a hundred primitive applications in Python per call for a small network. This module gives the
+same gradients with a fraction of that work, on calls where it can be exact:
+
+* **Recording.** The user's function runs under a :class:`TapeTrace`. Its tracers carry concrete
+  values, so Python control flow on values, shapes and errors behave as under the JVP trace.
+  Each primitive applied to a traced value runs its implementation at once (``bind`` on the
+  values, Python-float fast path included) and appends a record: primitive, parameters and
+  which earlier values (slots) or constants it read. No JVP rule runs and nothing is staged.
+* **Key.** The tape's structure (primitives, parameters, wiring, the shapes/dtypes/weak types of
+  the inputs and constants, which value is the output) determines the backward program: every
+  *value* (the arguments, closed-over arrays, Python scalar operands, intermediate results) is
+  an input of that program, passed at run time and never baked in.
+* **Backward program.** On a key miss the VJP of the recorded program is staged once: the
+  records are replayed on staged values under the normal machinery (``linearize_flat`` and
+  ``backward_pass``), with a memo that answers a JVP rule's recomputation of a recorded primal
+  (the same primitive, parameters and inputs) with the tape's value, so the forward pass is not
+  computed twice. Only common-subexpression and dead-code elimination run on it (no
+  reassociation, no polynomial forms, no numba fusion), then it is compiled to straight-line
+  NumPy code (:func:`~functrans._src.codegen.compile_ir`). It is kept in a global LRU cache of
+  :data:`CACHE_SIZE` entries; a hit calls it with the tape's values (only those it reads).
+
+Policy (``FUNCTRANS_EAGER_TAPE`` = ``auto``, the default; ``always``; ``off``), per grad wrapper:
+
+* ``auto``: the first :data:`WARMUP_CALLS` calls take the normal path (most functions in a test
+  suite are differentiated once, and compiling costs milliseconds); later calls record. A
+  wrapper may cause at most :data:`MAX_COMPILES` compilations; on a further key miss (its
+  structure keeps changing) that call's gradient is computed by interpreting the recorded tape
+  with the normal machinery, and the wrapper goes back to the normal path for good.
+* ``always``: every eligible call records (no warm-up, no compile budget), for testing.
+* The normal path is taken whenever the tape cannot be exact: a transformation is active
+  around the call (grad inside jit, vmap, jvp or another grad: the arguments are tracers), an
+  argument is not a real floating array or scalar, ``holomorphic``, the function closes over a
+  tracer of another transformation, a parameter is not a plain hashable value (a Python
+  callable, as custom_jvp/custom_vjp carry; a large array), a sub-program holds an effectful
+  primitive, or the backward program cannot be staged (e.g. a missing transpose rule). If that
+  is only found while recording or compiling, the function is run again on the normal path
+  (its Python side effects happen twice, once per wrapper at most: the wrapper then keeps to the
+  normal path), which raises exactly the error it raises without the tape.
+  ``debug.print``/``debug.callback`` run while recording, with the primal values, as under the
+  JVP trace; they are not part of the backward program.
+
+Results equal the normal path's: the backward program applies the same transpose rules to the
+same values; generated code computes what the primitives' implementations compute; CSE, DCE and
+the reordering are exact. Tests pin bitwise equality on networks, control flow and scalar
+operands. Nested scalar derivatives (grad of grad of ...) agree to a few ulp from the 5th order
+on: the normal path's linearize shares products of *equal* Python scalars (its memo keys them by
+value), which changes the rounding; the backward program takes them as inputs and cannot.
+The program takes its inputs as a list it empties, so the forward's values are freed during the
+backward pass (as the normal path's ``backward_pass(release=True)`` does).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from functrans._src.core import (
+    _TRACER_TYPES,
+    IR,
+    Primitive,
+    ShapedArray,
+    Trace,
+    Tracer,
+    Var,
+    bind,
+    get_aval,
+    plain,
+    unaliased,
+)
+from functrans._src.source_info import _state
+from functrans._src.staging import StagingTrace, StagingTracer
+
+MODES = ("auto", "always", "off")
+MODE: str = os.environ.get("FUNCTRANS_EAGER_TAPE", "auto").strip().lower() or "auto"
+if MODE not in MODES:
+    raise ValueError(f"FUNCTRANS_EAGER_TAPE must be one of {', '.join(MODES)}, got {MODE!r}")
+WARMUP_CALLS = 2  # calls of a grad wrapper on the normal path before it records
+MAX_COMPILES = 3  # backward programs one wrapper may cause to be compiled (auto mode)
+CACHE_SIZE = 256  # backward programs kept (least recently used dropped first)
+_MAX_PARAM_ARRAY = 256  # array-valued parameters up to this size are keyed by value
+
+
+def set_mode(mode: str) -> str:
+    """Set the policy (``"auto"``, ``"always"`` or ``"off"``); returns the previous one."""
+    global MODE
+    if mode not in MODES:
+        raise ValueError(f"eager tape mode must be one of {', '.join(MODES)}, got {mode!r}")
+    prev, MODE = MODE, mode
+    return prev
+
+
+class _Entry:
+    """A compiled backward program: ``fn(*values at used) -> nonzero gradients``."""
+
+    __slots__ = ("fn", "used", "nonzero", "ir", "check")
+
+    def __init__(self, fn: Callable[..., list[Any]], used: tuple[int, ...], nonzero: tuple[bool, ...], ir: IR) -> None:
+        self.fn = fn
+        self.used = used
+        self.nonzero = nonzero
+        self.ir = ir
+        self.check = _may_alias(ir)  # the results that may be an input or a view of one
+
+
+_FAILED = object()  # cached for a structure whose backward program cannot be staged
+_cache: OrderedDict[Any, Any] = OrderedDict()
+stats = {"compiles": 0, "hits": 0, "misses": 0, "fallbacks": 0}
+
+
+def clear_cache() -> None:
+    """Drop every cached backward program."""
+    _cache.clear()
+
+
+class TapeState:
+    """Per grad wrapper: calls seen, compilations caused, and whether it keeps to the normal path."""
+
+    __slots__ = ("calls", "compiles", "off")
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.compiles = 0
+        self.off = False
+
+
+class _Abort(BaseException):  # noqa: N818  (BaseException: a user's `except Exception` cannot swallow it)
+    """The tape cannot record this call exactly: the normal path must run."""
+
+
+class TapeTracer(Tracer):
+    """A value of the recording: its concrete value and the slot it occupies on the tape."""
+
+    __slots__ = ("val", "slot", "_aval")
+
+    def __init__(self, trace: TapeTrace, val: Any, slot: int) -> None:
+        self._trace = trace
+        self.val = val
+        self.slot = slot
+        self._aval: ShapedArray | None = None
+
+    @property
+    def primal(self) -> Any:
+        """The value (named as a JVP tracer's)."""
+        return self.val
+
+    @property
+    def aval(self) -> ShapedArray:
+        av = self._aval
+        if av is None:
+            av = self._aval = get_aval(self.val)
+        return av
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        v = self.val
+        return v.shape if type(v) is np.ndarray else self.aval.shape  # type: ignore[no-any-return]
+
+    @property
+    def dtype(self) -> np.dtype:
+        v = self.val
+        return v.dtype if type(v) is np.ndarray else self.aval.dtype  # type: ignore[no-any-return]
+
+    @property
+    def ndim(self) -> int:
+        v = self.val
+        return v.ndim if type(v) is np.ndarray else len(self.aval.shape)  # type: ignore[no-any-return]
+
+
+class TapeTrace(Trace):
+    """Runs each primitive at once on the values and records it (see the module docstring)."""
+
+    __slots__ = ("vals", "keys", "params", "aborted", "_memo")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.vals: list[Any] = []  # slot -> value
+        self.keys: list[tuple[Any, ...]] = []  # per record: (prim, frozen params, input refs)
+        self.params: list[dict[str, Any]] = []  # per record: its parameters
+        # as the JVP trace's memo under linearize (see JVPTrace): a parameterless primitive applied
+        # again to the very same 0-d operands returns the earlier result, so that code testing
+        # operands for identity (mul's rule for x * x) sees what it sees on the normal path
+        self._memo: dict[tuple[Any, ...], tuple[Any, Sequence[Any]]] = {}
+        self.aborted = False
+
+    def concrete(self, tracer: Tracer, why: str) -> Any:
+        return tracer.val  # type: ignore[attr-defined]
+
+    def abort(self) -> _Abort:
+        self.aborted = True
+        return _Abort()
+
+    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        how = _HOW.get(prim)
+        if how is None:
+            how = _HOW[prim] = _how(prim)
+        vals = self.vals
+        base = len(vals)
+        ins = []
+        refs = []
+        fast = True  # float64 arrays and Python floats only, one array at least: impl at once
+        arr = big = False
+        for a in args:
+            ta = type(a)
+            if ta is TapeTracer and a._trace is self:
+                refs.append(a.slot)
+                a = a.val
+                ta = type(a)
+            elif ta in _TRACER_TYPES or isinstance(a, Tracer):  # closed over from another transformation
+                raise self.abort()
+            else:  # a constant: its value is an input of the backward program (a new slot)
+                vals.append(a)
+                if ta in _PY_SCALARS:
+                    refs.append(ta)
+                else:
+                    try:
+                        refs.append(_const_ref(a))
+                    except TypeError:  # not an operand: bind raises its own error on the normal path
+                        raise self.abort() from None
+            ins.append(a)
+            if ta is np.ndarray:
+                arr = True
+                if a.dtype is not _F64:
+                    fast = False
+                if a.ndim:
+                    big = True
+            elif ta is not float:
+                fast = False
+        if how:
+            del vals[base:]
+            if how == _NO_RULE:  # the normal path raises its error: let it
+                raise self.abort()
+            return bind(prim, ins, params)  # effectful or piecewise constant: runs now, not traced
+        if not params and not big and not prim.multiple_results:  # a 0-d result is possible
+            key = _memo_key(prim, args)
+            if key is not None:
+                hit = self._memo.get(key)
+                if hit is not None:
+                    del vals[base:]
+                    return hit[0]
+                out = self._record(prim, ins, params, refs, base, fast, arr)
+                if type(out) is TapeTracer and (type(out.val) is float or np.ndim(out.val) == 0):
+                    self._memo[key] = (out, tuple(args))
+                return out
+        return self._record(prim, ins, params, refs, base, fast, arr)
+
+    def _record(
+        self, prim: Primitive, ins: list[Any], params: dict[str, Any], refs: list[Any], base: int, fast: bool, arr: bool
+    ) -> Any:
+        vals = self.vals
+        if params:
+            try:
+                fp = _freeze_params(params)
+            except _Unfreezable:
+                raise self.abort() from None
+            out = prim.impl(*ins, **params) if fast and arr else bind(prim, ins, params)  # type: ignore[misc]
+        else:
+            fp = ()
+            out = prim.impl(*ins) if fast and arr else bind(prim, ins, params)  # type: ignore[misc]
+        if prim.multiple_results:
+            outs = []
+            any_float = False
+            for o in out:
+                k = _kind(o)
+                if k == "c":
+                    raise self.abort()
+                if k == "f":
+                    any_float = True
+                    outs.append(TapeTracer(self, o, len(vals)))
+                else:
+                    outs.append(o)
+                vals.append(o)
+            if not any_float:  # nothing differentiable: not recorded
+                del vals[base:]
+                return list(out)
+            self.keys.append((prim, fp, tuple(refs), len(outs)))
+            self.params.append(params)
+            return outs
+        t = type(out)
+        if t is not float and (out.dtype.kind if t is np.ndarray else _kind(out)) != "f":
+            del vals[base:]
+            if _kind(out) == "c":
+                raise self.abort()
+            return out  # integer or boolean: no tangent, not traced (as under JVP)
+        self.keys.append((prim, fp, tuple(refs)))
+        self.params.append(params)
+        vals.append(out)
+        return TapeTracer(self, out, len(vals) - 1)
+
+
+_F64 = np.dtype(np.float64)
+
+
+def _memo_key(prim: Primitive, args: Sequence[Any]) -> tuple[Any, ...] | None:
+    """The memo key of an application, as the JVP trace's (functrans._src.jvp._memo_key): tracers
+    and NumPy scalars by identity, Python scalars by type, value and (for a zero) sign; None
+    with a NumPy array operand (it could change in place between two applications)."""
+    key: list[Any] = [prim]
+    for a in args:
+        t = type(a)
+        if t is TapeTracer:
+            key.append(id(a))
+        elif t in _PY_SCALARS:
+            key.append((t, a) if a else (t, a, str(a)))
+        elif isinstance(a, np.ndarray):
+            return None
+        else:
+            key.append(id(a))
+    return tuple(key)
+
+
+_ZERO_JVP = "defjvp_zero.<locals>.rule"
+_NO_RULE, _UNTRACED = 1, 2
+_HOW: dict[Primitive, int] = {}
+
+
+def _how(prim: Primitive) -> int:
+    """0: recorded; _UNTRACED: effectful (debug.print runs now, as under JVP) or piecewise
+    constant (its result is not traced, as its tangent is a symbolic zero under JVP);
+    _NO_RULE: no JVP rule (the normal path raises the error)."""
+    if getattr(prim, "effectful", False):
+        return _UNTRACED
+    rule = prim.jvp
+    if rule is None:
+        return _NO_RULE
+    return _UNTRACED if getattr(rule, "__qualname__", "") == _ZERO_JVP else 0
+
+
+_PY_SCALARS = frozenset({float, int, bool, complex})
+
+
+def _kind(x: Any) -> str:
+    t = type(x)
+    if t is float:
+        return "f"
+    if t is np.ndarray or isinstance(x, np.generic):
+        return x.dtype.kind  # type: ignore[no-any-return]
+    return get_aval(x).dtype.kind
+
+
+def _const_ref(v: Any) -> Any:
+    """A constant operand in the key: its shape and dtype (its value is passed at run time)."""
+    if type(v) is np.ndarray or isinstance(v, np.generic):
+        return (v.shape, v.dtype)
+    av = get_aval(v)
+    return (av.shape, av.dtype, av.weak_type)
+
+
+class _Unfreezable(Exception):
+    pass
+
+
+_ATOMS = frozenset({int, str, bool, type(None)})
+_no_effects: weakref.WeakKeyDictionary[IR, bool] = weakref.WeakKeyDictionary()
+
+
+def _freeze(v: Any) -> Any:
+    """A parameter value as a hashable key part that is equal only for equal values."""
+    t = type(v)
+    if t in _ATOMS:
+        return v
+    if t is tuple:
+        return tuple([_freeze(x) for x in v])
+    if t is float:
+        return (float, v, math.copysign(1.0, v))  # -0.0 apart from 0.0
+    if isinstance(v, np.dtype) or t is type:
+        return v
+    if t is IR:
+        if not _effect_free(v):
+            raise _Unfreezable
+        return _IRRef(v)  # by identity (programs are immutable), without keeping it alive
+    if t is Primitive:
+        return v
+    if t is slice:
+        return (slice, _freeze(v.start), _freeze(v.stop), _freeze(v.step))
+    if t is list:
+        return (list, tuple([_freeze(x) for x in v]))
+    if isinstance(v, np.generic):
+        return (t, v.tobytes())
+    if t is np.ndarray and v.size <= _MAX_PARAM_ARRAY and v.dtype.kind in "biufc":
+        return (np.ndarray, v.shape, v.dtype, v.tobytes())
+    raise _Unfreezable
+
+
+class _IRRef:
+    """A sub-program in a key: equal for the same program; a weak reference, so that a cached
+    backward program is dropped with the sub-programs it was built for (see _evict)."""
+
+    __slots__ = ("ref", "h")
+
+    def __init__(self, ir: IR) -> None:
+        self.ref = weakref.ref(ir)
+        self.h = id(ir)
+
+    def __hash__(self) -> int:
+        return self.h
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not _IRRef:
+            return False
+        a = self.ref()
+        return a is not None and a is other.ref()
+
+
+def _irs_in(x: Any, out: list[IR]) -> list[IR]:
+    """The sub-programs referenced by a key."""
+    if type(x) is _IRRef:
+        ir = x.ref()
+        if ir is not None:
+            out.append(ir)
+    elif type(x) is tuple:
+        for y in x:
+            _irs_in(y, out)
+    return out
+
+
+def _evict(key: Any) -> None:
+    _cache.pop(key, None)
+
+
+def _freeze_params(params: dict[str, Any]) -> tuple[Any, ...]:
+    """The parameters as a key part: each value with its type (so 1, 1.0 and True differ), a
+    float with its sign (0.0 and -0.0 differ). Tuples of plain values (dimension numbers, axes,
+    shapes) are kept as they are; anything else goes through :func:`_freeze`."""
+    out = []
+    for k, v in params.items():
+        t = type(v)
+        if t is tuple:
+            for x in v:
+                if type(x) not in _PLAIN:
+                    v = _freeze(v)
+                    break
+        elif t is float:
+            v = (v, math.copysign(1.0, v))
+        elif t not in _ATOMS and not isinstance(v, np.dtype) and t is not type:
+            v = _freeze(v)
+        out.append((k, t, v))
+    return tuple(out)
+
+
+_PLAIN = frozenset({int, str, bool, type(None), tuple})
+
+
+def _effect_free(ir: IR) -> bool:
+    """No effectful primitive anywhere in ``ir`` (its sub-programs included)."""
+    r = _no_effects.get(ir)
+    if r is None:
+        r = True
+        for e in ir.eqns:
+            if getattr(e.prim, "effectful", False):
+                r = False
+                break
+            for v in e.params.values():
+                subs = [v] if type(v) is IR else [x for x in v if type(x) is IR] if type(v) is tuple else []
+                if any(not _effect_free(s) for s in subs):
+                    r = False
+                    break
+            if not r:
+                break
+        _no_effects[ir] = r
+    return r
+
+
+# --------------------------------------------------------------------------- recording
+
+
+class TapeRun:
+    """A recorded call: the outputs (values), their structure, aux, and the tape."""
+
+    __slots__ = ("trace", "outs", "out_tree", "aux", "out_slot", "n_in", "state")
+
+    def __init__(self, trace: TapeTrace, outs: list[Any], out_tree: Any, aux: Any, out_slot: int | None, n_in: int,
+                 state: TapeState) -> None:  # fmt: skip
+        self.trace = trace
+        self.outs = outs
+        self.out_tree = out_tree
+        self.aux = aux
+        self.out_slot = out_slot
+        self.n_in = n_in
+        self.state = state
+
+    def grads(self, seed: Any, out_aval: ShapedArray) -> list[Any] | None:
+        """The gradients of the inputs (``None`` entries for zeros), or ``None`` if the normal
+        path must compute them (the backward program cannot be staged)."""
+        tr = self.trace
+        vals = tr.vals
+        n = self.n_in
+        if self.out_slot is None:  # the output does not depend on the inputs
+            return [None] * n
+        key = (tuple(tr.keys), tuple([_const_ref(v) if type(v) is not float else float for v in vals[:n]]),
+               self.out_slot, out_aval)  # fmt: skip
+        try:
+            entry = _cache.get(key)
+        except TypeError:  # pragma: no cover - frozen keys are hashable
+            entry = None
+            key = None
+        state = self.state
+        if entry is None:
+            stats["misses"] += 1
+            if key is None or (MODE != "always" and state.compiles >= MAX_COMPILES):
+                state.off = True  # its structure keeps changing: the normal path from now on
+                return _interpret(tr, n, self.out_slot, seed)
+            state.compiles += 1
+            stats["compiles"] += 1
+            try:
+                entry = _build(_records(tr, n), [get_aval(v) for v in vals], n, self.out_slot, seed)
+            except Exception:
+                entry = _FAILED
+            _cache[key] = entry
+            for ir in _irs_in(key, []):  # dropped when one of its sub-programs is
+                weakref.finalize(ir, _evict, key)
+            while len(_cache) > CACHE_SIZE:
+                try:
+                    _cache.popitem(last=False)
+                except KeyError:  # emptied meanwhile (by another thread)
+                    break
+        else:
+            stats["hits"] += 1
+            try:
+                _cache.move_to_end(key)
+            except KeyError:  # evicted meanwhile (by another thread)
+                pass
+        if entry is _FAILED:
+            state.off = True
+            stats["fallbacks"] += 1
+            return None
+        args = [vals[i] for i in entry.used]
+        tr.vals = vals = []
+        check = entry.check
+        kept = [[args[p] for p in ps] for _, ps in check] if check else None
+        res = entry.fn(args)  # it empties args: each value is freed after its last use
+        if kept:  # a gradient may be an input (a closed-over array) or a view of one
+            for (i, _), ins in zip(check, kept):
+                o = res[i]
+                if type(o) is np.ndarray and any(
+                    o is a or (type(a) is np.ndarray and o.base is not None and np.may_share_memory(o, a)) for a in ins
+                ):
+                    res[i] = o.copy()
+        for i, o in enumerate(res):
+            if type(o) is not np.ndarray:
+                res[i] = np.asarray(o)
+        if len(res) == len(entry.nonzero):
+            return res
+        it = iter(res)
+        return [next(it) if nz else None for nz in entry.nonzero]
+
+
+def record(
+    state: TapeState, fun: Callable[..., list[Any]], flat: Sequence[Any], has_aux: bool, split: Callable[..., Any]
+) -> TapeRun | None:
+    """Run the flat function ``fun`` on the recording trace, or ``None`` if this call takes the
+    normal path (see the module docstring). ``split`` separates outputs from aux."""
+    if MODE == "off" or state.off:
+        return None
+    state.calls += 1
+    if MODE == "auto" and state.calls <= WARMUP_CALLS:
+        return None
+    if len(_state.stack) > 1:  # inside another transformation (jit, vmap, jvp, grad)
+        return None
+    for x in flat:
+        t = type(x)
+        if t is not float and not ((t is np.ndarray or isinstance(x, np.floating)) and x.dtype.kind == "f"):
+            if not (isinstance(x, np.ndarray) and x.dtype.kind == "f"):  # functrans.Array
+                return None
+    trace = TapeTrace()
+    try:
+        trace.vals = vals = [x if type(x) is np.ndarray else plain(x) for x in flat]
+        ins = [TapeTracer(trace, v, i) for i, v in enumerate(vals)]
+        try:
+            outs = fun(*ins)
+        except _Abort:
+            outs = None
+        if outs is None or trace.aborted:
+            state.off = True
+            stats["fallbacks"] += 1
+            return None
+        slot = None
+        res = []
+        for i, o in enumerate(outs):
+            if type(o) is TapeTracer and o._trace is trace:
+                if i == 0:
+                    slot = o.slot
+                o = o.val
+            res.append(o)
+        outs_, aux = split(res)
+        return TapeRun(trace, outs_, None, aux, slot, len(flat), state)
+    finally:
+        trace.finish()
+
+
+# --------------------------------------------------------------------------- the backward program
+
+_Rec = tuple[Primitive, dict[str, Any], tuple[int, ...], tuple[int, ...]]
+
+
+def _records(tr: TapeTrace, n_in: int) -> list[_Rec]:
+    """The records as (primitive, parameters, input slots, output slots): slots are numbered
+    as the recording allocated them (the inputs, then per record its constants and outputs)."""
+    recs: list[_Rec] = []
+    nxt = n_in
+    for key, params in zip(tr.keys, tr.params):
+        prim, refs = key[0], key[2]
+        ins = []
+        for r in refs:
+            if type(r) is int:
+                ins.append(r)
+            else:
+                ins.append(nxt)
+                nxt += 1
+        n_out = key[3] if prim.multiple_results else 1
+        recs.append((prim, params, tuple(ins), tuple(range(nxt, nxt + n_out))))
+        nxt += n_out
+    return recs
+
+
+class _ReplayTrace(StagingTrace):
+    """A staging trace that answers a recomputation of a recorded primal with the tape's value."""
+
+    __slots__ = ("memo",)
+
+    def __init__(self) -> None:
+        super().__init__(copy_consts=False)
+        self.memo: dict[Any, Any] | None = None
+
+    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        memo = self.memo
+        if memo is not None:
+            vs = []
+            for a in args:
+                if type(a) is StagingTracer and a._trace is self:
+                    vs.append(a.var)
+                else:
+                    break
+            else:
+                try:
+                    hit = memo.get((prim, _sorted_params(params), tuple(vs)))
+                except _Unfreezable:
+                    hit = None
+                if hit is not None:
+                    return hit
+        return super().process_primitive(prim, args, params)
+
+
+def _sorted_params(params: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(sorted(((k, _freeze(v)) for k, v in params.items()), key=lambda kv: kv[0]))
+
+
+def _build(
+    recs: Sequence[tuple[Primitive, dict[str, Any], tuple[int, ...], tuple[int, ...]]],
+    avals: Sequence[ShapedArray],
+    n_in: int,
+    out_slot: int,
+    seed: Any,
+) -> _Entry:
+    """Stage, optimise (CSE, DCE) and compile the VJP of the recorded program."""
+    from functrans._src.codegen import compile_ir
+    from functrans._src.linearize import linearize_flat
+    from functrans._src.optimize.cse import cse
+    from functrans._src.optimize.dce import dce
+    from functrans._src.transpose import backward_pass
+
+    st = _ReplayTrace()
+    try:
+        tr = [st.new_arg(av) for av in avals]
+        memo: dict[Any, Any] = {}
+        for prim, params, ins, outs in recs:
+            k = (prim, _sorted_params(params), tuple([tr[s].var for s in ins]))
+            memo[k] = [tr[s] for s in outs] if prim.multiple_results else tr[outs[0]]
+        st.memo = memo
+
+        def replay(*xs: Any) -> list[Any]:
+            env: list[Any] = list(tr)
+            env[:n_in] = xs
+            for prim, params, ins, outs in recs:
+                o = bind(prim, [env[s] for s in ins], params)
+                if prim.multiple_results:
+                    for s, v in zip(outs, o):
+                        env[s] = v
+                else:
+                    env[outs[0]] = o
+            return [env[out_slot]]
+
+        _, lin = linearize_flat(replay, tr[:n_in])
+        st.memo = None
+        cts = backward_pass(lin.ir, lin.ir.consts, [seed])
+        nonzero = tuple(c is not None for c in cts)
+        ir = st.to_ir([c for c in cts if c is not None])
+    finally:
+        st.finish()
+    ir = _late(dce(cse(ir)))
+    used_vars = {a for e in ir.eqns for a in e.inputs} | set(ir.outvars)
+    used = tuple(i for i, v in enumerate(ir.invars) if v in used_vars)
+    ir = IR(ir.constvars, ir.consts, [ir.invars[i] for i in used], ir.eqns, ir.outvars)
+    compiled = compile_ir(ir, reuse_buffers=True, name="tape_backward", take_args=True)
+    return _Entry(compiled.fn, used, nonzero, ir)
+
+
+def _may_alias(ir: IR) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """The outputs of the compiled ``ir`` that could be an input array or a view of one, each
+    with the positions of the inputs it could share memory with. The results of ufuncs, matrix
+    products and reductions over some axis are fresh arrays; other equations (views, opaque
+    calls) are followed back to the inputs they read."""
+    from functrans._src.codegen import _ufunc_of
+
+    pos = {v: i for i, v in enumerate(ir.invars)}
+    made: dict[Var, Any] = {}
+    for e in ir.eqns:
+        fresh = (
+            _ufunc_of(e) is not None
+            or e.prim.name == "dot_general"
+            or (e.prim.name == "reduce_sum" and bool(e.params.get("axes")))
+        )
+        for v in e.outvars:
+            made[v] = None if fresh else e
+
+    def sources(v: Any) -> set[int]:
+        found: set[int] = set()
+        stack, seen = [v], set()
+        while stack:
+            a = stack.pop()
+            if type(a) is not Var or a in seen:
+                continue
+            seen.add(a)
+            if a in pos:
+                found.add(pos[a])
+            e = made.get(a)
+            if e is not None:
+                stack.extend(e.inputs)
+        return found
+
+    out = []
+    for i, v in enumerate(ir.outvars):
+        src = sources(v)
+        if src:
+            out.append((i, tuple(sorted(src))))
+    return tuple(out)
+
+
+def _late(ir: IR) -> IR:
+    """The equations reordered so that each runs only when a result (or an effect) needs it,
+    results in their original order: values such as ``1 - h*h`` are computed next to their use
+    instead of all at the start (shorter lives of large temporaries, warmer caches). Exact."""
+    eqns = ir.eqns
+    prod = {v: i for i, e in enumerate(eqns) for v in e.outvars}
+    done = [False] * len(eqns)
+    order: list[int] = []
+    roots = {prod[v] for v in ir.outvars if type(v) is Var and v in prod}
+    roots.update(i for i, e in enumerate(eqns) if getattr(e.prim, "effectful", False))
+    for r in sorted(roots):
+        stack = [(r, False)]
+        while stack:
+            j, ready = stack.pop()
+            if done[j]:
+                continue
+            if ready:
+                done[j] = True
+                order.append(j)
+                continue
+            stack.append((j, True))
+            for a in reversed(eqns[j].inputs):
+                k = prod.get(a) if type(a) is Var else None
+                if k is not None and not done[k]:
+                    stack.append((k, False))
+    return IR(ir.constvars, ir.consts, ir.invars, [eqns[i] for i in order], ir.outvars)
+
+
+def _interpret(tr: TapeTrace, n_in: int, out_slot: int, seed: Any) -> list[Any]:
+    """The gradients by the normal machinery (linearize, then the transpose rules interpreted)
+    applied to the recorded program instead of the user's function: no second run of it."""
+    from functrans._src.linearize import linearize_flat
+
+    recs, vals = _records(tr, n_in), tr.vals
+
+    def replay(*xs: Any) -> list[Any]:
+        env: list[Any] = list(vals)
+        env[:n_in] = xs
+        for prim, params, ins, outs in recs:
+            o = bind(prim, [env[s] for s in ins], params)
+            if prim.multiple_results:
+                for s, v in zip(outs, o):
+                    env[s] = v
+            else:
+                env[outs[0]] = o
+        return [env[out_slot]]
+
+    _, lin = linearize_flat(replay, vals[:n_in])
+    cts = lin.transpose([seed], release=True)
+    res = unaliased([c if c is None or type(c) is np.ndarray else np.asarray(c) for c in cts], vals)
+    return [c for c in res]
