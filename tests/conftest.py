@@ -27,3 +27,14 @@ def pytest_runtest_makereport(item, call):
     ):
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: needs SciPy ({exc.value})")
+
+
+@pytest.fixture
+def normal_eager_path():
+    """Pins that count the work of the normal eager path (linearize, then the transpose rules
+    interpreted) use this: with FUNCTRANS_EAGER_TAPE=always grad would record a tape instead."""
+    from functrans._src import tape
+
+    prev = tape.set_mode("off")
+    yield
+    tape.set_mode(prev)

@@ -8,16 +8,9 @@ import pytest
 
 import functrans
 import functrans.numpy as fnp
-from functrans._src import boundary, tape, transpose
+from functrans._src import boundary, transpose
 
-
-@pytest.fixture(autouse=True)
-def _normal_eager_path():
-    """These pins count the work of the normal eager path (linearize, then the transpose rules
-    interpreted); with FUNCTRANS_EAGER_TAPE=always grad would record a tape instead."""
-    prev = tape.set_mode("off")
-    yield
-    tape.set_mode(prev)
+pytestmark = pytest.mark.usefixtures("normal_eager_path")
 
 
 def _mlp_loss(params, X, y):

@@ -10,18 +10,11 @@ import pytest
 
 import functrans
 import functrans.numpy as fnp
-from functrans._src import lax, tape
+from functrans._src import lax
 from functrans._src.lax import rules
 from functrans._src.lax.contraction import _dot_transpose_plan
 
-
-@pytest.fixture(autouse=True)
-def _normal_eager_path():
-    """These pins count the work of the normal eager path (linearize, then the transpose rules
-    interpreted); with FUNCTRANS_EAGER_TAPE=always grad would record a tape instead."""
-    prev = tape.set_mode("off")
-    yield
-    tape.set_mode(prev)
+pytestmark = pytest.mark.usefixtures("normal_eager_path")
 
 
 def _impl_calls(fn, *args):

@@ -11,12 +11,15 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+import pytest
 
 import functrans
 import functrans.numpy as fnp
 from functrans._src import jvp as jvp_module
 from functrans._src.core import Literal, ShapedArray, float0, get_aval, tangent_aval
 from functrans._src.lax.elementwise import mul_p, neg_p
+
+pytestmark = pytest.mark.usefixtures("normal_eager_path")
 
 
 def _nested(f: Callable[..., Any], k: int) -> Callable[..., Any]:

@@ -9,16 +9,8 @@ from work_helpers import record_binds
 
 import functrans
 import functrans.numpy as fnp
-from functrans._src import tape
 
-
-@pytest.fixture(autouse=True)
-def _normal_eager_path():
-    """These pins count the work of the normal eager path (linearize, then the transpose rules
-    interpreted); with FUNCTRANS_EAGER_TAPE=always grad would record a tape instead."""
-    prev = tape.set_mode("off")
-    yield
-    tape.set_mode(prev)
+pytestmark = pytest.mark.usefixtures("normal_eager_path")
 
 
 def _count_binds(fn, *args):
