@@ -92,4 +92,10 @@ def __getattr__(name: str) -> object:
     )
 # jax.lax.round: ties away from zero by default (functrans._src.lax.round stays NumPy's half-to-even)
 from functrans._src.lax.elementwise_extra import RoundingMethod  # noqa: E402
+
+# jax.lax.div / rem: integer division truncates toward zero, rem has the sign of the dividend
+from functrans._src.lax.elementwise_extra import lax_div as div  # noqa: E402, F811
+from functrans._src.lax.elementwise_extra import lax_rem as rem  # noqa: E402
 from functrans._src.lax.elementwise_extra import lax_round as round  # noqa: E402, A004, F811
+
+__all__ = sorted({*__all__, "rem"})

@@ -1,0 +1,85 @@
+"""Regression tests for differences from JAX in lax, nn, scipy, tree_util and the transformations'
+API, found by tools/jax_diff_lax.py.
+
+Reference constants were computed with jax 0.10.2 (x64 enabled) and pasted in; jax is not
+imported here.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import functrans as ft
+import functrans.lax as lax
+import functrans.numpy as fnp
+
+X_INT = np.array([-7, -3, -1, 0, 2, 5, 7, -2**63])
+Y_INT = np.array([2, -2, 0, -3, 0, 3, -4, -1])
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def test_lax_div_integers_truncate_toward_zero():
+    out = lax.div(X_INT, Y_INT)
+    assert out.dtype == np.int64
+    np.testing.assert_array_equal(out, [-3, 1, -1, 0, -1, 1, -1, -2**63])  # x / 0 == -1 (XLA)
+    u = lax.div(X_INT.astype(np.uint8), Y_INT.astype(np.uint8))
+    np.testing.assert_array_equal(u, [124, 0, 255, 0, 255, 1, 0, 0])     # x / 0 == 255
+    assert lax.div(np.array([7], np.int32), 2).dtype == np.int32
+    np.testing.assert_array_equal(ft.jit(lax.div)(X_INT, Y_INT), out)
+    np.testing.assert_array_equal(ft.vmap(lax.div)(X_INT, Y_INT), out)
+    assert float(lax.div(7.0, 2.0)) == 3.5
+
+
+def test_lax_rem_sign_of_dividend():
+    np.testing.assert_array_equal(lax.rem(X_INT, Y_INT), [-1, -1, -1, 0, 2, 2, 3, 0])  # x rem 0 == x
+    np.testing.assert_array_equal(lax.rem(X_INT.astype(np.uint8), Y_INT.astype(np.uint8)),
+                                  [1, 253, 255, 0, 2, 2, 7, 0])
+    xf = np.array([-7.0, -3, -1, 0, 2, 5, 7, 1])
+    yf = np.array([2.0, -2, 0, -3, 0, 3, -4, np.inf])
+    np.testing.assert_array_equal(lax.rem(xf, yf), [-1.0, -1, np.nan, 0, np.nan, 2, 3, 1])
+    gx, gy = ft.grad(lambda a, b: fnp.sum(lax.rem(a, b)), argnums=(0, 1))(xf, yf)
+    np.testing.assert_array_equal(gx, np.ones(8))
+    np.testing.assert_array_equal(gy, [3.0, -1, np.inf, 0, -np.inf, -1, 1, 0])
+
+
+def test_convert_element_type_float_to_int_saturates():
+    x = np.array([np.nan, 1e30, -1e30, np.inf, -2.7, 3e9])
+    want = [0, 2147483647, -2147483648, 2147483647, -2, 2147483647]
+    np.testing.assert_array_equal(lax.convert_element_type(x, np.int32), want)
+    np.testing.assert_array_equal(ft.jit(lambda v: fnp.astype(v, np.int32))(x), want)
+    np.testing.assert_array_equal(
+        lax.convert_element_type(np.array([np.nan, 1e30, -1e30, -2.7, 300.5]), np.uint8),
+        [0, 255, 0, 0, 255])
+    np.testing.assert_array_equal(
+        lax.convert_element_type(np.array([np.nan, 1e30, -1e30, -2.7]), np.int64),
+        [0, 2**63 - 1, -2**63, -2])
+    # integer to integer still wraps, as JAX
+    np.testing.assert_array_equal(lax.convert_element_type(np.array([300, -1, 2**40]), np.uint8),
+                                  [44, 255, 0])
+
+
+def test_top_k_total_order():
+    v, i = lax.top_k(np.array([np.nan, 0.0, -0.0, -np.inf, np.nan]), 5)
+    np.testing.assert_array_equal(v, [np.nan, np.nan, 0.0, -0.0, -np.inf])
+    np.testing.assert_array_equal(i, [0, 4, 1, 2, 3])
+    assert not np.signbit(v[2]) and np.signbit(v[3])
+    v, i = lax.top_k(np.array([1.0, 3.0, 3.0, np.nan, 2.0]), 3)
+    np.testing.assert_array_equal(i, [3, 1, 2])
+    v, i = lax.top_k(np.array([1, 2, 0, 255], np.uint8), 2)
+    np.testing.assert_array_equal(v, [255, 2])
+    np.testing.assert_array_equal(i, [3, 1])
+    v, i = lax.top_k(np.array([-2**63, 5, 5]), 3)
+    np.testing.assert_array_equal(v, [5, 5, -2**63])
+    np.testing.assert_array_equal(i, [1, 2, 0])
+    assert isinstance(lax.top_k(np.arange(3.0), 1), list)  # jax.lax.top_k returns a list
+    g = ft.grad(lambda x: fnp.sum(lax.top_k(x, 2)[0] * np.array([1.0, 2.0])))(
+        np.array([1.0, 3.0, 3.0, 2.0]))
+    np.testing.assert_array_equal(g, [0.0, 1.0, 2.0, 0.0])
