@@ -83,3 +83,63 @@ def test_top_k_total_order():
     g = ft.grad(lambda x: fnp.sum(lax.top_k(x, 2)[0] * np.array([1.0, 2.0])))(
         np.array([1.0, 3.0, 3.0, 2.0]))
     np.testing.assert_array_equal(g, [0.0, 1.0, 2.0, 0.0])
+
+
+def test_reduce_max_min_of_empty_axis_is_identity():
+    np.testing.assert_array_equal(lax.reduce_max(np.zeros((0, 3)), (0,)), [-np.inf] * 3)
+    np.testing.assert_array_equal(lax.reduce_min(np.zeros((0, 3), np.int32), (0,)), [2**31 - 1] * 3)
+    assert not lax.reduce_max(np.zeros((0,), bool), (0,))
+    assert int(lax.reduce_min(np.zeros((0,), np.uint8), (0,))) == 255
+    np.testing.assert_array_equal(ft.jit(lambda x: lax.reduce_max(x, (0,)))(np.zeros((0, 2))),
+                                  [-np.inf] * 2)
+    # the NumPy surface still raises, as numpy and jax.numpy
+    for f in (fnp.max, fnp.min, fnp.nanmax):
+        with pytest.raises(ValueError, match="zero-size"):
+            f(np.zeros((0, 3)), axis=0)
+    assert fnp.max(np.zeros((0, 3)), axis=1).shape == (0,)
+
+
+def test_logsumexp_softmax_edge_cases():
+    import functrans.nn as nn
+    import functrans.scipy.special as fss
+
+    assert float(nn.logsumexp(np.zeros(0))) == -np.inf
+    assert float(fss.logsumexp(np.zeros((0, 2)))) == -np.inf
+    np.testing.assert_array_equal(nn.softmax(np.array([np.inf, 0.0])), [np.nan, np.nan])
+    np.testing.assert_array_equal(nn.log_softmax(np.array([np.inf, 0.0])), [np.nan, np.nan])
+    m = np.array([[1.0, -1.0, 0.0], [2.0, 2.0, -3.0]])
+    w = np.array([[True, False, True], [False, False, False]])
+    np.testing.assert_allclose(nn.softmax(m, axis=0, where=w), [[1.0, 0.0, 1.0], [0.0, 0.0, 0.0]])
+    np.testing.assert_allclose(nn.softmax(m, axis=1, where=w),
+                               [[0.7310585786300049, 0.0, 0.2689414213699951], [0.0, 0.0, 0.0]])
+
+
+def test_xlogy_xlog1py_nan_propagates():
+    import functrans.scipy.special as fss
+
+    x = np.array([0.0, 0, 0, 0, 1, np.nan, 0])
+    y = np.array([np.nan, 0, -1, np.inf, np.nan, 0, -np.inf])
+    want = [np.nan, 0.0, 0.0, 0.0, np.nan, np.nan, 0.0]
+    np.testing.assert_array_equal(fss.xlogy(x, y), want)
+    np.testing.assert_array_equal(fss.xlog1py(x, y - 1), want)
+
+
+def test_one_hot_float_indices():
+    import functrans.nn as nn
+
+    with pytest.warns(DeprecationWarning):
+        out = nn.one_hot(np.array([0.0, 1.5, 2.0]), 3)
+    np.testing.assert_array_equal(out, [[1, 0, 0], [0, 0, 0], [0, 0, 1]])
+    g = ft.grad(lambda x: fnp.sum(nn.one_hot(x, 3)))(1.0)
+    assert float(g) == 0.0
+
+
+def test_standardize_where():
+    import functrans.nn as nn
+
+    m = np.array([[1.0, -1.0, 0.0], [2.0, 2.0, -3.0]])
+    w = np.array([[True, False, True], [True, True, False]])
+    np.testing.assert_allclose(
+        nn.standardize(m, where=w),
+        [[0.99998000059998, -2.99994000179994, -0.99998000059998],
+         [0.0, 0.0, -1581.1388300841897]], rtol=1e-9)

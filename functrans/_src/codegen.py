@@ -294,6 +294,8 @@ _REDUCTIONS: dict[Primitive, tuple[Callable[..., Any], str]] = {
 @_emitter(*_REDUCTIONS)
 def _emit_reduction(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
     fn, method = _REDUCTIONS[e.prim]
+    if method in ("max", "min") and 0 in [e.inputs[0].aval.shape[a] for a in e.params["axes"]]:
+        return _emit_impl(ctx, e, args)  # an empty max/min is the identity (as JAX), not an error
     kw = f"axis={ctx.value(tuple(e.params['axes']))}, keepdims={bool(e.params.get('keepdims', False))!r}"
     x = e.inputs[0]
     if isinstance(x, Var) and x in ctx.known_array:  # ndarray.sum is what np.sum calls
