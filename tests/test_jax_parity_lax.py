@@ -143,3 +143,40 @@ def test_standardize_where():
         nn.standardize(m, where=w),
         [[0.99998000059998, -2.99994000179994, -0.99998000059998],
          [0.0, 0.0, -1581.1388300841897]], rtol=1e-9)
+
+
+def test_treedef_is_leaf_single_node():
+    import functrans.tree_util as tu
+
+    for t in (None, [], (), {}, 1.0):
+        assert tu.treedef_is_leaf(tu.tree_structure(t))
+    for t in ([None], (1,), {"a": 1}):
+        assert not tu.treedef_is_leaf(tu.tree_structure(t))
+
+
+def test_tree_transpose_mismatch_is_type_error():
+    import functrans.tree_util as tu
+
+    with pytest.raises(TypeError):
+        tu.tree_transpose(tu.tree_structure([0, 0]), tu.tree_structure((0, 0)), [(1, 2), (3,)])
+
+
+def test_vjp_cotangent_tree_mismatch_is_value_error():
+    _, f_vjp = ft.vjp(fnp.sin, np.ones(3))
+    with pytest.raises(ValueError):
+        f_vjp((np.ones(3),))
+
+
+def test_jit_accepts_donate_args():
+    x = np.ones(3)
+    np.testing.assert_array_equal(ft.jit(lambda v: v * 2, donate_argnums=0)(x), [2.0] * 3)
+    np.testing.assert_array_equal(ft.jit(lambda v: v * 2, donate_argnames="v")(x), [2.0] * 3)
+    np.testing.assert_array_equal(x, [1.0] * 3)  # donation changes nothing here
+    with pytest.raises(TypeError):
+        ft.jit(lambda v: v, donate_argnums="v")
+
+
+def test_bool_of_tracer_is_tracer_bool_conversion_error():
+    with pytest.raises(ft.TracerBoolConversionError):
+        ft.jit(lambda x: x if x > 0 else -x)(1.0)
+    assert issubclass(ft.TracerBoolConversionError, ft.ConcretizationTypeError)

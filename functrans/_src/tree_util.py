@@ -713,8 +713,9 @@ def tree_all(tree: PyTree, is_leaf: IsLeafFn | None = None) -> bool:
 
 
 def treedef_is_leaf(treedef: PyTreeDef) -> bool:
-    """Return True if ``treedef`` describes a single leaf."""
-    return treedef._kind == _LEAF
+    """Return True if ``treedef`` has a single node: a leaf, or an empty node such as ``None``,
+    ``()`` or ``{}`` (as JAX's ``num_nodes == 1``)."""
+    return treedef._kind == _LEAF or treedef.num_nodes == 1
 
 
 # ------------------------------------------------------------- registration
