@@ -180,3 +180,32 @@ def test_bool_of_tracer_is_tracer_bool_conversion_error():
     with pytest.raises(ft.TracerBoolConversionError):
         ft.jit(lambda x: x if x > 0 else -x)(1.0)
     assert issubclass(ft.TracerBoolConversionError, ft.ConcretizationTypeError)
+
+
+def test_solve_pos_gradient_is_full_matrix_solve_gradient():
+    import functrans.scipy.linalg as fsl
+
+    spd = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]])
+    b = np.array([[1.0, 2.0], [-1.0, 2.0], [0.0, -3.0]])
+    w = np.arange(6.0).reshape(3, 2)
+    ga, gb = ft.grad(lambda a, c: fnp.sum(fnp.sin(fsl.solve(a, c, assume_a="pos")) * w),
+                     argnums=(0, 1))(spd, b)
+    np.testing.assert_allclose(ga, [[0.11897382557861713, -0.2151234943701501, 0.07237878149519106],
+                                    [-0.6951263228073029, -0.22600150029881305, 1.456432345697916],
+                                    [-0.5154721387348526, 1.1730266739882307, -0.6189816899561241]],
+                               rtol=1e-10)
+    np.testing.assert_allclose(gb, [[-0.4044410499623544, 0.05373992563522023],
+                                    [0.5982231320574536, 0.8400337433108063],
+                                    [2.039082135583928, -0.4203647048273429]], rtol=1e-10)
+    # the value still reads one triangle only (Cholesky)
+    a2 = np.triu(spd) + 0.3 * np.tril(np.ones(3), -1)
+    np.testing.assert_allclose(fsl.solve(a2, b[:, 0], assume_a="pos", lower=True),
+                               [0.2762003097573567, -0.3622440199621408, 0.0129065565307176], rtol=1e-12)
+    # derivatives along symmetric directions agree with a general solve's to second order
+    e = np.zeros((3, 3))
+    e[0, 1] = e[1, 0] = 1.0
+
+    def f(aa):
+        return lambda t: fnp.sum(fnp.sin(fsl.solve(spd + t * e, b, assume_a=aa)) * w)
+    for fn in (ft.grad, lambda g: ft.grad(ft.grad(g))):
+        np.testing.assert_allclose(fn(f("pos"))(0.0), fn(f("gen"))(0.0), rtol=1e-10)
