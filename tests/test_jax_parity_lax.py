@@ -209,3 +209,94 @@ def test_solve_pos_gradient_is_full_matrix_solve_gradient():
         return lambda t: fnp.sum(fnp.sin(fsl.solve(spd + t * e, b, assume_a=aa)) * w)
     for fn in (ft.grad, lambda g: ft.grad(ft.grad(g))):
         np.testing.assert_allclose(fn(f("pos"))(0.0), fn(f("gen"))(0.0), rtol=1e-10)
+
+
+K = np.array([-4.0, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0, 6.0, 7.0])
+
+
+def _vgrad(f, x):
+    return ft.vmap(ft.grad(f))(x)
+
+
+def test_new_nn_functions_values_and_kink_gradients():
+    import functrans.nn as nn
+
+    cases = {
+        "sparse_plus": ([0, 0, 0, 0.0625, 0.25, 0.5625, 1, 3, 6, 7],
+                        [0, 0, 0, 0.25, 0.5, 0.75, 1, 1, 1, 1]),
+        "sparse_sigmoid": ([0, 0, 0, 0.25, 0.5, 0.75, 1, 1, 1, 1],
+                           [0, 0, 0.25, 0.5, 0.5, 0.5, 0.25, 0, 0, 0]),
+        "hard_sigmoid": ([0, 0, 1 / 3, 0.41666666666666663, 0.5, 0.5833333333333333, 2 / 3, 1, 1, 1],
+                         [0, 0, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 0, 0, 0]),
+        "hard_silu": ([0, 0, -1 / 3, -0.20833333333333331, 0, 0.29166666666666663, 2 / 3, 3, 6, 7],
+                      [0, 0, 1 / 6, 1 / 3, 0.5, 2 / 3, 5 / 6, 1, 1, 1]),
+        "soft_sign": ([-0.8, -0.75, -0.5, -1 / 3, 0, 1 / 3, 0.5, 0.75, 0.8571428571428571, 0.875],
+                      [0.04, 0.0625, 0.25, 4 / 9, 1, 4 / 9, 0.25, 0.0625, 0.02040816326530612,
+                       0.015625]),
+        "mish": ([-0.07259174079202536, -0.1456474612756246, -0.30340146137410895, -0.22074377465173,
+                  0, 0.375245211304895, 0.8650983882673103, 2.9865350049679567, 5.999926634065253,
+                  6.999988379809741],
+                 [-0.05377320979348034, -0.0933931145323208, 0.059216755877395, 0.28951067791351226,
+                  0.6, 0.8864243753577272, 1.0490362200997922, 1.0211069109294446,
+                  1.0001341405062087, 1.000021559160889]),
+    }
+    for name, (val, grad) in cases.items():
+        f = getattr(nn, name)
+        np.testing.assert_allclose(f(K), val, rtol=1e-12, atol=1e-15, err_msg=name)
+        np.testing.assert_allclose(_vgrad(f, K), grad, rtol=1e-12, atol=1e-15, err_msg=name)
+    np.testing.assert_allclose(nn.squareplus(np.array([-1.0, 0.0, 3.0])),
+                               [0.6180339887498949, 1.0, 3.302775637731995], rtol=1e-12)
+    m = np.array([[1.0, -1.0, 0.0], [2.0, 2.0, -3.0]])
+    np.testing.assert_allclose(nn.glu(m, axis=0), [[0.8807970779778823, -0.8807970779778823, 0.0]])
+    np.testing.assert_allclose(nn.logmeanexp(m, axis=0),
+                               [1.6201145069582776, 1.3554401710137967, -0.6445598289862033])
+    np.testing.assert_allclose(
+        nn.logmeanexp(m, where=np.array([[True, False, True], [True, True, False]])),
+        1.5312814344693069)
+    assert nn.hard_swish is nn.hard_silu
+
+
+def test_new_lax_functions():
+    x = np.array([-1.0, 0.0, 0.5, 1.0, 2.0])
+    np.testing.assert_array_equal(lax.clamp(0.0, x, 1.0), [0, 0, 0.5, 1, 1])
+    np.testing.assert_array_equal(lax.clamp(2.0, x, 1.0), [1.0] * 5)   # max wins
+    np.testing.assert_array_equal(_vgrad(lambda v: lax.clamp(0.0, v, 1.0), x), [0, 0, 1, 0, 0])
+    glo = [float(ft.grad(lambda lo, v=v: lax.clamp(lo, v, 1.0))(0.0)) for v in x]
+    ghi = [float(ft.grad(lambda hi, v=v: lax.clamp(0.0, v, hi))(1.0)) for v in x]
+    assert glo == [1, 0, 0, 0, 0] and ghi == [0, 0, 0, 0, 1]
+    assert lax.clamp(0, np.arange(5), 3).dtype == np.int64
+    np.testing.assert_array_equal(
+        lax.select_n(np.array([0, 1, 2, 1]), np.zeros(4), np.ones(4), 2 * np.ones(4)), [0, 1, 2, 1])
+    assert float(lax.select_n(True, 1.0, 2.0)) == 2.0
+    np.testing.assert_array_equal(lax.rsqrt(np.array([0.0, 4.0, -1.0])), [np.inf, 0.5, np.nan])
+    assert float(ft.grad(lax.rsqrt)(4.0)) == -0.0625
+    assert lax.square(np.int32(3)).dtype == np.int32
+    g = ft.grad(lambda a, b: lax.max(a, b), argnums=(0, 1))(1.0, 1.0)
+    assert [float(v) for v in g] == [0.5, 0.5]
+    assert lax.expand_dims(np.ones((2, 3)), (0, 3)).shape == (1, 2, 3, 1)
+    assert lax.squeeze(np.ones((1, 2, 1)), (0,)).shape == (2, 1)
+    with pytest.raises(ValueError):
+        lax.squeeze(np.ones((1, 2, 1)), (1,))
+    np.testing.assert_array_equal(lax.slice(np.arange(10), (1,), (8,), (3,)), [1, 4, 7])
+    a3 = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(lax.reshape(a3, (6, 4), (0, 2, 1)),
+                                  np.transpose(a3, (0, 2, 1)).reshape(6, 4))
+    out = lax.dot_general(np.ones((2, 3)), np.ones((2, 3)), (((1,), (1,)), ((), ())),
+                          preferred_element_type=np.float32)
+    assert out.dtype == np.float32
+
+
+def test_fori_loop_concrete_bounds_weak_int_index_and_float_bounds():
+    assert lax.fori_loop(np.int32(0), np.int32(3), lambda i, c: c + i, 0).dtype == np.int64
+    assert lax.fori_loop(np.int32(0), 3, lambda i, c: c + i, np.int32(0)).dtype == np.int32
+    assert float(lax.fori_loop(0.0, 3.0, lambda i, c: c + 1.0, 0.0)) == 3.0
+    with pytest.raises(TypeError):
+        lax.fori_loop(0.0, 3, lambda i, c: c, 0.0)
+
+
+def test_cond_accepts_float_predicate():
+    assert float(lax.cond(1.5, lambda: 1.0, lambda: 2.0)) == 1.0
+    assert float(lax.cond(-0.0, lambda: 1.0, lambda: 2.0)) == 2.0
+    assert float(lax.cond(np.nan, lambda: 1.0, lambda: 2.0)) == 1.0
+    with pytest.raises(TypeError):
+        lax.cond(1j, lambda: 1.0, lambda: 2.0)

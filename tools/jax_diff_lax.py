@@ -321,6 +321,47 @@ lcase("sl.lu_solve", lambda L: L.sl.lu_solve(L.sl.lu_factor(GEN), V[:3]))
 lcase("sl.lu_solve trans", lambda L: L.sl.lu_solve(L.sl.lu_factor(GEN), V[:3], trans=1))
 lcase("sl.expm_frechet", lambda L: L.sl.expm_frechet(GEN * 0.3, SPD * 0.1))
 
+# more of jax.lax / jax.nn (compositions)
+KINKS = np.array([-4.0, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0, 6.0, 7.0])
+for lo_, hi_ in ((0.0, 1.0), (1.0, 1.0), (2.0, 1.0)):
+    ecase("lax", "clamp", lo_, V, hi_)
+ecase("lax", "clamp", np.zeros(8), V, np.ones(8))
+ecase("lax", "clamp", 0, IA, 3)
+ecase("lax", "clamp", np.zeros(3), V, 1.0)
+ecase("lax", "select_n", np.array([0, 1, 2, 1]), np.zeros(4), np.ones(4), 2 * np.ones(4))
+ecase("lax", "select_n", np.array([True, False]), np.zeros(2), np.ones(2))
+ecase("lax", "select_n", np.array([0, 1], np.int32), V[:2])
+ecase("lax", "rsqrt", np.array([0.0, 4.0, -1.0, np.inf]))
+ecase("lax", "rsqrt", P)
+ecase("lax", "square", V)
+ecase("lax", "square", IA.astype(np.int32))
+ecase("lax", "max", V, V[::-1].copy())
+ecase("lax", "min", V, V[::-1].copy())
+ecase("lax", "rem", V, V[::-1].copy())
+ecase("lax", "rem", IA, IB)
+ecase("lax", "div", IA, IB)
+ecase("lax", "expand_dims", M, (0, 3))
+ecase("lax", "expand_dims", M, (-1,))
+ecase("lax", "squeeze", np.ones((1, 2, 1)), (0,))
+ecase("lax", "squeeze", np.ones((1, 2, 1)), (1,))
+ecase("lax", "slice", A3, (0, 1, 0), (2, 3, 4), (1, 1, 2))
+ecase("lax", "slice", np.arange(10.0), (1,), (8,), (3,))
+ecase("lax", "slice", np.arange(10.0), (1,), (12,))
+ecase("lax", "reshape", A3, (6, 4), (0, 2, 1))
+ecase("lax", "dot_general", IA, IB, (((0,), (0,)), ((), ())), preferred_element_type=np.float64)
+for n in ("glu", "sparse_plus", "sparse_sigmoid", "squareplus", "mish", "hard_sigmoid", "hard_silu",
+          "hard_swish", "soft_sign", "tanh", "identity", "relu6", "hard_tanh", "relu", "celu",
+          "elu", "selu", "leaky_relu"):
+    ecase("nn", n, KINKS)
+    ecase("nn", n, np.array([-np.inf, np.inf, np.nan, 0.0]))
+ecase("nn", "glu", M, axis=0)
+ecase("nn", "glu", M)
+ecase("nn", "squareplus", V, b=1.0)
+ecase("nn", "logmeanexp", M, axis=0)
+ecase("nn", "logmeanexp", M, axis=1, keepdims=True)
+ecase("nn", "logmeanexp", M, where=np.array([[True, False, True], [True, True, False]]))
+ecase("nn", "logmeanexp", V)
+
 
 def run_ecases(filt: str, kinds: Counter, bad: set) -> int:
     n = 0

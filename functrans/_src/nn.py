@@ -185,3 +185,94 @@ def standardize(
     if variance is None:
         variance = lax.maximum(0.0, lax.sub(avg(lax.integer_pow(x, 2)), lax.integer_pow(mean, 2)))
     return lax.mul(lax.sub(x, mean), lax.div(1.0, lax.sqrt(lax.add(variance, epsilon))))
+
+
+# --------------------------------------------------------------------------- more of jax.nn
+# Compositions as jax.nn writes them, so values and derivatives at the kinks are JAX's
+# (clip/minimum/maximum split ties equally; relu6 has zero derivative at 0 and 6).
+
+
+def glu(x: Any, axis: int = -1) -> Any:
+    """Gated linear unit: the first half of ``x`` along ``axis`` times the sigmoid of the second."""
+    x = _arr(x)
+    shape = _shape(x)
+    ax = _axes(axis, len(shape))[0]
+    if shape[ax] % 2:
+        raise ValueError(f"glu: the size of axis {axis} must be divisible by 2, got {shape[ax]}")
+    h = shape[ax] // 2
+    first = tuple(slice(0, h) if i == ax else slice(None) for i in range(len(shape)))
+    second = tuple(slice(h, None) if i == ax else slice(None) for i in range(len(shape)))
+    return lax.mul(lax.index(x, first), sigmoid(lax.index(x, second)))
+
+
+def sparse_plus(x: Any) -> Any:
+    """0 for ``x <= -1``, ``x`` for ``x >= 1``, ``(x + 1)**2 / 4`` between."""
+    x = _float(x)
+    mid = lax.div(lax.integer_pow(lax.add(x, 1.0), 2), 4.0)
+    return lax.select(lax.le(x, -1.0), _zero(x), lax.select(lax.ge(x, 1.0), x, mid))
+
+
+def sparse_sigmoid(x: Any) -> Any:
+    """``clip(x + 1, 0, 2) / 2``."""
+    x = _float(x)
+    return lax.mul(0.5, lax.minimum(lax.maximum(lax.add(x, 1.0), 0.0), 2.0))
+
+
+def squareplus(x: Any, b: Any = 4) -> Any:
+    """``(x + sqrt(x**2 + b)) / 2``."""
+    x = _float(x)
+    return lax.div(lax.add(x, lax.sqrt(lax.add(lax.integer_pow(x, 2), b))), 2.0)
+
+
+def mish(x: Any) -> Any:
+    """``x * tanh(softplus(x))``."""
+    x = _float(x)
+    return lax.mul(x, lax.tanh(softplus(x)))
+
+
+def hard_sigmoid(x: Any) -> Any:
+    """``relu6(x + 3) / 6``."""
+    return lax.div(relu6(lax.add(_float(x), 3.0)), 6.0)
+
+
+def hard_silu(x: Any) -> Any:
+    """``x * hard_sigmoid(x)`` (also called hard_swish)."""
+    x = _float(x)
+    return lax.mul(x, hard_sigmoid(x))
+
+
+hard_swish = hard_silu
+
+
+def soft_sign(x: Any) -> Any:
+    """``x / (|x| + 1)``."""
+    x = _float(x)
+    return lax.div(x, lax.add(lax.abs(x), 1.0))
+
+
+def tanh(x: Any) -> Any:
+    """Hyperbolic tangent (``jax.nn.tanh`` is ``jax.numpy.tanh``)."""
+    return lax.tanh(_float(x))
+
+
+def identity(x: Any) -> Any:
+    """``x`` itself."""
+    return _arr(x)
+
+
+def logmeanexp(x: Any, axis: Any = None, where: Any = None, keepdims: bool = False) -> Any:
+    """``logsumexp(x) - log(n)``, ``n`` the number of (selected) entries reduced."""
+    x = _float(x)
+    lse = logsumexp(x, axis=axis, where=where, keepdims=keepdims)
+    dt = get_aval(lse).dtype
+    if where is None:
+        axes = _axes(axis, len(_shape(x)))
+        count: Any = np.asarray(math.prod(_shape(x)[a] for a in axes), dt)
+    else:
+        w = lax.convert_element_type(lax.broadcast_to(_arr(where), _shape(x)), dt)
+        count = _sum(w, axis, keepdims=keepdims)
+    return lax.sub(lse, lax.log(count))
+
+
+__all__ += ["glu", "sparse_plus", "sparse_sigmoid", "squareplus", "mish", "hard_sigmoid", "hard_silu",
+            "hard_swish", "soft_sign", "tanh", "identity", "logmeanexp"]
