@@ -300,3 +300,31 @@ def test_cond_accepts_float_predicate():
     assert float(lax.cond(np.nan, lambda: 1.0, lambda: 2.0)) == 1.0
     with pytest.raises(TypeError):
         lax.cond(1j, lambda: 1.0, lambda: 2.0)
+
+
+def test_dict_with_uncomparable_keys_raises_value_error():
+    import functrans.tree_util as tu
+
+    with pytest.raises(ValueError):
+        tu.tree_leaves({"a": 1, 2: 2})
+    assert tu.tree_leaves({2: "a", 1: "b", 3: "c"}) == ["b", "a", "c"]
+
+
+def test_norm_sf_logsf_isf_and_scipy_softmax():
+    import functrans.scipy.special as fss
+    from functrans.scipy.stats import norm
+
+    v = np.array([-2.0, 0.0, 1.0, 40.0])
+    np.testing.assert_allclose(norm.sf(v, 1.0, 2.0), [0.9331927987311419, 0.6914624612740131, 0.5,
+                                                      5.489115475660254e-85], rtol=1e-12)
+    np.testing.assert_allclose(norm.logsf(v), [-0.02301290932896349, -0.6931471805599453,
+                                               -1.8410216450092634, -804.6084420137697], rtol=1e-12)
+    np.testing.assert_allclose(norm.isf(np.array([0.1, 0.5, 0.9]), 1.0, 2.0),
+                               [3.5631031310892007, 1.0, -1.5631031310892007], rtol=1e-12)
+    assert abs(float(ft.grad(norm.logsf)(40.0)) + 40.02496885) < 1e-7
+    m = np.array([[1.0, -1.0, 0.0], [2.0, 2.0, -3.0]])   # scipy's softmax: all axes by default
+    np.testing.assert_allclose(fss.softmax(m), [[0.14371751762692017, 0.01945005095410212,
+                                                 0.05287072007113832],
+                                                [0.3906647165964997, 0.3906647165964997,
+                                                 0.00263227815483996]], rtol=1e-12)
+    np.testing.assert_allclose(fss.log_softmax(m, axis=1), np.log(fss.softmax(m, axis=1)), rtol=1e-12)

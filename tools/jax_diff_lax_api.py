@@ -653,3 +653,109 @@ c("remat tree")(lambda L: L.api.grad(L.api.remat(lambda t: t[0] * t[1]))((2.0, 3
 c("checkpoint policy")(lambda L: L.api.grad(L.api.checkpoint(
     lambda x: L.np.sum(L.np.sin(x) @ M.T), policy=L.api.checkpoint_policies.nothing_saveable))(
     V[:3]))
+
+# ---------------------------------------------------------------- second batch
+c("grad argnums list")(lambda L: L.api.grad(f2(L), argnums=[0, 1])(V[:3], M[0]))
+c("grad argnums dup")(lambda L: L.api.grad(f2(L), argnums=(0, 0))(V[:3], M[0]))
+c("jacrev argnums list")(lambda L: L.api.jacrev(f2(L), argnums=[1])(V[:3], M[0]))
+c("hessian vector out")(lambda L: L.api.hessian(lambda x: x ** 3)(V[:2]))
+c("hessian scalar")(lambda L: L.api.hessian(lambda x: x ** 3)(2.0))
+c("jacfwd dict out tuple argnums")(lambda L: L.api.jacfwd(
+    lambda x, y: {"s": x * y, "t": (x + y,)}, argnums=(0, 1))(V[:2], M[0, :2]))
+c("jacrev dict in")(lambda L: L.api.jacrev(lambda d: d["a"] * d["b"])({"b": V[:2], "a": 2.0}))
+c("vjp returns tuple type")(lambda L: type(L.api.vjp(L.np.sin, V[:2])[1](np.ones(2))).__name__)
+c("grad returns type")(lambda L: type(L.api.grad(lambda x, y: x * y, argnums=(0, 1))(1.0, 2.0)).__name__)
+c("jvp out types")(lambda L: [type(o).__name__ for o in L.api.jvp(L.np.sin, (1.0,), (1.0,))])
+c("jacfwd list in")(lambda L: L.api.jacfwd(lambda xs: xs[0] * xs[1])([V[:2], V[2:4]]))
+c("value_and_grad tuple out")(lambda L: L.api.value_and_grad(lambda x: (x, 1.0))(1.0))
+c("grad list out")(lambda L: L.api.grad(lambda x: [x])(1.0))
+c("grad 0-d array out")(lambda L: L.api.grad(lambda x: L.np.sum(x).reshape(()))(V))
+c("grad (1,1) out")(lambda L: L.api.grad(lambda x: L.np.sum(x).reshape((1, 1)))(V))
+c("vmap in_axes kwargs")(lambda L: L.api.vmap(lambda x, y: x + y, in_axes=(0,))(M, y=M))
+c("vmap out tree None")(lambda L: L.api.vmap(lambda x: (x, None))(M))
+c("vmap dict in_axes missing key")(lambda L: L.api.vmap(lambda t: t["a"], in_axes=({"a": 0},))(
+    {"a": M, "b": M}))
+c("vmap negative out_axes tree")(lambda L: L.api.vmap(lambda x: {"u": x, "v": x[:1]},
+                                                      out_axes={"u": -1, "v": 0})(M))
+c("vmap jacfwd")(lambda L: L.api.vmap(L.api.jacfwd(lambda x: x ** 2 * L.np.sum(x)))(M))
+c("vmap hessian")(lambda L: L.api.vmap(L.api.hessian(lambda x: L.np.sum(x ** 3)))(M))
+c("vmap axis_size no args")(lambda L: L.api.vmap(lambda: 1.0, axis_size=3)())
+c("vmap no args")(lambda L: L.api.vmap(lambda: 1.0)())
+c("vmap in_axes None int arg")(lambda L: L.api.vmap(lambda x, n: x * n, in_axes=(0, None))(M, 3))
+c("vmap python scalar arg in_axes 0")(lambda L: L.api.vmap(lambda x, n: x * n)(M, 3))
+c("vmap bool out")(lambda L: L.api.vmap(lambda x: x > 0)(M))
+c("vmap int cast")(lambda L: L.api.vmap(lambda x: x.astype(np.int32))(M))
+c("jit static kw default")(lambda L: L.api.jit(lambda x, *, n=2: x * n, static_argnames="n")(V))
+c("jit static_argnames unknown")(lambda L: L.api.jit(lambda x: x, static_argnames="q")(V))
+c("jit static_argnums oob")(lambda L: L.api.jit(lambda x: x, static_argnums=3)(V))
+c("jit varargs")(lambda L: L.api.jit(lambda *xs: sum(xs))(1.0, 2.0, V))
+c("jit dict out order")(lambda L: list(L.api.jit(lambda x: {"b": x, "a": x})(1.0).keys()))
+c("jit namedtuple out")(lambda L: type(L.api.jit(lambda x: Pt(x, x))(1.0)).__name__)
+c("jit weak type out")(lambda L: (lambda r: str(np.asarray(r).dtype))(L.api.jit(lambda x: x * 2)(
+    np.float32(1.0))))
+c("jit python int out dtype")(lambda L: str(np.asarray(L.api.jit(lambda x: x + 1)(1)).dtype))
+c("grad of jit")(lambda L: L.api.grad(L.api.jit(lambda x: L.np.sin(x) * x))(0.5))
+c("jit of grad static")(lambda L: L.api.jit(L.api.grad(lambda x, n: x ** n), static_argnums=1)(
+    2.0, 3))
+c("eval_shape int")(lambda L: (lambda s: (s.shape, str(s.dtype)))(L.api.eval_shape(
+    lambda x: x.astype(np.int32), V)))
+c("linearize jvp out")(lambda L: L.api.linearize(L.np.sin, 1.0)[1](2.0))
+c("custom_jvp pytree out")(lambda L: L.api.jvp(_cj_tree(L), ((1.0, 2.0),), ((1.0, 0.0),)))
+c("custom_vjp pytree in")(lambda L: L.api.grad(lambda t: _cv_tree(L)(t))({"a": 3.0, "b": 2.0}))
+c("stop_gradient int")(lambda L: L.lax.stop_gradient(np.arange(3)))
+c("stop_gradient tree")(lambda L: L.lax.stop_gradient({"a": V, "b": (1.0, None)}))
+c("scan xs None ys stacked tree")(lambda L: L.lax.scan(lambda c, _: (c + 1, {"c": c, "d": (c * 2,)}),
+                                                       0.0, None, length=3))
+c("scan carry None")(lambda L: L.lax.scan(lambda c, x: (None, x * 2), None, V))
+c("scan 2d xs")(lambda L: L.lax.scan(lambda c, x: (c + x, c), np.zeros(3), M))
+c("scan reverse ys order")(lambda L: L.lax.scan(lambda c, x: (c + x, c), 0.0, V, reverse=True)[1])
+c("while_loop int->float init")(lambda L: L.lax.while_loop(lambda c: c < 3, lambda c: c + 1, 0))
+c("while_loop weak float")(lambda L: L.lax.while_loop(lambda c: c < 3.0, lambda c: c + 1.5, 0.0))
+c("while_loop f32 carry + py float")(lambda L: L.lax.while_loop(
+    lambda c: c < 3, lambda c: c + 1.5, np.float32(0.0)))
+c("fori_loop tuple carry")(lambda L: L.lax.fori_loop(0, 3, lambda i, c: (c[0] + i, c[1] * 2.0),
+                                                     (0, 1.0)))
+c("cond operand tree")(lambda L: L.lax.cond(True, lambda t: {"a": t["a"] * 2}, lambda t: t,
+                                            {"a": V}))
+c("cond weak type merge")(lambda L: str(np.asarray(L.lax.cond(True, lambda: 1.0,
+                                                             lambda: np.float32(2.0))).dtype))
+c("cond int vs float branches")(lambda L: L.lax.cond(True, lambda: 1, lambda: 2.0))
+c("switch negative index")(lambda L: L.lax.switch(-5, [lambda: 1.0, lambda: 2.0]))
+c("switch index float")(lambda L: L.lax.switch(np.float64(1.0), [lambda: 1.0, lambda: 2.0]))
+c("map ys tree")(lambda L: L.lax.map(lambda x: (x, {"s": L.np.sum(x)}), M))
+c("tu.flatten dict int keys sorted")(lambda L: L.tu.tree_leaves({2: "a", 1: "b", 3: "c"}))
+c("tu.flatten mixed keys")(lambda L: L.tu.tree_leaves({"a": 1, 2: 2}))
+c("tu.map returns None")(lambda L: L.tu.tree_map(lambda x: None, [1, 2]))
+c("tu.structure of map None")(lambda L: str(L.tu.tree_structure(L.tu.tree_map(lambda x: None,
+                                                                              [1, 2]))))
+c("tu.leaves is_leaf dict")(lambda L: L.tu.tree_leaves({"a": {"b": 1}, "c": 2},
+                                                       is_leaf=lambda x: isinstance(x, dict)
+                                                       and "b" in x))
+c("tu.treedef children")(lambda L: [str(t) for t in L.tu.tree_structure(
+    {"a": (1, 2), "b": [3]}).children()])
+c("tu.treedef num_nodes")(lambda L: L.tu.tree_structure({"a": (1, 2), "b": [3, None]}).num_nodes)
+c("tu.unflatten leaf")(lambda L: L.tu.tree_unflatten(L.tu.tree_structure(1), [np.float64(5.0)]))
+c("tu.tree_map ndarray leaf")(lambda L: L.tu.tree_map(lambda x: x.shape, {"a": M}))
+c("tu.all_leaves")(lambda L: L.tu.all_leaves([1, 2]) if hasattr(L.tu, "all_leaves")
+                   else "missing")
+c("tu.tree_flatten list of None")(lambda L: L.tu.tree_flatten([None, None])[0])
+c("tu.keystr sequence simple")(lambda L: L.tu.keystr(L.tu.tree_flatten_with_path([[1]])[0][0][0],
+                                                     simple=True, separator="/")
+                               if L.name == "jax" else L.tu.keystr(
+                                   L.tu.tree_flatten_with_path([[1]])[0][0][0], simple=True,
+                                   separator="/"))
+c("tu.keystr attr")(lambda L: [L.tu.keystr(p) for p, _ in L.tu.tree_flatten_with_path(
+    NT(b=1, a=[2]))[0]])
+
+
+def _cj_tree(L: Any) -> Any:
+    @L.api.custom_jvp
+    def f(t):
+        return {"p": t[0] * t[1], "q": t[0]}
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        (t,), (dt,) = primals, tangents
+        return f(t), {"p": dt[0] * 3.0, "q": dt[1]}
+
+    return f

@@ -174,3 +174,18 @@ def norm_logcdf(x: Any, loc: Any = 0, scale: Any = 1) -> Any:
 def norm_ppf(q: Any, loc: Any = 0, scale: Any = 1) -> Any:
     """Quantile function of N(loc, scale**2) (SciPy computes its values)."""
     return lax.add(lax.mul(ndtri(q), _float(scale)), _float(loc))
+
+
+def norm_sf(x: Any, loc: Any = 0, scale: Any = 1) -> Any:
+    """Survival function ``1 - cdf`` of N(loc, scale**2), as ``cdf(-x, -loc, scale)`` (JAX's)."""
+    return norm_cdf(lax.neg(_float(x)), lax.neg(_float(loc)), scale)
+
+
+def norm_logsf(x: Any, loc: Any = 0, scale: Any = 1) -> Any:
+    """Log of the survival function of N(loc, scale**2), as ``logcdf(-x, -loc, scale)``."""
+    return norm_logcdf(lax.neg(_float(x)), lax.neg(_float(loc)), scale)
+
+
+def norm_isf(q: Any, loc: Any = 0, scale: Any = 1) -> Any:
+    """Inverse survival function of N(loc, scale**2): ``ppf(1 - q, loc, scale)`` (as JAX)."""
+    return norm_ppf(lax.sub(1.0, _float(q)), loc, scale)

@@ -91,11 +91,12 @@ def _classify(t: type) -> int:
 
 
 def _sorted_keys(d: dict[Any, Any]) -> tuple[Any, ...]:
-    """Return the keys of ``d`` sorted, or in insertion order if unsortable."""
+    """Return the keys of ``d`` sorted; keys that cannot be compared raise ValueError (as JAX)."""
     try:
         return tuple(sorted(d))
-    except TypeError:
-        return tuple(d)
+    except TypeError as e:
+        raise ValueError(f"Comparator raised exception while sorting pytree dictionary keys "
+                         f"{list(d)!r}: {e}") from None
 
 
 def _aux_equal(a: Any, b: Any) -> bool:
