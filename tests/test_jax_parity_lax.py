@@ -328,3 +328,14 @@ def test_norm_sf_logsf_isf_and_scipy_softmax():
                                                 [0.3906647165964997, 0.3906647165964997,
                                                  0.00263227815483996]], rtol=1e-12)
     np.testing.assert_allclose(fss.log_softmax(m, axis=1), np.log(fss.softmax(m, axis=1)), rtol=1e-12)
+
+
+def test_top_k_axis():
+    m = np.array([[1.0, 5, 2], [4, 0, 6]])
+    v, i = lax.top_k(m, 1, axis=0)
+    np.testing.assert_array_equal(v, [[4.0, 5, 6]])
+    np.testing.assert_array_equal(i, [[1, 0, 1]])
+    g = ft.grad(lambda x: fnp.sum(lax.top_k(x, 1, axis=0)[0]))(m)
+    np.testing.assert_array_equal(g, [[0.0, 1, 0], [1, 0, 1]])
+    with pytest.raises(ValueError):
+        lax.top_k(m, 1, axis=2)

@@ -147,13 +147,20 @@ def argsort(operand: Any, dimension: int = -1, descending: bool = False) -> Any:
     return sort([operand, iota], dimension, num_keys=1)[1]
 
 
-def top_k(operand: Any, k: int) -> list[Any]:
-    """The ``k`` largest entries along the last axis, in decreasing order, and their indices
-    (int32), as a list ``[values, indices]`` as JAX; NaN ranks above ``inf`` and ``+0`` above
-    ``-0``, and among equal entries the lower index comes first."""
+def top_k(operand: Any, k: int, *, axis: int = -1) -> list[Any]:
+    """The ``k`` largest entries along ``axis`` (the last by default), in decreasing order, and
+    their indices (int32), as a list ``[values, indices]`` as JAX; NaN ranks above ``inf`` and
+    ``+0`` above ``-0``, and among equal entries the lower index comes first."""
     shape = _shape(operand)
     if not shape:
         raise ValueError("top_k: the operand must have at least one dimension")
+    nd = len(shape)
+    if not -nd <= int(axis) < nd:
+        raise ValueError(f"axis {axis} is out of bounds for array of dimension {nd}")
+    axis = int(axis) % nd
+    if axis != nd - 1:
+        vals, idx = top_k(moveaxis(operand, axis, nd - 1), k)
+        return [moveaxis(vals, nd - 1, axis), moveaxis(idx, nd - 1, axis)]
     n = shape[-1]
     k = int(k)
     if not 0 <= k <= n:
