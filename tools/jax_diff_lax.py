@@ -11,9 +11,24 @@ the results are compared as pytrees (structure, shapes, dtypes, values with NaN 
 when either raises, by exception type. Elementwise-style cases also compare
 ``grad(sum(f(x)))`` w.r.t. the first argument (through tools/jax_diff.run_case).
 
-Known, deliberate differences that the run still reports:
-- tree structures: functrans' PyTreeDef is its own class, so a case returning a treedef is
-  compared through ``str``; JAX prints ``PyTreeDef(CustomNode(...))`` for registered classes.
+Known differences that the run still reports (deliberate or left, see the report of branch
+``conflax``):
+- functrans.lax broadcasts and promotes like NumPy: mixed dtypes/ranks in lax.add/select/
+  concatenate, bool operands of lax.abs/reduce_sum/cumsum, negative axes of the cumulative
+  ops and non-permutations in lax.transpose are accepted where jax.lax raises TypeError/ValueError;
+  shape mismatches in lax.add/concatenate/dot_general raise ValueError (JAX TypeError).
+- lax.polygamma: an array order m is not supported (TypeError); a Python int m is accepted.
+- lax.exp2(1024.0) is inf (NumPy); XLA's approximation gives the largest float.
+- scipy.special.log_ndtr's gradient is more accurate than JAX's in the far left tail (rel.
+  4e-9 at x = -20, checked against mpmath); digamma'(inf) is 0 (JAX NaN).
+- nn.glu of an odd axis raises ValueError (JAX an AssertionError).
+- grad(argnums=(0, 0)) raises ValueError (JAX fails with an unrelated TypeError).
+- tree structures: functrans' PyTreeDef prints namedtuples/OrderedDict/defaultdict as their own
+  node types; JAX prints ``CustomNode(namedtuple[Pt], ...)``.
+- jvp outputs are NumPy arrays (JAX ``ArrayImpl``); exception classes of the same name (e.g.
+  TracerBoolConversionError) are different classes, so reported as EXC with equal names.
+- jax.lax.gather/scatter take GatherDimensionNumbers; functrans.lax.gather/scatter have their
+  own (NumPy-indexing) signature, so they are not compared here.
 """
 from __future__ import annotations
 
