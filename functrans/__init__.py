@@ -138,3 +138,7 @@ if not getattr(_JitFunction.__call__, "_functrans_boundary", False):
 from functrans import debug  # noqa: E402
 
 __all__ += ["debug"]
+# jax.errors.TracerBoolConversionError: bool() of a traced value (a ConcretizationTypeError)
+from functrans._src.core import TracerBoolConversionError  # noqa: E402
+
+__all__ += ["TracerBoolConversionError"]

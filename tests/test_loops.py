@@ -326,7 +326,9 @@ def test_fori_loop_static_bounds_is_a_reverse_differentiable_scan():
     np.testing.assert_allclose(functrans.jacfwd(f)(x), jr, rtol=1e-12)
     assert lax.fori_loop(0, 5, lambda i, c: c + i, 0) == 10
     assert lax.fori_loop(5, 0, lambda i, c: c + i, 0.0) == 0.0
-    assert lax.fori_loop(np.int32(0), 3, lambda i, c: c + i, 0).dtype == np.int32
+    # as JAX (x64): concrete bounds become Python ints, so i is a weak int64 whatever their dtype
+    assert lax.fori_loop(np.int32(0), 3, lambda i, c: c + i, 0).dtype == np.int64
+    assert lax.fori_loop(np.int32(0), 3, lambda i, c: c + i, np.int32(0)).dtype == np.int32
 
 
 def test_fori_loop_traced_bounds_is_a_while_loop():

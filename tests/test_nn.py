@@ -151,8 +151,11 @@ def test_one_hot():
     np.testing.assert_array_equal(nn.one_hot(np.array([0, 2]), 3, axis=0), [[1, 0], [0, 0], [0, 1]])
     assert nn.one_hot(np.array([[1]]), 4, dtype=np.int32).dtype == np.int32
     np.testing.assert_array_equal(vmap(lambda i: nn.one_hot(i, 3))(np.array([2, 0])), [[0, 0, 1], [1, 0, 0]])
+    # float indices: compared with the classes, with a DeprecationWarning (as jax.nn.one_hot)
+    with pytest.warns(DeprecationWarning, match="integer"):
+        np.testing.assert_array_equal(nn.one_hot(np.array([0.5, 2.0]), 3), [[0, 0, 0], [0, 0, 1]])
     with pytest.raises(TypeError, match="integer"):
-        nn.one_hot(np.array([0.5]), 3)
+        nn.one_hot(np.array([0.5j]), 3)
 
 
 def test_standardize_as_jax():

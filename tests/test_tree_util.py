@@ -152,7 +152,7 @@ def test_none_is_empty_node() -> None:
     leaves, treedef = tree_flatten(None)
     assert leaves == []
     assert treedef.num_leaves == 0
-    assert not treedef_is_leaf(treedef)
+    assert treedef_is_leaf(treedef)  # as jax.tree_util: a single node (num_nodes == 1)
     assert tree_unflatten(treedef, []) is None
 
     leaves, treedef = tree_flatten([1, None])

@@ -138,7 +138,7 @@ def _vjp(
     def vjp_fun(cotangent: Any) -> tuple[Any, ...]:
         flat_ct, tree_ct = tree_flatten(cotangent)
         if tree_ct != out_tree:
-            raise TypeError(
+            raise ValueError(  # as JAX
                 f"Tree structure of cotangent input {tree_ct} does not match the structure of the "
                 f"primal output {out_tree}."
             )

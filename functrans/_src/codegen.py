@@ -248,6 +248,8 @@ def _emit_select(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
 def _emit_convert(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
     if e.inputs[0].aval.dtype.kind == "c" and e.params["new_dtype"].kind != "c":
         return _emit_impl(ctx, e, args)  # the real part, without NumPy's ComplexWarning
+    if e.inputs[0].aval.dtype.kind == "f" and e.params["new_dtype"].kind in "iu":
+        return _emit_impl(ctx, e, args)  # saturating, NaN to 0 (as JAX), without NumPy's warning
     dt = ctx.bind(e.params["new_dtype"], "dt_" + str(e.params["new_dtype"]))
     return _Emit(f"{ctx.array_expr(e.inputs[0], args[0])}.astype({dt})")  # astype copies: a fresh array
 
@@ -292,6 +294,8 @@ _REDUCTIONS: dict[Primitive, tuple[Callable[..., Any], str]] = {
 @_emitter(*_REDUCTIONS)
 def _emit_reduction(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
     fn, method = _REDUCTIONS[e.prim]
+    if method in ("max", "min") and 0 in [e.inputs[0].aval.shape[a] for a in e.params["axes"]]:
+        return _emit_impl(ctx, e, args)  # an empty max/min is the identity (as JAX), not an error
     kw = f"axis={ctx.value(tuple(e.params['axes']))}, keepdims={bool(e.params.get('keepdims', False))!r}"
     x = e.inputs[0]
     if isinstance(x, Var) and x in ctx.known_array:  # ndarray.sum is what np.sum calls

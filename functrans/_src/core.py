@@ -423,6 +423,10 @@ class ConcretizationTypeError(TypeError):
     """A traced value with no concrete value was used where Python needs one."""
 
 
+class TracerBoolConversionError(ConcretizationTypeError):
+    """``bool()`` of a traced value with no concrete value (``if x > 0:`` under jit or vmap)."""
+
+
 # --------------------------------------------------------------------------- traces
 
 _level_counter = itertools.count(1)
@@ -500,7 +504,12 @@ class Tracer:
         return (self[i] for i in range(self.aval.shape[0]))
 
     def __bool__(self) -> bool:
-        return bool(self._trace.concrete(self, "bool() of a traced value (e.g. `if x > 0:`)"))
+        try:
+            return bool(self._trace.concrete(self, "bool() of a traced value (e.g. `if x > 0:`)"))
+        except ConcretizationTypeError as e:
+            if type(e) is not ConcretizationTypeError:
+                raise
+            raise TracerBoolConversionError(str(e)) from None  # the subclass JAX raises
 
     def __float__(self) -> float:
         return float(self._trace.concrete(self, "float() of a traced value"))

@@ -616,6 +616,8 @@ def jit(
     static_argnums: int | Sequence[int] = (),
     static_argnames: str | Sequence[str] = (),
     *,
+    donate_argnums: int | Sequence[int] = (),
+    donate_argnames: str | Sequence[str] = (),
     cache_size: int | None = None,
 ) -> JitFunction:
     """Compile ``fun``: trace it once per input signature, optimise, and run generated code.
@@ -633,6 +635,8 @@ def jit(
     immutable). At most ``cache_size`` specialisations are kept (default
     ``DEFAULT_CACHE_SIZE``, 8192, as JAX), the least recently used dropped first;
     ``jit(f).clear_cache()`` and :func:`functrans.clear_caches` empty the caches.
+    ``donate_argnums``/``donate_argnames`` are accepted for JAX compatibility and change
+    nothing: results never reuse an argument's memory (donated arrays stay valid).
     """
     if not callable(fun):
         raise TypeError(f"jit: expected a callable (the function to compile), got {type(fun).__name__}")
@@ -654,6 +658,14 @@ def jit(
     for s in names:
         if not isinstance(s, str):
             raise TypeError(f"jit: static_argnames must be a string or a tuple of strings, got {static_argnames!r}")
+    for what, v in (("donate_argnums", donate_argnums), ("donate_argnames", donate_argnames)):
+        kind = str if what == "donate_argnames" else int
+        items = (v,) if isinstance(v, kind) else v
+        if not isinstance(items, tuple | list) or not all(
+            isinstance(i, kind) and not isinstance(i, bool) for i in items
+        ):
+            raise TypeError(f"jit: {what} must be {'a string' if kind is str else 'an int'} or a tuple of "
+                            f"them, got {v!r}")
     if cache_size is not None and (not isinstance(cache_size, int) or isinstance(cache_size, bool) or cache_size < 1):
         raise ValueError(f"jit: cache_size must be a positive int, got {cache_size!r}")
     return JitFunction(fun, tuple(int(n) for n in nums), names, cache_size)

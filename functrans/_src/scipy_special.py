@@ -15,7 +15,6 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import get_aval
-from functrans._src.numpy.reductions import max as _max
 from functrans._src.numpy.reductions import sum as _sum
 from functrans._src.numpy.util import _arr, _axes, _shape
 from functrans._src.numpy.util import _as_float as _float
@@ -46,7 +45,7 @@ def logsumexp(
     if where is not None:
         a = lax.select(_arr(where), a, np.asarray(-np.inf, dt))
     axes = _axes(axis, len(_shape(a)))
-    amax = _max(a, axes, keepdims=True)
+    amax = lax.reduce_max(a, axes, True)  # -inf over an empty axis (as JAX), not an error
     amax = lax.stop_gradient(lax.select(lax.is_finite(amax), amax, np.zeros((), dt)))
     e = lax.exp(lax.sub(a, amax))
     if b is not None:
@@ -175,3 +174,18 @@ def norm_logcdf(x: Any, loc: Any = 0, scale: Any = 1) -> Any:
 def norm_ppf(q: Any, loc: Any = 0, scale: Any = 1) -> Any:
     """Quantile function of N(loc, scale**2) (SciPy computes its values)."""
     return lax.add(lax.mul(ndtri(q), _float(scale)), _float(loc))
+
+
+def norm_sf(x: Any, loc: Any = 0, scale: Any = 1) -> Any:
+    """Survival function ``1 - cdf`` of N(loc, scale**2), as ``cdf(-x, -loc, scale)`` (JAX's)."""
+    return norm_cdf(lax.neg(_float(x)), lax.neg(_float(loc)), scale)
+
+
+def norm_logsf(x: Any, loc: Any = 0, scale: Any = 1) -> Any:
+    """Log of the survival function of N(loc, scale**2), as ``logcdf(-x, -loc, scale)``."""
+    return norm_logcdf(lax.neg(_float(x)), lax.neg(_float(loc)), scale)
+
+
+def norm_isf(q: Any, loc: Any = 0, scale: Any = 1) -> Any:
+    """Inverse survival function of N(loc, scale**2): ``ppf(1 - q, loc, scale)`` (as JAX)."""
+    return norm_ppf(lax.sub(1.0, _float(q)), loc, scale)

@@ -257,11 +257,15 @@ def tree_any(tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> bool:
 
 
 def tree_transpose(outer_treedef: PyTreeDef, inner_treedef: PyTreeDef | None, pytree_to_transpose: Any) -> Any:
-    """Turn a tree of structure outer[inner[leaf]] into inner[outer[leaf]]."""
-    outer = outer_treedef.flatten_up_to(pytree_to_transpose)
-    if inner_treedef is None:
-        inner_treedef = tree_flatten(outer[0])[1]
-    inner = [inner_treedef.flatten_up_to(x) for x in outer]
+    """Turn a tree of structure outer[inner[leaf]] into inner[outer[leaf]]; a tree of any other
+    structure raises TypeError (as JAX)."""
+    try:
+        outer = outer_treedef.flatten_up_to(pytree_to_transpose)
+        if inner_treedef is None:
+            inner_treedef = tree_flatten(outer[0])[1]
+        inner = [inner_treedef.flatten_up_to(x) for x in outer]
+    except ValueError as e:
+        raise TypeError(f"tree_transpose: the tree does not have the structure outer[inner]: {e}") from None
     if not inner:
         return tree_unflatten(inner_treedef, [tree_unflatten(outer_treedef, [])] * inner_treedef.num_leaves)
     columns = [tree_unflatten(outer_treedef, list(col)) for col in zip(*inner)]

@@ -91,11 +91,12 @@ def _classify(t: type) -> int:
 
 
 def _sorted_keys(d: dict[Any, Any]) -> tuple[Any, ...]:
-    """Return the keys of ``d`` sorted, or in insertion order if unsortable."""
+    """Return the keys of ``d`` sorted; keys that cannot be compared raise ValueError (as JAX)."""
     try:
         return tuple(sorted(d))
-    except TypeError:
-        return tuple(d)
+    except TypeError as e:
+        raise ValueError(f"Comparator raised exception while sorting pytree dictionary keys "
+                         f"{list(d)!r}: {e}") from None
 
 
 def _aux_equal(a: Any, b: Any) -> bool:
@@ -713,8 +714,9 @@ def tree_all(tree: PyTree, is_leaf: IsLeafFn | None = None) -> bool:
 
 
 def treedef_is_leaf(treedef: PyTreeDef) -> bool:
-    """Return True if ``treedef`` describes a single leaf."""
-    return treedef._kind == _LEAF
+    """Return True if ``treedef`` has a single node: a leaf, or an empty node such as ``None``,
+    ``()`` or ``{}`` (as JAX's ``num_nodes == 1``)."""
+    return treedef._kind == _LEAF or treedef.num_nodes == 1
 
 
 # ------------------------------------------------------------- registration

@@ -92,4 +92,27 @@ def __getattr__(name: str) -> object:
     )
 # jax.lax.round: ties away from zero by default (functrans._src.lax.round stays NumPy's half-to-even)
 from functrans._src.lax.elementwise_extra import RoundingMethod  # noqa: E402
+
+# jax.lax.div / rem: integer division truncates toward zero, rem has the sign of the dividend
+from functrans._src.lax.elementwise_extra import lax_div as div  # noqa: E402, F811
+from functrans._src.lax.elementwise_extra import lax_rem as rem  # noqa: E402
 from functrans._src.lax.elementwise_extra import lax_round as round  # noqa: E402, A004, F811
+
+__all__ = sorted({*__all__, "rem"})
+# more of jax.lax, composed from the primitives above (functrans._src.lax.jax_surface)
+from functrans._src.lax.elementwise import maximum as max  # noqa: E402, A004
+from functrans._src.lax.elementwise import minimum as min  # noqa: E402, A004
+from functrans._src.lax.jax_surface import (  # noqa: E402
+    clamp,
+    expand_dims,
+    rsqrt,
+    select_n,
+    slice,  # noqa: E402, A004
+    square,
+    squeeze,
+)
+from functrans._src.lax.jax_surface import lax_dot_general as dot_general  # noqa: E402, F811
+from functrans._src.lax.jax_surface import lax_reshape as reshape  # noqa: E402, F811
+
+__all__ = sorted({*__all__, "max", "min", "clamp", "expand_dims", "rsqrt", "select_n", "square", "squeeze",
+                  "slice"})

@@ -29,3 +29,21 @@ __all__ = [
     "celu", "elu", "gelu", "hard_tanh", "leaky_relu", "log_sigmoid", "log_softmax", "logsumexp", "one_hot",
     "relu", "relu6", "selu", "sigmoid", "silu", "softmax", "softplus", "standardize", "swish",
 ]  # fmt: skip
+# more of jax.nn
+from functrans._src.nn import (  # noqa: E402
+    glu,
+    hard_sigmoid,
+    hard_silu,
+    hard_swish,
+    identity,
+    logmeanexp,
+    mish,
+    soft_sign,
+    sparse_plus,
+    sparse_sigmoid,
+    squareplus,
+    tanh,
+)
+
+__all__ += ["glu", "hard_sigmoid", "hard_silu", "hard_swish", "identity", "logmeanexp", "mish", "soft_sign",
+            "sparse_plus", "sparse_sigmoid", "squareplus", "tanh"]

@@ -26,3 +26,18 @@ __all__ = [
     "digamma", "entr", "erf", "erfc", "erfinv", "expit", "gammaln", "log_ndtr", "logit", "logsumexp",
     "ndtr", "ndtri", "xlog1py", "xlogy",
 ]  # fmt: skip
+
+from functrans._src import nn as _nn  # noqa: E402
+
+
+def softmax(x: object, /, *, axis: int | tuple[int, ...] | None = None) -> object:
+    """``exp(x) / sum(exp(x))`` over ``axis`` (all axes by default, as SciPy and JAX)."""
+    return _nn.softmax(x, axis=axis)
+
+
+def log_softmax(x: object, /, *, axis: int | tuple[int, ...] | None = None) -> object:
+    """``x - logsumexp(x)`` over ``axis`` (all axes by default, as SciPy and JAX)."""
+    return _nn.log_softmax(x, axis=axis)
+
+
+__all__ += ["log_softmax", "softmax"]

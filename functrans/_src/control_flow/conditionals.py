@@ -147,8 +147,8 @@ def _bind_branches(
 def cond(pred: Any, true_fun: Callable[..., Any], false_fun: Callable[..., Any], *operands: Any) -> Any:
     """``true_fun(*operands)`` if ``pred`` else ``false_fun(*operands)``, for a traced ``pred``.
 
-    As ``jax.lax.cond``: ``pred`` is a boolean or integer scalar (an integer counts as true
-    when nonzero); both branches must return the same pytree structure, shapes and dtypes
+    As ``jax.lax.cond``: ``pred`` is a boolean or real number scalar (a number counts as true
+    when nonzero, NaN included); both branches must return the same pytree structure, shapes and dtypes
     (else a TypeError names the differing output). Under ``jit``/``make_ir`` both branches are
     traced and only the chosen one runs; under ``vmap`` with a batched predicate both run and
     the results are selected per example. Differentiable in both modes.
@@ -158,8 +158,8 @@ def cond(pred: Any, true_fun: Callable[..., Any], false_fun: Callable[..., Any],
     if not (callable(true_fun) and callable(false_fun)):
         raise TypeError("cond: true_fun and false_fun must be callable")
     pav = get_aval(pred)
-    if pav.shape != () or pav.dtype.kind not in "biu":
-        raise TypeError(f"cond: the predicate must be a boolean or integer scalar, got {pav.str_short()}")
+    if pav.shape != () or pav.dtype.kind not in "biuf":
+        raise TypeError(f"cond: the predicate must be a boolean or numeric (real) scalar, got {pav.str_short()}")
     if pav.dtype.kind != "b":
         pred = ne(pred, np.asarray(0, pav.dtype))
     if not isinstance(pred, Tracer):

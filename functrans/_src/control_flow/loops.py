@@ -217,26 +217,33 @@ def fori_loop(lower: Any, upper: Any, body_fun: Callable[[Any, Any], Any], init_
 
     With concrete bounds (Python or NumPy integers) this is a ``scan`` of ``upper - lower``
     steps, differentiable in both modes; with traced bounds a ``while_loop`` (forward mode
-    only). ``i`` has the integer dtype of the bounds.
+    only). With concrete bounds ``i`` is a weakly typed default integer (as JAX, whatever the
+    bounds' dtype); with traced bounds it has their integer dtype.
     """
     if not callable(body_fun):
         raise TypeError("fori_loop: body_fun must be callable")
     la, ua = get_aval(lower), get_aval(upper)
-    if la.dtype.kind not in "iu" or ua.dtype.kind not in "iu":
+    concrete = not isinstance(lower, Tracer) and not isinstance(upper, Tracer)
+    # as JAX: equal dtypes (any, when the bounds are concrete), or a weak (Python) integer bound
+    # taking the other's integer type
+    if not (la.dtype == ua.dtype and (concrete or la.dtype.kind in "iu")) and not (
+        la.dtype.kind in "iu" and ua.dtype.kind in "iu" and la.weak_type != ua.weak_type
+    ):
         raise TypeError(
             f"lower and upper arguments to fori_loop must have equal types, got {la.dtype.name} and {ua.dtype.name}"
         )
     if la.shape != () or ua.shape != ():
         raise TypeError(f"fori_loop: lower and upper must be scalars, got shapes {la.shape} and {ua.shape}")
     dtype = _bound_dtype(la, ua)
-    if not isinstance(lower, Tracer) and not isinstance(upper, Tracer):
+    if concrete:
+        # as JAX: concrete bounds become Python ints, so ``i`` is a weakly typed default int
         lo, hi = int(lower), int(upper)
 
         def step(carry: Any, _: Any) -> Any:
             i, x = carry
-            return (i + np.asarray(1, dtype), body_fun(i, x)), None
+            return (i + 1, body_fun(i, x)), None
 
-        init = (np.asarray(lo, dtype), init_val)
+        init = (lo, init_val)
         (_, out), _ = scan(
             step, init, None, max(hi - lo, 0), unroll=1 if unroll is None else unroll, _root="loop_carry"
         )

@@ -124,7 +124,21 @@ def _convert_impl(x: Any, new_dtype: np.dtype) -> np.ndarray:
     if x.dtype.kind == "c" and new_dtype.kind != "c":
         # as JAX: complex to real keeps the real part (no ComplexWarning), to bool tests x != 0
         return np.not_equal(x, 0) if new_dtype.kind == "b" else np.real(x).astype(new_dtype)
+    if x.dtype.kind == "f" and new_dtype.kind in "iu":
+        return _float_to_int(x, new_dtype)
     return x.astype(new_dtype)
+
+
+def _float_to_int(x: np.ndarray, new_dtype: np.dtype) -> np.ndarray:
+    """Truncation toward zero that saturates out-of-range values at the integer type's bounds
+    and maps NaN to 0, as JAX (NumPy's cast is undefined there)."""
+    info = np.iinfo(new_dtype)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = x.astype(new_dtype)
+        hi, lo, nan = x >= float(info.max), x <= float(info.min), np.isnan(x)
+    if hi.any() or lo.any() or nan.any():
+        out = np.where(hi, info.max, np.where(lo, info.min, np.where(nan, 0, out))).astype(new_dtype)
+    return out
 
 
 convert_element_type_p.impl = _convert_impl

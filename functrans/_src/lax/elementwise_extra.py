@@ -18,7 +18,7 @@ import numpy as np
 
 from functrans._src.core import bind
 from functrans._src.jvp import jvp_flat
-from functrans._src.lax.comparisons import eq, logical_or, select, stop_gradient
+from functrans._src.lax.comparisons import eq, logical_and, logical_or, lt, ne, select, stop_gradient
 from functrans._src.lax.complex_parts import real
 from functrans._src.lax.elementwise import (
     abs,  # noqa: A004
@@ -26,11 +26,13 @@ from functrans._src.lax.elementwise import (
     div,
     exp,
     floor,
+    floor_divide,
     integer_pow,
     maximum,
     minimum,
     mul,
     neg,
+    rem,
     sign,
     sqrt,
     sub,
@@ -270,6 +272,52 @@ def lax_round(x: Any, rounding_method: Any = RoundingMethod.AWAY_FROM_ZERO) -> A
         return even
     # only exact ties differ: x - even is then +-0.5 and x + sign(x) / 2 is the integer away from 0
     return select(eq(abs(sub(x, even)), 0.5), add(x, mul(0.5, sign(x))), even)
+
+
+def _is_int(x: Any) -> bool:
+    return _dtype(x).kind in "iu"
+
+
+def _int_min_one(y: Any) -> Any:
+    """The all-ones bit pattern of ``y``'s dtype: -1 signed, the maximum unsigned (XLA's x / 0)."""
+    dt = _dtype(y)
+    return -1 if dt.kind == "i" else np.iinfo(dt).max
+
+
+def _weak_int_pair(x: Any, y: Any) -> tuple[Any, Any]:
+    """A Python int operand takes the other operand's integer dtype (JAX's weak typing)."""
+    if type(x) is int and type(y) is not int:
+        x = np.asarray(x, _dtype(y))
+    elif type(y) is int and type(x) is not int:
+        y = np.asarray(y, _dtype(x))
+    return x, y
+
+
+def lax_div(x: Any, y: Any) -> Any:
+    """Elementwise division, as ``jax.lax.div``: true division for floating and complex
+    operands; for integers the quotient rounded toward zero (C semantics, not NumPy's floor),
+    and ``x / 0`` is -1 (the maximum for unsigned types), as XLA."""
+    if not (_is_int(x) and _is_int(y)):
+        return div(x, y)
+    x, y = _weak_int_pair(x, y)
+    zero = eq(y, 0)
+    ysafe = select(zero, 1, y)
+    q = floor_divide(x, ysafe)
+    # floor and truncation differ when the division is inexact and the signs differ
+    up = logical_and(ne(rem(x, ysafe), 0), ne(lt(x, 0), lt(ysafe, 0)))
+    q = select(up, add(q, 1), q)
+    return select(zero, _int_min_one(q), q)
+
+
+def lax_rem(x: Any, y: Any) -> Any:
+    """Elementwise remainder with the sign of ``x`` (C ``fmod``), as ``jax.lax.rem``: for floats
+    ``x - trunc(x / y) * y`` with derivatives 1 and ``-trunc(x / y)``; for integers
+    ``x rem 0`` is ``x``, as XLA."""
+    if not (_is_int(x) and _is_int(y)):
+        return fmod(x, y)
+    x, y = _weak_int_pair(x, y)
+    zero = eq(y, 0)
+    return select(zero, x, fmod(x, select(zero, 1, y)))
 
 
 # complex operands: rules checked for JAX's conventions (see rules.allow_complex); cbrt,

@@ -79,8 +79,28 @@ def _reduction(name: str, fn: Callable[..., Any], ufunc: np.ufunc | None = None)
 
 
 reduce_sum_p = _reduction("reduce_sum", np.sum, np.add)
-reduce_max_p = _reduction("reduce_max", np.max)
-reduce_min_p = _reduction("reduce_min", np.min)
+def _empty_identity(fn: Callable[..., Any], lowest: bool) -> Callable[..., Any]:
+    """``fn`` (np.max/np.min), whose reduction over an empty axis is its identity, as XLA's:
+    -inf/+inf for floats, the integer type's minimum/maximum, False/True for bool."""
+
+    def reduce(x: Any, axis: tuple[int, ...], keepdims: bool = False) -> Any:
+        x = np.asarray(x)
+        if x.size or not any(x.shape[a] == 0 for a in axis):
+            return fn(x, axis=axis, keepdims=keepdims)
+        dt = x.dtype
+        if dt.kind == "b":
+            ident: Any = not lowest
+        elif dt.kind in "iu":
+            ident = np.iinfo(dt).min if lowest else np.iinfo(dt).max
+        else:
+            ident = -np.inf if lowest else np.inf
+        return fn(x, axis=axis, keepdims=keepdims, initial=ident)
+
+    return reduce
+
+
+reduce_max_p = _reduction("reduce_max", _empty_identity(np.max, lowest=True))
+reduce_min_p = _reduction("reduce_min", _empty_identity(np.min, lowest=False))
 reduce_prod_p = _reduction("reduce_prod", np.prod, np.multiply)
 
 

@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 
 from functrans._src.core import ShapedArray, bind, get_aval, is_undefined
+from functrans._src.lax.comparisons import eq, logical_and, logical_not, stop_gradient
 from functrans._src.lax.elementwise import neg
+from functrans._src.lax.elementwise_extra import signbit
 from functrans._src.lax.rules import _dtype, _prim, _shape, allow_complex, defjvp_zero, moveaxis
 from functrans._src.lax.shape import broadcast_to, reshape
 from functrans._src.lax.slicing import index
@@ -145,20 +147,37 @@ def argsort(operand: Any, dimension: int = -1, descending: bool = False) -> Any:
     return sort([operand, iota], dimension, num_keys=1)[1]
 
 
-def top_k(operand: Any, k: int) -> tuple[Any, Any]:
-    """The ``k`` largest entries along the last axis, in decreasing order, and their indices
-    (int32, as JAX); among equal entries the lower index comes first."""
+def top_k(operand: Any, k: int, *, axis: int = -1) -> list[Any]:
+    """The ``k`` largest entries along ``axis`` (the last by default), in decreasing order, and
+    their indices (int32), as a list ``[values, indices]`` as JAX; NaN ranks above ``inf`` and
+    ``+0`` above ``-0``, and among equal entries the lower index comes first."""
     shape = _shape(operand)
     if not shape:
         raise ValueError("top_k: the operand must have at least one dimension")
+    nd = len(shape)
+    if not -nd <= int(axis) < nd:
+        raise ValueError(f"axis {axis} is out of bounds for array of dimension {nd}")
+    axis = int(axis) % nd
+    if axis != nd - 1:
+        vals, idx = top_k(moveaxis(operand, axis, nd - 1), k)
+        return [moveaxis(vals, nd - 1, axis), moveaxis(idx, nd - 1, axis)]
     n = shape[-1]
     k = int(k)
     if not 0 <= k <= n:
         raise ValueError(f"top_k: k={k} must be between 0 and the size of the last axis, {n}")
     dim = len(shape) - 1
-    _, vals, idx = sort([neg(operand), operand, iota_along(shape, dim).astype(np.int32)], dim, num_keys=1)
-    head = (slice(None),) * dim + (slice(0, k),)
-    return index(vals, head), index(idx, head)
+    # JAX's total order: NaN above +inf, +0 above -0; equal entries keep the lower index first.
+    # Sort ascending by (value, [not signbit], -index) and read the result backwards: no
+    # negation of the values, which would wrap for unsigned and the minimum signed integer.
+    iota = iota_along(shape, dim).astype(np.int32)
+    key = stop_gradient(operand)
+    keys = [key]
+    if _dtype(operand).kind == "f":
+        keys.append(logical_not(logical_and(signbit(key), eq(key, key))))
+    out = sort([*keys, neg(iota), operand, iota], dim, num_keys=len(keys) + 1)
+    head = (slice(None),) * dim + (slice(None, None, -1),)
+    first = (slice(None),) * dim + (slice(0, k),)
+    return [index(index(out[-2], head), first), index(index(out[-1], head), first)]
 
 
 # --------------------------------------------------------------------------- argmax, argmin

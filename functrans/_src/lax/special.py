@@ -181,13 +181,14 @@ defjvp(
 
 
 def _xlogy_impl(x: Any, y: Any) -> Any:
+    # 0 where x == 0, unless y is NaN (as JAX)
     with np.errstate(all="ignore"):
-        return np.where(np.equal(x, 0), 0, np.multiply(x, np.log(y)))
+        return np.where(np.equal(x, 0) & ~np.isnan(y), 0, np.multiply(x, np.log(y)))
 
 
 def _xlog1py_impl(x: Any, y: Any) -> Any:
     with np.errstate(all="ignore"):
-        return np.where(np.equal(x, 0), 0, np.multiply(x, np.log1p(y)))
+        return np.where(np.equal(x, 0) & ~np.isnan(y), 0, np.multiply(x, np.log1p(y)))
 
 
 def _xlogx_impl(x: Any) -> Any:

@@ -44,14 +44,23 @@ def prod(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False) ->
     return out if dtype is None else lax.convert_element_type(out, dtype)
 
 
+def _nonempty(a: Any, axis: Any, name: str) -> Any:
+    # lax.reduce_max/min of an empty axis is the identity (as XLA); NumPy and jax.numpy raise
+    a = _arr(a)
+    shape = _shape(a)
+    if builtins.any(shape[i] == 0 for i in _axes(axis, len(shape))):
+        raise ValueError(f"zero-size array to reduction operation {name} which has no identity")
+    return a
+
+
 def max(a: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
     """Maximum over ``axis``; tied elements share the derivative equally."""
-    return _reduce(lax.reduce_max, a, axis, keepdims)
+    return _reduce(lax.reduce_max, _nonempty(a, axis, "maximum"), axis, keepdims)
 
 
 def min(a: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
     """Minimum over ``axis``; tied elements share the derivative equally."""
-    return _reduce(lax.reduce_min, a, axis, keepdims)
+    return _reduce(lax.reduce_min, _nonempty(a, axis, "minimum"), axis, keepdims)
 
 
 amax, amin = max, min
