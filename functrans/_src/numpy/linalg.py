@@ -7,10 +7,13 @@ defines a behaviour, it is followed:
 
 * a singular matrix does not raise: ``inv``/``solve`` return inf/nan entries, as
   ``jax.numpy.linalg`` does (NumPy raises ``LinAlgError``);
-* ``cholesky``, ``eigh`` and ``eigvalsh`` read one triangle of ``a`` (as NumPy), and
-  their derivatives are JAX's, those of the function of the symmetric part
-  ``(a + a.T) / 2`` (so gradients are symmetric matrices); ``cholesky`` of a matrix that
-  is not positive definite returns NaNs (as JAX) instead of raising;
+* ``cholesky``, ``eigh`` and ``eigvalsh`` work on the symmetric (Hermitian) part
+  ``(a + a.T) / 2`` of ``a``, as JAX's ``symmetrize_input=True`` default (NumPy reads one
+  triangle; pass ``symmetrize_input=False`` for that), and their derivatives are those of
+  the function of the symmetric part (so gradients are symmetric matrices); ``svd``,
+  ``pinv`` and ``matrix_rank`` with ``hermitian=True`` also use the symmetric part (as JAX);
+  ``cholesky`` of a matrix that is not positive definite returns NaNs (as JAX) instead of
+  raising;
 * derivatives at degenerate points are JAX's: eigenvector (singular vector) derivatives
   are inf/nan at repeated eigenvalues (singular values), eigen/singular values' stay
   finite; ``det``'s gradient is the adjugate (finite at singular matrices); ``norm`` at
@@ -169,14 +172,22 @@ def _moveaxes_last(x: Any, axes: tuple[int, ...]) -> Any:
 # --------------------------------------------------------------------------- factorizations
 
 
-def cholesky(a: Any, /, *, upper: bool = False) -> Any:
+def _sym(a: Any) -> Any:
+    """The symmetric (Hermitian) part ``(a + a^H) / 2``."""
+    return lax.mul(lax.add(a, L.mH(a)), L.as_dtype_of(np.asarray(0.5), a))
+
+
+def cholesky(a: Any, /, *, upper: bool = False, symmetrize_input: bool = True) -> Any:
     """Cholesky factor of a symmetric positive definite matrix (lower, or upper if ``upper``).
 
-    Reads the lower triangle of ``a``; the derivative is along symmetric perturbations (as
-    JAX); NaNs if ``a`` is not positive definite.
+    Factors the symmetric part ``(a + a^H) / 2`` (JAX's ``symmetrize_input=True``; with
+    False, the lower triangle of ``a`` is read); the derivative is along symmetric
+    perturbations (as JAX); NaNs if ``a`` is not positive definite.
     """
     a = _inexact(a)
     _assert_stacked_square("cholesky", a)
+    if symmetrize_input:
+        a = _sym(a)
     c = L.cholesky(a)
     return L.mH(c) if upper else c
 
@@ -195,23 +206,29 @@ def qr(a: Any, mode: str = "reduced") -> Any:
     return r if mode == "r" else QRResult(q, r)
 
 
-def eigh(a: Any, UPLO: str = "L") -> EighResult:  # noqa: N803
-    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix (its ``UPLO`` triangle is read).
+def eigh(a: Any, UPLO: str | None = None, symmetrize_input: bool = True) -> EighResult:  # noqa: N803
+    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix.
 
-    The derivative is along symmetric perturbations, as JAX's; eigenvector derivatives are
-    inf/nan at repeated eigenvalues.
+    As JAX, the symmetric part ``(a + a^H) / 2`` is decomposed (``symmetrize_input=True``);
+    with False, the ``UPLO`` triangle (default ``"L"``) is read, as NumPy. The derivative is
+    along symmetric perturbations, as JAX's; eigenvector derivatives are inf/nan at
+    repeated eigenvalues.
     """
+    if UPLO is None:
+        UPLO = "L"
     if UPLO not in ("L", "U"):
         raise ValueError("UPLO argument must be 'L' or 'U'")
     a = _inexact(a)
     _assert_stacked_square("eigh", a)
+    if symmetrize_input:
+        a = _sym(a)
     v, w = L.eigh(a, lower=UPLO == "L")
     return EighResult(w, v)
 
 
-def eigvalsh(a: Any, UPLO: str = "L") -> Any:  # noqa: N803
-    """Eigenvalues (ascending) of a symmetric matrix."""
-    return eigh(a, UPLO).eigenvalues
+def eigvalsh(a: Any, UPLO: str | None = None, *, symmetrize_input: bool = True) -> Any:  # noqa: N803
+    """Eigenvalues (ascending) of a symmetric matrix (of the symmetric part of ``a``, as JAX)."""
+    return eigh(a, UPLO, symmetrize_input).eigenvalues
 
 
 class EigResult(NamedTuple):
@@ -244,6 +261,9 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: 
     """Singular value decomposition: ``SVDResult(U, S, Vh)`` with ``a = U @ diag(S) @ Vh``, or ``S``."""
     a = _inexact(a)
     _assert_stacked_2d("svd", a)
+    if hermitian:  # as JAX: the decomposition of the Hermitian part
+        _assert_stacked_square("svd", a)
+        a = _sym(a)
     if not compute_uv:
         return L.svd(a, full_matrices=False, compute_uv=False)[0]
     s, u, vt = L.svd(a, full_matrices=full_matrices, compute_uv=True)
@@ -329,6 +349,9 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None
         raise ValueError("`rtol` and `rcond` can't be both set.")
     a = _inexact(a)
     _assert_stacked_2d("pinv", a)
+    if hermitian:  # as JAX: the pseudo-inverse of the Hermitian part
+        _assert_stacked_square("pinv", a)
+        a = _sym(a)
     tol = rcond if rcond is not None else rtol
     sh = _shape(a)
     if tol is None:
@@ -613,7 +636,7 @@ def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, rtol: Any =
             lax.gt(lax.reduce_sum(lax.convert_element_type(lax.ne(a, 0.0), np.int64), tuple(range(len(sh)))), 0),
             np.int64,
         )
-    s = lax.stop_gradient(svdvals(a))
+    s = lax.stop_gradient(svd(a, compute_uv=False, hermitian=hermitian))
     last = len(_shape(s)) - 1
     smax = _max(s, (last,), keepdims=True)
     if tol is None:

@@ -1,0 +1,47 @@
+"""Regression tests for differences from JAX in the non-ufunc NumPy surface, found by
+tools/jax_diff_numpy.py.
+
+Reference constants were computed with jax 0.10.2 (x64 enabled) and pasted in; jax is not
+imported here.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import functrans as ft
+import functrans.numpy as fnp
+
+V = np.array([-2.0, -1.0, 0.0, 0.0, 0.5, 1.0, 1.0, 3.0])
+GN = np.array([[1.0, 2.0, 0.0], [3.0, -1.0, 4.0], [0.5, 2.0, -2.0]])
+
+
+def _grad_sum(f, x):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.asarray(ft.grad(lambda y: fnp.sum(f(y)))(x))
+
+
+def test_eigh_symmetrizes_input():
+    # jnp.linalg.eigh/eigvalsh/pinv(hermitian)/cholesky decompose (a + a.T) / 2 by default
+    want = [-4.92714398, -0.54443277, 3.47157675]
+    for uplo in ("L", "U"):
+        np.testing.assert_allclose(fnp.linalg.eigvalsh(GN, uplo), want, rtol=1e-8)
+        np.testing.assert_allclose(fnp.linalg.eigh(GN, UPLO=uplo).eigenvalues, want, rtol=1e-8)
+    np.testing.assert_allclose(fnp.linalg.eigvalsh(np.array([[1, 2], [3, 4]])), [-0.41547595, 5.41547595], rtol=1e-8)
+    # NumPy's reading of one triangle on request
+    np.testing.assert_allclose(fnp.linalg.eigvalsh(GN, symmetrize_input=False), np.linalg.eigvalsh(GN), rtol=1e-8)
+    np.testing.assert_allclose(
+        fnp.linalg.pinv(GN, hermitian=True),
+        [[-0.75167785, 0.61744966, 0.83221477], [0.61744966, -0.22147651, -0.25503356],
+         [0.83221477, -0.25503356, -0.77852349]], rtol=1e-7)
+    np.testing.assert_allclose(fnp.linalg.svd(GN, hermitian=True).S, [4.92714398, 3.47157675, 0.54443277], rtol=1e-8)
+    c = GN @ GN.T + np.eye(3)
+    c[0, 2] += 1.0
+    np.testing.assert_allclose(
+        fnp.linalg.cholesky(c),
+        [[2.44948974, 0.0, 0.0], [0.40824829, 5.18009009, 0.0], [2.04124145, -1.80177047, 1.35534369]], rtol=1e-7)
+    g = ft.grad(lambda x: fnp.linalg.cholesky(x)[2, 0])(c)
+    np.testing.assert_allclose(g, [[-0.17010345, 0, 0.20412415], [0, 0, 0], [0.20412415, 0, 0]], rtol=1e-7, atol=1e-12)
