@@ -45,3 +45,38 @@ def test_eigh_symmetrizes_input():
         [[2.44948974, 0.0, 0.0], [0.40824829, 5.18009009, 0.0], [2.04124145, -1.80177047, 1.35534369]], rtol=1e-7)
     g = ft.grad(lambda x: fnp.linalg.cholesky(x)[2, 0])(c)
     np.testing.assert_allclose(g, [[-0.17010345, 0, 0.20412415], [0, 0, 0], [0.20412415, 0, 0]], rtol=1e-7, atol=1e-12)
+
+
+def test_quantile_nearest_tie_takes_lower():
+    # jnp.quantile(method="nearest") picks the lower neighbour at a 0.5 fraction (NumPy: the even one)
+    assert float(fnp.quantile(np.array([1.0, 2.0, 3.0, 4.0]), 0.5, method="nearest")) == 2.0
+    np.testing.assert_array_equal(fnp.quantile(np.arange(6.0), np.array([0.1, 0.3, 0.5, 0.7, 0.9]), method="nearest"),
+                                  [0.0, 1.0, 2.0, 3.0, 4.0])
+    assert int(fnp.quantile(np.array([1, 2, 3, 4]), 0.5, method="nearest")) == 2
+
+
+def test_descending_sorts_nan_first_ties_in_order():
+    vn = np.array([1.0, np.nan, -1.0, 0.0, -0.0, np.inf, -np.inf, 1.0])
+    np.testing.assert_array_equal(fnp.argsort(vn, descending=True), [1, 5, 0, 7, 3, 4, 2, 6])
+    np.testing.assert_array_equal(fnp.sort(vn, descending=True), [np.nan, np.inf, 1, 1, 0, -0.0, -1, -np.inf])
+    np.testing.assert_array_equal(fnp.argsort(np.array([True, False, True]), descending=True), [0, 2, 1])
+    u8 = np.array([3, 0, 255, 3], np.uint8)
+    np.testing.assert_array_equal(fnp.argsort(u8, descending=True), [2, 0, 3, 1])
+    np.testing.assert_array_equal(fnp.sort(u8, descending=True), [255, 3, 3, 0])
+    np.testing.assert_array_equal(fnp.argsort(np.array([3, -2**63, 5]), descending=True), [2, 0, 1])
+    import functrans.lax as flax
+
+    vals, idx = flax.top_k(np.array([1.0, np.nan, 2.0, -np.inf, 2.0]), 3)
+    np.testing.assert_array_equal(vals, [np.nan, 2.0, 2.0])
+    np.testing.assert_array_equal(idx, [1, 2, 4])
+    vals, idx = flax.top_k(u8, 2)
+    np.testing.assert_array_equal(vals, [255, 3])
+    np.testing.assert_array_equal(idx, [2, 0])
+    g = _grad_sum(lambda x: flax.top_k(x, 4)[0] * np.arange(4.0), V)
+    np.testing.assert_array_equal(g, [0, 0, 0, 0, 3, 1, 2, 0])
+
+
+def test_partition_nan_and_unsigned_as_jax():
+    vn = np.array([1.0, np.nan, -1.0, 0.0, -0.0, np.inf, -np.inf, 1.0])
+    np.testing.assert_array_equal(fnp.partition(vn, 1), [-np.inf, -1.0, np.nan, np.inf, 1.0, 1.0, 0.0, -0.0])
+    np.testing.assert_array_equal(fnp.partition(np.array([3, 0, 255, 3], np.uint8), 1), [0, 3, 255, 3])

@@ -132,22 +132,35 @@ def _sort_batch(
 sort_p.jvp, sort_p.transpose, sort_p.batch = _sort_jvp, _sort_transpose, _sort_batch
 
 
+def _descending(operand: Any, others: list[Any], dimension: int) -> list[Any]:
+    """``others`` sorted by ``operand`` in decreasing order along ``dimension``, as JAX: the
+    ascending stable sort of the reversed order, reversed (NaNs first, equal entries in
+    their original order). No negation, so bool, unsigned and the most negative integer
+    sort correctly."""
+    shape = _shape(operand)
+    iota = iota_along(shape, dimension)
+    out = sort([operand, neg(iota)] + others, dimension, num_keys=2)[2:]
+    rev = (slice(None),) * dimension + (slice(None, None, -1),)
+    return [index(o, rev) for o in out]
+
+
 def argsort(operand: Any, dimension: int = -1, descending: bool = False) -> Any:
-    """Indices that sort ``operand`` along ``dimension`` (stable; int64)."""
+    """Indices that sort ``operand`` along ``dimension`` (stable; int64). Descending: NaNs
+    first and equal elements in their original order, as JAX."""
     nd = len(_shape(operand))
     if not -nd <= dimension < nd:
         raise np.exceptions.AxisError(f"argsort: axis {dimension} is out of bounds for array of dimension {nd}")
     dimension %= nd
     iota = iota_along(_shape(operand), dimension)
     if descending:
-        # reversed ranks as a second key keep equal elements in their original order
-        return sort([neg(operand), iota], dimension, num_keys=1)[1]
+        return _descending(operand, [iota], dimension)[0]
     return sort([operand, iota], dimension, num_keys=1)[1]
 
 
 def top_k(operand: Any, k: int) -> tuple[Any, Any]:
     """The ``k`` largest entries along the last axis, in decreasing order, and their indices
-    (int32, as JAX); among equal entries the lower index comes first."""
+    (int32, as JAX); among equal entries the lower index comes first; NaN counts as the
+    largest (as JAX's positive NaN)."""
     shape = _shape(operand)
     if not shape:
         raise ValueError("top_k: the operand must have at least one dimension")
@@ -156,7 +169,7 @@ def top_k(operand: Any, k: int) -> tuple[Any, Any]:
     if not 0 <= k <= n:
         raise ValueError(f"top_k: k={k} must be between 0 and the size of the last axis, {n}")
     dim = len(shape) - 1
-    _, vals, idx = sort([neg(operand), operand, iota_along(shape, dim).astype(np.int32)], dim, num_keys=1)
+    vals, idx = _descending(operand, [operand, iota_along(shape, dim).astype(np.int32)], dim)
     head = (slice(None),) * dim + (slice(0, k),)
     return index(vals, head), index(idx, head)
 

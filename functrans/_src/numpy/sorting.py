@@ -92,7 +92,12 @@ def partition(a: Any, kth: Any, axis: Any = -1) -> Any:
         return lax.index(x, idx)
 
     low = part(lax.sort(a, ax), 0, k + 1)
-    high = lax.neg(part(lax.sort(lax.neg(a), ax), 0, n - k - 1))
+    if n - k - 1 == 0:
+        return low
+    # the rest: the n-k-1 largest, decreasing (NaN first, ties in index order), as JAX's top_k
+    moved = lax.moveaxis(a, ax, nd - 1) if ax != nd - 1 else a
+    high = lax.top_k(moved, n - k - 1)[0]
+    high = lax.moveaxis(high, nd - 1, ax) if ax != nd - 1 else high
     return lax.concatenate([low, high], ax)
 
 
