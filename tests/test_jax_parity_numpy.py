@@ -80,3 +80,40 @@ def test_partition_nan_and_unsigned_as_jax():
     vn = np.array([1.0, np.nan, -1.0, 0.0, -0.0, np.inf, -np.inf, 1.0])
     np.testing.assert_array_equal(fnp.partition(vn, 1), [-np.inf, -1.0, np.nan, np.inf, 1.0, 1.0, 0.0, -0.0])
     np.testing.assert_array_equal(fnp.partition(np.array([3, 0, 255, 3], np.uint8), 1), [0, 3, 255, 3])
+
+
+def test_unique_sized_as_jax():
+    x = V[::-1].copy()  # [3, 1, 1, .5, 0, 0, -1, -2]
+    vals, idx, inv, cnt = fnp.unique(x, True, True, True, size=10)
+    np.testing.assert_array_equal(vals, [-2.0, -1.0, 0.0, 0.5, 1.0, 3.0, -2.0, -2.0, -2.0, -2.0])
+    np.testing.assert_array_equal(idx, [7, 6, 4, 3, 1, 0, 7, 7, 7, 7])
+    np.testing.assert_array_equal(inv, [5, 4, 4, 3, 2, 2, 1, 0])
+    np.testing.assert_array_equal(cnt, [1, 1, 2, 1, 2, 1, 0, 0, 0, 0])
+    jv, jidx = ft.jit(lambda y: fnp.unique(y, return_index=True, size=4))(x)
+    np.testing.assert_array_equal(jv, [-2.0, -1.0, 0.0, 0.5])
+    np.testing.assert_array_equal(jidx, [7, 6, 4, 3])
+    # equal_nan merges NaNs; counts padded with 0, index with the smallest element's
+    u1 = np.array([3.0, 1.0, 1.0, np.nan, 2.0, np.nan, 3.0, 0.0])
+    v, i, c = fnp.unique(u1, return_index=True, return_counts=True, size=6)
+    np.testing.assert_array_equal(v, [0.0, 1.0, 2.0, 3.0, np.nan, 0.0])
+    np.testing.assert_array_equal(i, [7, 1, 4, 0, 3, 7])
+    np.testing.assert_array_equal(c, [1, 2, 1, 2, 2, 0])
+    np.testing.assert_array_equal(fnp.unique(u1, size=7, equal_nan=False), [0, 1, 2, 3, np.nan, np.nan, 0])
+    # empty input: fill_value required; index/inverse/counts stay empty
+    with pytest.raises(ValueError):
+        fnp.unique(np.zeros(0), size=3)
+    out = fnp.unique(np.zeros(0), True, True, True, size=3, fill_value=7)
+    np.testing.assert_array_equal(out[0], [7.0, 7.0, 7.0])
+    assert all(o.shape == (0,) for o in out[1:])
+
+
+def test_unique_sized_gradient_goes_to_first_occurrences():
+    x = V[::-1].copy()
+    g = ft.grad(lambda y: fnp.sum(fnp.unique(y, size=10) * np.arange(10.0)))(x)
+    np.testing.assert_array_equal(g, [5.0, 4.0, 0.0, 3.0, 2.0, 0.0, 1.0, 30.0])  # fills go to the minimum
+    g = ft.grad(lambda y: fnp.sum(fnp.unique(y, size=10, fill_value=9.0) * np.arange(10.0)))(x)
+    np.testing.assert_array_equal(g, [5.0, 4.0, 0.0, 3.0, 2.0, 0.0, 1.0, 0.0])
+    g = ft.grad(lambda y: fnp.sum(fnp.unique(y, size=4) * np.arange(4.0)))(V)
+    np.testing.assert_array_equal(g, [0.0, 1.0, 2.0, 0.0, 3.0, 0.0, 0.0, 0.0])
+    # without size: zero derivative (JAX's too)
+    np.testing.assert_array_equal(_grad_sum(fnp.unique, V), np.zeros(8))
