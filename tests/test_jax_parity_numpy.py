@@ -117,3 +117,14 @@ def test_unique_sized_gradient_goes_to_first_occurrences():
     np.testing.assert_array_equal(g, [0.0, 1.0, 2.0, 0.0, 3.0, 0.0, 0.0, 0.0])
     # without size: zero derivative (JAX's too)
     np.testing.assert_array_equal(_grad_sum(fnp.unique, V), np.zeros(8))
+
+
+def test_take_clip_does_not_wrap_negative_indices():
+    x = np.arange(8.0)
+    i = np.array([0, -1, 8, -9, 20, -8])
+    np.testing.assert_array_equal(fnp.take(x, i, mode="clip"), [0.0, 0.0, 7.0, 0.0, 7.0, 0.0])
+    np.testing.assert_array_equal(ft.jit(lambda v, j: fnp.take(v, j, mode="clip"))(x, i), [0.0, 0.0, 7.0, 0.0, 7.0, 0.0])
+    np.testing.assert_array_equal(_grad_sum(lambda v: fnp.take(v, i, mode="clip"), x), [4.0, 0, 0, 0, 0, 0, 0, 2.0])
+    # the other modes (and .at[].get(mode="clip")) still count negative indices from the end
+    np.testing.assert_array_equal(fnp.take(x, i, mode="wrap"), [0.0, 7.0, 0.0, 7.0, 4.0, 0.0])
+    np.testing.assert_array_equal(fnp.asarray(x).at[i].get(mode="clip"), [0.0, 7.0, 7.0, 0.0, 7.0, 0.0])
