@@ -128,3 +128,10 @@ def test_take_clip_does_not_wrap_negative_indices():
     # the other modes (and .at[].get(mode="clip")) still count negative indices from the end
     np.testing.assert_array_equal(fnp.take(x, i, mode="wrap"), [0.0, 7.0, 0.0, 7.0, 4.0, 0.0])
     np.testing.assert_array_equal(fnp.asarray(x).at[i].get(mode="clip"), [0.0, 7.0, 7.0, 0.0, 7.0, 0.0])
+
+
+def test_empty_is_zeros_and_like_shape():
+    np.testing.assert_array_equal(fnp.empty(3, dtype=bool), [False, False, False])
+    np.testing.assert_array_equal(fnp.empty(np.int64(2)), [0.0, 0.0])
+    np.testing.assert_array_equal(fnp.full_like(V, 2.0, shape=(2, 2)), np.full((2, 2), 2.0))
+    assert fnp.zeros_like(V, shape=3).shape == (3,) and fnp.ones_like(V, shape=(1, 2)).shape == (1, 2)

@@ -182,29 +182,36 @@ def hstack(arrays: Sequence[Any]) -> Any:
 # --------------------------------------------------------------------------- creation (constants)
 
 
-def zeros_like(a: Any, dtype: Any = None) -> np.ndarray:
-    """An array of zeros with ``a``'s shape and dtype (a constant, even under tracing)."""
+def _like(a: Any, shape: Any) -> tuple[tuple[int, ...], np.dtype]:
     av = get_aval(_arr(a))
-    return np.zeros(av.shape, av.dtype if dtype is None else dtype).view(Array)
+    if shape is None:
+        return av.shape, av.dtype
+    return ((int(shape),) if isinstance(shape, int | np.integer) else tuple(int(d) for d in shape)), av.dtype
 
 
-def ones_like(a: Any, dtype: Any = None) -> np.ndarray:
-    """An array of ones with ``a``'s shape and dtype (a constant, even under tracing)."""
-    av = get_aval(_arr(a))
-    return np.ones(av.shape, av.dtype if dtype is None else dtype).view(Array)
+def zeros_like(a: Any, dtype: Any = None, shape: Any = None) -> np.ndarray:
+    """An array of zeros with ``a``'s shape (or ``shape``) and dtype (a constant, even under tracing)."""
+    sh, dt = _like(a, shape)
+    return np.zeros(sh, dt if dtype is None else dtype).view(Array)
 
 
-def empty_like(a: Any, dtype: Any = None) -> np.ndarray:
-    """An uninitialised array shaped like ``a`` (zeros here: functrans arrays are values)."""
-    return zeros_like(a, dtype)
+def ones_like(a: Any, dtype: Any = None, shape: Any = None) -> np.ndarray:
+    """An array of ones with ``a``'s shape (or ``shape``) and dtype (a constant, even under tracing)."""
+    sh, dt = _like(a, shape)
+    return np.ones(sh, dt if dtype is None else dtype).view(Array)
 
 
-def full_like(a: Any, fill_value: Any, dtype: Any = None) -> Any:
-    """An array shaped like ``a`` filled with ``fill_value``."""
-    av = get_aval(_arr(a))
+def empty_like(a: Any, dtype: Any = None, shape: Any = None) -> np.ndarray:
+    """An uninitialised array shaped like ``a`` (zeros, as JAX's: functrans arrays are values)."""
+    return zeros_like(a, dtype, shape)
+
+
+def full_like(a: Any, fill_value: Any, dtype: Any = None, shape: Any = None) -> Any:
+    """An array shaped like ``a`` (or ``shape``) filled with ``fill_value``."""
+    sh, dt = _like(a, shape)
     if isinstance(fill_value, Tracer):
-        return broadcast_to(lax.convert_element_type(fill_value, av.dtype if dtype is None else dtype), av.shape)
-    return np.full(av.shape, fill_value, av.dtype if dtype is None else dtype).view(Array)
+        return broadcast_to(lax.convert_element_type(fill_value, dt if dtype is None else dtype), sh)
+    return np.full(sh, fill_value, dt if dtype is None else dtype).view(Array)
 
 
 def array(obj: Any, dtype: Any = None) -> Any:
@@ -237,9 +244,14 @@ def _creates_array(fn: Any) -> Any:
     return f
 
 
-zeros, ones, empty, eye, identity, arange = (
-    _creates_array(f) for f in (np.zeros, np.ones, np.empty, np.eye, np.identity, np.arange)
+zeros, ones, eye, identity, arange = (
+    _creates_array(f) for f in (np.zeros, np.ones, np.eye, np.identity, np.arange)
 )
+
+
+def empty(shape: Any, dtype: Any = float, order: str = "C", *, like: Any = None) -> Any:
+    """An array of ``shape``: zeros, as JAX's ``empty`` (NumPy's holds arbitrary values)."""
+    return zeros(shape, dtype, order)
 
 
 
