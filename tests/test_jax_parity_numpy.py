@@ -135,3 +135,17 @@ def test_empty_is_zeros_and_like_shape():
     np.testing.assert_array_equal(fnp.empty(np.int64(2)), [0.0, 0.0])
     np.testing.assert_array_equal(fnp.full_like(V, 2.0, shape=(2, 2)), np.full((2, 2), 2.0))
     assert fnp.zeros_like(V, shape=3).shape == (3,) and fnp.ones_like(V, shape=(1, 2)).shape == (1, 2)
+
+
+def test_cond_nan_to_inf_rules_and_nonfinite_svd():
+    z = np.zeros((2, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # JAX: NaN -> inf for every p except None/2 (s[0]/s[-1] stays 0/0 = NaN)
+        assert np.isnan(fnp.linalg.cond(z)) and np.isnan(fnp.linalg.cond(z, 2))
+        assert fnp.linalg.cond(z, -2) == np.inf and fnp.linalg.cond(z, 1) == np.inf
+        assert fnp.linalg.cond(z, "nuc") == np.inf  # was LinAlgError (SVD of inf entries)
+        x = np.array([[np.inf, 0.0], [0.0, 1.0]])
+        np.testing.assert_array_equal(fnp.linalg.svd(np.stack([x, np.eye(2)]), compute_uv=False), [[np.nan, np.nan], [1, 1]])
+    with pytest.raises(ValueError):
+        fnp.linalg.cond(np.zeros((0, 0)))

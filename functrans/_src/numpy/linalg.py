@@ -655,15 +655,20 @@ def cond(x: Any, p: Any = None) -> Any:
     """Condition number in norm ``p`` (None/2/-2 by singular values; others need a square matrix)."""
     x = _inexact(x)
     _assert_stacked_2d("cond", x)
+    if 0 in _shape(x)[-2:]:
+        raise ValueError(f"cond: input array must not be empty; got shape {_shape(x)}")
     if p is None or p == 2 or p == -2:
         s = svdvals(x)
         k = _shape(s)[-1]
         big, small = lax.index(s, (Ellipsis, 0)), lax.index(s, (Ellipsis, k - 1))
         with np.errstate(divide="ignore", invalid="ignore"):
-            return lax.div(big, small) if p != -2 else lax.div(small, big)
-    _assert_stacked_square("cond", x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = lax.mul(norm(x, p, axis=(-2, -1)), norm(inv(x), p, axis=(-2, -1)))
+            if p != -2:
+                return lax.div(big, small)  # as JAX: no NaN -> inf replacement for p None/2
+            r = lax.div(small, big)
+    else:
+        _assert_stacked_square("cond", x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = lax.mul(norm(x, p, axis=(-2, -1)), norm(inv(x), p, axis=(-2, -1)))
     # NaN (from a singular x) becomes inf where x itself has no NaN, as JAX
     nd = len(_shape(x))
     x_nan = lax.gt(_sum(lax.convert_element_type(lax.ne(x, x), np.int64), (nd - 2, nd - 1)), 0)
