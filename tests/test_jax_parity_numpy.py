@@ -149,3 +149,18 @@ def test_cond_nan_to_inf_rules_and_nonfinite_svd():
         np.testing.assert_array_equal(fnp.linalg.svd(np.stack([x, np.eye(2)]), compute_uv=False), [[np.nan, np.nan], [1, 1]])
     with pytest.raises(ValueError):
         fnp.linalg.cond(np.zeros((0, 0)))
+
+
+def test_float_to_int_casts_saturate():
+    x = np.array([np.nan, np.inf, -np.inf, 1e20, -1e20, -1.0, 2.7, -2.7, 300.0])
+    want = {
+        np.int32: [0, 2147483647, -2147483648, 2147483647, -2147483648, -1, 2, -2, 300],
+        np.uint8: [0, 255, 0, 255, 0, 0, 2, 0, 255],
+        np.int8: [0, 127, -128, 127, -128, -1, 2, -2, 127],
+        np.int64: [0, 2**63 - 1, -2**63, 2**63 - 1, -2**63, -1, 2, -2, 300],
+        np.uint64: [0, 2**64 - 1, 0, 2**64 - 1, 0, 0, 2, 0, 300],
+    }
+    for dt, w in want.items():
+        np.testing.assert_array_equal(fnp.astype(x, dt), np.array(w, dtype=dt))
+        np.testing.assert_array_equal(ft.jit(lambda y, dt=dt: fnp.astype(y, dt))(x), np.array(w, dtype=dt))
+    np.testing.assert_array_equal(fnp.astype(x.astype(np.float32), np.int32), want[np.int32])

@@ -124,7 +124,22 @@ def _convert_impl(x: Any, new_dtype: np.dtype) -> np.ndarray:
     if x.dtype.kind == "c" and new_dtype.kind != "c":
         # as JAX: complex to real keeps the real part (no ComplexWarning), to bool tests x != 0
         return np.not_equal(x, 0) if new_dtype.kind == "b" else np.real(x).astype(new_dtype)
+    if x.dtype.kind == "f" and new_dtype.kind in "iu":
+        return _float_to_int(x, new_dtype)
     return x.astype(new_dtype)
+
+
+def _float_to_int(x: np.ndarray, new_dtype: np.dtype) -> np.ndarray:
+    """As JAX (XLA): truncation that saturates at the integer range, NaN to 0 (NumPy's cast
+    of out-of-range values and NaN is undefined: INT_MIN, wrapped values)."""
+    info = np.iinfo(new_dtype)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = x.astype(new_dtype)
+        bad = ~(x < float(info.max)) | ~(x > float(info.min))  # out of range or NaN
+        if bad.any():
+            out = np.where(x >= float(info.max), info.max, np.where(x <= float(info.min), info.min, out))
+            out = np.where(np.isnan(x), 0, out).astype(new_dtype)
+    return out
 
 
 convert_element_type_p.impl = _convert_impl
