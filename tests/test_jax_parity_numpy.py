@@ -123,7 +123,8 @@ def test_take_clip_does_not_wrap_negative_indices():
     x = np.arange(8.0)
     i = np.array([0, -1, 8, -9, 20, -8])
     np.testing.assert_array_equal(fnp.take(x, i, mode="clip"), [0.0, 0.0, 7.0, 0.0, 7.0, 0.0])
-    np.testing.assert_array_equal(ft.jit(lambda v, j: fnp.take(v, j, mode="clip"))(x, i), [0.0, 0.0, 7.0, 0.0, 7.0, 0.0])
+    jitted = ft.jit(lambda v, j: fnp.take(v, j, mode="clip"))
+    np.testing.assert_array_equal(jitted(x, i), [0.0, 0.0, 7.0, 0.0, 7.0, 0.0])
     np.testing.assert_array_equal(_grad_sum(lambda v: fnp.take(v, i, mode="clip"), x), [4.0, 0, 0, 0, 0, 0, 0, 2.0])
     # the other modes (and .at[].get(mode="clip")) still count negative indices from the end
     np.testing.assert_array_equal(fnp.take(x, i, mode="wrap"), [0.0, 7.0, 0.0, 7.0, 4.0, 0.0])
@@ -146,7 +147,8 @@ def test_cond_nan_to_inf_rules_and_nonfinite_svd():
         assert fnp.linalg.cond(z, -2) == np.inf and fnp.linalg.cond(z, 1) == np.inf
         assert fnp.linalg.cond(z, "nuc") == np.inf  # was LinAlgError (SVD of inf entries)
         x = np.array([[np.inf, 0.0], [0.0, 1.0]])
-        np.testing.assert_array_equal(fnp.linalg.svd(np.stack([x, np.eye(2)]), compute_uv=False), [[np.nan, np.nan], [1, 1]])
+        s = fnp.linalg.svd(np.stack([x, np.eye(2)]), compute_uv=False)
+        np.testing.assert_array_equal(s, [[np.nan, np.nan], [1, 1]])
     with pytest.raises(ValueError):
         fnp.linalg.cond(np.zeros((0, 0)))
 
@@ -164,3 +166,34 @@ def test_float_to_int_casts_saturate():
         np.testing.assert_array_equal(fnp.astype(x, dt), np.array(w, dtype=dt))
         np.testing.assert_array_equal(ft.jit(lambda y, dt=dt: fnp.astype(y, dt))(x), np.array(w, dtype=dt))
     np.testing.assert_array_equal(fnp.astype(x.astype(np.float32), np.int32), want[np.int32])
+
+
+def test_lstsq_residuals_always_computed():
+    m = np.array([[1.0, -1.0, 0.0], [2.0, 2.0, -3.0]])
+    np.testing.assert_allclose(fnp.linalg.lstsq(m, np.array([1.0, 0.5]))[1], [0.0], atol=1e-12)  # wide: JAX computes
+    np.testing.assert_allclose(fnp.linalg.lstsq(np.array([[1.0, 2], [2, 4]]), np.ones(2))[1], [0.2], rtol=1e-9)
+    np.testing.assert_allclose(fnp.linalg.lstsq(np.zeros((2, 2)), np.ones(2))[1], [2.0])
+    np.testing.assert_allclose(fnp.linalg.lstsq(np.eye(3), np.ones((3, 2)))[1], [0.0, 0.0])
+    np.testing.assert_allclose(fnp.linalg.lstsq(m.T, np.ones(3))[1], [2.94117647], rtol=1e-8)
+    g = ft.grad(lambda a: fnp.linalg.lstsq(a, np.array([1.0, 2, 3]))[1][0])(m.T)
+    np.testing.assert_allclose(g, [[1.85294118, 0.65397924], [1.85294118, 0.65397924], [2.47058824, 0.87197232]],
+                               rtol=1e-7)
+
+
+def test_float32_factorizations_stay_float32():
+    a = np.array([[1.0, 2.0], [3.0, -1.0]], np.float32)  # not positive definite: NaN factor
+    assert fnp.linalg.cholesky(a).dtype == np.float32
+    assert fnp.linalg.eigh(a).eigenvectors.dtype == np.float32
+    assert fnp.linalg.pinv(a, hermitian=True).dtype == np.float32
+
+
+def test_bool_einsum_and_diff():
+    b = np.array([True, False, True, True])
+    bm = np.array([[True, False], [True, True]])
+    out = fnp.einsum("i->", b)
+    assert np.asarray(out).dtype == np.bool_ and bool(out)
+    np.testing.assert_array_equal(fnp.einsum("ij,jk", bm, bm), [[True, False], [True, True]])
+    np.testing.assert_array_equal(fnp.einsum("ij,jk", bm, bm, preferred_element_type=np.int32), [[1, 0], [2, 1]])
+    assert int(fnp.einsum("i,i", b, np.arange(4))) == 5
+    np.testing.assert_array_equal(fnp.diff(np.array([True, False, False, True])), [True, False, True])
+    np.testing.assert_array_equal(fnp.diff(np.array([True, False, False, True]), n=2), [True, True])

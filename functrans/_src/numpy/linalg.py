@@ -174,7 +174,7 @@ def _moveaxes_last(x: Any, axes: tuple[int, ...]) -> Any:
 
 def _sym(a: Any) -> Any:
     """The symmetric (Hermitian) part ``(a + a^H) / 2``."""
-    return lax.mul(lax.add(a, L.mH(a)), L.as_dtype_of(np.asarray(0.5), a))
+    return lax.mul(lax.add(a, L.mH(a)), np.asarray(0.5, a.dtype))
 
 
 def cholesky(a: Any, /, *, upper: bool = False, symmetrize_input: bool = True) -> Any:
@@ -375,8 +375,9 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None
 def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
     """Least squares ``(x, residuals, rank, s)`` as NumPy, via the SVD.
 
-    ``residuals`` is the squared residual norm per column when ``a`` is tall (``m > n``),
-    else empty; ``rank`` and ``s`` carry no derivative (as in JAX).
+    ``residuals`` is the squared residual norm per column, always (as JAX's default; NumPy
+    leaves it empty unless ``a`` is tall and of full rank); ``rank`` and ``s`` carry no
+    derivative (as in JAX).
     """
     a, b = _inexact(a), _inexact(b)
     sa, sb = _shape(a), _shape(b)
@@ -402,11 +403,10 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
     utb = L.matmul(L.mH(u), b2)
     x = L.matmul(L.mH(vt), lax.mul(lax.reshape(L.as_dtype_of(s_inv, utb), (k, 1)), utb))
     rank = lax.reduce_sum(lax.convert_element_type(keep, np.int64), (0,))
-    if m > n:
-        r = lax.sub(b2, L.matmul(a, x))
-        resid = _sum(_abs2(r), (0,))
-    else:
-        resid = np.zeros((0,), L._real_dtype(a.dtype))
+    # as JAX (numpy_resid=False): the squared residual norms always (NumPy: empty unless m > n
+    # and full rank)
+    r = lax.sub(b2, L.matmul(a, x))
+    resid = _sum(_abs2(r), (0,))
     if vec:
         x = lax.reshape(x, (n,))
     return x, resid, rank, lax.stop_gradient(s)

@@ -387,7 +387,8 @@ def diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = 
     x = parts[0] if len(parts) == 1 else concatenate(parts, ax)
     for _ in range(n):
         m = _shape(x)[ax]
-        x = lax.sub(_slice_axis(x, ax, 1, None), _slice_axis(x, ax, 0, max(m - 1, 0)))
+        hi, lo = _slice_axis(x, ax, 1, None), _slice_axis(x, ax, 0, max(m - 1, 0))
+        x = lax.ne(hi, lo) if x.dtype.kind == "b" else lax.sub(hi, lo)  # bool: not_equal, as JAX
     return x
 
 
