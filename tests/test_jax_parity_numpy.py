@@ -197,3 +197,37 @@ def test_bool_einsum_and_diff():
     assert int(fnp.einsum("i,i", b, np.arange(4))) == 5
     np.testing.assert_array_equal(fnp.diff(np.array([True, False, False, True])), [True, False, True])
     np.testing.assert_array_equal(fnp.diff(np.array([True, False, False, True]), n=2), [True, True])
+
+
+PAD_CASES = [  # mode, kwargs, jnp.pad(V, 2, ...), grad of sum(pad(V, 2, ...) * arange(12))
+    ("maximum", {"stat_length": 3}, [0.0, 0.0, -2, -1, 0, 0, 0.5, 1, 1, 3, 3, 3], [2, 3, 5, 5, 6, 7, 8, 30]),
+    ("minimum", {}, [-2.0, -2, -2, -1, 0, 0, 0.5, 1, 1, 3, -2, -2], [24, 3, 4, 5, 6, 7, 8, 9]),
+    ("mean", {"stat_length": (1, 3)}, [-2.0, -2, -2, -1, 0, 0, 0.5, 1, 1, 3, 5 / 3, 5 / 3],
+     [3, 3, 4, 5, 6, 14, 15, 16]),
+    ("median", {}, [0.25, 0.25, -2, -1, 0, 0, 0.5, 1, 1, 3, 0.25, 0.25], [2, 3, 4, 16, 17, 7, 8, 9]),
+    ("linear_ramp", {"end_values": (5.0, -1.0)}, [5.0, 1.5, -2, -1, 0, 0, 0.5, 1, 1, 3, 1, -1],
+     [2.5, 3, 4, 5, 6, 7, 8, 14]),
+    ("reflect", {"reflect_type": "odd"}, [-4.0, -3, -2, -1, 0, 0, 0.5, 1, 1, 3, 5, 5], [4, 2, 4, 5, 6, -4, -2, 51]),
+    ("symmetric", {"reflect_type": "odd"}, [-3.0, -2, -2, -1, 0, 0, 0.5, 1, 1, 3, 3, 5], [3, 3, 4, 5, 6, 7, -3, 41]),
+    ("empty", {}, [0.0, 0, -2, -1, 0, 0, 0.5, 1, 1, 3, 0, 0], [2, 3, 4, 5, 6, 7, 8, 9]),
+]
+
+
+@pytest.mark.parametrize("mode,kw,want,grad", PAD_CASES, ids=[c[0] + str(i) for i, c in enumerate(PAD_CASES)])
+def test_pad_modes_as_jax(mode, kw, want, grad):
+    np.testing.assert_allclose(fnp.pad(V, 2, mode=mode, **kw), want, rtol=1e-12)
+    np.testing.assert_allclose(ft.jit(lambda x: fnp.pad(x, 2, mode=mode, **kw))(V), want, rtol=1e-12)
+    g = ft.grad(lambda x: fnp.sum(fnp.pad(x, 2, mode=mode, **kw) * np.arange(12.0)))(V)
+    np.testing.assert_allclose(g, grad, rtol=1e-12)
+
+
+def test_pad_integer_statistics_round():
+    ia = np.array([-3, -1, 0, 0, 2, 2, 5])
+    np.testing.assert_array_equal(fnp.pad(ia, 2, mode="mean"), [1, 1, -3, -1, 0, 0, 2, 2, 5, 1, 1])
+    np.testing.assert_array_equal(fnp.pad(ia, 2, mode="median", stat_length=(1, 3)),
+                                  [-3, -3, -3, -1, 0, 0, 2, 2, 5, 2, 2])
+    np.testing.assert_array_equal(
+        fnp.pad(ia, 9, mode="reflect", reflect_type="odd"),
+        [-16, -14, -14, -11, -8, -8, -6, -6, -5, -3, -1, 0, 0, 2, 2, 5, 8, 8, 10, 10, 11, 13, 15, 16, 16])
+    with pytest.raises(ValueError):
+        fnp.pad(ia, 2, mode="mean", stat_length=0)
