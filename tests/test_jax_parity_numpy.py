@@ -231,3 +231,53 @@ def test_pad_integer_statistics_round():
         [-16, -14, -14, -11, -8, -8, -6, -6, -5, -3, -1, 0, 0, 2, 2, 5, 8, 8, 10, 10, 11, 13, 15, 16, 16])
     with pytest.raises(ValueError):
         fnp.pad(ia, 2, mode="mean", stat_length=0)
+
+
+def test_shape_helpers_accept_jax_forms():
+    a3 = np.arange(24.0).reshape(2, 3, 4)
+    assert fnp.moveaxis(a3, (0, 1), (2, 0)).shape == (3, 4, 2)
+    np.testing.assert_array_equal(fnp.moveaxis(a3, (-1, 0), (0, -1)), np.moveaxis(a3, (-1, 0), (0, -1)))
+    np.testing.assert_array_equal(fnp.reshape(a3, (4, 6), order="F"), np.reshape(a3, (4, 6), order="F"))
+    np.testing.assert_array_equal(fnp.ravel(a3, order="F"), np.ravel(a3, order="F"))
+    g = ft.grad(lambda x: fnp.sum(fnp.ravel(x, order="F") * np.arange(6.0)))(np.ones((2, 3)))
+    np.testing.assert_array_equal(g, [[0.0, 2, 4], [1, 3, 5]])
+    one, m = fnp.atleast_1d(1.0, np.ones((2, 2)))
+    assert one.shape == (1,) and m.shape == (2, 2)
+    np.testing.assert_array_equal(fnp.roll(np.arange(6.0).reshape(2, 3), np.array(2)), [[4.0, 5, 0], [1, 2, 3]])
+    assert fnp.meshgrid() == []
+    with pytest.raises(ValueError):
+        fnp.meshgrid(np.ones((2, 2)), np.ones(2))
+    assert fnp.array(np.arange(3.0), ndmin=3).shape == (1, 1, 3)
+
+
+def test_arange_keeps_numpy_scalar_dtypes():
+    assert fnp.arange(np.float32(3)).dtype == np.float32
+    assert fnp.arange(np.int32(3)).dtype == np.int32
+    assert fnp.arange(np.int32(1), 5).dtype == np.int32
+    assert fnp.arange(1, 5, np.int8(1)).dtype == np.int8
+    assert fnp.arange(5).dtype == np.int64 and fnp.arange(1.5, 4).dtype == np.float64
+
+
+def test_convolution_polynomials_counting_as_jax():
+    ve = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(fnp.convolve(V, ve), np.convolve(V, ve), rtol=1e-12)
+    np.testing.assert_allclose(fnp.convolve(ve, V, mode="same"), np.convolve(ve, V, mode="same"), rtol=1e-12)
+    np.testing.assert_allclose(fnp.correlate(ve, V, mode="full"), np.correlate(ve, V, mode="full"), rtol=1e-12)
+    out = fnp.convolve(np.arange(3), np.arange(5))
+    assert out.dtype == np.float64  # JAX convolves integers in floating point
+    np.testing.assert_array_equal(out, [0.0, 0, 1, 4, 7, 10, 8])
+    g = ft.grad(lambda x: fnp.sum(fnp.convolve(x, ve, mode="valid") * np.arange(6.0)))(V)
+    np.testing.assert_allclose(g, [0.0, 0.5, -1.0, -1.5, -2.0, -2.5, -6.0, 5.0], rtol=1e-12)
+    np.testing.assert_allclose(fnp.polyval(ve, V), np.polyval(ve, V), rtol=1e-12)
+    np.testing.assert_allclose(fnp.polyfit(V, V**2 - V, 2), [1.0, -1.0, 0.0], atol=1e-10)
+    xp, fp = np.array([-1.0, 0.0, 0.0, 2.0]), np.array([0.0, 2.0, 3.0, -1.0])
+    np.testing.assert_allclose(fnp.interp(V, xp, fp), [0.0, 0.0, 3.0, 3.0, 2.0, 1.0, 1.0, -1.0])
+    np.testing.assert_allclose(fnp.interp(V, xp, fp, left=-9.0, right=9.0), [-9.0, 0, 3, 3, 2, 1, 1, 9])
+    np.testing.assert_allclose(ft.grad(lambda x: fnp.sum(fnp.interp(x, xp, fp)))(V), [0, 2.0, -2, -2, -2, -2, -2, 0])
+    np.testing.assert_array_equal(fnp.bincount(np.array([0, -1, 1, 4]), minlength=7), [2, 1, 0, 0, 1, 0, 0])
+    np.testing.assert_array_equal(ft.jit(lambda x: fnp.bincount(x, length=5))(np.array([0, 1, 1])), [1, 2, 0, 0, 0])
+    np.testing.assert_array_equal(fnp.digitize(V, np.array([1.0, 0.0, -1.0])), [3, 2, 1, 1, 1, 0, 0, 0])
+    h, e = fnp.histogram(V, 3, weights=np.arange(8.0))
+    np.testing.assert_allclose(h, [1.0, 20.0, 7.0])
+    np.testing.assert_allclose(e, [-2.0, -1 / 3, 4 / 3, 3.0])
+    np.testing.assert_allclose(fnp.histogram(V, 4, density=True)[0], [0.2, 0.2, 0.3, 0.1], atol=1e-12)

@@ -516,7 +516,8 @@ for spec, ops in [("ij,jk->ik", (M, M.T)), ("ij->ji", (M,)), ("ij->", (M,)), ("i
                   ("bij,bjk->bik", (A3, A3.transpose(0, 2, 1))), ("...j,j", (A3, np.ones(4))),
                   ("ii->i", (SQ,)), ("iij->ij", (np.ones((2, 2, 3)),)), ("ij,ij,ij->i", (M, M, M)),
                   ("i,i", (IA, IA)), ("i,i", (V[:7], IA)), ("ij,jk", (M, np.ones((3, 2), np.float32))),
-                  ("ab...,b->a...", (A3, np.ones(3))), ("i->", (B,)), ("ji", (M,)), ("i,j,k->ijk", (V[:2], V[:3], V[:2])),
+                  ("ab...,b->a...", (A3, np.ones(3))), ("i->", (B,)), ("ji", (M,)),
+                  ("i,j,k->ijk", (V[:2], V[:3], V[:2])),
                   ("ij,kj", (M, M[:, :2])), ("i", (M,)), ("ij->ik", (M,))]:
     np_case("einsum", spec, *ops)
     lam(f"einsum.grad[{spec}]", lambda ns, a, spec=spec, ops=ops: ns.einsum(spec, a, *ops[1:]), ops[0])
@@ -675,14 +676,16 @@ for n, args, kw in [
     ("histogram", (V,), {}), ("histogram", (V, 3), {"range": (-1.0, 1.0)}), ("bincount", (np.array([0, 1, 1, 4]),), {}),
     ("digitize", (V, np.array([-1.0, 0.0, 1.0])), {}), ("convolve", (V, VE), {}),
     ("convolve", (V, VE), {"mode": "same"}), ("correlate", (V, VE), {"mode": "full"}),
-    ("polyval", (VE, V), {}), ("polyfit", (V, V ** 2, 2), {}), ("interp", (V, np.array([-1.0, 1.0]), np.array([0.0, 2.0])), {}),
+    ("polyval", (VE, V), {}), ("polyfit", (V, V ** 2, 2), {}),
+    ("interp", (V, np.array([-1.0, 1.0]), np.array([0.0, 2.0])), {}),
     ("cumulative_sum", (M,), {"axis": 1}), ("put", (V, [0], [1.0]), {"inplace": False}),
     ("compress", (np.array([True, False]), M), {"axis": 0}), ("extract", (B, B), {}),
     ("vander", (VE,), {}), ("fill_diagonal", (SQ, 0.0), {"inplace": False}),
     ("isin", (V, np.array([0.0, 1.0])), {}), ("in1d", (V, np.array([0.0])), {}),
     ("setdiff1d", (V, np.array([0.0])), {}), ("intersect1d", (V, V), {}), ("union1d", (V, V), {}),
     ("tril_indices_from", (SQ,), {}), ("triu_indices_from", (SQ,), {}), ("diag_indices_from", (SQ,), {}),
-    ("unravel_index", (np.array([1, 5]), (2, 3)), {}), ("ravel_multi_index", ((np.array([1]), np.array([2])), (2, 3)), {}),
+    ("unravel_index", (np.array([1, 5]), (2, 3)), {}),
+    ("ravel_multi_index", ((np.array([1]), np.array([2])), (2, 3)), {}),
     ("cov", (M,), {}), ("corrcoef", (M,), {}), ("apply_along_axis", (lambda r: r * 2, 0, M), {}),
 ]:
     np_case(n, *args, **kw)

@@ -6,6 +6,7 @@
 - lax_numpy.py: shape/structure functions, stacking, array creation, constants and dtypes
 - contraction.py: dot, matmul, tensordot, vdot, inner, outer
 - einsum.py: einsum
+- signal_poly.py: convolve, correlate, polyval, polyfit, vander, interp, bincount, digitize, histogram
 - namespace.py: the public namespace collected from the family modules
 - array_methods.py: operators, methods and NumPy protocol hooks of traced values
 """

@@ -7,13 +7,10 @@ defines a behaviour, it is followed:
 
 * a singular matrix does not raise: ``inv``/``solve`` return inf/nan entries, as
   ``jax.numpy.linalg`` does (NumPy raises ``LinAlgError``);
-* ``cholesky``, ``eigh`` and ``eigvalsh`` work on the symmetric (Hermitian) part
-  ``(a + a.T) / 2`` of ``a``, as JAX's ``symmetrize_input=True`` default (NumPy reads one
-  triangle; pass ``symmetrize_input=False`` for that), and their derivatives are those of
-  the function of the symmetric part (so gradients are symmetric matrices); ``svd``,
-  ``pinv`` and ``matrix_rank`` with ``hermitian=True`` also use the symmetric part (as JAX);
-  ``cholesky`` of a matrix that is not positive definite returns NaNs (as JAX) instead of
-  raising;
+* ``cholesky``, ``eigh``, ``eigvalsh`` (and ``hermitian=True`` in ``svd``/``pinv``/``matrix_rank``)
+  use the symmetric part ``(a + a^H) / 2`` (JAX's ``symmetrize_input=True``; NumPy reads one
+  triangle), so gradients are symmetric; ``cholesky`` of a non-positive-definite matrix
+  gives NaNs (as JAX) instead of raising;
 * derivatives at degenerate points are JAX's: eigenvector (singular vector) derivatives
   are inf/nan at repeated eigenvalues (singular values), eigen/singular values' stay
   finite; ``det``'s gradient is the adjugate (finite at singular matrices); ``norm`` at
@@ -207,13 +204,9 @@ def qr(a: Any, mode: str = "reduced") -> Any:
 
 
 def eigh(a: Any, UPLO: str | None = None, symmetrize_input: bool = True) -> EighResult:  # noqa: N803
-    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix.
-
-    As JAX, the symmetric part ``(a + a^H) / 2`` is decomposed (``symmetrize_input=True``);
-    with False, the ``UPLO`` triangle (default ``"L"``) is read, as NumPy. The derivative is
-    along symmetric perturbations, as JAX's; eigenvector derivatives are inf/nan at
-    repeated eigenvalues.
-    """
+    """Eigenvalues (ascending) and eigenvectors of the symmetric part ``(a + a^H) / 2`` (as JAX;
+    ``symmetrize_input=False`` reads the ``UPLO`` triangle, as NumPy). Eigenvector derivatives
+    are inf/nan at repeated eigenvalues."""
     if UPLO is None:
         UPLO = "L"
     if UPLO not in ("L", "U"):

@@ -17,6 +17,7 @@ from functrans._src.numpy import (
     joining,
     lax_numpy,
     reductions,
+    signal_poly,
     sorting,
     structure,
     ufuncs,
@@ -24,6 +25,7 @@ from functrans._src.numpy import (
 
 FAMILIES: tuple[ModuleType, ...] = (
     ufuncs, reductions, lax_numpy, contraction, einsum, structure, joining, indexing, sorting,
+    signal_poly,
 )  # fmt: skip
 
 

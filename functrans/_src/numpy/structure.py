@@ -222,8 +222,10 @@ def roll(a: Any, shift: int | Sequence[int], axis: int | Sequence[int] | None = 
     if axis is None:
         return reshape(roll(ravel(a), shift, 0), _shape(a))
     nd = len(_shape(a))
-    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
-    shifts = (shift,) if isinstance(shift, int | np.integer) else tuple(shift)
+    if isinstance(shift, Tracer):
+        raise NotImplementedError("roll: the shift must be concrete (a traced shift is not supported)")
+    axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+    shifts = (int(shift),) if np.ndim(shift) == 0 else tuple(int(s) for s in np.asarray(shift).ravel())
     axes, shifts = np.broadcast_arrays(np.asarray(axes), np.asarray(shifts))
     total: dict[int, int] = {}
     for ax, s in zip(axes.ravel(), shifts.ravel()):
