@@ -281,3 +281,29 @@ def test_convolution_polynomials_counting_as_jax():
     np.testing.assert_allclose(h, [1.0, 20.0, 7.0])
     np.testing.assert_allclose(e, [-2.0, -1 / 3, 4 / 3, 3.0])
     np.testing.assert_allclose(fnp.histogram(V, 4, density=True)[0], [0.2, 0.2, 0.3, 0.1], atol=1e-12)
+
+
+def test_index_helpers_as_jax():
+    np.testing.assert_array_equal(fnp.argpartition(V, 2), [0, 1, 2, 3, 4, 5, 6, 7])
+    np.testing.assert_array_equal(fnp.argpartition(V[::-1].copy(), 2), [7, 6, 4, 0, 1, 2, 3, 5])
+    assert fnp.argpartition(V, 2).dtype == np.int32
+    np.testing.assert_array_equal(fnp.lexsort((np.array([1, 0, 1, 0]), np.array([2.0, 2.0, 1.0, 1.0]))), [3, 2, 1, 0])
+    r, c = fnp.unravel_index(np.array([1, 5, 7, -1, -9]), (2, 3))  # clamped, as JAX
+    np.testing.assert_array_equal(r, [0, 1, 1, 1, 0])
+    np.testing.assert_array_equal(c, [1, 2, 2, 2, 0])
+    out = fnp.piecewise(V, [V < 0, V > 1], [lambda x: -x, lambda x: x**2, 0.5])
+    np.testing.assert_array_equal(out, [2.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 9.0])
+    g = ft.grad(lambda x: fnp.sum(fnp.piecewise(x, [x < 0, x > 1], [lambda t: -t, lambda t: t**2, 0.5])))(V)
+    np.testing.assert_array_equal(g, [-1.0, -1, 0, 0, 0, 0, 0, 6])
+    np.testing.assert_array_equal(fnp.isin(V, np.array([0.0, 1.0])), [0, 0, 1, 1, 0, 1, 1, 0])
+    np.testing.assert_array_equal(fnp.compress(np.array([True, False, True]), V, size=4, fill_value=-1), [-2, 0, -1, -1])
+    np.testing.assert_array_equal(fnp.put(V, np.array([0, 9]), np.array([9.0, 8.0]), inplace=False),
+                                  [9.0, -1, 0, 0, 0.5, 1, 1, 8])
+    with pytest.raises(ValueError):
+        fnp.put(V, [0], [1.0])
+    np.testing.assert_array_equal(fnp.fill_diagonal(np.zeros((3, 5)), np.array([1.0, 2]), inplace=False),
+                                  [[1.0, 0, 0, 0, 0], [0, 2, 0, 0, 0], [0, 0, 1, 0, 0]])
+    np.testing.assert_allclose(fnp.geomspace(-1.0, -100.0, 3), [-1.0, -10.0, -100.0])
+    assert abs(float(ft.grad(lambda s: fnp.sum(fnp.geomspace(s, 10.0, 4)))(2.0)) - 3.114656543855421) < 1e-12
+    np.testing.assert_array_equal(fnp.cumulative_sum(np.arange(3.0), include_initial=True), [0.0, 0, 1, 3])
+    np.testing.assert_array_equal(fnp.tril_indices(3, -1)[1], [0, 0, 1])

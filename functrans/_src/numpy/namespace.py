@@ -13,6 +13,7 @@ from typing import Any
 from functrans._src.numpy import (
     contraction,
     einsum,
+    index_tricks,
     indexing,
     joining,
     lax_numpy,
@@ -25,7 +26,7 @@ from functrans._src.numpy import (
 
 FAMILIES: tuple[ModuleType, ...] = (
     ufuncs, reductions, lax_numpy, contraction, einsum, structure, joining, indexing, sorting,
-    signal_poly,
+    signal_poly, index_tricks,
 )  # fmt: skip
 
 
