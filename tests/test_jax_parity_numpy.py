@@ -296,7 +296,8 @@ def test_index_helpers_as_jax():
     g = ft.grad(lambda x: fnp.sum(fnp.piecewise(x, [x < 0, x > 1], [lambda t: -t, lambda t: t**2, 0.5])))(V)
     np.testing.assert_array_equal(g, [-1.0, -1, 0, 0, 0, 0, 0, 6])
     np.testing.assert_array_equal(fnp.isin(V, np.array([0.0, 1.0])), [0, 0, 1, 1, 0, 1, 1, 0])
-    np.testing.assert_array_equal(fnp.compress(np.array([True, False, True]), V, size=4, fill_value=-1), [-2, 0, -1, -1])
+    out = fnp.compress(np.array([True, False, True]), V, size=4, fill_value=-1)
+    np.testing.assert_array_equal(out, [-2, 0, -1, -1])
     np.testing.assert_array_equal(fnp.put(V, np.array([0, 9]), np.array([9.0, 8.0]), inplace=False),
                                   [9.0, -1, 0, 0, 0.5, 1, 1, 8])
     with pytest.raises(ValueError):

@@ -7,7 +7,7 @@
 - contraction.py: dot, matmul, tensordot, vdot, inner, outer
 - einsum.py: einsum
 - signal_poly.py: convolve, correlate, polyval, polyfit, vander, interp, bincount, digitize, histogram
-- index_tricks.py: indices, tril/triu/diag_indices, unravel_index, lexsort, argpartition, piecewise, isin, compress, put...
+- index_tricks.py: indices, tril/triu/diag_indices, unravel_index, lexsort, argpartition, piecewise, isin, put
 - namespace.py: the public namespace collected from the family modules
 - array_methods.py: operators, methods and NumPy protocol hooks of traced values
 """

@@ -272,8 +272,9 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
     fnp = _ns()
     start, stop = fnp.asarray(start) * 1.0, fnp.asarray(stop) * 1.0
     sign = fnp.sign(start)
-    out = (fnp.expand_dims(sign, axis) if _shape(sign) else sign) * fnp.logspace(fnp.log10(start * sign), fnp.log10(stop * sign), num, endpoint=endpoint,
-                              base=10.0, axis=axis)  # fmt: skip
+    logs = fnp.logspace(fnp.log10(start * sign), fnp.log10(stop * sign), num, endpoint=endpoint, base=10.0,
+                        axis=axis)  # fmt: skip
+    out = (fnp.expand_dims(sign, axis) if _shape(sign) else sign) * logs
     return out if dtype is None else fnp.astype(out, dtype)
 
 
