@@ -10,10 +10,29 @@ take/take_along_axis, sorting and searching, where/select/clip, pad modes, roll/
 array creation, contractions, ``numpy.linalg`` and ``numpy.fft``. Cases whose array is not
 the first argument wrap the call in a lambda of that array.
 
-Known, deliberate differences that the run still reports (see also tools/jax_diff.py):
-- searchsorted/argsort-like index results: int64 here where JAX gives int32 (searchsorted);
-  tri/eye-like creation dtypes follow NumPy (float64).
-- x.at[i].set(v) with repeated indices: which write wins is unspecified in JAX; not compared.
+Known differences that the run still reports (deliberate, or JAX-undefined; see also
+tools/jax_diff.py's list, e.g. NumPy type promotion and ValueError-vs-TypeError for shapes):
+- index dtypes: searchsorted and digitize give int64 (JAX int32).
+- eager ``Array`` indexing follows NumPy (functrans/_src/numpy/array.py): an out-of-bounds
+  int or index array raises IndexError and a list index is an index array; traced indexing
+  and ``x.at[i].get()`` clamp as JAX.
+- gradient of ``x[i]`` with out-of-bounds ``i`` in JAX's default mode (promise_in_bounds):
+  JAX's reverse mode drops the cotangent (its forward mode keeps it); functrans gives the
+  clamped element's derivative in both. ``x.at[i].min/max(v, mode="clip")`` at a clamped
+  index: JAX gives derivative 1 to an element the update replaced; functrans 0.
+- supersets (JAX raises, functrans computes): gradients of ``at[].multiply/divide/power``
+  with repeated indices and of ``at[].apply``; sort(kind=...), gradient(edge_order=2),
+  split at unsorted indices, delete/insert with list indices, tril/triu of 1-d arrays,
+  fill_diagonal(wrap=True), compress(size= larger than the axis), meshgrid(copy=False).
+- degenerate linear algebra: gradients of solve/slogdet/qr at singular matrices (JAX gives
+  +-inf patterns, functrans NaN or opposite signs); polyfit's gradient at x == 0 (JAX NaN
+  from d/dx x**0).
+- rounding of JAX's linspace formula under XLA (1 ulp): integer ``pad(mode="linear_ramp")``
+  values and ``histogram`` counts of values exactly on a bin edge may differ by one step;
+  logspace with an integer dtype overflows differently; ``geomspace`` from 0.
+- not supported: qr(mode="raw"), unique(axis=..., size=...), einsum's ``_dot_general``.
+- float32 complex FFT results are compared at float64 tolerance by the shared comparator
+  (reported as VALUE although equal to ~1e-7).
 """
 from __future__ import annotations
 
