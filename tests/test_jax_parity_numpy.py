@@ -308,3 +308,7 @@ def test_index_helpers_as_jax():
     assert abs(float(ft.grad(lambda s: fnp.sum(fnp.geomspace(s, 10.0, 4)))(2.0)) - 3.114656543855421) < 1e-12
     np.testing.assert_array_equal(fnp.cumulative_sum(np.arange(3.0), include_initial=True), [0.0, 0, 1, 3])
     np.testing.assert_array_equal(fnp.tril_indices(3, -1)[1], [0, 0, 1])
+
+
+def test_select_accepts_nonbool_conditions():
+    np.testing.assert_array_equal(fnp.select([np.array([0.0, 1.0])], [np.array([3, 4])]), [0, 4])

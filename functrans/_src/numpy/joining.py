@@ -223,8 +223,8 @@ def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0)
     out = _arr(default)
     for cond, choice in reversed(list(zip(condlist, choicelist))):
         cond = _arr(cond)
-        if get_aval(cond).dtype != np.dtype(bool):
-            raise TypeError(f"invalid entry in condlist: should be boolean ndarray, got {get_aval(cond).dtype}")
+        if get_aval(cond).dtype != np.dtype(bool):  # as JAX: non-zero is true (NumPy raises)
+            cond = lax.ne(cond, np.zeros((), get_aval(cond).dtype))
         out = lax.select(cond, _arr(choice), out)
     return out
 
