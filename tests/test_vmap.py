@@ -691,8 +691,39 @@ def _complex_cases():
     return cases
 
 
+def _numeric_extra_cases():
+    """signal_poly.py and index_tricks.py (convolution, polynomials, counting, index helpers)."""
+    grid = np.array([-1.0, 0.0, 2.0])
+    bins = np.array([-1.0, 0.0, 1.0])
+    return [
+        ("convolve/full", fnp.convolve, [A((5,)), A((3,))]),
+        ("correlate/same", lambda a, v: fnp.correlate(a, v, "same"), [A((5,)), A((3,))]),
+        ("polyval/vec", fnp.polyval, [A((3,)), A((4,))]),
+        ("polyfit/deg1", lambda x, y: fnp.polyfit(x, y, 1), [A((5,)), A((5,))]),
+        ("vander/n3", lambda x: fnp.vander(x, 3), [A((4,))]),
+        ("interp/grid", lambda x, fp: fnp.interp(x, grid, fp), [A((4,)), A((3,))]),
+        ("bincount/length", lambda x: fnp.bincount(x, length=6), [A((5,), "int")]),
+        ("digitize/bins", lambda x: fnp.digitize(x, bins), [A((4,))]),
+        ("histogram/range", lambda x: fnp.histogram(x, 3, range=(-1.0, 1.0))[0], [A((6,))]),
+        ("histogram_bin_edges/data", lambda x: fnp.histogram_bin_edges(x, 3), [A((6,))]),
+        ("argpartition/k1", lambda x: fnp.argpartition(x, 1), [A((2, 4))]),
+        ("lexsort/two", lambda a, b: fnp.lexsort((a, b)), [A((5,)), A((5,))]),
+        ("unravel_index/int", lambda i: fnp.unravel_index(i, (2, 3))[1], [A((4,), "int")]),
+        ("piecewise/two", lambda x: fnp.piecewise(x, [x < 0, x > 1], [lambda t: -t, lambda t: t * t, 0.5]),
+         [A((5,))]),
+        ("isin/vec", fnp.isin, [A((4,)), A((3,))]),
+        ("compress/size", lambda x: fnp.compress(x[:, 0] > 0, x, axis=0, size=3), [A((4, 2))]),
+        ("extract/size", lambda x: fnp.extract(x > 0, x, size=3), [A((5,))]),
+        ("put/clip", lambda a, v: fnp.put(a, np.array([0, 7]), v, inplace=False), [A((5,)), A((2,))]),
+        ("fill_diagonal/val", lambda a: fnp.fill_diagonal(a, 0.0, inplace=False), [A((3, 3))]),
+        ("geomspace/pos", lambda s: fnp.geomspace(s, 10.0, 4), [A((), "pos")]),
+        ("cumulative_sum/axis1", lambda x: fnp.cumulative_sum(x, axis=1, include_initial=True), [A((2, 3))]),
+    ]
+
+
 SWEEP = (
-    _unary_cases()
+    _numeric_extra_cases()
+    + _unary_cases()
     + _binary_cases()
     + _scalar_operand_cases()
     + _where_clip_cases()
@@ -733,6 +764,8 @@ def test_sweep_names_unique():
 NOT_SWEPT = {
     "iscomplexobj", "isrealobj", "real_if_close",  # static answers, or a value-dependent dtype
     "unique", "empty_like", "zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace",
+    "indices", "tril_indices", "triu_indices", "tril_indices_from", "triu_indices_from", "diag_indices",
+    "diag_indices_from",  # constant index arrays from shapes
 }  # fmt: skip
 
 

@@ -246,10 +246,9 @@ def _emit_select(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
 
 @_emitter(lax.convert_element_type_p)
 def _emit_convert(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
-    if e.inputs[0].aval.dtype.kind == "c" and e.params["new_dtype"].kind != "c":
-        return _emit_impl(ctx, e, args)  # the real part, without NumPy's ComplexWarning
-    if e.inputs[0].aval.dtype.kind == "f" and e.params["new_dtype"].kind in "iu":
-        return _emit_impl(ctx, e, args)  # saturating, NaN to 0 (as JAX), without NumPy's warning
+    src, dst = e.inputs[0].aval.dtype.kind, e.params["new_dtype"].kind
+    if (src == "c" and dst != "c") or (src == "f" and dst in "iu"):
+        return _emit_impl(ctx, e, args)  # the real part without ComplexWarning; float->int saturates
     dt = ctx.bind(e.params["new_dtype"], "dt_" + str(e.params["new_dtype"]))
     return _Emit(f"{ctx.array_expr(e.inputs[0], args[0])}.astype({dt})")  # astype copies: a fresh array
 

@@ -130,14 +130,15 @@ def _convert_impl(x: Any, new_dtype: np.dtype) -> np.ndarray:
 
 
 def _float_to_int(x: np.ndarray, new_dtype: np.dtype) -> np.ndarray:
-    """Truncation toward zero that saturates out-of-range values at the integer type's bounds
-    and maps NaN to 0, as JAX (NumPy's cast is undefined there)."""
+    """As JAX (XLA): truncation that saturates at the integer range, NaN to 0 (NumPy's cast
+    of out-of-range values and NaN is undefined: INT_MIN, wrapped values)."""
     info = np.iinfo(new_dtype)
     with np.errstate(invalid="ignore", over="ignore"):
         out = x.astype(new_dtype)
-        hi, lo, nan = x >= float(info.max), x <= float(info.min), np.isnan(x)
-    if hi.any() or lo.any() or nan.any():
-        out = np.where(hi, info.max, np.where(lo, info.min, np.where(nan, 0, out))).astype(new_dtype)
+        bad = ~(x < float(info.max)) | ~(x > float(info.min))  # out of range or NaN
+        if bad.any():
+            out = np.where(x >= float(info.max), info.max, np.where(x <= float(info.min), info.min, out))
+            out = np.where(np.isnan(x), 0, out).astype(new_dtype)
     return out
 
 

@@ -496,10 +496,19 @@ svd_p = _prim("svd", multiple_results=True)
 
 
 def _svd_impl(a: Any, full_matrices: bool, compute_uv: bool) -> list[Any]:
-    if not compute_uv:
-        return [np.linalg.svd(a, compute_uv=False)]
-    u, s, vt = np.linalg.svd(a, full_matrices=full_matrices)
-    return [s, u, vt]
+    try:
+        if not compute_uv:
+            return [np.linalg.svd(a, compute_uv=False)]
+        u, s, vt = np.linalg.svd(a, full_matrices=full_matrices)
+        return [s, u, vt]
+    except np.linalg.LinAlgError:
+        # inf/nan entries: NaN singular values for those matrices (as JAX) instead of raising
+        bad = ~np.isfinite(a).all(axis=(-2, -1))
+        if not bad.any():
+            raise
+        outs = _svd_impl(np.where(bad[..., None, None], 0, a), full_matrices, compute_uv)
+        outs[0] = np.where(bad[..., None], np.nan, outs[0])
+        return outs
 
 
 svd_p.impl = _svd_impl

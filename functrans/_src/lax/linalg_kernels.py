@@ -230,7 +230,7 @@ def cholesky(a: Any) -> np.ndarray:
     except np.linalg.LinAlgError:
         a = np.asarray(a)
         flat = a.reshape((-1,) + a.shape[-2:])
-        out = np.empty(flat.shape, np.result_type(a.dtype, np.float64))
+        out = np.empty(flat.shape, a.dtype if a.dtype.kind in "fc" else np.float64)
         for i, m in enumerate(flat):
             try:
                 out[i] = np.linalg.cholesky(m)

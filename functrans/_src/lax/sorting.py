@@ -134,16 +134,28 @@ def _sort_batch(
 sort_p.jvp, sort_p.transpose, sort_p.batch = _sort_jvp, _sort_transpose, _sort_batch
 
 
+def _descending(operand: Any, others: list[Any], dimension: int) -> list[Any]:
+    """``others`` sorted by ``operand`` in decreasing order along ``dimension``, as JAX: the
+    ascending stable sort of the reversed order, reversed (NaNs first, equal entries in
+    their original order). No negation, so bool, unsigned and the most negative integer
+    sort correctly."""
+    shape = _shape(operand)
+    iota = iota_along(shape, dimension)
+    out = sort([operand, neg(iota)] + others, dimension, num_keys=2)[2:]
+    rev = (slice(None),) * dimension + (slice(None, None, -1),)
+    return [index(o, rev) for o in out]
+
+
 def argsort(operand: Any, dimension: int = -1, descending: bool = False) -> Any:
-    """Indices that sort ``operand`` along ``dimension`` (stable; int64)."""
+    """Indices that sort ``operand`` along ``dimension`` (stable; int64). Descending: NaNs
+    first and equal elements in their original order, as JAX."""
     nd = len(_shape(operand))
     if not -nd <= dimension < nd:
         raise np.exceptions.AxisError(f"argsort: axis {dimension} is out of bounds for array of dimension {nd}")
     dimension %= nd
     iota = iota_along(_shape(operand), dimension)
     if descending:
-        # reversed ranks as a second key keep equal elements in their original order
-        return sort([neg(operand), iota], dimension, num_keys=1)[1]
+        return _descending(operand, [iota], dimension)[0]
     return sort([operand, iota], dimension, num_keys=1)[1]
 
 

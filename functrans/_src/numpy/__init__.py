@@ -6,6 +6,8 @@
 - lax_numpy.py: shape/structure functions, stacking, array creation, constants and dtypes
 - contraction.py: dot, matmul, tensordot, vdot, inner, outer
 - einsum.py: einsum
+- signal_poly.py: convolve, correlate, polyval, polyfit, vander, interp, bincount, digitize, histogram
+- index_tricks.py: indices, tril/triu/diag_indices, unravel_index, lexsort, argpartition, piecewise, isin, put
 - namespace.py: the public namespace collected from the family modules
 - array_methods.py: operators, methods and NumPy protocol hooks of traced values
 """

@@ -15,6 +15,8 @@ from __future__ import annotations
 import string
 from typing import Any
 
+import numpy as np
+
 from functrans._src import lax
 from functrans._src.numpy.lax_numpy import reshape, transpose
 from functrans._src.numpy.structure import diagonal
@@ -184,10 +186,19 @@ def _broadcast_ones(terms: list[str], ops: list[Any]) -> tuple[list[str], list[A
     return new_terms, new_ops
 
 
-def einsum(*operands: Any, optimize: Any = "auto", out: None = None, dtype: Any = None, **kwargs: Any) -> Any:
-    """Evaluate an Einstein summation, as ``numpy.einsum`` (``out=None`` only)."""
+def einsum(
+    *operands: Any, optimize: Any = "auto", out: None = None, dtype: Any = None,
+    preferred_element_type: Any = None, precision: Any = None, **kwargs: Any,
+) -> Any:  # fmt: skip
+    """Evaluate an Einstein summation, as ``numpy.einsum`` (``out=None`` only). All-bool
+    operands give a bool result (any of the products), as JAX; ``preferred_element_type``
+    (JAX's) is the result dtype, ``precision`` is accepted and ignored."""
     if out is not None:
         raise NotImplementedError("functrans.numpy.einsum does not support out=")
+    if preferred_element_type is not None:
+        if dtype is not None:
+            raise TypeError("einsum: give dtype= or preferred_element_type=, not both")
+        dtype = preferred_element_type
     if kwargs:
         raise TypeError(f"einsum() got unexpected keyword arguments {sorted(kwargs)}")
     if not operands:
@@ -197,6 +208,11 @@ def einsum(*operands: Any, optimize: Any = "auto", out: None = None, dtype: Any 
     else:
         spec, ops = _interleaved(operands)
     ops = [_arr(o) for o in ops]
+    if dtype is None and ops and all(o.dtype.kind == "b" for o in ops):  # as JAX: or of ands
+        res = einsum(spec, *[lax.convert_element_type(o, np.int64) for o in ops], optimize=optimize)
+        return lax.ne(res, np.zeros((), np.int64))
+    if dtype is not None and np.dtype(dtype).kind != "b":  # bools are counted, not or-ed
+        ops = [lax.convert_element_type(o, dtype) if o.dtype.kind == "b" else o for o in ops]
     terms, out_t = _parse(spec, [_shape(o) for o in ops])
     deduped = [_dedupe(t, o) for t, o in zip(terms, ops)]
     terms, ops = [d[0] for d in deduped], [d[1] for d in deduped]

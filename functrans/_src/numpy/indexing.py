@@ -446,7 +446,8 @@ def take(
 
     As JAX: out-of-bounds indices give ``fill_value`` (NaN for floats) by default
     (``mode="fill"``), or are clamped with ``mode="clip"``; ``mode="wrap"`` takes them
-    modulo the axis length. Negative indices count from the end.
+    modulo the axis length. Negative indices count from the end, except with
+    ``mode="clip"``, where (as in JAX's ``take``) they clamp to 0.
     """
     if out is not None:
         raise NotImplementedError("functrans.numpy.take: out= is not supported")
@@ -464,6 +465,9 @@ def take(
         n = _shape(a)[ax]
         i = np.mod(i, n) if not isinstance(i, Tracer) else lax.rem(lax.add(lax.rem(i, n), n), n)
         mode = "clip"
+    elif mode == "clip":  # as jnp.take: no wrapping of negative indices, they clamp to 0
+        zero = np.zeros((), get_aval(i).dtype)
+        i = np.maximum(i, zero) if not isinstance(i, Tracer) else lax.maximum(i, zero)
     elif mode == "raise":
         raise NotImplementedError("functrans.numpy.take: mode='raise' is not supported (as in JAX)")
     elif mode not in ("fill", "clip"):

@@ -223,8 +223,8 @@ def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0)
     out = _arr(default)
     for cond, choice in reversed(list(zip(condlist, choicelist))):
         cond = _arr(cond)
-        if get_aval(cond).dtype != np.dtype(bool):
-            raise TypeError(f"invalid entry in condlist: should be boolean ndarray, got {get_aval(cond).dtype}")
+        if get_aval(cond).dtype != np.dtype(bool):  # as JAX: non-zero is true (NumPy raises)
+            cond = lax.ne(cond, np.zeros((), get_aval(cond).dtype))
         out = lax.select(cond, _arr(choice), out)
     return out
 
@@ -368,8 +368,12 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
     """Coordinate matrices from coordinate vectors (``indexing`` 'xy' or 'ij')."""
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
-    xs = [ravel(_arr(x)) for x in xi]
+    if any(len(_shape(_arr(x))) != 1 for x in xi):
+        raise ValueError(f"Arguments to meshgrid must be 1D, got shapes {[_shape(_arr(x)) for x in xi]}")
+    xs = [_arr(x) for x in xi]
     nd = len(xs)
+    if nd == 0:
+        return []
     outs = []
     for i, x in enumerate(xs):
         s = [1] * nd

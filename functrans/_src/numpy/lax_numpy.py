@@ -42,10 +42,18 @@ def size(a: Any) -> int:
 
 
 def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None) -> Any:  # noqa: A002
-    """Reshape, with at most one ``-1`` entry inferred (C order only)."""
-    if order != "C":
-        raise NotImplementedError("functrans.numpy.reshape supports only order='C'")
+    """Reshape, with at most one ``-1`` entry inferred; ``order="F"`` reads and writes the
+    elements in column-major order (a transposed C-order reshape)."""
+    if order not in ("C", "F"):
+        raise NotImplementedError(f"functrans.numpy.reshape supports order 'C' and 'F', got {order!r}")
     a = _arr(a)
+    if order == "F":
+        new = shape if newshape is None else newshape
+        new = (new,) if isinstance(new, int | np.integer) else tuple(int(d) for d in new)
+        nd = len(_shape(a))
+        at = transpose(a, tuple(range(nd - 1, -1, -1))) if nd > 1 else a
+        out = reshape(at, new[::-1])
+        return transpose(out, tuple(range(len(_shape(out)) - 1, -1, -1))) if len(_shape(out)) > 1 else out
     new = shape if newshape is None else newshape
     if new is None:
         raise TypeError("reshape() missing the new shape")
@@ -64,9 +72,9 @@ def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None
     return lax.reshape(a, new)
 
 
-def ravel(a: Any) -> Any:
-    """Flatten to one dimension."""
-    return reshape(a, (-1,))
+def ravel(a: Any, order: str = "C") -> Any:
+    """Flatten to one dimension (``order="F"``: column-major)."""
+    return reshape(a, (-1,), order)
 
 
 def transpose(a: Any, axes: Sequence[int] | None = None) -> Any:
@@ -90,12 +98,19 @@ def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
     return transpose(a, perm)
 
 
-def moveaxis(a: Any, source: int, destination: int) -> Any:
-    """Move one axis to a new position."""
+def moveaxis(a: Any, source: int | Sequence[int], destination: int | Sequence[int]) -> Any:
+    """Move axes to new positions (ints or sequences of the same length)."""
     nd = len(_shape(_arr(a)))
-    s, d = _axis(source, nd), _axis(destination, nd)
-    perm = [i for i in range(nd) if i != s]
-    perm.insert(d, s)
+    src = [source] if isinstance(source, int | np.integer) else list(source)
+    dst = [destination] if isinstance(destination, int | np.integer) else list(destination)
+    if len(src) != len(dst):
+        raise ValueError("`source` and `destination` arguments must have the same number of elements")
+    src, dst = [_axis(s, nd) for s in src], [_axis(d, nd) for d in dst]
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise ValueError("repeated axis in `source` or `destination` argument")
+    perm = [i for i in range(nd) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        perm.insert(d, s)
     return transpose(a, perm)
 
 
@@ -133,10 +148,13 @@ def broadcast_to(a: Any, shape: Sequence[int]) -> Any:  # noqa: A002
     return a if _shape(a) == shape else lax.broadcast_to(a, shape)
 
 
-def atleast_1d(a: Any) -> Any:
-    """View inputs as arrays with at least one dimension."""
-    a = _arr(a)
-    return reshape(a, (1,)) if _shape(a) == () else a
+def atleast_1d(*arys: Any) -> Any:
+    """View inputs as arrays with at least one dimension (a list for several inputs)."""
+    outs = []
+    for a in arys:
+        a = _arr(a)
+        outs.append(reshape(a, (1,)) if _shape(a) == () else a)
+    return outs[0] if len(outs) == 1 else outs
 
 
 def concatenate(arrays: Sequence[Any], axis: int | None = 0) -> Any:
@@ -182,37 +200,47 @@ def hstack(arrays: Sequence[Any]) -> Any:
 # --------------------------------------------------------------------------- creation (constants)
 
 
-def zeros_like(a: Any, dtype: Any = None) -> np.ndarray:
-    """An array of zeros with ``a``'s shape and dtype (a constant, even under tracing)."""
+def _like(a: Any, shape: Any) -> tuple[tuple[int, ...], np.dtype]:
     av = get_aval(_arr(a))
-    return np.zeros(av.shape, av.dtype if dtype is None else dtype).view(Array)
+    if shape is None:
+        return av.shape, av.dtype
+    return ((int(shape),) if isinstance(shape, int | np.integer) else tuple(int(d) for d in shape)), av.dtype
 
 
-def ones_like(a: Any, dtype: Any = None) -> np.ndarray:
-    """An array of ones with ``a``'s shape and dtype (a constant, even under tracing)."""
-    av = get_aval(_arr(a))
-    return np.ones(av.shape, av.dtype if dtype is None else dtype).view(Array)
+def zeros_like(a: Any, dtype: Any = None, shape: Any = None) -> np.ndarray:
+    """An array of zeros with ``a``'s shape (or ``shape``) and dtype (a constant, even under tracing)."""
+    sh, dt = _like(a, shape)
+    return np.zeros(sh, dt if dtype is None else dtype).view(Array)
 
 
-def empty_like(a: Any, dtype: Any = None) -> np.ndarray:
-    """An uninitialised array shaped like ``a`` (zeros here: functrans arrays are values)."""
-    return zeros_like(a, dtype)
+def ones_like(a: Any, dtype: Any = None, shape: Any = None) -> np.ndarray:
+    """An array of ones with ``a``'s shape (or ``shape``) and dtype (a constant, even under tracing)."""
+    sh, dt = _like(a, shape)
+    return np.ones(sh, dt if dtype is None else dtype).view(Array)
 
 
-def full_like(a: Any, fill_value: Any, dtype: Any = None) -> Any:
-    """An array shaped like ``a`` filled with ``fill_value``."""
-    av = get_aval(_arr(a))
+def empty_like(a: Any, dtype: Any = None, shape: Any = None) -> np.ndarray:
+    """An uninitialised array shaped like ``a`` (zeros, as JAX's: functrans arrays are values)."""
+    return zeros_like(a, dtype, shape)
+
+
+def full_like(a: Any, fill_value: Any, dtype: Any = None, shape: Any = None) -> Any:
+    """An array shaped like ``a`` (or ``shape``) filled with ``fill_value``."""
+    sh, dt = _like(a, shape)
     if isinstance(fill_value, Tracer):
-        return broadcast_to(lax.convert_element_type(fill_value, av.dtype if dtype is None else dtype), av.shape)
-    return np.full(av.shape, fill_value, av.dtype if dtype is None else dtype).view(Array)
+        return broadcast_to(lax.convert_element_type(fill_value, dt if dtype is None else dtype), sh)
+    return np.full(sh, fill_value, dt if dtype is None else dtype).view(Array)
 
 
-def array(obj: Any, dtype: Any = None) -> Any:
-    """An array from ``obj``; nested lists may contain traced values."""
+def array(obj: Any, dtype: Any = None, copy: bool = True, order: Any = None, ndmin: int = 0) -> Any:
+    """An array from ``obj``; nested lists may contain traced values; ``ndmin`` prepends axes."""
     out = _arr(obj)
     if isinstance(out, Tracer):
-        return out if dtype is None else lax.convert_element_type(out, dtype)
-    return as_array(np.array(out, dtype=dtype))
+        out = out if dtype is None else lax.convert_element_type(out, dtype)
+    else:
+        out = as_array(np.array(out, dtype=dtype))
+    nd = len(_shape(out))
+    return out if ndmin <= nd else reshape(out, (1,) * (ndmin - nd) + _shape(out))
 
 
 def asarray(obj: Any, dtype: Any = None) -> Any:
@@ -237,9 +265,23 @@ def _creates_array(fn: Any) -> Any:
     return f
 
 
-zeros, ones, empty, eye, identity, arange = (
-    _creates_array(f) for f in (np.zeros, np.ones, np.empty, np.eye, np.identity, np.arange)
-)
+zeros, ones, eye, identity = (_creates_array(f) for f in (np.zeros, np.ones, np.eye, np.identity))
+
+
+def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *, like: Any = None) -> Any:
+    """``numpy.arange`` returning a functrans.Array; without ``dtype``, NumPy scalars keep
+    their dtype (``arange(np.float32(3))`` is float32, as JAX; Python numbers are weak)."""
+    args = [v for v in (start, stop, step) if v is not None]
+    if dtype is None and any(isinstance(v, np.generic | np.ndarray) for v in args):
+        dtype = np.result_type(*args)
+    if stop is None and step is None:
+        return np.arange(start, dtype=dtype).view(Array)
+    return np.arange(start, stop, step, dtype=dtype).view(Array)
+
+
+def empty(shape: Any, dtype: Any = float, order: str = "C", *, like: Any = None) -> Any:
+    """An array of ``shape``: zeros, as JAX's ``empty`` (NumPy's holds arbitrary values)."""
+    return zeros(shape, dtype, order)
 
 
 

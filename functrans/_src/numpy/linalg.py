@@ -7,10 +7,10 @@ defines a behaviour, it is followed:
 
 * a singular matrix does not raise: ``inv``/``solve`` return inf/nan entries, as
   ``jax.numpy.linalg`` does (NumPy raises ``LinAlgError``);
-* ``cholesky``, ``eigh`` and ``eigvalsh`` read one triangle of ``a`` (as NumPy), and
-  their derivatives are JAX's, those of the function of the symmetric part
-  ``(a + a.T) / 2`` (so gradients are symmetric matrices); ``cholesky`` of a matrix that
-  is not positive definite returns NaNs (as JAX) instead of raising;
+* ``cholesky``, ``eigh``, ``eigvalsh`` (and ``hermitian=True`` in ``svd``/``pinv``/``matrix_rank``)
+  use the symmetric part ``(a + a^H) / 2`` (JAX's ``symmetrize_input=True``; NumPy reads one
+  triangle), so gradients are symmetric; ``cholesky`` of a non-positive-definite matrix
+  gives NaNs (as JAX) instead of raising;
 * derivatives at degenerate points are JAX's: eigenvector (singular vector) derivatives
   are inf/nan at repeated eigenvalues (singular values), eigen/singular values' stay
   finite; ``det``'s gradient is the adjugate (finite at singular matrices); ``norm`` at
@@ -169,14 +169,22 @@ def _moveaxes_last(x: Any, axes: tuple[int, ...]) -> Any:
 # --------------------------------------------------------------------------- factorizations
 
 
-def cholesky(a: Any, /, *, upper: bool = False) -> Any:
+def _sym(a: Any) -> Any:
+    """The symmetric (Hermitian) part ``(a + a^H) / 2``."""
+    return lax.mul(lax.add(a, L.mH(a)), np.asarray(0.5, a.dtype))
+
+
+def cholesky(a: Any, /, *, upper: bool = False, symmetrize_input: bool = True) -> Any:
     """Cholesky factor of a symmetric positive definite matrix (lower, or upper if ``upper``).
 
-    Reads the lower triangle of ``a``; the derivative is along symmetric perturbations (as
-    JAX); NaNs if ``a`` is not positive definite.
+    Factors the symmetric part ``(a + a^H) / 2`` (JAX's ``symmetrize_input=True``; with
+    False, the lower triangle of ``a`` is read); the derivative is along symmetric
+    perturbations (as JAX); NaNs if ``a`` is not positive definite.
     """
     a = _inexact(a)
     _assert_stacked_square("cholesky", a)
+    if symmetrize_input:
+        a = _sym(a)
     c = L.cholesky(a)
     return L.mH(c) if upper else c
 
@@ -195,23 +203,25 @@ def qr(a: Any, mode: str = "reduced") -> Any:
     return r if mode == "r" else QRResult(q, r)
 
 
-def eigh(a: Any, UPLO: str = "L") -> EighResult:  # noqa: N803
-    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix (its ``UPLO`` triangle is read).
-
-    The derivative is along symmetric perturbations, as JAX's; eigenvector derivatives are
-    inf/nan at repeated eigenvalues.
-    """
+def eigh(a: Any, UPLO: str | None = None, symmetrize_input: bool = True) -> EighResult:  # noqa: N803
+    """Eigenvalues (ascending) and eigenvectors of the symmetric part ``(a + a^H) / 2`` (as JAX;
+    ``symmetrize_input=False`` reads the ``UPLO`` triangle, as NumPy). Eigenvector derivatives
+    are inf/nan at repeated eigenvalues."""
+    if UPLO is None:
+        UPLO = "L"
     if UPLO not in ("L", "U"):
         raise ValueError("UPLO argument must be 'L' or 'U'")
     a = _inexact(a)
     _assert_stacked_square("eigh", a)
+    if symmetrize_input:
+        a = _sym(a)
     v, w = L.eigh(a, lower=UPLO == "L")
     return EighResult(w, v)
 
 
-def eigvalsh(a: Any, UPLO: str = "L") -> Any:  # noqa: N803
-    """Eigenvalues (ascending) of a symmetric matrix."""
-    return eigh(a, UPLO).eigenvalues
+def eigvalsh(a: Any, UPLO: str | None = None, *, symmetrize_input: bool = True) -> Any:  # noqa: N803
+    """Eigenvalues (ascending) of a symmetric matrix (of the symmetric part of ``a``, as JAX)."""
+    return eigh(a, UPLO, symmetrize_input).eigenvalues
 
 
 class EigResult(NamedTuple):
@@ -244,6 +254,9 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: 
     """Singular value decomposition: ``SVDResult(U, S, Vh)`` with ``a = U @ diag(S) @ Vh``, or ``S``."""
     a = _inexact(a)
     _assert_stacked_2d("svd", a)
+    if hermitian:  # as JAX: the decomposition of the Hermitian part
+        _assert_stacked_square("svd", a)
+        a = _sym(a)
     if not compute_uv:
         return L.svd(a, full_matrices=False, compute_uv=False)[0]
     s, u, vt = L.svd(a, full_matrices=full_matrices, compute_uv=True)
@@ -329,6 +342,9 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None
         raise ValueError("`rtol` and `rcond` can't be both set.")
     a = _inexact(a)
     _assert_stacked_2d("pinv", a)
+    if hermitian:  # as JAX: the pseudo-inverse of the Hermitian part
+        _assert_stacked_square("pinv", a)
+        a = _sym(a)
     tol = rcond if rcond is not None else rtol
     sh = _shape(a)
     if tol is None:
@@ -352,8 +368,9 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None
 def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
     """Least squares ``(x, residuals, rank, s)`` as NumPy, via the SVD.
 
-    ``residuals`` is the squared residual norm per column when ``a`` is tall (``m > n``),
-    else empty; ``rank`` and ``s`` carry no derivative (as in JAX).
+    ``residuals`` is the squared residual norm per column, always (as JAX's default; NumPy
+    leaves it empty unless ``a`` is tall and of full rank); ``rank`` and ``s`` carry no
+    derivative (as in JAX).
     """
     a, b = _inexact(a), _inexact(b)
     sa, sb = _shape(a), _shape(b)
@@ -379,11 +396,10 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
     utb = L.matmul(L.mH(u), b2)
     x = L.matmul(L.mH(vt), lax.mul(lax.reshape(L.as_dtype_of(s_inv, utb), (k, 1)), utb))
     rank = lax.reduce_sum(lax.convert_element_type(keep, np.int64), (0,))
-    if m > n:
-        r = lax.sub(b2, L.matmul(a, x))
-        resid = _sum(_abs2(r), (0,))
-    else:
-        resid = np.zeros((0,), L._real_dtype(a.dtype))
+    # as JAX (numpy_resid=False): the squared residual norms always (NumPy: empty unless m > n
+    # and full rank)
+    r = lax.sub(b2, L.matmul(a, x))
+    resid = _sum(_abs2(r), (0,))
     if vec:
         x = lax.reshape(x, (n,))
     return x, resid, rank, lax.stop_gradient(s)
@@ -613,7 +629,7 @@ def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, rtol: Any =
             lax.gt(lax.reduce_sum(lax.convert_element_type(lax.ne(a, 0.0), np.int64), tuple(range(len(sh)))), 0),
             np.int64,
         )
-    s = lax.stop_gradient(svdvals(a))
+    s = lax.stop_gradient(svd(a, compute_uv=False, hermitian=hermitian))
     last = len(_shape(s)) - 1
     smax = _max(s, (last,), keepdims=True)
     if tol is None:
@@ -632,15 +648,20 @@ def cond(x: Any, p: Any = None) -> Any:
     """Condition number in norm ``p`` (None/2/-2 by singular values; others need a square matrix)."""
     x = _inexact(x)
     _assert_stacked_2d("cond", x)
+    if 0 in _shape(x)[-2:]:
+        raise ValueError(f"cond: input array must not be empty; got shape {_shape(x)}")
     if p is None or p == 2 or p == -2:
         s = svdvals(x)
         k = _shape(s)[-1]
         big, small = lax.index(s, (Ellipsis, 0)), lax.index(s, (Ellipsis, k - 1))
         with np.errstate(divide="ignore", invalid="ignore"):
-            return lax.div(big, small) if p != -2 else lax.div(small, big)
-    _assert_stacked_square("cond", x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = lax.mul(norm(x, p, axis=(-2, -1)), norm(inv(x), p, axis=(-2, -1)))
+            if p != -2:
+                return lax.div(big, small)  # as JAX: no NaN -> inf replacement for p None/2
+            r = lax.div(small, big)
+    else:
+        _assert_stacked_square("cond", x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = lax.mul(norm(x, p, axis=(-2, -1)), norm(inv(x), p, axis=(-2, -1)))
     # NaN (from a singular x) becomes inf where x itself has no NaN, as JAX
     nd = len(_shape(x))
     x_nan = lax.gt(_sum(lax.convert_element_type(lax.ne(x, x), np.int64), (nd - 2, nd - 1)), 0)

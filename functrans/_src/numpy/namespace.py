@@ -13,10 +13,12 @@ from typing import Any
 from functrans._src.numpy import (
     contraction,
     einsum,
+    index_tricks,
     indexing,
     joining,
     lax_numpy,
     reductions,
+    signal_poly,
     sorting,
     structure,
     ufuncs,
@@ -24,6 +26,7 @@ from functrans._src.numpy import (
 
 FAMILIES: tuple[ModuleType, ...] = (
     ufuncs, reductions, lax_numpy, contraction, einsum, structure, joining, indexing, sorting,
+    signal_poly, index_tricks,
 )  # fmt: skip
 
 

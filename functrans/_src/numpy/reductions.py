@@ -427,8 +427,8 @@ def quantile(
             r = _take_last(s, lo)
         elif method == "higher":
             r = _take_last(s, int(np.ceil(virtual)))
-        elif method == "nearest":
-            r = _take_last(s, int(np.around(virtual)))
+        elif method == "nearest":  # as JAX: a tie (fraction 0.5) takes the lower (NumPy: the even)
+            r = _take_last(s, lo if virtual - lo <= 0.5 else hi)
         else:
             g = (0.0 if lo == virtual else 0.5) if method == "midpoint" else virtual - lo
             # a Python float for a Python-scalar q (weakly typed), else typed as NumPy's gamma

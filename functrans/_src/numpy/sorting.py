@@ -92,7 +92,12 @@ def partition(a: Any, kth: Any, axis: Any = -1) -> Any:
         return lax.index(x, idx)
 
     low = part(lax.sort(a, ax), 0, k + 1)
-    high = lax.neg(part(lax.sort(lax.neg(a), ax), 0, n - k - 1))
+    if n - k - 1 == 0:
+        return low
+    # the rest: the n-k-1 largest, decreasing (NaN first, ties in index order), as JAX's top_k
+    moved = lax.moveaxis(a, ax, nd - 1) if ax != nd - 1 else a
+    high = lax.top_k(moved, n - k - 1)[0]
+    high = lax.moveaxis(high, nd - 1, ax) if ax != nd - 1 else high
     return lax.concatenate([low, high], ax)
 
 
@@ -107,43 +112,70 @@ def unique(
     size: int | None = None,
     fill_value: Any = None,
 ) -> Any:
-    """The sorted unique elements of the flattened array (``numpy.unique``; zero derivatives,
-    as in JAX). The number of results depends on the values: on concrete values (eagerly, under
-    grad/jvp) NumPy decides it; under jit/vmap pass ``size=`` (and ``fill_value=``, default the
-    smallest element), as in JAX."""
+    """The sorted unique elements of the flattened array (``numpy.unique``).
+
+    The number of results depends on the values: without ``size`` the values must be
+    concrete (eagerly, under grad/jvp) and NumPy decides, with zero derivatives (as JAX).
+    With ``size=`` (needed under jit/vmap) the results are truncated or padded, as JAX: the
+    values with ``fill_value`` (default: the smallest element), ``return_index`` with the
+    index of the smallest element, ``return_counts`` with 0; the values are then
+    differentiable (each unique value is its first occurrence, as JAX's)."""
     from functrans._src.core import ConcretizationTypeError, Tracer
-    from functrans._src.numpy.indexing import nonzero, take
-    from functrans._src.numpy.lax_numpy import concatenate, ravel
 
     x = _arr(ar)
-    extras = return_index or return_inverse or return_counts
-    if not isinstance(x, Tracer):
-        if size is None:
-            return np.unique(x, return_index, return_inverse, return_counts, axis, equal_nan=equal_nan)
-        if extras or axis is not None:
-            raise NotImplementedError("unique(size=...) supports only the values (no return_* or axis)")
-    elif extras or axis is not None:
-        raise NotImplementedError("unique of traced values supports only the values (no return_* or axis)")
-    flat = ravel(x)
-    srt = sort(flat)
-    n = _shape(srt)[0]
-    if n == 0:
-        return srt
-    later, earlier = lax.index(srt, (slice(1, None),)), lax.index(srt, (slice(0, n - 1),))
-    first = concatenate([np.ones(1, bool), lax.ne(later, earlier)])
     if size is None:
-        try:
-            mask = first._trace.concrete(first, "unique") if isinstance(first, Tracer) else first
-            positions = np.flatnonzero(np.asarray(mask))
-        except ConcretizationTypeError:
-            raise ConcretizationTypeError(
-                "unique: the number of unique elements depends on the values of a traced array. Pass "
-                "size= (and fill_value=) to get a fixed-size result under jit or vmap, as in JAX."
-            ) from None
-        return lax.stop_gradient(take(srt, positions))  # JAX's unique has zero derivatives
-    (idx,) = nonzero(first, size=size, fill_value=0)
-    vals = take(srt, idx)
+        if isinstance(x, Tracer):
+            try:
+                x = np.asarray(x._trace.concrete(x, "unique"))
+            except ConcretizationTypeError:
+                raise ConcretizationTypeError(
+                    "unique: the number of unique elements depends on the values of a traced array. Pass "
+                    "size= (and fill_value=) to get a fixed-size result under jit or vmap, as in JAX."
+                ) from None
+        # JAX's unique without size has zero derivatives: a constant
+        return np.unique(x, return_index, return_inverse, return_counts, axis, equal_nan=equal_nan)
+    if axis is not None:
+        raise NotImplementedError("unique(size=...) does not support axis=")
+    return _unique_sized(x, int(size), fill_value, equal_nan, return_index, return_inverse, return_counts)
+
+
+def _unique_sized(
+    x: Any, size: int, fill_value: Any, equal_nan: bool, return_index: bool, return_inverse: bool,
+    return_counts: bool,
+) -> Any:  # fmt: skip
+    from functrans._src.numpy.indexing import nonzero, take
+
+    shape = _shape(x)
+    dt = get_aval(x).dtype
+    n = _count(shape, tuple(range(len(shape))))
+    flat = lax.reshape(x, (n,))
+    extras: list[Any] = []
+    if n == 0:
+        if fill_value is None:
+            raise ValueError("unique: for zero-sized input with nonzero size argument, fill_value must be specified")
+        vals = lax.broadcast_to(lax.convert_element_type(_arr(fill_value), dt), (size,))
+        # as JAX: the index, inverse and counts of an empty input stay empty
+        extras = [np.zeros(0, np.int64)] * (return_index + return_inverse + return_counts)
+        return (vals, *extras) if extras else vals
+    srt, perm = lax.sort([flat, np.arange(n, dtype=np.int64)], 0, num_keys=1)
+    later, earlier = lax.index(srt, (slice(1, None),)), lax.index(srt, (slice(0, n - 1),))
+    new = lax.ne(later, earlier)
+    if equal_nan and dt.kind in "fc":  # NaNs (sorted last) count as one value
+        new = lax.logical_and(new, lax.logical_not(lax.logical_and(lax.ne(later, later), lax.ne(earlier, earlier))))
+    first = lax.concatenate([np.ones(1, bool), new], 0)
+    (pos,) = nonzero(first, size=size, fill_value=0)
     count = lax.reduce_sum(lax.convert_element_type(first, np.int64), (0,))
-    fill = lax.index(srt, (0,)) if fill_value is None else fill_value
-    fill = lax.broadcast_to(lax.convert_element_type(fill, get_aval(vals).dtype), (size,))
-    return lax.stop_gradient(lax.select(lax.lt(np.arange(size), count), vals, fill))
+    valid = lax.lt(np.arange(size), count)
+    vals = take(srt, pos)
+    fill = lax.index(srt, (0,)) if fill_value is None else lax.convert_element_type(_arr(fill_value), dt)
+    vals = lax.select(valid, vals, lax.broadcast_to(fill, (size,)))
+    ids = lax.sub(lax.cumsum(lax.convert_element_type(first, np.int64), 0), 1)  # unique number per sorted entry
+    if return_index:
+        extras.append(lax.stop_gradient(take(perm, pos)))
+    if return_inverse:
+        inv = lax.scatter(np.zeros(n, np.int64), [perm], ids, (0,), "set")
+        extras.append(lax.stop_gradient(lax.reshape(inv, shape)))
+    if return_counts:
+        counts = lax.scatter(np.zeros(size, np.int64), [ids], np.ones(n, np.int64), (0,), "add")
+        extras.append(lax.stop_gradient(counts))
+    return (vals, *extras) if extras else vals

@@ -21,6 +21,7 @@ from functrans._src.core import Tracer, get_aval
 from functrans._src.numpy.lax_numpy import (
     broadcast_to,
     concatenate,
+    moveaxis,
     ravel,
     reshape,
     transpose,
@@ -221,8 +222,10 @@ def roll(a: Any, shift: int | Sequence[int], axis: int | Sequence[int] | None = 
     if axis is None:
         return reshape(roll(ravel(a), shift, 0), _shape(a))
     nd = len(_shape(a))
-    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
-    shifts = (shift,) if isinstance(shift, int | np.integer) else tuple(shift)
+    if isinstance(shift, Tracer):
+        raise NotImplementedError("roll: the shift must be concrete (a traced shift is not supported)")
+    axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+    shifts = (int(shift),) if np.ndim(shift) == 0 else tuple(int(s) for s in np.asarray(shift).ravel())
     axes, shifts = np.broadcast_arrays(np.asarray(axes), np.asarray(shifts))
     total: dict[int, int] = {}
     for ax, s in zip(axes.ravel(), shifts.ravel()):
@@ -301,7 +304,10 @@ def repeat(a: Any, repeats: Any, axis: int | None = None, *, total_repeat_length
     return out
 
 
-_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "linear_ramp", "maximum", "minimum", "mean")
+_PAD_MODES = (
+    "constant", "edge", "reflect", "symmetric", "wrap", "linear_ramp", "maximum", "minimum", "mean", "median",
+    "empty",
+)  # fmt: skip
 
 
 def _pairs(value: Any, nd: int, what: str) -> np.ndarray:
@@ -312,8 +318,18 @@ def _pairs(value: Any, nd: int, what: str) -> np.ndarray:
         raise ValueError(f"pad: {what} of shape {arr.shape} cannot be broadcast to ({nd}, 2)") from None
 
 
+_PAD_KW = {
+    "constant": {"constant_values"}, "reflect": {"reflect_type"}, "symmetric": {"reflect_type"},
+    "linear_ramp": {"end_values"}, "maximum": {"stat_length"}, "minimum": {"stat_length"},
+    "mean": {"stat_length"}, "median": {"stat_length"},
+}  # fmt: skip
+
+
 def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Any:
-    """Pad an array: modes constant (``constant_values``), edge, reflect, symmetric and wrap."""
+    """Pad an array, NumPy's modes: constant (``constant_values``), edge, reflect and symmetric
+    (``reflect_type`` even or odd), wrap, linear_ramp (``end_values``), maximum, minimum, mean
+    and median (``stat_length``), empty (zeros here, as JAX). Differentiable: padded values
+    are copies, reflections, ramps or statistics of the array's entries."""
     x = _arr(array)
     shape = _shape(x)
     nd = len(shape)
@@ -322,23 +338,26 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> An
         raise TypeError("`pad_width` must be of integral type.")
     if np.any(widths < 0):
         raise ValueError("index can't contain negative values")
-    if mode not in ("constant", "edge", "reflect", "symmetric", "wrap"):
-        if mode in _PAD_MODES:
-            raise NotImplementedError(f"functrans.numpy.pad does not support mode={mode!r} yet")
+    if mode not in _PAD_MODES:
         raise ValueError(f"mode '{mode}' is not supported")
-    allowed = {"constant": {"constant_values"}, "reflect": {"reflect_type"}, "symmetric": {"reflect_type"}}
-    extra = set(kwargs) - allowed.get(mode, set())
+    extra = set(kwargs) - _PAD_KW.get(mode, set())
     if extra:
         raise ValueError(f"unsupported keyword arguments for mode '{mode}': {sorted(extra)}")
-    if kwargs.get("reflect_type", "even") != "even":
-        raise NotImplementedError("functrans.numpy.pad supports only reflect_type='even'")
+    reflect_type = kwargs.get("reflect_type", "even")
+    if reflect_type not in ("even", "odd"):
+        raise ValueError(f"reflect_type must be 'even' or 'odd', got {reflect_type!r}")
     dt = _dtype(x)
+    if mode == "empty":
+        mode = "constant"
     if mode == "constant":
         cv = kwargs.get("constant_values", 0)
         if isinstance(cv, Tracer):
             cvals = None
         else:
             cvals = _pairs(cv, nd, "constant_values")
+    stat_len = _pairs(kwargs.get("stat_length", -1) if kwargs.get("stat_length") is not None else -1, nd,
+                      "stat_length")  # fmt: skip
+    end_values = _pairs(kwargs.get("end_values", 0), nd, "end_values")
     for ax in range(nd):
         before, after = int(widths[ax, 0]), int(widths[ax, 1])
         if before == 0 and after == 0:
@@ -357,9 +376,68 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> An
             continue
         if n == 0:
             raise ValueError(f"can't extend empty axis {ax} using modes other than 'constant' or 'empty'")
-        src = np.pad(np.arange(n), (before, after), mode=mode)
-        x = take_static(x, src, ax)
+        if mode in ("maximum", "minimum", "mean", "median"):
+            x = _pad_stat(x, ax, before, after, mode, stat_len[ax])
+        elif mode == "linear_ramp":
+            x = _pad_ramp(x, ax, before, after, end_values[ax])
+        elif reflect_type == "odd" and mode in ("reflect", "symmetric"):
+            # a linear map along the axis: NumPy's padding of the identity matrix
+            a = np.pad(np.eye(n), ((before, after), (0, 0)), mode=mode, reflect_type="odd")
+            from functrans._src.numpy.contraction import tensordot
+
+            y = tensordot(a.astype(dt if dt.kind in "fc" else np.float64), x, ([1], [ax]))
+            y = moveaxis(y, 0, ax) if ax else y
+            x = y if dt.kind in "fc" else lax.convert_element_type(y, dt)
+        else:
+            src = np.pad(np.arange(n), (before, after), mode=mode)
+            x = take_static(x, src, ax)
     return x
+
+
+def _pad_stat(x: Any, ax: int, before: int, after: int, mode: str, lengths: np.ndarray) -> Any:
+    from functrans._src.numpy import reductions as R
+
+    n = _shape(x)[ax]
+    dt = _dtype(x)
+    fn = {"maximum": R.max, "minimum": R.min, "mean": R.mean, "median": R.median}[mode]
+    pieces = []
+    for side, w in ((0, before), (1, after)):
+        k = int(lengths[side])
+        k = n if k < 0 else min(k, n)
+        if k == 0:
+            raise ValueError("stat_length of 0 yields no value for padding")
+        part = _slice_axis(x, ax, 0, k) if side == 0 else _slice_axis(x, ax, n - k, n)
+        stat = fn(part, axis=ax, keepdims=True)
+        if dt.kind in "iu" and mode in ("mean", "median"):
+            from functrans._src.numpy.ufuncs import rint
+
+            stat = rint(stat)  # half to even, as NumPy and JAX
+        if _dtype(stat) != dt:
+            stat = lax.convert_element_type(stat, dt)
+        pieces.append(broadcast_to(stat, _shape(x)[:ax] + (w,) + _shape(x)[ax + 1 :]))
+    return lax.concatenate([pieces[0], x, pieces[1]], ax)
+
+
+def _pad_ramp(x: Any, ax: int, before: int, after: int, ends: np.ndarray) -> Any:
+    """Ramps from the end values to the edge values (``linspace(end, edge, w, endpoint=False)``
+    as JAX computes it, ``end * (1 - t) + edge * t``; floored for integer arrays)."""
+    n = _shape(x)[ax]
+    nd = len(_shape(x))
+    dt = _dtype(x)
+    ft = dt if dt.kind in "fc" else np.dtype(np.float64)
+    pieces = []
+    for side, w in ((0, before), (1, after)):
+        edge = _slice_axis(x, ax, 0, 1) if side == 0 else _slice_axis(x, ax, n - 1, n)
+        edge = lax.convert_element_type(edge, ft)
+        t = (np.arange(w, dtype=ft) / max(w, 1)).reshape((1,) * ax + (w,) + (1,) * (nd - ax - 1))
+        end = np.asarray(ends[side], ft)
+        ramp = lax.add(lax.mul(end, 1 - t), lax.mul(edge, t))  # JAX's linspace formula (bitwise alike)
+        if side == 1:
+            ramp = _slice_axis(ramp, ax, None, None, -1)
+        if dt.kind not in "fc":
+            ramp = lax.convert_element_type(lax.floor(ramp), dt)
+        pieces.append(ramp)
+    return lax.concatenate([pieces[0], x, pieces[1]], ax)
 
 
 # --------------------------------------------------------------------------- differences
@@ -387,7 +465,8 @@ def diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = 
     x = parts[0] if len(parts) == 1 else concatenate(parts, ax)
     for _ in range(n):
         m = _shape(x)[ax]
-        x = lax.sub(_slice_axis(x, ax, 1, None), _slice_axis(x, ax, 0, max(m - 1, 0)))
+        hi, lo = _slice_axis(x, ax, 1, None), _slice_axis(x, ax, 0, max(m - 1, 0))
+        x = lax.ne(hi, lo) if x.dtype.kind == "b" else lax.sub(hi, lo)  # bool: not_equal, as JAX
     return x
 
 
