@@ -17,17 +17,8 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import get_aval
-from functrans._src.numpy import (
-    contraction,
-    indexing,
-    joining,
-    lax_numpy,
-    reductions,
-    sorting,
-    structure,
-    ufuncs,
-)
 from functrans._src.numpy.array import Array
+from functrans._src.numpy.families import FAMILIES
 from functrans._src.numpy.util import _arr, _axis, _shape
 
 __all__ = [
@@ -37,21 +28,8 @@ __all__ = [
 ]  # fmt: skip
 
 
-class _Families:
-    """The NumPy functions of the family modules this one builds on, by name."""
-
-    def __getattr__(self, name: str) -> Any:
-        for m in (ufuncs, reductions, lax_numpy, contraction, structure, joining, indexing, sorting):
-            if name in m.__all__:
-                return getattr(m, name)
-        raise AttributeError(name)
-
-
-_FAMILIES = _Families()
-
-
 def _ns() -> Any:
-    return _FAMILIES
+    return FAMILIES
 
 
 def _const(t: tuple[np.ndarray, ...]) -> tuple[Any, ...]:

@@ -15,16 +15,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import Tracer, get_aval
-from functrans._src.numpy import (
-    contraction,
-    indexing,
-    joining,
-    lax_numpy,
-    reductions,
-    sorting,
-    structure,
-    ufuncs,
-)
+from functrans._src.numpy.families import FAMILIES
 from functrans._src.numpy.util import _arr, _shape
 
 __all__ = [
@@ -33,21 +24,8 @@ __all__ = [
 ]  # fmt: skip
 
 
-class _Families:
-    """The NumPy functions of the family modules this one builds on, by name."""
-
-    def __getattr__(self, name: str) -> Any:
-        for m in (ufuncs, reductions, lax_numpy, contraction, structure, joining, indexing, sorting):
-            if name in m.__all__:
-                return getattr(m, name)
-        raise AttributeError(name)
-
-
-_FAMILIES = _Families()
-
-
 def _np() -> Any:
-    return _FAMILIES
+    return FAMILIES
 
 
 def _conv_full(a: Any, v: Any) -> Any:
