@@ -407,6 +407,19 @@ def _fmt_args(args: tuple, kw: dict) -> str:
     return s
 
 
+def report(errs: list[str], label: str, key: str, args: Any, kinds: Counter, bad: set) -> None:
+    """Print the differences of one case (less those ``--no-dtype``/``--no-exc`` hide), counting
+    them by kind in ``kinds`` and the case's ``key`` in ``bad``. Shared by the sibling harnesses."""
+    if args.no_dtype:
+        errs = [e for e in errs if not e.startswith("DTYPE")]
+    if args.no_exc:
+        errs = [e for e in errs if not e.startswith("EXC")]
+    for e in errs:
+        kinds[e.split()[0].rstrip(":")] += 1
+        bad.add(key)
+        print(" ".join(f"{label}: {e}".split()))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--filter", default="")
@@ -430,15 +443,7 @@ def main() -> None:
         if dt > 2.0:
             print(f"# slow case {case[0]} {dt:.1f}s", file=sys.stderr)
         n_grads += graded
-        if args.no_dtype:
-            errs = [e for e in errs if not e.startswith("DTYPE")]
-        if args.no_exc:
-            errs = [e for e in errs if not e.startswith("EXC")]
-        for e in errs:
-            kinds[e.split()[0].rstrip(":")] += 1
-            bad_names.add(case[0])
-            line = f"{case[0]}({_fmt_args(case[3], case[4])}): {e}"
-            print(" ".join(line.split()))
+        report(errs, f"{case[0]}({_fmt_args(case[3], case[4])})", case[0], args, kinds, bad_names)
     cov = {n for n in fnp.__all__ if callable(getattr(fnp, n, None))}
     untested = sorted(n for n in cov if n not in names and "." not in n)
     print(f"\n{len(names)} functions, {n_cases} cases, {n_grads} gradient checks; "

@@ -54,7 +54,7 @@ import jax.scipy.linalg as jsl  # noqa: E402
 import jax.scipy.special as jss  # noqa: E402
 import jax.scipy.stats as jst  # noqa: E402
 import jax.tree_util as jtu  # noqa: E402
-from jax_diff import run_case  # noqa: E402
+from jax_diff import report, run_case  # noqa: E402
 
 import functrans as ft  # noqa: E402
 import functrans.lax as flax  # noqa: E402
@@ -502,14 +502,7 @@ def main() -> None:
                 continue
             n_l += 1
             errs = run_lcase(fn)
-            if args.no_dtype:
-                errs = [e for e in errs if not e.startswith("DTYPE")]
-            if args.no_exc:
-                errs = [e for e in errs if not e.startswith("EXC")]
-            for e in errs:
-                kinds[e.split()[0].rstrip(":")] += 1
-                bad.add(label)
-                print(" ".join(f"[{label}] {e}".split()))
+            report(errs, f"[{label}]", label, args, kinds, bad)
     print(f"\n{n_e} elementwise-style cases, {n_l} structural cases; {len(bad)} labels with "
           f"differences: {dict(kinds)}")
 

@@ -52,7 +52,7 @@ import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 import jax.numpy as jnp  # noqa: E402
-from jax_diff import _fmt_args, run_case  # noqa: E402
+from jax_diff import _fmt_args, report, run_case  # noqa: E402
 
 import functrans.numpy as fnp  # noqa: E402
 
@@ -736,14 +736,7 @@ def main() -> None:
         if time.perf_counter() - t0 > 2.0:
             print(f"# slow case {case[0]}", file=sys.stderr)
         n_grads += graded
-        if args.no_dtype:
-            errs = [e for e in errs if not e.startswith("DTYPE")]
-        if args.no_exc:
-            errs = [e for e in errs if not e.startswith("EXC")]
-        for e in errs:
-            kinds[e.split()[0].rstrip(":")] += 1
-            bad.add(case[0])
-            print(" ".join(f"{case[0]}({_fmt_args(case[3], case[4])}): {e}".split()))
+        report(errs, f"{case[0]}({_fmt_args(case[3], case[4])})", case[0], args, kinds, bad)
     print(f"\n{len(names)} names, {n_cases} cases, {n_grads} gradient checks; "
           f"{len(bad)} names with differences: {dict(kinds)}")
     print("missing in functrans (skipped):", " ".join(sorted(MISSING)))
