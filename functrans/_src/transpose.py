@@ -98,51 +98,17 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
         n = len(inputs)
         if n <= 2:  # the common binary and unary cases, unrolled
             a0 = inputs[0]
-            if type(a0) is Literal:
-                x0 = a0.val
-            else:
-                x0 = cget(a0, _MISSING)
-                if x0 is _MISSING:  # a linear input: one marker per abstract value serves (see undef)
-                    x0 = undef.get(id(a0.aval))
-                    if x0 is None:
-                        x0 = undef[id(a0.aval)] = UndefinedPrimal(a0.aval)
+            x0 = a0.val if type(a0) is Literal else _known_or_linear(a0, cget, undef)
             if n == 2:
                 a1 = inputs[1]
-                if type(a1) is Literal:
-                    x1 = a1.val
-                else:
-                    x1 = cget(a1, _MISSING)
-                    if x1 is _MISSING:
-                        x1 = undef.get(id(a1.aval))
-                        if x1 is None:
-                            x1 = undef[id(a1.aval)] = UndefinedPrimal(a1.aval)
+                x1 = a1.val if type(a1) is Literal else _known_or_linear(a1, cget, undef)
                 cts_in = rule(cts, x0, x1, **params) if params else rule(cts, x0, x1)
             else:
                 cts_in = rule(cts, x0, **params) if params else rule(cts, x0)
             if type(x0) is UndefinedPrimal:
-                ct = cts_in[0]
-                if ct is not None:
-                    if type(ct) is not float and (type(ct) not in _TRACER_TYPES or ct.aval.dtype.kind == "c"):
-                        ct = _real_if_real(ct, x0)
-                    prev = get(a0)  # type: ignore[call-overload]
-                    if prev is None:
-                        ct_env[a0] = ct  # type: ignore[index]
-                    elif type(prev) is float and type(ct) is float:  # Python's sum: bit for bit add's float_impl
-                        ct_env[a0] = prev + ct  # type: ignore[index]
-                    else:
-                        ct_env[a0] = bind(add_p, (prev, ct), {})  # type: ignore[index]
+                _accumulate(ct_env, a0, x0, cts_in[0])
             if n == 2 and type(x1) is UndefinedPrimal:
-                ct = cts_in[1]
-                if ct is not None:
-                    if type(ct) is not float and (type(ct) not in _TRACER_TYPES or ct.aval.dtype.kind == "c"):
-                        ct = _real_if_real(ct, x1)
-                    prev = get(a1)  # type: ignore[call-overload]
-                    if prev is None:
-                        ct_env[a1] = ct  # type: ignore[index]
-                    elif type(prev) is float and type(ct) is float:  # Python's sum: bit for bit add's float_impl
-                        ct_env[a1] = prev + ct  # type: ignore[index]
-                    else:
-                        ct_env[a1] = bind(add_p, (prev, ct), {})  # type: ignore[index]
+                _accumulate(ct_env, a1, x1, cts_in[1])
         else:
             args = []
             for a in inputs:
@@ -153,16 +119,8 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
                     args.append(UndefinedPrimal(a.aval) if c is _MISSING else c)
             cts_in = rule(cts, *args, **params) if params else rule(cts, *args)
             for a, arg, ct in zip(inputs, args, cts_in):
-                if ct is not None and type(arg) is UndefinedPrimal:
-                    if type(ct) is not float and (type(ct) not in _TRACER_TYPES or ct.aval.dtype.kind == "c"):
-                        ct = _real_if_real(ct, arg)
-                    prev = get(a)  # type: ignore[call-overload]
-                    if prev is None:
-                        ct_env[a] = ct  # type: ignore[index]
-                    elif type(prev) is float and type(ct) is float:  # Python's sum: bit for bit add's float_impl
-                        ct_env[a] = prev + ct  # type: ignore[index]
-                    else:
-                        ct_env[a] = bind(add_p, (prev, ct), {})  # type: ignore[index]
+                if type(arg) is UndefinedPrimal:
+                    _accumulate(ct_env, a, arg, ct)
         # drop this step's references (summands, cotangents) so that dead arrays are freed
         # before the next rule runs
         cts = cts_in = args = x0 = x1 = c = ct = prev = None
@@ -172,6 +130,32 @@ def backward_pass(ir: IR, consts: Sequence[Any], cts_out: Sequence[Any], release
     if release and const_env:
         res = _unaliased(res, const_env.values())
     return res
+
+
+def _known_or_linear(a: Var, cget: Any, undef: dict[int, UndefinedPrimal]) -> Any:
+    """The operand ``a`` of an equation being transposed: its known value, or the marker of a
+    linear input (one per abstract value serves: unary and binary rules read only its aval)."""
+    x = cget(a, _MISSING)
+    if x is _MISSING:
+        x = undef.get(id(a.aval))
+        if x is None:
+            x = undef[id(a.aval)] = UndefinedPrimal(a.aval)
+    return x
+
+
+def _accumulate(ct_env: dict[Var, Any], a: Var, arg: UndefinedPrimal, ct: Any) -> None:
+    """Add the cotangent ``ct`` (None: zero) of the linear input ``a`` to those it already has."""
+    if ct is None:
+        return
+    if type(ct) is not float and (type(ct) not in _TRACER_TYPES or ct.aval.dtype.kind == "c"):
+        ct = _real_if_real(ct, arg)
+    prev = ct_env.get(a)
+    if prev is None:
+        ct_env[a] = ct
+    elif type(prev) is float and type(ct) is float:  # Python's sum: bit for bit add's float_impl
+        ct_env[a] = prev + ct
+    else:
+        ct_env[a] = bind(add_p, (prev, ct), {})
 
 
 def _real_if_real(ct: Any, arg: UndefinedPrimal) -> Any:
