@@ -86,3 +86,31 @@ def test_zero_dim_operands_keep_the_memo(general_calls: list[str]) -> None:
     got = functrans.grad(f)(x)
     assert np.array_equal(got, want) and type(got) is type(want)
     assert general_calls.count("mul") == 2
+
+
+def test_operators_go_straight_to_the_recording(general_calls: list[str], monkeypatch: Any) -> None:
+    from functrans._src.lax import elementwise
+
+    bound: list[str] = []
+    orig = elementwise.bind
+
+    def counting(prim: Any, args: Any, params: Any) -> Any:
+        bound.append(prim.name)
+        return orig(prim, args, params)
+
+    monkeypatch.setattr(elementwise, "bind", counting)
+    rng = np.random.default_rng(5)
+    W, b = rng.standard_normal((3, 2)), rng.standard_normal(2)
+
+    def f(W: Any) -> Any:
+        return fnp.sum(2.0 * (W + b) - W / 3.0 + (1.0 - W) * W)
+
+    want = _normal(f, W)
+    functrans.grad(f)(W)  # recorded and its backward program compiled (which binds)
+    bound.clear()
+    got = functrans.grad(f)(W)
+    assert np.array_equal(got, want)
+    assert bound == []  # + - * / on the tape's values: no detour through lax and bind
+    assert general_calls == []
+    with pytest.raises(TypeError):  # other operands still go through bind and its checks
+        functrans.grad(lambda W: fnp.sum(W + np.array(["a", "b"])))(W)

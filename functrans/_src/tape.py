@@ -76,6 +76,7 @@ from functrans._src.core import (
     plain,
     unaliased,
 )
+from functrans._src.lax.elementwise import add_p, div_p, mul_p, sub_p
 from functrans._src.source_info import _state
 from functrans._src.staging import StagingTrace, StagingTracer
 from functrans._src.tape_keys import _MAX_PARAM_ARRAY, _freeze, _freeze_params, _irs_in, _Unfreezable  # noqa: F401
@@ -147,6 +148,32 @@ class TapeTracer(Tracer):
         self.slot = slot
         self._aval: ShapedArray | None = None
 
+    # the arithmetic operators: straight to the recording when the other operand is of it, a
+    # float64 array or a Python float (what bind would dispatch there), else through bind
+    def __add__(self, o: Any) -> Any:
+        return _binop(add_p, self, o, (self, o))
+
+    def __radd__(self, o: Any) -> Any:
+        return _binop(add_p, self, o, (o, self))
+
+    def __sub__(self, o: Any) -> Any:
+        return _binop(sub_p, self, o, (self, o))
+
+    def __rsub__(self, o: Any) -> Any:
+        return _binop(sub_p, self, o, (o, self))
+
+    def __mul__(self, o: Any) -> Any:
+        return _binop(mul_p, self, o, (self, o))
+
+    def __rmul__(self, o: Any) -> Any:
+        return _binop(mul_p, self, o, (o, self))
+
+    def __truediv__(self, o: Any) -> Any:
+        return _binop(div_p, self, o, (self, o))
+
+    def __rtruediv__(self, o: Any) -> Any:
+        return _binop(div_p, self, o, (o, self))
+
     @property
     def primal(self) -> Any:
         """The value (named as a JVP tracer's)."""
@@ -173,6 +200,14 @@ class TapeTracer(Tracer):
     def ndim(self) -> int:
         v = self.val
         return v.ndim if type(v) is np.ndarray else len(self.aval.shape)  # type: ignore[no-any-return]
+
+
+def _binop(prim: Primitive, s: TapeTracer, o: Any, args: tuple[Any, Any]) -> Any:
+    t = s._trace
+    to = type(o)
+    if t.alive and ((to is TapeTracer and o._trace is t) or to is float or (to is np.ndarray and o.dtype is _F64)):
+        return t.process_primitive(prim, args, {})
+    return bind(prim, args, {})
 
 
 class TapeTrace(Trace):
