@@ -114,3 +114,31 @@ def test_operators_go_straight_to_the_recording(general_calls: list[str], monkey
     assert general_calls == []
     with pytest.raises(TypeError):  # other operands still go through bind and its checks
         functrans.grad(lambda W: fnp.sum(W + np.array(["a", "b"])))(W)
+
+
+def test_matmul_goes_straight_to_the_recording(general_calls: list[str], monkeypatch: Any) -> None:
+    slow: list[int] = []
+    orig = tape._fnp_matmul
+
+    def counting(a: Any, b: Any) -> Any:
+        slow.append(1)
+        return orig(a, b)
+
+    monkeypatch.setattr(tape, "_fnp_matmul", counting)
+    rng = np.random.default_rng(6)
+    W, V, v = rng.standard_normal((3, 3)), rng.standard_normal((3, 2)), rng.standard_normal(3)
+
+    def f(W: Any) -> Any:
+        h = fnp.tanh(W @ W)
+        return fnp.sum(h @ V) + fnp.sum(h @ v) + fnp.sum(np.ones((2, 3)) @ h)
+
+    want = _normal(f, W)
+    for _ in range(2):
+        got = functrans.grad(f)(W)
+        assert np.array_equal(got, want)
+    assert slow == []  # (np.ones((2, 3)) @ h is dispatched by NumPy to functrans.numpy.matmul)
+    assert "dot_general" not in general_calls  # (the sums are 0-d: their adds take the general path)
+    slow.clear()
+    x = rng.standard_normal(3)
+    assert np.array_equal(functrans.grad(lambda x: x @ x)(x), _normal(lambda x: x @ x, x))  # 1-d @ 1-d
+    assert len(slow) == 1

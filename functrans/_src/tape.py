@@ -76,7 +76,10 @@ from functrans._src.core import (
     plain,
     unaliased,
 )
+from functrans._src.lax.contraction import dot_general_p
 from functrans._src.lax.elementwise import add_p, div_p, mul_p, sub_p
+from functrans._src.numpy.contraction import _MATMUL_DN
+from functrans._src.numpy.contraction import matmul as _fnp_matmul
 from functrans._src.source_info import _state
 from functrans._src.staging import StagingTrace, StagingTracer
 from functrans._src.tape_keys import _MAX_PARAM_ARRAY, _freeze, _freeze_params, _irs_in, _Unfreezable  # noqa: F401
@@ -174,6 +177,12 @@ class TapeTracer(Tracer):
     def __rtruediv__(self, o: Any) -> Any:
         return _binop(div_p, self, o, (o, self))
 
+    def __matmul__(self, o: Any) -> Any:
+        return _matmul(self, o, self, o)
+
+    def __rmatmul__(self, o: Any) -> Any:
+        return _matmul(self, o, o, self)
+
     @property
     def primal(self) -> Any:
         """The value (named as a JVP tracer's)."""
@@ -208,6 +217,18 @@ def _binop(prim: Primitive, s: TapeTracer, o: Any, args: tuple[Any, Any]) -> Any
     if t.alive and ((to is TapeTracer and o._trace is t) or to is float or (to is np.ndarray and o.dtype is _F64)):
         return t.process_primitive(prim, args, {})
     return bind(prim, args, {})
+
+
+def _matmul(s: TapeTracer, o: Any, a: Any, b: Any) -> Any:
+    """``a @ b``: a matrix times a matrix or vector of float64 straight to the recording (the
+    dot_general functrans.numpy.matmul binds), anything else through functrans.numpy.matmul."""
+    t = s._trace
+    to = type(o)
+    if t.alive and ((to is TapeTracer and o._trace is t) or (to is np.ndarray and o.dtype is _F64)):
+        av, bv = (a.val if type(a) is TapeTracer else a), (b.val if type(b) is TapeTracer else b)
+        if type(av) is np.ndarray and type(bv) is np.ndarray and av.ndim == 2 and 1 <= bv.ndim <= 2:
+            return t.process_primitive(dot_general_p, (a, b), {"dimension_numbers": _MATMUL_DN})
+    return _fnp_matmul(a, b)
 
 
 class TapeTrace(Trace):
