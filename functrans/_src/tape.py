@@ -55,7 +55,6 @@ backward pass (as the normal path's ``backward_pass(release=True)`` does).
 
 from __future__ import annotations
 
-import math
 import os
 import weakref
 from collections import OrderedDict
@@ -77,8 +76,13 @@ from functrans._src.core import (
     plain,
     unaliased,
 )
+from functrans._src.lax.contraction import dot_general_p
+from functrans._src.lax.elementwise import add_p, div_p, mul_p, sub_p
+from functrans._src.numpy.contraction import _MATMUL_DN
+from functrans._src.numpy.contraction import matmul as _fnp_matmul
 from functrans._src.source_info import _state
 from functrans._src.staging import StagingTrace, StagingTracer
+from functrans._src.tape_keys import _MAX_PARAM_ARRAY, _freeze, _freeze_params, _irs_in, _Unfreezable  # noqa: F401
 
 MODES = ("auto", "always", "off")
 MODE: str = os.environ.get("FUNCTRANS_EAGER_TAPE", "auto").strip().lower() or "auto"
@@ -87,7 +91,6 @@ if MODE not in MODES:
 WARMUP_CALLS = 2  # calls of a grad wrapper on the normal path before it records
 MAX_COMPILES = 3  # backward programs one wrapper may cause to be compiled (auto mode)
 CACHE_SIZE = 256  # backward programs kept (least recently used dropped first)
-_MAX_PARAM_ARRAY = 256  # array-valued parameters up to this size are keyed by value
 
 
 def set_mode(mode: str) -> str:
@@ -148,6 +151,38 @@ class TapeTracer(Tracer):
         self.slot = slot
         self._aval: ShapedArray | None = None
 
+    # the arithmetic operators: straight to the recording when the other operand is of it, a
+    # float64 array or a Python float (what bind would dispatch there), else through bind
+    def __add__(self, o: Any) -> Any:
+        return _binop(add_p, self, o, (self, o))
+
+    def __radd__(self, o: Any) -> Any:
+        return _binop(add_p, self, o, (o, self))
+
+    def __sub__(self, o: Any) -> Any:
+        return _binop(sub_p, self, o, (self, o))
+
+    def __rsub__(self, o: Any) -> Any:
+        return _binop(sub_p, self, o, (o, self))
+
+    def __mul__(self, o: Any) -> Any:
+        return _binop(mul_p, self, o, (self, o))
+
+    def __rmul__(self, o: Any) -> Any:
+        return _binop(mul_p, self, o, (o, self))
+
+    def __truediv__(self, o: Any) -> Any:
+        return _binop(div_p, self, o, (self, o))
+
+    def __rtruediv__(self, o: Any) -> Any:
+        return _binop(div_p, self, o, (o, self))
+
+    def __matmul__(self, o: Any) -> Any:
+        return _matmul(self, o, self, o)
+
+    def __rmatmul__(self, o: Any) -> Any:
+        return _matmul(self, o, o, self)
+
     @property
     def primal(self) -> Any:
         """The value (named as a JVP tracer's)."""
@@ -176,6 +211,26 @@ class TapeTracer(Tracer):
         return v.ndim if type(v) is np.ndarray else len(self.aval.shape)  # type: ignore[no-any-return]
 
 
+def _binop(prim: Primitive, s: TapeTracer, o: Any, args: tuple[Any, Any]) -> Any:
+    t = s._trace
+    to = type(o)
+    if t.alive and ((to is TapeTracer and o._trace is t) or to is float or (to is np.ndarray and o.dtype is _F64)):
+        return t.process_primitive(prim, args, {})
+    return bind(prim, args, {})
+
+
+def _matmul(s: TapeTracer, o: Any, a: Any, b: Any) -> Any:
+    """``a @ b``: a matrix times a matrix or vector of float64 straight to the recording (the
+    dot_general functrans.numpy.matmul binds), anything else through functrans.numpy.matmul."""
+    t = s._trace
+    to = type(o)
+    if t.alive and ((to is TapeTracer and o._trace is t) or (to is np.ndarray and o.dtype is _F64)):
+        av, bv = (a.val if type(a) is TapeTracer else a), (b.val if type(b) is TapeTracer else b)
+        if type(av) is np.ndarray and type(bv) is np.ndarray and av.ndim == 2 and 1 <= bv.ndim <= 2:
+            return t.process_primitive(dot_general_p, (a, b), {"dimension_numbers": _MATMUL_DN})
+    return _fnp_matmul(a, b)
+
+
 class TapeTrace(Trace):
     """Runs each primitive at once on the values and records it (see the module docstring)."""
 
@@ -200,6 +255,53 @@ class TapeTrace(Trace):
         return _Abort()
 
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        plain = _LEAN.get(prim)
+        if plain is None:
+            plain = _LEAN[prim] = _how(prim) == 0 and not prim.multiple_results
+        if plain:  # the common case, lean: float64 arrays (one not 0-d) and Python floats
+            vals = self.vals
+            base = len(vals)
+            ins = []
+            refs = []
+            big = False
+            for a in args:
+                ta = type(a)
+                if ta is TapeTracer and a._trace is self:
+                    refs.append(a.slot)
+                    a = a.val
+                    if type(a) is not np.ndarray or a.dtype is not _F64:
+                        break
+                elif ta is np.ndarray and a.dtype is _F64:  # a constant (see below)
+                    refs.append((a.shape, _F64))
+                    vals.append(a)
+                elif ta is float:
+                    refs.append(float)
+                    vals.append(a)
+                    ins.append(a)
+                    continue
+                else:
+                    break
+                if a.ndim:
+                    big = True
+                ins.append(a)
+            else:
+                if big:  # no memo (see below): as _record's, with the impl run at once
+                    if params:
+                        try:
+                            fp = _freeze_params(params)
+                        except _Unfreezable:
+                            raise self.abort() from None
+                        out = prim.impl(*ins, **params)  # type: ignore[misc]
+                    else:
+                        fp = ()
+                        out = prim.impl(*ins)  # type: ignore[misc]
+                    if type(out) is np.ndarray and out.dtype.kind == "f":
+                        self.keys.append((prim, fp, tuple(refs)))
+                        self.params.append(params)
+                        vals.append(out)
+                        return TapeTracer(self, out, len(vals) - 1)
+                    return self._emit(prim, fp, params, refs, base, out)
+            del vals[base:]
         how = _HOW.get(prim)
         if how is None:
             how = _HOW[prim] = _how(prim)
@@ -256,7 +358,6 @@ class TapeTrace(Trace):
     def _record(
         self, prim: Primitive, ins: list[Any], params: dict[str, Any], refs: list[Any], base: int, fast: bool, arr: bool
     ) -> Any:
-        vals = self.vals
         if params:
             try:
                 fp = _freeze_params(params)
@@ -266,6 +367,12 @@ class TapeTrace(Trace):
         else:
             fp = ()
             out = prim.impl(*ins) if fast and arr else bind(prim, ins, params)  # type: ignore[misc]
+        return self._emit(prim, fp, params, refs, base, out)
+
+    def _emit(self, prim: Primitive, fp: tuple[Any, ...], params: dict[str, Any], refs: list[Any], base: int,
+              out: Any) -> Any:  # fmt: skip
+        """Record the application whose result is ``out`` (not traced if not a float)."""
+        vals = self.vals
         if prim.multiple_results:
             outs = []
             any_float = False
@@ -321,6 +428,7 @@ def _memo_key(prim: Primitive, args: Sequence[Any]) -> tuple[Any, ...] | None:
 _ZERO_JVP = "defjvp_zero.<locals>.rule"
 _NO_RULE, _UNTRACED = 1, 2
 _HOW: dict[Primitive, int] = {}
+_LEAN: dict[Primitive, bool] = {}  # recorded (_how is 0) with a single result
 
 
 def _how(prim: Primitive) -> int:
@@ -355,119 +463,8 @@ def _const_ref(v: Any) -> Any:
     return (av.shape, av.dtype, av.weak_type)
 
 
-class _Unfreezable(Exception):
-    pass
-
-
-_ATOMS = frozenset({int, str, bool, type(None)})
-_no_effects: weakref.WeakKeyDictionary[IR, bool] = weakref.WeakKeyDictionary()
-
-
-def _freeze(v: Any) -> Any:
-    """A parameter value as a hashable key part that is equal only for equal values."""
-    t = type(v)
-    if t in _ATOMS:
-        return v
-    if t is tuple:
-        return tuple([_freeze(x) for x in v])
-    if t is float:
-        return (float, v, math.copysign(1.0, v))  # -0.0 apart from 0.0
-    if isinstance(v, np.dtype) or t is type:
-        return v
-    if t is IR:
-        if not _effect_free(v):
-            raise _Unfreezable
-        return _IRRef(v)  # by identity (programs are immutable), without keeping it alive
-    if t is Primitive:
-        return v
-    if t is slice:
-        return (slice, _freeze(v.start), _freeze(v.stop), _freeze(v.step))
-    if t is list:
-        return (list, tuple([_freeze(x) for x in v]))
-    if isinstance(v, np.generic):
-        return (t, v.tobytes())
-    if t is np.ndarray and v.size <= _MAX_PARAM_ARRAY and v.dtype.kind in "biufc":
-        return (np.ndarray, v.shape, v.dtype, v.tobytes())
-    raise _Unfreezable
-
-
-class _IRRef:
-    """A sub-program in a key: equal for the same program; a weak reference, so that a cached
-    backward program is dropped with the sub-programs it was built for (see _evict)."""
-
-    __slots__ = ("ref", "h")
-
-    def __init__(self, ir: IR) -> None:
-        self.ref = weakref.ref(ir)
-        self.h = id(ir)
-
-    def __hash__(self) -> int:
-        return self.h
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not _IRRef:
-            return False
-        a = self.ref()
-        return a is not None and a is other.ref()
-
-
-def _irs_in(x: Any, out: list[IR]) -> list[IR]:
-    """The sub-programs referenced by a key."""
-    if type(x) is _IRRef:
-        ir = x.ref()
-        if ir is not None:
-            out.append(ir)
-    elif type(x) is tuple:
-        for y in x:
-            _irs_in(y, out)
-    return out
-
-
 def _evict(key: Any) -> None:
     _cache.pop(key, None)
-
-
-def _freeze_params(params: dict[str, Any]) -> tuple[Any, ...]:
-    """The parameters as a key part: each value with its type (so 1, 1.0 and True differ), a
-    float with its sign (0.0 and -0.0 differ). Tuples of plain values (dimension numbers, axes,
-    shapes) are kept as they are; anything else goes through :func:`_freeze`."""
-    out = []
-    for k, v in params.items():
-        t = type(v)
-        if t is tuple:
-            for x in v:
-                if type(x) not in _PLAIN:
-                    v = _freeze(v)
-                    break
-        elif t is float:
-            v = (v, math.copysign(1.0, v))
-        elif t not in _ATOMS and not isinstance(v, np.dtype) and t is not type:
-            v = _freeze(v)
-        out.append((k, t, v))
-    return tuple(out)
-
-
-_PLAIN = frozenset({int, str, bool, type(None), tuple})
-
-
-def _effect_free(ir: IR) -> bool:
-    """No effectful primitive anywhere in ``ir`` (its sub-programs included)."""
-    r = _no_effects.get(ir)
-    if r is None:
-        r = True
-        for e in ir.eqns:
-            if getattr(e.prim, "effectful", False):
-                r = False
-                break
-            for v in e.params.values():
-                subs = [v] if type(v) is IR else [x for x in v if type(x) is IR] if type(v) is tuple else []
-                if any(not _effect_free(s) for s in subs):
-                    r = False
-                    break
-            if not r:
-                break
-        _no_effects[ir] = r
-    return r
 
 
 # --------------------------------------------------------------------------- recording

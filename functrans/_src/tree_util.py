@@ -543,8 +543,16 @@ def _build(treedef: PyTreeDef, it: Any) -> PyTree:
         return next(it)
     if kind == _NONE:
         return None
-    children = [next(it) if c._kind == _LEAF else _build(c, it) for c in treedef._children]
+    children = [
+        next(it) if c._kind == _LEAF else _flat_node(c, it) if c._flat else _build(c, it) for c in treedef._children
+    ]
     return _make_node(treedef, children)
+
+
+def _flat_node(treedef: PyTreeDef, it: Any) -> PyTree:
+    """A tuple or list of leaves (as ``unflatten``'s flat case), its leaves taken from ``it``."""
+    leaves = [next(it) for _ in range(treedef._num_leaves)]
+    return tuple(leaves) if treedef._kind == _TUPLE else leaves
 
 
 def _make_node(treedef: PyTreeDef, children: list[Any]) -> PyTree:
