@@ -165,6 +165,22 @@ class StagingTrace(Trace):
             cse[key] = t  # type: ignore[index]
         return t
 
+    def _operand(self, a: Any) -> tuple[Any, Atom]:
+        """The CSE key and the atom of an operand that is not a variable of this recording: a
+        Python scalar's literal (made once per value, its key is its type and value), or a
+        constant (an outer transformation's value, often seen before, or an array)."""
+        t = type(a)
+        av = _PY_SCALAR_AVALS.get(t)
+        if av is not None:
+            k = (t, a) if a else (t, a, str(a))
+            v = self._literals.get(k)
+            if v is None:
+                v = self._literals[k] = Literal(a, av)
+            return k, v
+        entry = self._consts.get(id(a))
+        v = entry[0] if entry is not None else self.atom(a)
+        return v, v
+
     def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
         cse = self._cse
         if cse is None or params or prim.multiple_results:
@@ -174,35 +190,14 @@ class StagingTrace(Trace):
         # the hot case (recording a linearization): two operands, no parameters, one result. A
         # Python scalar operand's literal is made once per value (its CSE key finds it)
         a0, a1 = args
-        consts = self._consts
         if type(a0) is StagingTracer and a0._trace is self:
             k0 = v0 = a0.var
         else:
-            t = type(a0)
-            av = _PY_SCALAR_AVALS.get(t)
-            if av is not None:
-                k0 = (t, a0) if a0 else (t, a0, str(a0))
-                v0 = self._literals.get(k0)  # type: ignore[assignment]
-                if v0 is None:
-                    v0 = self._literals[k0] = Literal(a0, av)  # type: ignore[assignment]
-            else:  # a constant: an outer transformation's value (seen before, often) or an array
-                entry = consts.get(id(a0))
-                v0 = entry[0] if entry is not None else self.atom(a0)  # type: ignore[assignment]
-                k0 = v0
+            k0, v0 = self._operand(a0)
         if type(a1) is StagingTracer and a1._trace is self:
             k1 = v1 = a1.var
         else:
-            t = type(a1)
-            av = _PY_SCALAR_AVALS.get(t)
-            if av is not None:
-                k1 = (t, a1) if a1 else (t, a1, str(a1))
-                v1 = self._literals.get(k1)  # type: ignore[assignment]
-                if v1 is None:
-                    v1 = self._literals[k1] = Literal(a1, av)  # type: ignore[assignment]
-            else:  # a constant: an outer transformation's value (seen before, often) or an array
-                entry = consts.get(id(a1))
-                v1 = entry[0] if entry is not None else self.atom(a1)  # type: ignore[assignment]
-                k1 = v1
+            k1, v1 = self._operand(a1)
         av0, av1 = v0.aval, v1.aval
         if not prim.complex_ok and (av0.dtype.kind == "c" or av1.dtype.kind == "c"):
             raise _complex_operand(prim, (av0, av1))
