@@ -13,7 +13,7 @@ pytest.importorskip("numba")
 
 import functrans  # noqa: E402
 import functrans.numpy as fnp  # noqa: E402
-from functrans._src import fusion  # noqa: E402
+from functrans._src import fast_ufuncs, fusion  # noqa: E402
 from functrans._src import fusion_math as fm  # noqa: E402
 from functrans._src.api import make_ir  # noqa: E402
 from functrans._src.codegen import compile_ir  # noqa: E402
@@ -115,11 +115,23 @@ def test_large_chain_is_one_staged_kernel() -> None:
 
 
 def test_small_runs_keep_the_c_library() -> None:
-    x = np.linspace(-2.0, 2.0, fusion.SMALL_RUN)
+    x = np.linspace(-2.0, 2.0, min(fast_ufuncs.THRESHOLDS.values()) - 1)
     _, _, kernels = _fused_kernels(transcendental_chain, x)
     assert len(kernels) == 1
     assert "np.sin(" in kernels[0].source and "_blk(" not in kernels[0].source
     np.testing.assert_allclose(functrans.jit(transcendental_chain)(x), transcendental_chain(x), rtol=1e-14, atol=1e-15)
+
+
+def test_each_function_is_vectorised_from_its_eager_threshold() -> None:
+    """A run uses fusion_math's function for exactly the sizes where the eager implementation
+    does (fast_ufuncs.THRESHOLDS), so eager and jit compute the same values."""
+    th = fast_ufuncs.THRESHOLDS
+    assert th["tanh"] <= th["sin"] < th["exp"]
+    x = np.linspace(-2.0, 2.0, th["sin"])  # sin and tanh vectorised, exp not yet
+    _, _, kernels = _fused_kernels(transcendental_chain, x)
+    src = kernels[0].source
+    assert "sin_blk(" in src and "tanh_blk(" in src and "exp_blk(" not in src and "np.exp(" in src
+    np.testing.assert_array_equal(functrans.jit(transcendental_chain)(x), transcendental_chain(x))
 
 
 def several_outputs(x: Any, y: Any) -> Any:

@@ -21,7 +21,9 @@ Design:
 * **Emitters.** ``_EMITTERS`` maps a primitive to a function that writes the
   right-hand side of its equation. Every primitive whose ``impl`` is a NumPy ufunc
   (arithmetic, unary math, comparisons, ``max``/``min``, ``pow``, ``atan2``, ...) is
-  emitted as a call of that ufunc. The others have specific emitters (``select`` ->
+  emitted as a call of that ufunc (a float64 ``exp``/``tanh``/``sin``/``cos`` large enough
+  for :mod:`~functrans._src.fast_ufuncs`, when its wrapper is the impl, as a call of that
+  wrapper, which takes ``out=`` too: jit computes what the eager impl does). The others have specific emitters (``select`` ->
   ``np.where``, ``convert_element_type`` -> ``.astype``, shape operations,
   reductions, ``index`` with a precomputed index tuple, ``concatenate``,
   ``dot_general`` with ``np.dot`` for the common matrix layouts). A ``jit`` call is
@@ -59,6 +61,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import IR, Atom, Eqn, Literal, Primitive, Var
+from functrans._src.fast_ufuncs import THRESHOLDS, as_ufunc
 from functrans._src.fusion import fused_p
 
 __all__ = ["CompiledIR", "compile_ir", "plan_buffer_reuse"]
@@ -215,7 +218,7 @@ def _emitter(*prims: Primitive) -> Callable[[_Emitter], _Emitter]:
 
 
 def _ufunc_of(e: Eqn) -> np.ufunc | None:
-    impl = e.prim.impl
+    impl = as_ufunc(e.prim.impl)
     if (
         isinstance(impl, np.ufunc)
         and not e.params
@@ -225,6 +228,13 @@ def _ufunc_of(e: Eqn) -> np.ufunc | None:
     ):
         return impl
     return None
+
+
+def _fast_size(e: Eqn) -> bool:
+    """Whether a float64 result is large enough for fast_ufuncs' vectorised loop (smaller ones
+    call the ufunc directly, without the wrapper's checks)."""
+    o = e.outvars[0].aval
+    return o.dtype == np.float64 and o.size >= THRESHOLDS.get(e.prim.name, 1 << 62)
 
 
 @_emitter(lax.integer_pow_p)
@@ -383,6 +393,9 @@ def _emit(ctx: _Ctx, e: Eqn) -> _Emit:
         return _emit_fused(ctx, e, args)
     uf = _ufunc_of(e)
     if uf is not None:
+        impl = e.prim.impl
+        if impl is not uf and _fast_size(e):  # fast_ufuncs' wrapper: as the eager impl computes it
+            return _Emit(ufunc=ctx.bind(impl, impl.__name__), args=args)
         return _Emit(ufunc=ctx.np_fn(uf), args=args)
     emitter = _EMITTERS.get(e.prim)
     if emitter is not None and not e.prim.multiple_results:

@@ -8,8 +8,9 @@ kernel is one compiled loop over the elements computing the whole run per elemen
 One pass over memory instead of one per operation, and one call instead of
 hundreds for chains of tiny operations.
 
-Runs over more than ``SMALL_RUN`` elements use fusion_math's vectorisable ``exp``,
-``tanh``, ``sin`` and ``cos`` (written with arithmetic only, so the loop is compiled to
+Runs of at least ``fast_ufuncs.THRESHOLDS[name]`` elements (the sizes from which the
+eager implementations use them too, so eager and jit compute the same values) use
+fusion_math's vectorisable ``exp``, ``tanh``, ``sin`` and ``cos`` (written with arithmetic only, so the loop is compiled to
 SIMD code; NumPy's float64 loops for them are scalar C-library calls on AVX2 machines):
 over blocks of ``BLOCK`` elements, the kernel alternates fused arithmetic loops and calls
 of each function's block loop (compiled once per process; at most ``MAX_VECTOR_FNS`` per
@@ -53,7 +54,7 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src import lax
+from functrans._src import fast_ufuncs, lax
 from functrans._src.core import IR, Eqn, Literal, Primitive, ShapedArray, Var
 
 __all__ = ["available", "enabled", "fuse", "fused_p", "set_enabled"]
@@ -74,11 +75,11 @@ MAX_EQNS = 400
 # programs longer than this are left unfused: numba's compile time (seconds per few hundred
 # equations) would dominate the first call of a very long program
 MAX_PROGRAM_EQNS = 2000
-# Up to this many elements a run calls the C library's transcendental functions per element
-# (compiles fast, the per-call overhead of NumPy dominates anyway); above it the vectorisable
-# exp/tanh/sin/cos of fusion_math are used (measured, benchmarks/bench_speed.py: 3-4x faster
-# than NumPy's float64 sin/tanh on AVX2) and the other transcendentals stay with NumPy, the run
-# fusing only the arithmetic around them.
+# Up to this many elements a run calls the C library's other transcendental functions (log,
+# arctan, ...) per element; above it they stay with NumPy, the run fusing only the arithmetic
+# around them. exp/tanh/sin/cos use fusion_math's vectorisable versions from
+# fast_ufuncs.THRESHOLDS[name] elements on (measured: 3-4x faster than NumPy's float64
+# sin/tanh on AVX2), below it the C library's, exactly as the eager implementations do.
 SMALL_RUN = 2048
 _CHEAP = frozenset(
     """negative positive square absolute fabs maximum minimum fmax fmin sign copysign reciprocal floor ceil
@@ -93,7 +94,7 @@ PAR_CHUNK = 1 << 16
 BLOCK = 256  # elements per block of a staged kernel
 # at most this many vectorised functions per program: each adds a stage, and numba's compile
 # time (~0.1-0.3 s per stage) would dominate the first call of long programs; later ones
-# stay with NumPy (the run fusing the arithmetic around them)
+# are left unfused (their equations call fast_ufuncs' implementations, with the same values)
 MAX_VECTOR_FNS = 8
 
 _numba: Any = None
@@ -131,8 +132,10 @@ def enabled() -> bool:
 
 
 def set_enabled(flag: bool | None) -> None:
-    """Turn fusion on or off for programs compiled from now on (``None``: the default)."""
+    """Turn fusion on or off for programs compiled from now on (``None``: the default), and
+    with it the vectorised eager exp/tanh/sin/cos of :mod:`functrans._src.fast_ufuncs`."""
     _state["enabled"] = flag
+    fast_ufuncs.refresh(flag)  # the eager impls of exp/tanh/sin/cos follow the same setting
 
 
 # --------------------------------------------------------------------------- the primitive
@@ -176,7 +179,7 @@ def _scalar_op(e: Eqn) -> tuple[str, str] | None:
         return None
     if e.prim is lax.integer_pow_p:
         return "pow", str(int(e.params["y"]))
-    impl = e.prim.impl
+    impl = fast_ufuncs.as_ufunc(e.prim.impl)
     if isinstance(impl, np.ufunc) and not e.params and impl.nout == 1 and impl.nin == len(e.inputs):
         name = impl.__name__
         if name in _UFUNCS:
@@ -191,7 +194,10 @@ def _fusible(e: Eqn, vector_ok: bool = True) -> tuple[str, str] | None:
     o = e.outvars[0].aval
     if o.dtype != _F64 or o.ndim == 0:
         return None
-    if op[0] == "call" and op[1] not in _CHEAP and (op[1] not in _VECTOR or not vector_ok) and o.size > SMALL_RUN:
+    if op[0] == "call" and op[1] in _VECTOR and _vector_size(op[1], o.size):
+        if not vector_ok:  # over the budget: left unfused, to the eager implementation (same values)
+            return None
+    elif op[0] == "call" and op[1] not in _CHEAP and o.size > SMALL_RUN:
         return None
     if all(_atom_ok(a, o.shape) for a in e.inputs):
         return op
@@ -199,6 +205,12 @@ def _fusible(e: Eqn, vector_ok: bool = True) -> tuple[str, str] | None:
 
 
 # --------------------------------------------------------------------------- kernels
+
+
+def _vector_size(op: str, size: int) -> bool:
+    """Whether ``op`` (a key of _VECTOR) on ``size`` elements uses fusion_math's function, as
+    the eager implementation (fast_ufuncs) does from the same size on."""
+    return size >= fast_ufuncs.THRESHOLDS[op]
 
 
 def _rhs(kind: str, op: str, args: list[str], vector: bool) -> str:
@@ -239,12 +251,13 @@ def _staged_source(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], o
     them one fused loop. Values crossing stages live in block-sized buffers (reused once dead)
     that stay in cache. Returns 1 when sin/cos met an argument beyond fusion_math.SIN_LIMIT
     (or inf/NaN): the caller then re-runs the C-library kernel."""
+    n = math.prod(run[0].outvars[0].aval.shape)
     calls: set[int] = set()
     stage_of: list[int] = []
     sg = 0
     for t, (e, (kind, op)) in enumerate(zip(run, ops)):
         a = e.inputs[0]
-        if kind == "call" and op in _VECTOR and type(a) is Var and a.aval.shape != ():
+        if kind == "call" and op in _VECTOR and type(a) is Var and a.aval.shape != () and _vector_size(op, n):
             sg += 1
             calls.add(t)
         stage_of.append(sg)
@@ -332,7 +345,7 @@ def _compile(src: str, ins: list[Var], n_outs: int) -> Any:
 def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], outs: list[Var]) -> FusedKernel | None:
     shape = run[0].outvars[0].aval.shape
     n = math.prod(shape)
-    vector = n > SMALL_RUN and any(kind == "call" and op in _VECTOR for kind, op in ops)
+    vector = any(kind == "call" and op in _VECTOR and _vector_size(op, n) for kind, op in ops)
     src = _staged_source(run, ops, ins, outs) if vector else _kernel_source(run, ops, ins, outs)
     compiled = _compile(src, ins, len(outs))
     if compiled is False:
@@ -462,7 +475,7 @@ def fuse(ir: IR, min_eqns: int = MIN_EQNS) -> IR:
     vector_left = MAX_VECTOR_FNS
     for i, e in enumerate(ir.eqns):
         op = _fusible(e, vector_left > 0)
-        if op is not None and op[0] == "call" and op[1] in _VECTOR and e.outvars[0].aval.size > SMALL_RUN:
+        if op is not None and op[0] == "call" and op[1] in _VECTOR and _vector_size(op[1], e.outvars[0].aval.size):
             vector_left -= 1
         if (
             op is not None

@@ -33,7 +33,7 @@ from llvmlite import ir as llir
 from numba.core import types
 from numba.extending import intrinsic
 
-__all__ = ["SIN_LIMIT", "block", "trig_escape", "vcos", "vexp", "vsin", "vtanh"]
+__all__ = ["SIN_LIMIT", "apply", "block", "trig_escape", "vcos", "vexp", "vsin", "vtanh"]
 
 
 @intrinsic
@@ -259,5 +259,66 @@ def block(name: str) -> Any:
     fn = _blocks.get(name)
     if fn is None:
         sig = types.int64(types.int64, types.Array(types.float64, 1, "C", readonly=True), types.float64[::1])
-        fn = _blocks[name] = numba.njit(sig, cache=True, error_model="numpy", nogil=True)(_PY_BLOCKS[name])
+        fn = _blocks[name] = _njit_cached(_PY_BLOCKS[name], sig)
+    return fn
+
+
+# --------------------------------------------------------------------------- whole arrays
+
+
+def _exp_apply(x: Any, o: Any) -> int:
+    xf, of = x.reshape(x.size), o.reshape(o.size)
+    for k in range(xf.size):
+        of[k] = vexp(xf[k])
+    return 0
+
+
+def _tanh_apply(x: Any, o: Any) -> int:
+    xf, of = x.reshape(x.size), o.reshape(o.size)
+    for k in range(xf.size):
+        of[k] = vtanh(xf[k])
+    return 0
+
+
+def _sin_apply(x: Any, o: Any) -> int:
+    xf, of = x.reshape(x.size), o.reshape(o.size)
+    bad = 0
+    for k in range(xf.size):
+        bad |= trig_escape(xf[k])
+        of[k] = vsin(xf[k])
+    return bad
+
+
+def _cos_apply(x: Any, o: Any) -> int:
+    xf, of = x.reshape(x.size), o.reshape(o.size)
+    bad = 0
+    for k in range(xf.size):
+        bad |= trig_escape(xf[k])
+        of[k] = vcos(xf[k])
+    return bad
+
+
+_PY_APPLY = {"exp": _exp_apply, "tanh": _tanh_apply, "sin": _sin_apply, "cos": _cos_apply}
+_applies: dict[str, Any] = {}
+
+
+def _njit_cached(fn: Any, sig: Any = None) -> Any:
+    """``fn`` compiled by numba with its on-disk cache (``cache=True``: later processes load
+    the machine code instead of compiling), or without it when no cache directory is
+    writable (numba refuses ``cache=True`` then)."""
+    opts: dict[str, Any] = {"error_model": "numpy", "nogil": True}
+    try:
+        return numba.njit(*([sig] if sig is not None else []), cache=True, **opts)(fn)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return numba.njit(*([sig] if sig is not None else []), **opts)(fn)
+
+
+def apply(name: str) -> Any:
+    """The compiled ``{name}_apply(x, o) -> flag`` writing ``v{name}`` of every element of the
+    C-contiguous float64 array ``x`` to ``o`` (same shape, C-contiguous; flag as block's).
+    One dispatch per call, any number of dimensions (compiled per dimension count on first use,
+    cached on disk): the eager implementations of functrans._src.fast_ufuncs call these."""
+    fn = _applies.get(name)
+    if fn is None:
+        fn = _applies[name] = _njit_cached(_PY_APPLY[name])
     return fn

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from functrans._src import fast_ufuncs
 from functrans._src.core import (
     _TRACER_TYPES,
     Literal,
@@ -287,6 +288,9 @@ sinh, cosh, tanh = _un(sinh_p), _un(cosh_p), _un(tanh_p)
 exp, log, log1p, expm1 = _un(exp_p), _un(log_p), _un(log1p_p), _un(expm1_p)
 sqrt, abs, sign = _un(sqrt_p), _un(abs_p), _un(sign_p)  # noqa: A001
 floor, ceil, round = _un(floor_p), _un(ceil_p), _un(round_p)  # noqa: A001
+# with the [fast] extra (numba) and fusion on, large float64 arrays use fusion_math's vectorised
+# loops (within 1-2 ulp of NumPy): the impls become wrappers of the ufuncs (see fast_ufuncs)
+fast_ufuncs.install((exp_p, tanh_p, sin_p, cos_p))
 
 # Each rule computes its coefficient from primal values only, then multiplies the
 # tangent once: reverse mode then records a single linear equation per primitive.

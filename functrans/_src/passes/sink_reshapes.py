@@ -27,6 +27,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import IR, Atom, Eqn, ShapedArray, Var
+from functrans._src.fast_ufuncs import as_ufunc
 
 __all__ = ["is_elementwise", "sink_reshapes"]
 
@@ -38,7 +39,7 @@ def is_elementwise(e: Eqn) -> bool:
         return False
     if e.prim is lax.integer_pow_p:
         return True
-    impl = e.prim.impl
+    impl = as_ufunc(e.prim.impl)  # the ufunc behind fast_ufuncs' wrappers
     return isinstance(impl, np.ufunc) and not e.params and impl.nout == 1 and impl.nin == len(e.inputs)
 
 

@@ -1,0 +1,155 @@
+"""Vectorised float64 ``exp``, ``tanh``, ``sin`` and ``cos`` as primitive implementations
+(the optional ``fast`` extra).
+
+NumPy's float64 loops for these functions are scalar C-library calls on machines without
+AVX-512 (about 5.5, 14, 18 and 18 ns per element here); fusion_math's versions, compiled by
+numba into SIMD loops, take 3.3-5.3 ns. When numba is installed and fusion is on
+(:func:`functrans._src.fusion.enabled`: not ``FUNCTRANS_FUSION=0``, not
+``fusion.set_enabled(False)``), :func:`install` replaces the ``impl`` of the ``exp``,
+``tanh``, ``sin`` and ``cos`` primitives by wrappers of their ufuncs: a C-contiguous float64
+NumPy array of at least ``THRESHOLDS[name]`` elements goes through fusion_math's compiled
+block loop (single-threaded, so the result does not depend on any thread count); anything
+else (other dtypes, complex, Python and NumPy scalars, small or strided arrays, an ``out=``
+that overlaps the input) calls the ufunc itself, exactly as before. So eager calls, the eager
+tape, grad and the code jit generates for an unfused equation (codegen binds the wrapper for
+large float64 results) compute the same values, within 1 (exp) or 2 (tanh, sin, cos) ulp of
+NumPy, as jit's fused kernels (fusion.py uses the same block loops above the same sizes).
+A sin/cos argument beyond ``fusion_math.SIN_LIMIT`` (or inf/NaN) makes the whole call NumPy's.
+
+The wrapper keeps the ufunc as its ``ufunc`` attribute: passes that ask whether a primitive
+is elementwise read it through :func:`as_ufunc`. numba is imported, and the block loops are
+compiled (or loaded from numba's on-disk cache), on the first large call, never at import;
+if that fails the wrappers are removed and NumPy's ufuncs are used from then on.
+
+Thresholds: the sizes where the wrapper (its checks, one numba dispatch, the output
+allocation) beats the ufunc call, measured by ``python benchmarks/bench_fast_ufuncs.py``
+(process CPU time, paired rounds) on a 2-core AVX2 machine: about 32 elements for tanh,
+sin and cos, about 256 for exp.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["THRESHOLDS", "as_ufunc", "install", "installed", "refresh", "wrapper"]
+
+_F64 = np.dtype(np.float64)
+# the smallest array size (elements) whose float64 evaluation uses fusion_math's loops
+THRESHOLDS: dict[str, int] = {"exp": 512, "tanh": 128, "sin": 256, "cos": 256}
+_ESCAPES = frozenset({"sin", "cos"})  # may flag arguments beyond fusion_math.SIN_LIMIT
+
+_prims: list[tuple[Any, np.ufunc]] = []  # (primitive, its ufunc) for install/refresh
+_wrappers: dict[str, Callable[..., Any]] = {}
+_blocks: dict[str, Any] = {}  # compiled block loops by name (False: numba unusable)
+_state: dict[str, bool | None] = {"flag": None, "broken": False}
+
+
+def as_ufunc(impl: Any) -> Any:
+    """The ufunc behind a primitive's ``impl``: ``impl`` itself, or the ufunc a wrapper of
+    this module stands for."""
+    return getattr(impl, "ufunc", impl)
+
+
+def _load(name: str) -> Any:
+    """fusion_math's compiled whole-array loop for ``name``, or False if numba cannot provide it
+    (then every wrapper is removed)."""
+    fn = _blocks.get(name)
+    if fn is None:
+        try:
+            from functrans._src import fusion_math
+
+            fn = fusion_math.apply(name)
+        except Exception:  # numba missing or broken: NumPy from now on
+            fn = False
+            _state["broken"] = True
+            refresh(_state["flag"])
+        _blocks[name] = fn
+    return fn
+
+
+def wrapper(name: str, uf: np.ufunc) -> Callable[..., Any]:
+    """The implementation of the primitive whose ufunc is ``uf``, using fusion_math's
+    ``v{name}`` on large float64 arrays (see the module docstring)."""
+    w = _wrappers.get(name)
+    if w is not None:
+        return w
+    threshold = THRESHOLDS[name]
+    escapes = name in _ESCAPES
+
+    def run(x: np.ndarray, out: Any) -> Any:
+        if not x.flags.c_contiguous:
+            return uf(x) if out is None else uf(x, out=out)
+        fn = _blocks.get(name)
+        if fn is None:
+            fn = _load(name)
+        if fn is False:
+            return uf(x) if out is None else uf(x, out=out)
+        if out is None:
+            o = np.empty_like(x)
+        elif (
+            type(out) is np.ndarray
+            and out.dtype is _F64
+            and out.shape == x.shape
+            and out.flags.c_contiguous
+            and out.flags.writeable
+            and (out is x or not np.may_share_memory(x, out))
+        ):
+            if out is x and escapes:  # keep the input until it is known that no argument escaped
+                o = np.empty_like(x)
+                if fn(x, o):
+                    return uf(x, out=out)
+                out[...] = o
+                return out
+            o = out
+        else:
+            return uf(x, out=out)
+        if fn(x, o):  # a sin/cos argument beyond SIN_LIMIT, inf or NaN: all of it by NumPy
+            return uf(x, out=o)
+        return o
+
+    def impl(x: Any, out: Any = None) -> Any:
+        if type(x) is np.ndarray and x.dtype is _F64 and x.size >= threshold:
+            return run(x, out)
+        return uf(x) if out is None else uf(x, out=out)
+
+    impl.ufunc = uf  # type: ignore[attr-defined]
+    impl.__name__ = impl.__qualname__ = f"fast_{name}"
+    impl.__doc__ = f"np.{uf.__name__}, with fusion_math's v{name} on float64 arrays of >= {threshold} elements."
+    _wrappers[name] = impl
+    return impl
+
+
+def _wanted(flag: bool | None) -> bool:
+    """Whether the wrappers should be installed (fusion's rule, without importing numba)."""
+    if _state["broken"]:
+        return False
+    if flag is None:
+        flag = os.environ.get("FUNCTRANS_FUSION", "1") != "0"
+    return bool(flag) and importlib.util.find_spec("numba") is not None
+
+
+def refresh(flag: bool | None) -> None:
+    """Install or remove the wrappers after fusion's setting changed to ``flag`` (``None``:
+    the default, from ``FUNCTRANS_FUSION``)."""
+    _state["flag"] = flag
+    on = _wanted(flag)
+    for prim, uf in _prims:
+        prim.impl = wrapper(prim.name, uf) if on else uf
+
+
+def install(prims: Iterable[Any]) -> None:
+    """Register the primitives whose ufunc ``impl`` may be replaced (their names are keys of
+    ``THRESHOLDS``) and apply the current setting."""
+    for p in prims:
+        _prims.append((p, as_ufunc(p.impl)))
+    refresh(_state["flag"])
+
+
+def installed() -> bool:
+    """Whether the registered primitives currently use the wrappers."""
+    return bool(_prims) and _prims[0][0].impl is not _prims[0][1]
