@@ -195,3 +195,24 @@ def test_numba_failure_falls_back_to_numpy(fast_on: None, monkeypatch: pytest.Mo
         fast_ufuncs._state["broken"] = False
         fusion.set_enabled(True)
     assert fast_ufuncs.installed()
+
+
+def test_compiles_without_the_disk_cache_when_numba_refuses_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    numba = pytest.importorskip("numba")
+    from functrans._src import fusion_math
+
+    real = numba.njit
+    seen: list[bool] = []
+
+    def njit(*args: Any, **kw: Any) -> Any:
+        seen.append(bool(kw.get("cache")))
+        if kw.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")  # numba's refusal
+        return real(*args, **kw)
+
+    monkeypatch.setattr(fusion_math.numba, "njit", njit)
+    monkeypatch.setattr(fusion_math, "_applies", {})
+    fn = fusion_math.apply("exp")
+    x, o = np.linspace(-1.0, 1.0, 8), np.empty(8)
+    assert fn(x, o) == 0 and seen == [True, False]
+    assert _ulps(o, np.exp(x)) <= 1.0

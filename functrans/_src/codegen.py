@@ -23,8 +23,8 @@ Design:
   (arithmetic, unary math, comparisons, ``max``/``min``, ``pow``, ``atan2``, ...) is
   emitted as a call of that ufunc (a float64 ``exp``/``tanh``/``sin``/``cos`` large enough
   for :mod:`~functrans._src.fast_ufuncs`, when its wrapper is the impl, as a call of that
-  wrapper, which takes ``out=`` too: jit computes what the eager impl does). The others have specific emitters (``select`` ->
-  ``np.where``, ``convert_element_type`` -> ``.astype``, shape operations,
+  wrapper, which takes ``out=`` too: jit computes what the eager impl does). The others
+  have specific emitters (``select`` -> ``np.where``, ``convert_element_type`` -> ``.astype``, shape operations,
   reductions, ``index`` with a precomputed index tuple, ``concatenate``,
   ``dot_general`` with ``np.dot`` for the common matrix layouts). A ``jit`` call is
   compiled recursively and called; any other primitive calls its ``impl`` with its

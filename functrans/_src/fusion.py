@@ -10,8 +10,8 @@ hundreds for chains of tiny operations.
 
 Runs of at least ``fast_ufuncs.THRESHOLDS[name]`` elements (the sizes from which the
 eager implementations use them too, so eager and jit compute the same values) use
-fusion_math's vectorisable ``exp``, ``tanh``, ``sin`` and ``cos`` (written with arithmetic only, so the loop is compiled to
-SIMD code; NumPy's float64 loops for them are scalar C-library calls on AVX2 machines):
+fusion_math's vectorisable ``exp``, ``tanh``, ``sin`` and ``cos`` (written with arithmetic
+only, so the loop is compiled to SIMD code; NumPy's float64 loops for them are scalar C-library calls on AVX2 machines):
 over blocks of ``BLOCK`` elements, the kernel alternates fused arithmetic loops and calls
 of each function's block loop (compiled once per process; at most ``MAX_VECTOR_FNS`` per
 program, for compile time): bench_speed.py's 10-op chain with sin/tanh/exp on 1e6

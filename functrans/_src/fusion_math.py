@@ -14,6 +14,15 @@ ulp. Arguments of ``sin``/``cos`` beyond ``SIN_LIMIT`` (and inf/NaN) are reporte
 :func:`trig_escape` and the kernel is re-run with the C library's functions (see
 ``fusion.py``); the value computed for them here is meaningless.
 
+Where they are used (with the ``fast`` extra, numba installed and fusion on): in jit's fused
+kernels, and as the eager implementations of the float64 exp/tanh/sin/cos primitives on large
+C-contiguous arrays (functrans._src.fast_ufuncs: eager calls, grad, the eager tape, jit's unfused
+equations), from the same per-function sizes (``fast_ufuncs.THRESHOLDS``). So with the extra
+these values differ from NumPy's by up to 1 (exp) or 2 ulp, in eager mode as under jit, and eager
+and jit give the same values for the same operation; without it they are NumPy's.
+:func:`block` and :func:`apply` compile their loops on first use (never at import) with numba's
+on-disk cache, falling back to no cache when no cache directory is writable.
+
 The method is textbook: exp by ``x = k ln2 + r`` (``ln2`` split in two parts), a degree-13
 Taylor polynomial of ``expm1`` on ``|r| <= ln2/2`` and scaling by ``2**k`` built from its
 bits in two halves (so subnormal results are rounded once); tanh by ``expm1(2|x|)``;
