@@ -135,7 +135,10 @@ def unique(
         # JAX's unique without size has zero derivatives: a constant
         return np.unique(x, return_index, return_inverse, return_counts, axis, equal_nan=equal_nan)
     if axis is not None:
-        raise NotImplementedError("unique(size=...) does not support axis=")
+        from functrans._src.numpy.setops import unique_axis_sized
+
+        return unique_axis_sized(x, axis, int(size), fill_value, equal_nan, return_index, return_inverse,
+                                 return_counts)  # fmt: skip
     return _unique_sized(x, int(size), fill_value, equal_nan, return_index, return_inverse, return_counts)
 
 
