@@ -91,8 +91,8 @@ def ravel_multi_index(multi_index: Sequence[Any], dims: Sequence[int], mode: str
         )
     dims = tuple(int(d.__index__()) for d in dims)
     idx = [fnp.asarray(i) for i in multi_index]
-    if dtype is None:
-        dt = np.result_type(int, *(get_aval(i).dtype for i in idx))
+    if dtype is None:  # as JAX: Python's int is weakly typed, so int32 indices give int32
+        dt = np.result_type(*(get_aval(i).dtype for i in idx)) if idx else np.dtype(np.int64)
     else:
         dt = np.dtype(dtype)
     if dt.kind not in "iu":

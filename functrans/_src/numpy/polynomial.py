@@ -66,9 +66,13 @@ def _common(a1: Any, a2: Any) -> tuple[Any, Any]:
 def polyadd(a1: Any, a2: Any) -> Any:
     """The sum of two polynomials (the shorter added into the end of the longer)."""
     a1, a2 = _common(a1, a2)
-    if _shape(a2)[0] <= _shape(a1)[0]:
-        return _at(a1)[-_shape(a2)[0]:].add(a2) if _shape(a2)[0] else a1
-    return _at(a2)[-_shape(a1)[0]:].add(a1) if _shape(a1)[0] else a2
+    for a in (a1, a2):
+        if len(_shape(a)) != 1:
+            raise ValueError(f"polyadd: expected 1-d coefficient arrays, got shapes {_shape(a1)} and {_shape(a2)}")
+    long, short = (a1, a2) if _shape(a2)[0] <= _shape(a1)[0] else (a2, a1)
+    if _shape(short)[0] == 0:  # as JAX: an empty polynomial does not broadcast into the other
+        raise ValueError(f"polyadd: incompatible shapes {_shape(a1)} and {_shape(a2)} (an empty coefficient array)")
+    return _at(long)[-_shape(short)[0]:].add(short)
 
 
 def polysub(a1: Any, a2: Any) -> Any:
@@ -81,6 +85,8 @@ def polymul(a1: Any, a2: Any, *, trim_leading_zeros: bool = False) -> Any:
     """The product of two polynomials (their convolution); ``trim_leading_zeros`` strips
     leading zeros first (needs concrete values)."""
     a1, a2 = _inexact(a1, a2)
+    if _shape(a1) == () or _shape(a2) == ():
+        raise TypeError(f"polymul: expected 1-d coefficient arrays, got shapes {_shape(a1)} and {_shape(a2)}")
     if trim_leading_zeros and (_shape(a1)[0] > 1 or _shape(a2)[0] > 1):
         a1, a2 = fnp.trim_zeros(a1, trim="f"), fnp.trim_zeros(a2, trim="f")
     if _shape(a1)[0] == 0:
@@ -104,9 +110,10 @@ def polydiv(u: Any, v: Any, *, trim_leading_zeros: bool = False) -> tuple[Any, A
         u = _at(u)[k:k + n + 1].add(-d * v)
     if trim_leading_zeros:
         tol = float(np.sqrt(np.finfo(get_aval(u).dtype).eps))
+        # as JAX: the trimmed remainder is a constant (zero derivative)
         uc = _concrete(u, "polydiv(trim_leading_zeros=True)")
-        keep = np.nonzero(np.abs(uc) > tol)[0]
-        u = u[int(keep[0]):] if keep.size else u[_shape(u)[0]:]
+        keep = np.nonzero(np.abs(uc) >= tol)[0]
+        u = uc[int(keep[0]):] if keep.size else uc[:0]
     return q, u
 
 

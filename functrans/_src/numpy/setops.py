@@ -56,10 +56,14 @@ def _select(x: Any, mask: Any, name: str) -> Any:
     return fnp.take(x, np.nonzero(_concrete(mask, name))[0])
 
 
+def _and(x: Any, y: Any) -> Any:
+    return fnp.logical_and(x, y)
+
+
 def _neq(x: Any, y: Any, equal_nan: bool) -> Any:
     out = x != y
     if equal_nan and get_aval(x).dtype.kind in "fc":
-        out = out & ~(fnp.isnan(x) & fnp.isnan(y))
+        out = _and(out, fnp.logical_not(_and(fnp.isnan(x), fnp.isnan(y))))
     return out
 
 
@@ -68,6 +72,9 @@ def _sized_unique(x: Any, size: int, fill_value: Any = None) -> tuple[Any, Any, 
     else with the smallest value), the index of each one's first occurrence (padded with the
     smallest's), and the number of unique values."""
     n = _shape(x)[0]
+    if n == 0:  # nothing unique: padding only
+        fill = 0 if fill_value is None else fill_value
+        return fnp.full(size, fill, dtype=get_aval(x).dtype), np.zeros(size, np.int64), np.zeros((), np.int64)
     srt, perm = lax.sort([x, np.arange(n, dtype=np.int64)], 0, num_keys=1)
     mask = fnp.concatenate([np.ones(1, bool), _neq(srt[1:], srt[:-1], True)])
     (ind,) = fnp.nonzero(mask, size=size, fill_value=0)
@@ -170,7 +177,7 @@ def setxor1d(ar1: Any, ar2: Any, assume_unique: bool = False, *, size: int | Non
         return aux
     aux = fnp.sort(aux)
     flag = fnp.concatenate([np.ones(1, bool), aux[1:] != aux[:-1], np.ones(1, bool)])
-    return _select(aux, flag[1:] & flag[:-1], "setxor1d")
+    return _select(aux, _and(flag[1:], flag[:-1]), "setxor1d")
 
 
 def _setxor_sized(a1: Any, a2: Any, size: int, fill_value: Any, assume_unique: bool) -> Any:
@@ -183,8 +190,8 @@ def _setxor_sized(a1: Any, a2: Any, size: int, fill_value: Any, assume_unique: b
         mask = np.arange(_shape(arr)[0] + 1) < nu + 1
         aux = lax.sort([fnp.logical_not(mask[1:]), arr], 0, num_keys=2)[1]
         ends = fnp.concatenate([np.full(1, _shape(aux)[0] > 0), aux[1:] != aux[:-1], np.zeros(1, bool)])
-        flag = mask & _at(ends)[nu].set(True)
-    keep = flag[1:] & flag[:-1]
+        flag = _and(mask, _at(ends)[nu].set(True))
+    keep = _and(flag[1:], flag[:-1])
     vals, _ = _pick(aux, keep, size)
     return _pad_fill(vals, np.arange(size) < fnp.sum(keep), fill_value)
 
@@ -241,7 +248,7 @@ def _intersect_sized(a1: Any, a2: Any, size: int, fill_value: Any, assume_unique
         arr = _at(fnp.concatenate([u1, fnp.zeros(n2, get_aval(u1).dtype)]))[c1 + np.arange(n2)].set(u2)
         mask = np.arange(ntot) < c1 + c2
         _, aux, order = lax.sort([fnp.logical_not(mask), arr, np.arange(ntot, dtype=np.int64)], 0, num_keys=2)
-    keep = (aux[1:] == aux[:-1]) & mask[1:]
+    keep = _and(aux[1:] == aux[:-1], mask[1:])
     nres = fnp.sum(keep)
     vals, pos = _pick(aux, keep, size)
     valid = np.arange(size) < nres

@@ -176,7 +176,7 @@ def _nanquantile(a: Any, q: Any, axis: Any, method: str, keepdims: bool, name: s
     n = math.prod(shape[i] for i in axes)
     x = fnp.reshape(fnp.transpose(a, kept + axes), kept_shape + (n,))
     s = lax.sort(fnp.where(fnp.isnan(x), np.nan, x), len(kept_shape))  # NaNs last
-    counts = fnp.sum(~fnp.isnan(s), axis=-1, dtype=qdt)
+    counts = fnp.sum(fnp.logical_not(fnp.isnan(s)), axis=-1, dtype=qdt)
     qe = fnp.reshape(q, _shape(q) + (1,) * len(kept_shape))
     pos = qe * (counts - 1)
     low, high = fnp.floor(pos), fnp.ceil(pos)
@@ -258,10 +258,11 @@ def histogramdd(sample: Any, bins: Any = 10, range: Any = None, weights: Any = N
     n, d = _shape(sample)
     if range is not None and (len(range) != d or any(r is not None and np.shape(r)[0] != 2 for r in range)):
         raise ValueError(f"For sample.shape={(n, d)}, range must be a sequence of {d} pairs or Nones; got range={range}")
-    if isinstance(bins, Tracer) or np.ndim(bins) == 0:
+    try:
+        per_dim = list(bins)
+    except TypeError:  # one count (or edges) for every dimension
         per_dim = [bins] * d
     else:
-        per_dim = list(bins)
         if len(per_dim) != d:
             raise ValueError("should be a bin for each dimension.")
     idx, edges = [], []
