@@ -115,7 +115,9 @@ for n in ("nanargmax", "nanargmin"):
         np_case(n, x, **kw)
     jit_case(n, lambda ns, x, n=n: getattr(ns, n)(x, axis=1), MN)
     vmap_case(n, lambda ns, x, n=n: getattr(ns, n)(x), MN)
-for n, qs in (("nanquantile", (0.0, 0.3, 0.5, 1.0, np.array([0.1, 0.9]))), ("nanpercentile", (0.0, 30.0, 50, 100.0, np.array([10.0, 90.0])))):
+QS = (("nanquantile", (0.0, 0.3, 0.5, 1.0, np.array([0.1, 0.9]))),
+      ("nanpercentile", (0.0, 30.0, 50, 100.0, np.array([10.0, 90.0]))))
+for n, qs in QS:
     for q in qs:
         for x, kw in [(VN, {}), (MN, {"axis": 1}), (MN, {"axis": 0}), (MN, {}), (V, {}), (M, {"axis": (0, 1)}),
                       (MN, {"axis": 1, "keepdims": True}), (MN, {"keepdims": True}), (IA, {}), (M32, {"axis": 0})]:
@@ -211,7 +213,8 @@ for n in ("union1d", "intersect1d", "setdiff1d", "setxor1d"):
     lam(n + "(grad,size,fill)", lambda ns, a, n=n: getattr(ns, n)(a, FB, size=6, fill_value=1.5), FA)
     lam(n + "(grad,second,size)", lambda ns, b, n=n: getattr(ns, n)(FA, b, size=6), FB)
     if n != "union1d":
-        lam(n + "(grad,unique)", lambda ns, a, n=n: getattr(ns, n)(a, FB, assume_unique=True), np.array([4.0, 1.0, 3.0]))
+        lam(n + "(grad,unique)", lambda ns, a, n=n: getattr(ns, n)(a, FB, assume_unique=True),
+            np.array([4.0, 1.0, 3.0]))
         lam(n + "(grad,unique,size)", lambda ns, a, n=n: getattr(ns, n)(a, FB, assume_unique=True, size=5),
             np.array([4.0, 1.0, 3.0, 7.0]))
     jit_case(n, lambda ns, a, b, n=n: getattr(ns, n)(a, b, size=6), FA, FB)

@@ -158,7 +158,7 @@ def _concat_unique(a1: Any, a2: Any) -> tuple[Any, Any, Any]:
     each."""
     u1, _, c1 = _sized_unique(a1, _shape(a1)[0])
     u2, _, c2 = _sized_unique(a2, _shape(a2)[0])
-    n1, n2 = _shape(a1)[0], _shape(a2)[0]
+    n2 = _shape(a2)[0]
     arr = fnp.concatenate([u1, fnp.zeros(n2, get_aval(u1).dtype)])
     arr = _at(arr)[c1 + np.arange(n2)].set(u2)
     return arr, c1, c2

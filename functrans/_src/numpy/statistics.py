@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.core import Tracer, get_aval
+from functrans._src.core import get_aval
 from functrans._src.numpy.families import FAMILIES as fnp
 from functrans._src.numpy.util import _arr, _axes, _shape
 
@@ -257,7 +257,9 @@ def histogramdd(sample: Any, bins: Any = 10, range: Any = None, weights: Any = N
         raise ValueError(f"histogramdd: sample must be a 2-d array of shape (N, D), got shape {_shape(sample)}")
     n, d = _shape(sample)
     if range is not None and (len(range) != d or any(r is not None and np.shape(r)[0] != 2 for r in range)):
-        raise ValueError(f"For sample.shape={(n, d)}, range must be a sequence of {d} pairs or Nones; got range={range}")
+        raise ValueError(
+            f"For sample.shape={(n, d)}, range must be a sequence of {d} pairs or Nones; got range={range}"
+        )
     try:
         per_dim = list(bins)
     except TypeError:  # one count (or edges) for every dimension
