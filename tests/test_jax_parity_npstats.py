@@ -323,6 +323,43 @@ CASES = [
     ('roots/jit_no_strip', lambda ns, T: T.jit(lambda p: ns.sort(ns.real(ns.roots(p,
         strip_zeros=False))))(np.array([0.0, 1.0, -3.0, 2.0])),
      R([1.0, 2.0, nan], 'float64')),
+    ('qr/raw', lambda ns, T: tuple(ns.linalg.qr(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]]), mode="raw")),
+     (R([[-5.916079783099616, 0.4337717455676132, 0.7229529092793553], [-8.282511696339462, 0.632455532033676,
+        0.39696565406256445]], 'float64'), R([1.1690308509457032, 1.72773977620305], 'float64'),)),
+    ('qr/raw_wide', lambda ns, T: tuple(ns.linalg.qr(np.array([[1.0, 2.0, 0.0], [3.0, 4.0, 1.0]]), mode="raw")),
+     (R([[-3.1622776601683795, 0.7207592200561264], [-4.427188724235731, -0.6324555320336751],
+        [-0.9486832980505138, 0.316227766016838]], 'float64'), R([1.316227766016838, 0.0], 'float64'),)),
+    ('qr/raw_stack', lambda ns, T: tuple(ns.linalg.qr(np.array([[[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]], [[1.0, 3.0],
+        [5.0, 7.0], [9.0, 13.0]]]), mode="raw")),
+     (R([[[-5.916079783099616, 0.4337717455676132, 0.7229529092793553], [-8.282511696339462, 0.632455532033676,
+        0.39696565406256445]], [[-10.344080432788603, 0.44075851098059426, 0.7933653197650697],
+        [-14.98441558020778, 1.5707608728339733, 0.507783268910994]]], 'float64'), R([[1.1690308509457032,
+        1.72773977620305], [1.0966736489045663, 1.5900224840185084]], 'float64'),)),
+    ('qr/raw_complex', lambda ns, T: tuple(ns.linalg.qr(np.array([[1.0 + 5j, 2.0 + 7j], [3.0 + 3j, 4.0 + 4j], [5.0
+        + 1j, 7.0 + 2j]]), mode="raw")),
+     (R([[complex(-8.366600265340756, 0.0), complex(0.382316838279529, 0.11620179977465486),
+        complex(0.4597847047959655, -0.13867609241169776)], [complex(-11.713240371477056, -8.881784197001252e-16),
+        complex(0.8944271909999154, 0.0), complex(0.09912528307157246, -0.536283849043253)]], 'complex128'),
+        R([complex(1.1195228609334393, 0.5976143046671968), complex(1.4800727295507254, 0.30155733477116425)],
+        'complex128'),)),
+    ('qr/raw_int', lambda ns, T: tuple(ns.linalg.qr(np.array([[1, 2], [3, 4], [5, 7]]), mode="raw")),
+     (R([[-5.916079783099616, 0.4337717455676132, 0.7229529092793553], [-8.282511696339462, 0.632455532033676,
+        0.39696565406256445]], 'float64'), R([1.1690308509457032, 1.72773977620305], 'float64'),)),
+    ('qr/raw_vmap', lambda ns, T: tuple(T.vmap(lambda a: ns.linalg.qr(a, mode="raw"))(np.array([[[1.0, 2.0], [3.0,
+        4.0], [5.0, 7.0]], [[1.0, 3.0], [5.0, 7.0], [9.0, 13.0]]]))),
+     (R([[[-5.916079783099616, 0.4337717455676132, 0.7229529092793553], [-8.282511696339462, 0.632455532033676,
+        0.39696565406256445]], [[-10.344080432788603, 0.44075851098059426, 0.7933653197650697],
+        [-14.98441558020778, 1.5707608728339733, 0.507783268910994]]], 'float64'), R([[1.1690308509457032,
+        1.72773977620305], [1.0966736489045663, 1.5900224840185084]], 'float64'),)),
+    ('qr/raw_jit', lambda ns, T: tuple(T.jit(lambda a: ns.linalg.qr(a, mode="raw"))(np.array([[1.0, 2.0], [3.0,
+        4.0], [5.0, 7.0]]))),
+     (R([[-5.916079783099616, 0.4337717455676132, 0.7229529092793553], [-8.282511696339462, 0.632455532033676,
+        0.39696565406256445]], 'float64'), R([1.1690308509457032, 1.72773977620305], 'float64'),)),
+    ('qr/full_is_reduced', lambda ns, T: tuple(ns.linalg.qr(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]]),
+        mode="full")),
+     (R([[-0.16903085094570325, 0.9486832980505138], [-0.50709255283711, -0.31622776601683833],
+        [-0.8451542547285166, 2.220446049250313e-16]], 'float64'), R([[-5.916079783099616, -8.282511696339462],
+        [0.0, 0.632455532033676]], 'float64'),)),
 ]
 
 
@@ -376,7 +413,8 @@ ERRORS = [
     ('packbits_order', lambda: fnp.packbits(np.array([1, 0]), bitorder="x"), ValueError),
     ('unpackbits_int', lambda: fnp.unpackbits(np.array([1, 2])), TypeError),
     ('rmi_raise', lambda: fnp.ravel_multi_index((np.array([0, 3]), np.array([1, 1])), (3, 4)), ValueError),
-    ('rmi_float', lambda: fnp.ravel_multi_index((np.array([0.0]), np.array([1])), (3, 4), mode="clip"), ValueError),
+    ('rmi_float', lambda: fnp.ravel_multi_index((np.array([0.0]), np.array([1])), (3, 4), mode="clip"),
+        ValueError),
     ('rmi_mode', lambda: fnp.ravel_multi_index((np.array([0]), np.array([1])), (3, 4), mode="bad"), ValueError),
     ('rmi_order', lambda: fnp.ravel_multi_index((np.array([0]), np.array([1])), (3, 4), order="X"), ValueError),
     ('rmi_dtype_small', lambda: fnp.ravel_multi_index((np.array([0]), np.array([1])), (300, 4), dtype=np.int8),
@@ -397,10 +435,10 @@ ERRORS = [
     ('polyint_k', lambda: fnp.polyint(F, 2, np.ones(3)), ValueError),
     ('polyadd_empty', lambda: fnp.polyadd(np.zeros(0), F), ValueError),
     ('polymul_scalar', lambda: fnp.polymul(F, 2.0), TypeError),
+    ('qr_mode_e', lambda: fnp.linalg.qr(M, mode="e"), ValueError),
+    ('qr_raw_grad', lambda: ft.grad(lambda a: fnp.sum(fnp.linalg.qr(a, mode="raw")[0]))(M), NotImplementedError),
     ('unique_axis_size_empty', lambda: fnp.unique(np.zeros((0, 2)), axis=0, size=2), ValueError),
 ]
-
-
 
 @pytest.mark.parametrize("call,exc", [pytest.param(c, e, id=n) for n, c, e in ERRORS])
 def test_errors_as_jax(call, exc):
