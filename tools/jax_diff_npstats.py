@@ -314,7 +314,8 @@ QA = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]])
 for a in (QA, QA.T, np.stack([QA, QA * 2.0 - 1.0]), QA + 1j * QA[::-1], QA.astype(np.int64), QA.astype(np.float32)):
     add("linalg.qr(raw)", lambda x: fnp.linalg.qr(x, mode="raw"), lambda x: jnp.linalg.qr(x, mode="raw"), a)
 for mode in ("full", "e", "economic", "complete", "r"):
-    add(f"linalg.qr({mode})", lambda x, m=mode: fnp.linalg.qr(x, mode=m), lambda x, m=mode: jnp.linalg.qr(x, mode=m), QA)
+    add(f"linalg.qr({mode})", lambda x, m=mode: fnp.linalg.qr(x, mode=m),
+        lambda x, m=mode: jnp.linalg.qr(x, mode=m), QA)
 vmap_case("linalg.qr(raw)", lambda ns, x: ns.linalg.qr(x, mode="raw"), np.stack([QA, QA * 2.0 - 1.0]))
 jit_case("linalg.qr(raw)", lambda ns, x: ns.linalg.qr(x, mode="raw"), QA)
 
