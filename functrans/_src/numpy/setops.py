@@ -1,6 +1,6 @@
 """Set operations in ``functrans.numpy``: union1d, intersect1d, setdiff1d, setxor1d and the
-array-API unique_all, unique_counts, unique_inverse, unique_values (plus ``unique`` along an
-axis with ``size=``, which sorting.unique calls).
+array-API unique_all, unique_counts, unique_inverse, unique_values (``unique`` itself is in
+sorting.py).
 
 As ``jax.numpy``: without ``size=`` the result's length depends on the values, so they must
 be concrete (eagerly or under grad/jvp; a ConcretizationTypeError under jit or vmap says to
@@ -18,7 +18,7 @@ import numpy as np
 from functrans._src import lax
 from functrans._src.core import ConcretizationTypeError, Tracer, get_aval
 from functrans._src.numpy.families import FAMILIES as fnp
-from functrans._src.numpy.util import _axis, _shape
+from functrans._src.numpy.util import _shape
 
 __all__ = [
     "union1d", "intersect1d", "setdiff1d", "setxor1d", "unique_all", "unique_counts", "unique_inverse",
@@ -320,44 +320,3 @@ def unique_inverse(x: Any, /, *, size: int | None = None, fill_value: Any = None
 def unique_values(x: Any, /, *, size: int | None = None, fill_value: Any = None) -> Any:
     """The sorted unique values of ``x``; NaNs are distinct (array API)."""
     return _unique(x, size, fill_value)
-
-
-# --------------------------------------------------------------------------- unique(axis=, size=)
-
-
-def unique_axis_sized(x: Any, axis: int, size: int, fill_value: Any, equal_nan: bool, return_index: bool,
-                      return_inverse: bool, return_counts: bool) -> Any:  # fmt: skip
-    """``unique(x, axis=axis, size=size)``: the unique slices along ``axis`` in lexicographic
-    order, truncated or padded to ``size`` (with ``fill_value``, else the smallest slice)."""
-    ax = _axis(axis, len(_shape(x)))
-    moved = fnp.moveaxis(x, ax, 0)
-    shape = _shape(moved)
-    n, rest = shape[0], int(np.prod(shape[1:], dtype=np.int64))
-    if n == 0 and fill_value is None:
-        raise ValueError("unique: for zero-sized input with nonzero size argument, fill_value must be specified")
-    if rest == 0 or n == 0:
-        raise NotImplementedError("unique(axis=..., size=...) of an array with no elements is not supported")
-    rows = fnp.reshape(moved, (n, rest))
-    keys = [rows[:, j] for j in range(rest)]
-    perm = lax.sort([*keys, np.arange(n, dtype=np.int64)], 0, num_keys=rest)[-1]
-    aux = fnp.take(moved, perm, axis=0)
-    flat = fnp.reshape(aux, (n, rest))
-    diff = fnp.any(_neq(flat[1:], flat[:-1], equal_nan), axis=1)
-    mask = fnp.concatenate([np.ones(1, bool), diff])
-    (ind,) = fnp.nonzero(mask, size=size, fill_value=0)
-    res = fnp.take(aux, ind, axis=0)
-    if fill_value is not None:
-        valid = fnp.reshape(np.arange(size) < fnp.sum(mask), (size,) + (1,) * (len(shape) - 1))
-        res = fnp.where(valid, res, fnp.asarray(fill_value, dtype=get_aval(res).dtype))
-    out = [fnp.moveaxis(res, 0, ax)]
-    if return_index:
-        out.append(fnp.take(perm, ind))
-    if return_inverse:
-        ids = fnp.cumsum(fnp.asarray(mask, dtype=np.int64)) - 1
-        out.append(fnp.zeros(n, np.int64).at[perm].set(ids))
-    if return_counts:
-        (starts,) = fnp.nonzero(mask, size=size + 1, fill_value=0)
-        tail = starts[1:]
-        starts = _at(starts)[1:].set(fnp.where(tail != 0, tail, n))
-        out.append(fnp.diff(starts))
-    return out[0] if len(out) == 1 else tuple(out)
