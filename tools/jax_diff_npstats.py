@@ -20,6 +20,8 @@ Known differences that the run still reports (deliberate or JAX-undefined):
 - polyadd/polysub of a 0-d operand raise ValueError (JAX an accidental IndexError).
 - corrcoef(dtype=float32): the float64 gradient differs from JAX's in the 7th digit (float32
   rounding inside; the comparator uses the float64 tolerance).
+- qr(mode="complete") of a tall matrix: functrans has no derivative (NotImplementedError;
+  linalg's qr JVP, outside this harness' functions), JAX has one.
 - ravel_multi_index with len(multi_index) != len(dims): ValueError (JAX: AssertionError).
 - nanquantile/nanpercentile weights= (method "inverted_cdf") is not supported
   (NotImplementedError).
