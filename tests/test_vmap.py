@@ -721,6 +721,48 @@ def _numeric_extra_cases():
     ]
 
 
+def _npstats_cases():
+    """statistics.py, setops.py, polynomial.py and packing.py (sized set operations under vmap)."""
+    b = np.array([0.5, -1.0, 2.0])
+    return [
+        ("cov/rows", fnp.cov, [A((2, 5))]),
+        ("cov/aweights", lambda x, w: fnp.cov(x, aweights=w), [A((2, 4)), A((4,), "pos")]),
+        ("corrcoef/rows", fnp.corrcoef, [A((3, 5))]),
+        ("nanargmax/axis", lambda x: fnp.nanargmax(fnp.where(x > 1.0, np.nan, x), axis=1), [A((2, 4))]),
+        ("nanargmin/flat", lambda x: fnp.nanargmin(fnp.where(x > 1.0, np.nan, x)), [A((2, 4))]),
+        ("nanquantile/q", lambda x, q: fnp.nanquantile(fnp.where(x > 1.0, np.nan, x), q, axis=0),
+         [A((5, 2)), A((), "unit")]),
+        ("nanpercentile/vec", lambda x: fnp.nanpercentile(fnp.where(x > 1.0, np.nan, x), np.array([20.0, 70.0])),
+         [A((6,))]),
+        ("nanmedian/axis", lambda x: fnp.nanmedian(fnp.where(x > 1.0, np.nan, x), axis=1), [A((2, 5))]),
+        ("histogram2d/range", lambda x, y: fnp.histogram2d(x, y, 3, range=[(-1.0, 1.0), (-2.0, 2.0)])[0],
+         [A((6,)), A((6,))]),
+        ("histogramdd/range", lambda s: fnp.histogramdd(s, [2, 3], range=[(-1.0, 1.0), (-2.0, 2.0)])[0],
+         [A((6, 2))]),
+        ("packbits/axis", lambda x: fnp.packbits(x, axis=0), [A((10, 2), "int")]),
+        ("unpackbits/count", lambda x: fnp.unpackbits(fnp.asarray(fnp.abs(x), dtype=np.uint8), count=6),
+         [A((2,), "int")]),
+        ("ravel_multi_index/clip", lambda i, j: fnp.ravel_multi_index((i, j), (3, 4), mode="clip"),
+         [A((5,), "int"), A((5,), "int")]),
+        ("union1d/size", lambda a, c: fnp.union1d(a, c, size=6), [A((4,)), A((3,))]),
+        ("intersect1d/size", lambda a: fnp.intersect1d(fnp.round(a), b, size=3, fill_value=0.0), [A((5,))]),
+        ("setdiff1d/size", lambda a: fnp.setdiff1d(a, b, size=4), [A((5,))]),
+        ("setxor1d/size", lambda a: fnp.setxor1d(fnp.round(a), b, size=6), [A((4,))]),
+        ("unique_all/size", lambda x: fnp.unique_all(fnp.round(x), size=4).counts, [A((5,))]),
+        ("unique_counts/size", lambda x: fnp.unique_counts(fnp.round(x), size=4).values, [A((5,))]),
+        ("unique_inverse/size", lambda x: fnp.unique_inverse(fnp.round(x), size=4).inverse_indices, [A((5,))]),
+        ("unique_values/size", lambda x: fnp.unique_values(fnp.round(x), size=4), [A((5,))]),
+        ("poly/roots", fnp.poly, [A((3,))]),
+        ("polyadd/vec", fnp.polyadd, [A((3,)), A((2,))]),
+        ("polysub/vec", fnp.polysub, [A((2,)), A((4,))]),
+        ("polymul/vec", fnp.polymul, [A((3,)), A((2,))]),
+        ("polydiv/vec", lambda u, v: fnp.polydiv(u, v)[0] + fnp.sum(fnp.polydiv(u, v)[1]), [A((4,)), A((2,), "nz")]),
+        ("polyder/m2", lambda p: fnp.polyder(p, 2), [A((4,))]),
+        ("polyint/k", lambda p, k: fnp.polyint(p, 2, k), [A((3,)), A((2,))]),
+        ("roots/nostrip", lambda p: fnp.sort(fnp.real(fnp.roots(p, strip_zeros=False))), [A((3,), "nz")]),
+    ]
+
+
 SWEEP = (
     _numeric_extra_cases()
     + _unary_cases()
@@ -737,6 +779,7 @@ SWEEP = (
     + _advanced_index_cases()
     + _surf_cases()
     + _complex_cases()
+    + _npstats_cases()
 )
 
 

@@ -30,7 +30,8 @@ tools/jax_diff.py's list, e.g. NumPy type promotion and ValueError-vs-TypeError 
 - rounding of JAX's linspace formula under XLA (1 ulp): integer ``pad(mode="linear_ramp")``
   values and ``histogram`` counts of values exactly on a bin edge may differ by one step;
   logspace with an integer dtype overflows differently; ``geomspace`` from 0.
-- not supported: qr(mode="raw"), unique(axis=..., size=...), einsum's ``_dot_general``.
+- not supported: einsum's ``_dot_general``. (qr(mode="raw") and unique(axis=..., size=...) are
+  checked by tools/jax_diff_npstats.py.)
 - float32 complex FFT results are compared at float64 tolerance by the shared comparator
   (reported as VALUE although equal to ~1e-7).
 """

@@ -20,6 +20,7 @@ primitive              JVP (written with primitives, so differentiable again)  t
                        (``F_ij = 1/(w_j - w_i)``: inf at ties, as JAX)
 ``svd``                Townsend (2016), as JAX                                 --
 ``qr``                 as JAX (Walter & Lehmann)                               --
+``geqrf``              none: raises NotImplementedError, as JAX                --
 =====================  =====================================================  =======================
 
 Solves, inverses, determinants and ``expm`` are in :mod:`functrans._src.lax.linalg_solve`.
@@ -51,7 +52,7 @@ from functrans._src.lax.slicing import index
 __all__ = [
     "cholesky", "cholesky_p", "cholesky_tangent", "cholesky_tangent_p", "cholesky_cotangent",
     "cholesky_cotangent_p", "triangular_solve", "triangular_solve_p", "lu", "lu_p", "eigh", "eigh_p",
-    "svd", "svd_p", "qr", "qr_p",
+    "svd", "svd_p", "qr", "qr_p", "geqrf", "geqrf_p",
 ]  # fmt: skip
 
 # --------------------------------------------------------------------------- helpers (differentiable)
@@ -649,5 +650,50 @@ def _qr_jvp(primals: Sequence[Any], tangents: Sequence[Any], full_matrices: bool
 qr_p.jvp = _qr_jvp
 qr_p.batch = _batch_front_rule(qr_p)
 
+# --------------------------------------------------------------------------- geqrf
+
+geqrf_p = _prim("geqrf", multiple_results=True)
+
+
+def _geqrf_impl(a: Any) -> list[Any]:
+    a = np.asarray(a)
+    lead, (m, n) = a.shape[:-2], a.shape[-2:]
+    dt = a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64)
+    h, taus = np.empty(a.shape, dt), np.empty(lead + (min(m, n),), dt)
+    for i in np.ndindex(*lead):
+        hi, taus[i] = np.linalg.qr(a[i], mode="raw")  # hi: LAPACK's factored matrix, transposed
+        h[i] = hi.T
+    return [h, taus]
+
+
+geqrf_p.impl = _geqrf_impl
+
+
+def _geqrf_abstract_eval(a: ShapedArray) -> list[ShapedArray]:
+    if a.ndim < 2:
+        raise ValueError(f"geqrf: expected a (stack of) matrices, got shape {a.shape}")
+    dt = a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64)
+    return [ShapedArray(a.shape, dt), ShapedArray(a.shape[:-2] + (min(a.shape[-2:]),), dt)]
+
+
+geqrf_p.abstract_eval = _geqrf_abstract_eval
+
+
+def geqrf(a: Any) -> list[Any]:
+    """``[h, taus]``: LAPACK's Householder QR of ``a`` (``R`` in the upper triangle of ``h``, the
+    reflectors below it, their scales in ``taus``), as ``jax.lax.linalg.geqrf``. Not
+    differentiable (as in JAX)."""
+    return bind(geqrf_p, (a,), {})
+
+
+def _geqrf_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> Any:
+    raise NotImplementedError("Differentiation rule for 'geqrf' not implemented (as in JAX); use qr's "
+                              "'reduced' or 'complete' modes for derivatives")  # fmt: skip
+
+
+geqrf_p.jvp = _geqrf_jvp
+geqrf_p.batch = _batch_front_rule(geqrf_p)
+
 # complex operands: rules checked for JAX's conventions (see rules.allow_complex)
-allow_complex(cholesky_p, cholesky_tangent_p, cholesky_cotangent_p, triangular_solve_p, lu_p, eigh_p, svd_p, qr_p)
+allow_complex(cholesky_p, cholesky_tangent_p, cholesky_cotangent_p, triangular_solve_p, lu_p, eigh_p, svd_p, qr_p,
+              geqrf_p)  # fmt: skip

@@ -190,15 +190,15 @@ def cholesky(a: Any, /, *, upper: bool = False, symmetrize_input: bool = True) -
 
 
 def qr(a: Any, mode: str = "reduced") -> Any:
-    """QR decomposition: ``QRResult(Q, R)`` for modes 'reduced' and 'complete', ``R`` for mode 'r'."""
+    """QR decomposition: ``QRResult(Q, R)`` for modes 'reduced' and 'complete', ``R`` for mode
+    'r', ``QRResult(h, tau)`` (LAPACK's reflectors, ``h`` transposed; not differentiable) for 'raw'."""
     a = _inexact(a)
     _assert_stacked_2d("qr", a)
-    if mode not in ("reduced", "complete", "r"):
-        if mode in ("raw", "full", "f", "economic", "e"):
-            raise NotImplementedError(
-                f"qr: mode {mode!r} is not supported by functrans; use 'reduced', 'complete' or 'r'"
-            )
-        raise ValueError(f"Unrecognized mode '{mode}'")
+    if mode == "raw":
+        h, taus = L.geqrf(a)
+        return QRResult(L.mT(h), taus)
+    if mode not in ("reduced", "complete", "r", "full"):  # as JAX: 'full' is 'reduced'
+        raise ValueError(f"Unsupported QR decomposition mode '{mode}'")
     q, r = L.qr(a, full_matrices=mode == "complete")
     return r if mode == "r" else QRResult(q, r)
 

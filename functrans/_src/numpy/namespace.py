@@ -17,16 +17,20 @@ from functrans._src.numpy import (
     indexing,
     joining,
     lax_numpy,
+    packing,
+    polynomial,
     reductions,
+    setops,
     signal_poly,
     sorting,
+    statistics,
     structure,
     ufuncs,
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
     ufuncs, reductions, lax_numpy, contraction, einsum, structure, joining, indexing, sorting,
-    signal_poly, index_tricks,
+    signal_poly, index_tricks, statistics, setops, polynomial, packing,
 )  # fmt: skip
 
 

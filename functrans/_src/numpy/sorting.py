@@ -135,7 +135,8 @@ def unique(
         # JAX's unique without size has zero derivatives: a constant
         return np.unique(x, return_index, return_inverse, return_counts, axis, equal_nan=equal_nan)
     if axis is not None:
-        raise NotImplementedError("unique(size=...) does not support axis=")
+        return _unique_axis_sized(x, axis, int(size), fill_value, equal_nan, return_index, return_inverse,
+                                  return_counts)  # fmt: skip
     return _unique_sized(x, int(size), fill_value, equal_nan, return_index, return_inverse, return_counts)
 
 
@@ -179,3 +180,57 @@ def _unique_sized(
         counts = lax.scatter(np.zeros(size, np.int64), [ids], np.ones(n, np.int64), (0,), "add")
         extras.append(lax.stop_gradient(counts))
     return (vals, *extras) if extras else vals
+
+
+def _unique_axis_sized(
+    x: Any, axis: int, size: int, fill_value: Any, equal_nan: bool, return_index: bool, return_inverse: bool,
+    return_counts: bool,
+) -> Any:  # fmt: skip
+    """``unique(x, axis=axis, size=size)``: the unique slices along ``axis`` in lexicographic
+    order, truncated or padded to ``size`` (with ``fill_value``, else the smallest slice), as
+    JAX; each slice's derivative goes to its first occurrence."""
+    from functrans._src.numpy.indexing import nonzero, take
+
+    shape = _shape(x)
+    ax = _axis(axis, len(shape))
+    n, rest = shape[ax], _count(shape, tuple(i for i in range(len(shape)) if i != ax))
+    if n == 0 and fill_value is None:
+        raise ValueError("unique: for zero-sized input with nonzero size argument, fill_value must be specified")
+    if n == 0 or rest == 0:
+        raise NotImplementedError("unique(axis=..., size=...) of an array with no elements is not supported")
+    moved = lax.moveaxis(x, ax, 0) if ax else x
+    rows = lax.reshape(moved, (n, rest))
+    keys = [lax.index(rows, (slice(None), j)) for j in range(rest)]
+    perm = lax.sort([*keys, np.arange(n, dtype=np.int64)], 0, num_keys=rest)[-1]  # rows in lexicographic order
+    aux = take(moved, perm, axis=0)
+    flat = lax.reshape(aux, (n, rest))
+    later, earlier = lax.index(flat, (slice(1, None),)), lax.index(flat, (slice(0, n - 1),))
+    differ = lax.ne(later, earlier)
+    if equal_nan and get_aval(x).dtype.kind in "fc":
+        both_nan = lax.logical_and(lax.ne(later, later), lax.ne(earlier, earlier))
+        differ = lax.logical_and(differ, lax.logical_not(both_nan))
+    new_row = lax.ne(lax.reduce_sum(lax.convert_element_type(differ, np.int64), (1,)), 0)
+    first = lax.concatenate([np.ones(1, bool), new_row], 0)
+    (ind,) = nonzero(first, size=size, fill_value=0)
+    res = take(aux, ind, axis=0)
+    if fill_value is not None:
+        count = lax.reduce_sum(lax.convert_element_type(first, np.int64), (0,))
+        valid = lax.broadcast_to(
+            lax.reshape(lax.lt(np.arange(size), count), (size,) + (1,) * (len(shape) - 1)), _shape(res)
+        )
+        fill = lax.broadcast_to(lax.convert_element_type(_arr(fill_value), get_aval(res).dtype), _shape(res))
+        res = lax.select(valid, res, fill)
+    out = [lax.moveaxis(res, 0, ax) if ax else res]
+    if return_index:
+        out.append(lax.stop_gradient(take(perm, ind)))
+    if return_inverse:
+        ids = lax.sub(lax.cumsum(lax.convert_element_type(first, np.int64), 0), 1)
+        out.append(lax.stop_gradient(lax.scatter(np.zeros(n, np.int64), [perm], ids, (0,), "set")))
+    if return_counts:
+        (starts,) = nonzero(first, size=size + 1, fill_value=0)
+        tail = lax.index(starts, (slice(1, None),))
+        ends = lax.select(lax.ne(tail, 0), tail, np.full(size, n, np.int64))
+        bounds = lax.concatenate([lax.index(starts, (slice(0, 1),)), ends], 0)  # padding: n (count 0)
+        out.append(lax.stop_gradient(lax.sub(ends, lax.index(bounds, (slice(0, size),)))))
+    return out[0] if len(out) == 1 else tuple(out)
+
