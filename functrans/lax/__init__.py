@@ -116,3 +116,39 @@ from functrans._src.lax.jax_surface import lax_reshape as reshape  # noqa: E402,
 
 __all__ = sorted({*__all__, "max", "min", "clamp", "expand_dims", "rsqrt", "select_n", "square", "squeeze",
                   "slice"})
+# construction and dynamic slicing (functrans._src.lax.construction, .dynamic_slicing)
+from functrans._src.lax.construction import (  # noqa: E402
+    broadcast,
+    broadcast_in_dim,
+    broadcast_shapes,
+    broadcast_to_rank,
+    broadcasted_iota,
+    collapse,
+    empty,
+    full,
+    full_like,
+    iota,
+    pad,
+    rev,
+    split,
+    stack,
+    tile,
+    unstack,
+)
+from functrans._src.lax.dynamic_slicing import (  # noqa: E402
+    dynamic_index_in_dim,
+    dynamic_slice,
+    dynamic_slice_in_dim,
+    dynamic_update_index_in_dim,
+    dynamic_update_slice,
+    dynamic_update_slice_in_dim,
+    index_in_dim,
+    index_take,
+    slice_in_dim,
+)
+
+__all__ = sorted({*__all__, "broadcast", "broadcast_in_dim", "broadcast_shapes", "broadcast_to_rank",
+                  "broadcasted_iota", "collapse", "empty", "full", "full_like", "iota", "pad", "rev", "split",
+                  "stack", "tile", "unstack", "dynamic_index_in_dim", "dynamic_slice", "dynamic_slice_in_dim",
+                  "dynamic_update_index_in_dim", "dynamic_update_slice", "dynamic_update_slice_in_dim",
+                  "index_in_dim", "index_take", "slice_in_dim"})

@@ -48,3 +48,5 @@ from functrans._src.lax.shape import *  # noqa: F403
 from functrans._src.lax.slicing import *  # noqa: F403
 from functrans._src.lax.sorting import *  # noqa: F403
 from functrans._src.lax.special import *  # noqa: F403
+from functrans._src.lax.construction import *  # noqa: F403, E402
+from functrans._src.lax.dynamic_slicing import *  # noqa: F403, E402
