@@ -152,3 +152,50 @@ __all__ = sorted({*__all__, "broadcast", "broadcast_in_dim", "broadcast_shapes",
                   "stack", "tile", "unstack", "dynamic_index_in_dim", "dynamic_slice", "dynamic_slice_in_dim",
                   "dynamic_update_index_in_dim", "dynamic_update_slice", "dynamic_update_slice_in_dim",
                   "index_in_dim", "index_take", "slice_in_dim"})
+# bitwise primitives, reduce & friends, more special functions (functrans._src.lax.bitwise,
+# .jax_surface_ops, .special_extra)
+from functrans._src.lax.bitwise import (  # noqa: E402
+    bitwise_and,
+    bitwise_not,
+    bitwise_or,
+    bitwise_xor,
+    clz,
+    population_count,
+    reduce_and,
+    reduce_or,
+    reduce_xor,
+    shift_left,
+    shift_right_arithmetic,
+    shift_right_logical,
+)
+from functrans._src.lax.jax_surface_ops import (  # noqa: E402
+    DotAlgorithmPreset,
+    DotDimensionNumbers,
+    Precision,
+    PrecisionLike,
+    batch_matmul,
+    dot,
+    optimization_barrier,
+    reciprocal,
+    reduce,
+    sort_key_val,
+    with_sharding_constraint,
+)
+from functrans._src.lax.special_extra import (  # noqa: E402
+    bessel_i0e,
+    bessel_i1e,
+    betainc,
+    igamma,
+    igamma_grad_a,
+    igammac,
+    zeta,
+)
+from functrans._src.prng import nextafter  # noqa: E402
+from functrans._src.random_samplers import random_gamma_grad  # noqa: E402
+
+__all__ = sorted({*__all__, "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "clz", "population_count",
+                  "reduce_and", "reduce_or", "reduce_xor", "shift_left", "shift_right_arithmetic",
+                  "shift_right_logical", "DotAlgorithmPreset", "DotDimensionNumbers", "Precision",
+                  "PrecisionLike", "batch_matmul", "dot", "optimization_barrier", "reciprocal", "reduce",
+                  "sort_key_val", "with_sharding_constraint", "bessel_i0e", "bessel_i1e", "betainc", "igamma",
+                  "igamma_grad_a", "igammac", "zeta", "nextafter", "random_gamma_grad"})

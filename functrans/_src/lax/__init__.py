@@ -50,3 +50,6 @@ from functrans._src.lax.sorting import *  # noqa: F403
 from functrans._src.lax.special import *  # noqa: F403
 from functrans._src.lax.construction import *  # noqa: F403, E402
 from functrans._src.lax.dynamic_slicing import *  # noqa: F403, E402
+from functrans._src.lax.bitwise import *  # noqa: F403, E402
+from functrans._src.lax.jax_surface_ops import *  # noqa: F403, E402
+from functrans._src.lax.special_extra import *  # noqa: F403, E402
