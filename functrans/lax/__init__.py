@@ -199,3 +199,21 @@ __all__ = sorted({*__all__, "bitwise_and", "bitwise_not", "bitwise_or", "bitwise
                   "PrecisionLike", "batch_matmul", "dot", "optimization_barrier", "reciprocal", "reduce",
                   "sort_key_val", "with_sharding_constraint", "bessel_i0e", "bessel_i1e", "betainc", "igamma",
                   "igamma_grad_a", "igammac", "zeta", "nextafter", "random_gamma_grad"})
+# gather/scatter with JAX's dimension numbers (functrans._src.lax.jax_scatter); gather, scatter and
+# scatter_add keep functrans' point form when called without dimension numbers
+from functrans._src.lax.jax_scatter import (  # noqa: E402
+    GatherDimensionNumbers,
+    GatherScatterMode,
+    ScatterDimensionNumbers,
+    scatter_apply,
+    scatter_max,
+    scatter_min,
+    scatter_mul,
+    scatter_sub,
+)
+from functrans._src.lax.jax_scatter import lax_gather as gather  # noqa: E402, F811
+from functrans._src.lax.jax_scatter import lax_scatter as scatter  # noqa: E402, F811
+from functrans._src.lax.jax_scatter import lax_scatter_add as scatter_add  # noqa: E402, F811
+
+__all__ = sorted({*__all__, "GatherDimensionNumbers", "GatherScatterMode", "ScatterDimensionNumbers",
+                  "scatter_apply", "scatter_max", "scatter_min", "scatter_mul", "scatter_sub"})
