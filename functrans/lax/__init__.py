@@ -217,3 +217,8 @@ from functrans._src.lax.jax_scatter import lax_scatter_add as scatter_add  # noq
 
 __all__ = sorted({*__all__, "GatherDimensionNumbers", "GatherScatterMode", "ScatterDimensionNumbers",
                   "scatter_apply", "scatter_max", "scatter_min", "scatter_mul", "scatter_sub"})
+# the *_p primitive objects jax.lax exports, where functrans has the primitive
+from functrans._src.lax.primitive_aliases import primitive_aliases as _primitive_aliases  # noqa: E402
+
+globals().update(_primitive_aliases())
+__all__ = sorted({*__all__, *_primitive_aliases()})
