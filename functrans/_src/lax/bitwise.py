@@ -101,14 +101,11 @@ def _binary(name: str, fn: Callable[[Any, Any], Any], bools: bool):
     defjvp_zero(p)
 
     def f(x: Any, y: Any) -> Any:
-        # a Python int operand takes the other operand's dtype (JAX's weak typing)
-        if type(x) is int and type(y) is not int:
-            x = np.asarray(x, _dtype(y))
-        elif type(y) is int and type(x) is not int:
-            y = np.asarray(y, _dtype(x))
+        # Python scalars count as int64/bool, as jax.lax (no weak-type adaptation here)
         if _shape(x) != _shape(y) and _shape(x) and _shape(y):
             raise TypeError(f"lax.{name} requires arguments of the same shape (or scalars), got "
                             f"{_shape(x)} and {_shape(y)}")
+        abstract_eval(ShapedArray(_shape(x), _dtype(x)), ShapedArray(_shape(y), _dtype(y)))
         return bind(p, (x, y), {})
 
     f.__name__ = name
@@ -131,6 +128,7 @@ def _unary(name: str, fn: Callable[[Any], Any], bools: bool):
     defjvp_zero(p)
 
     def f(x: Any) -> Any:
+        abstract_eval(ShapedArray(_shape(x), _dtype(x)))
         return bind(p, (x,), {})
 
     f.__name__ = name

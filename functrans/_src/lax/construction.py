@@ -113,20 +113,27 @@ def broadcast_in_dim(operand: Any, shape: Any, broadcast_dimensions: Sequence[in
     shape = _canon_shape(shape, "broadcast_in_dim")
     bd = tuple(operator_index(d) for d in broadcast_dimensions)
     oshape = tuple(_shape(operand))
-    if len(bd) != len(oshape) or any(not 0 <= d < len(shape) for d in bd) or any(
-            a >= b for a, b in zip(bd, bd[1:])):
-        raise TypeError(f"broadcast_in_dim: broadcast_dimensions must be strictly increasing positions in "
-                        f"shape {shape}, one per operand axis (operand shape {oshape}), got {bd}")
+    if len(bd) != len(oshape) or any(not 0 <= d < len(shape) for d in bd) or len(set(bd)) != len(bd):
+        raise TypeError(f"broadcast_in_dim: broadcast_dimensions must be distinct positions in shape {shape}, "
+                        f"one per operand axis (operand shape {oshape}), got {bd}")
     for i, d in enumerate(bd):
         if oshape[i] not in (1, shape[d]):
             raise TypeError(f"broadcast_in_dim: operand dimension {i} of size {oshape[i]} cannot be broadcast "
                             f"to size {shape[d]} (operand shape {oshape}, target shape {shape})")
-    if oshape == shape:
+    if oshape == shape and bd == tuple(range(len(shape))):
         return operand
+    order = sorted(range(len(bd)), key=lambda i: bd[i])
+    x = operand
+    if order != list(range(len(bd))):
+        from functrans._src.lax.shape import transpose
+
+        x = transpose(x, order)
+        oshape = tuple(oshape[i] for i in order)
+        bd = tuple(bd[i] for i in order)
     mid = [1] * len(shape)
     for i, d in enumerate(bd):
         mid[d] = oshape[i]
-    x = reshape(operand, tuple(mid)) if tuple(mid) != oshape else operand
+    x = reshape(x, tuple(mid)) if tuple(mid) != oshape else x
     return broadcast_to(x, shape)
 
 
@@ -188,12 +195,6 @@ def _pad_axis(x: Any, pv: Any, ax: int, lo: int, hi: int, interior: int) -> Any:
         x = index(x, tuple(idx))
         shape = tuple(_shape(x))
         n = m
-    if lo < 0 or hi < 0:
-        start, stop = builtins.max(-lo, 0), n - builtins.max(-hi, 0)
-        idx = _full_index(nd)
-        idx[ax] = builtins.slice(start, builtins.max(stop, start))
-        x = index(x, tuple(idx))
-        shape = tuple(_shape(x))
     parts = []
     if lo > 0:
         parts.append(_fill(pv, shape[:ax] + (lo,) + shape[ax + 1:]))
@@ -202,6 +203,12 @@ def _pad_axis(x: Any, pv: Any, ax: int, lo: int, hi: int, interior: int) -> Any:
         parts.append(_fill(pv, shape[:ax] + (hi,) + shape[ax + 1:]))
     if len(parts) > 1:
         x = concatenate(parts, ax)
+        n = tuple(_shape(x))[ax]
+    if lo < 0 or hi < 0:
+        start, stop = builtins.max(-lo, 0), n - builtins.max(-hi, 0)
+        idx = _full_index(nd)
+        idx[ax] = builtins.slice(start, builtins.max(stop, start))
+        x = index(x, tuple(idx))
     return x
 
 
@@ -210,7 +217,7 @@ def rev(operand: Any, dimensions: Sequence[int]) -> Any:
     nd = len(_shape(operand))
     dims = [operator_index(d) for d in dimensions]
     if len(set(dims)) != len(dims) or any(not 0 <= d < nd for d in dims):
-        raise ValueError(f"rev: dimensions must be unique axes of an array of rank {nd}, got {tuple(dims)}")
+        raise TypeError(f"rev: dimensions must be unique axes of an array of rank {nd}, got {tuple(dims)}")
     if not dims:
         return operand
     idx = _full_index(nd)

@@ -85,12 +85,10 @@ def dot(lhs: Any, rhs: Any, *, dimension_numbers: Any = None, precision: Any = N
     _check_precision(precision)
     ls, rs = _shape(lhs), _shape(rhs)
     if dimension_numbers is None:
-        if len(ls) not in (1, 2) or len(rs) not in (1, 2):
-            raise TypeError(f"dot requires lhs and rhs of rank 1 or 2 (or dimension_numbers), got shapes {ls} "
-                            f"and {rs}")
-        if ls[-1] != rs[0]:
-            raise TypeError(f"dot_general requires contracting dimensions to have the same shape, got "
-                            f"{(ls[-1],)} and {(rs[0],)}.")
+        if len(ls) not in (1, 2) or len(rs) not in (1, 2) or ls[-1] != rs[0]:
+            raise ValueError(f"jax.lax.dot: dimension_numbers must be specified when not performing simple "
+                             f"vector/matrix products (rank 1 or 2, lhs's last axis matching rhs's first), "
+                             f"got shapes {ls} and {rs}")
         dimension_numbers = (((len(ls) - 1,), (0,)), ((), ()))
     _check_preferred(lhs, rhs, preferred_element_type)
     return lax_dot_general(lhs, rhs, dimension_numbers, precision=precision,
@@ -256,6 +254,8 @@ def optimization_barrier(operand: Any, /) -> Any:
 
 def with_sharding_constraint(x: Any, shardings: Any) -> Any:
     """The identity (``jax.lax.with_sharding_constraint``): functrans runs on one NumPy device."""
+    if shardings is None:
+        raise ValueError("One of with_sharding_constraint arguments got sharding None which is not allowed.")
     return x
 
 

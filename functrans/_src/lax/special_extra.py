@@ -71,7 +71,18 @@ def _prim_nary(name: str, impl: Callable[..., np.ndarray]) -> Primitive:
     p.impl = run
     p.abstract_eval = abstract_eval
     p.batch = _batch_elementwise(p)
+    _CHECKS[name] = abstract_eval
     return p
+
+
+_CHECKS: dict[str, Callable[..., ShapedArray]] = {}
+
+
+def _bind(p: Primitive, args: Sequence[Any]) -> Any:
+    """Bind after checking dtypes and shapes (eager calls skip abstract evaluation)."""
+    args = _floats(*args)
+    _CHECKS[p.name](*[ShapedArray(tuple(_shape(a)), _dtype(a)) for a in args])
+    return bind(p, tuple(args), {})
 
 
 def _sp(name: str, public: str) -> Callable[..., np.ndarray]:
@@ -135,17 +146,17 @@ igamma_grad_a_p.jvp = _no_rule("igamma_grad_a", NotImplementedError,
 
 def igamma(a: Any, x: Any) -> Any:
     """The regularized lower incomplete gamma function ``P(a, x)``."""
-    return bind(igamma_p, _floats(a, x), {})
+    return _bind(igamma_p, (a, x,))
 
 
 def igammac(a: Any, x: Any) -> Any:
     """The regularized upper incomplete gamma function ``Q(a, x) = 1 - P(a, x)``."""
-    return bind(igammac_p, _floats(a, x), {})
+    return _bind(igammac_p, (a, x,))
 
 
 def igamma_grad_a(a: Any, x: Any) -> Any:
     """``d P(a, x) / d a`` (no derivative of its own, as JAX)."""
-    return bind(igamma_grad_a_p, _floats(a, x), {})
+    return _bind(igamma_grad_a_p, (a, x,))
 
 
 # --------------------------------------------------------------------------- betainc
@@ -172,13 +183,21 @@ betainc_p.jvp = _betainc_jvp
 
 def betainc(a: Any, b: Any, x: Any) -> Any:
     """The regularized incomplete beta function ``I_x(a, b)``."""
-    return bind(betainc_p, _floats(a, b, x), {})
+    return _bind(betainc_p, (a, b, x,))
 
 
 # --------------------------------------------------------------------------- zeta
 
 
-zeta_p = _prim_nary("zeta", _sp("zeta", "zeta"))
+def _zeta_impl(x: np.ndarray, q: np.ndarray) -> np.ndarray:
+    out = scipy_special("lax.zeta").zeta(x, q)
+    # at a pole q = 0, -1, ...: +inf for an even integer x, else NaN (the sign is undefined), as XLA
+    pole = (q <= 0) & (q == np.floor(q))
+    even = (x == np.floor(x)) & (np.remainder(x, 2) == 0)
+    return np.where(pole, np.where(even, np.inf, np.nan), out)
+
+
+zeta_p = _prim_nary("zeta", _zeta_impl)
 
 
 def _zeta_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
@@ -197,7 +216,7 @@ zeta_p.jvp = _zeta_jvp
 
 def zeta(x: Any, q: Any) -> Any:
     """The Hurwitz zeta function ``sum_k (k + q) ** -x``."""
-    return bind(zeta_p, _floats(x, q), {})
+    return _bind(zeta_p, (x, q,))
 
 
 # --------------------------------------------------------------------------- modified Bessel functions
@@ -208,12 +227,12 @@ bessel_i1e_p = _prim_nary("bessel_i1e", _sp("i1e", "bessel_i1e"))
 
 def bessel_i0e(x: Any) -> Any:
     """The exponentially scaled modified Bessel function of order 0, ``exp(-|x|) I0(x)``."""
-    return bind(bessel_i0e_p, (x,), {})
+    return _bind(bessel_i0e_p, (x,))
 
 
 def bessel_i1e(x: Any) -> Any:
     """The exponentially scaled modified Bessel function of order 1, ``exp(-|x|) I1(x)``."""
-    return bind(bessel_i1e_p, (x,), {})
+    return _bind(bessel_i1e_p, (x,))
 
 
 def _i1e_deriv(g: Any, ans: Any, x: Any) -> Any:
