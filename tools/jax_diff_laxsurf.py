@@ -21,6 +21,7 @@ Known, deliberate differences the run still reports:
 - ``lax.random_gamma_grad``'s derivative raises NotImplementedError (JAX ValueError).
 Last run: 170 elementwise-style + 154 structural cases; only the two labels above differ.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,11 +34,10 @@ import numpy as np
 
 sys.path.insert(0, ".")
 sys.path.insert(0, "tools")
-from jax_diff import report  # noqa: E402
-from jax_diff_lax import run_lcase  # noqa: E402
-from jax_diff_lax import run_ecases as _run_ecases  # noqa: E402
-
 import jax_diff_lax  # noqa: E402
+from jax_diff import report  # noqa: E402
+from jax_diff_lax import run_ecases as _run_ecases  # noqa: E402
+from jax_diff_lax import run_lcase  # noqa: E402
 
 warnings.filterwarnings("ignore")
 
@@ -60,8 +60,15 @@ def lcase(label: str, fn: Any) -> None:
 
 
 # ---------------------------------------------------------------- construction
-for args in [((2, 3), 1.0), ((2,), 1), ((2,), np.float32(1.5)), ((2,), 1, np.int32), ((), 2.0),
-             ((2,), np.array([1.0, 2.0])), ((-1,), 1.0)]:
+for args in [
+    ((2, 3), 1.0),
+    ((2,), 1),
+    ((2,), np.float32(1.5)),
+    ((2,), 1, np.int32),
+    ((), 2.0),
+    ((2,), np.array([1.0, 2.0])),
+    ((-1,), 1.0),
+]:
     lcase(f"full{args}", lambda L, a=args: L.lax.full(*a))
 lcase("full_like", lambda L: L.lax.full_like(M, 2))
 lcase("full_like_int", lambda L: L.lax.full_like(np.arange(3), 2.5))
@@ -89,9 +96,13 @@ ecase("pad", np.arange(3), 7, [(1, 1, 1)])
 ecase("pad", np.zeros((0,)), 1.0, [(1, 1, 2)])
 ecase("pad", V, 0.0, [(1, 2, -1)])
 ecase("pad", V, np.float32(0.0), [(1, 2, 0)])
-lcase("pad_grad_value", lambda L: L.api.grad(lambda x, p: (L.lax.pad(x, p, [(1, -1, 1), (-1, 2, 2)]) ** 2).sum(),
-                                              argnums=(0, 1))(M, 5.0))
-lcase("pad_jit_vmap", lambda L: L.api.jit(L.api.vmap(lambda x, p: L.lax.pad(x, p, [(2, -1, 1)])))(M, np.array([1.0, 2.0])))
+lcase(
+    "pad_grad_value",
+    lambda L: L.api.grad(lambda x, p: (L.lax.pad(x, p, [(1, -1, 1), (-1, 2, 2)]) ** 2).sum(), argnums=(0, 1))(M, 5.0),
+)
+lcase(
+    "pad_jit_vmap", lambda L: L.api.jit(L.api.vmap(lambda x, p: L.lax.pad(x, p, [(2, -1, 1)])))(M, np.array([1.0, 2.0]))
+)
 ecase("rev", M, (0, 1))
 ecase("rev", A3, (1,))
 ecase("rev", M, ())
@@ -123,21 +134,41 @@ ecase("dynamic_slice", M, (1, 1), (3, 2))
 ecase("dynamic_slice", M, (1.0, 1), (1, 2))
 ecase("dynamic_slice", M, (-1, -1), (1, 1), allow_negative_indices=False)
 ecase("dynamic_slice", M, (np.uint8(1), np.uint8(9)), (1, 2))
-lcase("dynamic_slice_vmap", lambda L: L.api.vmap(lambda s: L.lax.dynamic_slice(M, (s, s), (1, 2)))(np.array([-3, 0, 1, 4])))
-lcase("dynamic_slice_grad_jit", lambda L: L.api.jit(L.api.grad(
-    lambda x, s: (L.lax.dynamic_slice(x, (s, s), (1, 2)) ** 2).sum()))(M, 1))
-lcase("dynamic_slice_vmap_operand", lambda L: L.api.vmap(lambda x: L.lax.dynamic_slice(x, (1, 2), (1, 2)))(np.stack([M, -M])))
+lcase(
+    "dynamic_slice_vmap",
+    lambda L: L.api.vmap(lambda s: L.lax.dynamic_slice(M, (s, s), (1, 2)))(np.array([-3, 0, 1, 4])),
+)
+lcase(
+    "dynamic_slice_grad_jit",
+    lambda L: L.api.jit(L.api.grad(lambda x, s: (L.lax.dynamic_slice(x, (s, s), (1, 2)) ** 2).sum()))(M, 1),
+)
+lcase(
+    "dynamic_slice_vmap_operand",
+    lambda L: L.api.vmap(lambda x: L.lax.dynamic_slice(x, (1, 2), (1, 2)))(np.stack([M, -M])),
+)
 for st in [(0, 1), (5, 5), (-1, -2), (1, -5)]:
     ecase("dynamic_update_slice", M, np.array([[7.0, 8.0]]), st)
 ecase("dynamic_update_slice", M, np.array([[7, 8]]), (0, 0))
 ecase("dynamic_update_slice", M, np.ones((3, 1)), (0, 0))
 ecase("dynamic_update_slice", M, np.ones((2,)), (0, 0))
-lcase("dus_grad", lambda L: L.api.grad(lambda x, u: (L.lax.dynamic_update_slice(x, u, (1, 1)) ** 2).sum(),
-                                       argnums=(0, 1))(M, np.ones((1, 2))))
-lcase("dus_jit_grad", lambda L: L.api.jit(L.api.grad(lambda x, u, s: (L.lax.dynamic_update_slice(x, u, (s, s)) ** 3).sum(),
-                                                     argnums=(0, 1)))(M, np.ones((1, 2)), 7))
-lcase("dus_vmap", lambda L: L.api.vmap(lambda u, s: L.lax.dynamic_update_slice(M, u, (0, s)))(
-    np.ones((3, 1, 2)), np.array([0, 1, 2])))
+lcase(
+    "dus_grad",
+    lambda L: L.api.grad(lambda x, u: (L.lax.dynamic_update_slice(x, u, (1, 1)) ** 2).sum(), argnums=(0, 1))(
+        M, np.ones((1, 2))
+    ),
+)
+lcase(
+    "dus_jit_grad",
+    lambda L: L.api.jit(
+        L.api.grad(lambda x, u, s: (L.lax.dynamic_update_slice(x, u, (s, s)) ** 3).sum(), argnums=(0, 1))
+    )(M, np.ones((1, 2)), 7),
+)
+lcase(
+    "dus_vmap",
+    lambda L: L.api.vmap(lambda u, s: L.lax.dynamic_update_slice(M, u, (0, s)))(
+        np.ones((3, 1, 2)), np.array([0, 1, 2])
+    ),
+)
 ecase("dynamic_slice_in_dim", M, 1, 2, 1)
 ecase("dynamic_slice_in_dim", M, -1, 1)
 ecase("dynamic_slice_in_dim", V, 7, 3)
@@ -165,8 +196,9 @@ U = np.arange(8.0).reshape(4, 2) + 10
 
 
 def _sdn(L: Any) -> Any:
-    return L.lax.ScatterDimensionNumbers(update_window_dims=(1,), inserted_window_dims=(0,),
-                                         scatter_dims_to_operand_dims=(0, 1))
+    return L.lax.ScatterDimensionNumbers(
+        update_window_dims=(1,), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0, 1)
+    )
 
 
 def _gdn(L: Any) -> Any:
@@ -175,46 +207,119 @@ def _gdn(L: Any) -> Any:
 
 for mode in (None, "clip", "fill", "promise_in_bounds", "drop"):
     lcase(f"gather[{mode}]", lambda L, m=mode: L.lax.gather(X, IDX, _gdn(L), (1, 2), mode=m))
-    lcase(f"gather_fill_value[{mode}]", lambda L, m=mode: L.lax.gather(X, IDX, _gdn(L), (1, 2), mode=m, fill_value=-1.0))
+    lcase(
+        f"gather_fill_value[{mode}]", lambda L, m=mode: L.lax.gather(X, IDX, _gdn(L), (1, 2), mode=m, fill_value=-1.0)
+    )
     for op in ("scatter", "scatter_add", "scatter_sub", "scatter_mul", "scatter_min", "scatter_max"):
         lcase(f"{op}[{mode}]", lambda L, op=op, m=mode: getattr(L.lax, op)(X, IDX, U, _sdn(L), mode=m))
 lcase("gather_int_operand", lambda L: L.lax.gather(np.arange(10).reshape(2, 5), IDX, _gdn(L), (1, 2), mode="fill"))
-lcase("gather_grad_fill", lambda L: L.api.grad(lambda x: (L.lax.gather(x, IDX, _gdn(L), (1, 2), mode="fill") ** 2).sum())(X))
-lcase("gather_grad_clip", lambda L: L.api.grad(lambda x: (L.lax.gather(x, IDX, _gdn(L), (1, 2), mode="clip") ** 2).sum())(X))
+lcase(
+    "gather_grad_fill",
+    lambda L: L.api.grad(lambda x: (L.lax.gather(x, IDX, _gdn(L), (1, 2), mode="fill") ** 2).sum())(X),
+)
+lcase(
+    "gather_grad_clip",
+    lambda L: L.api.grad(lambda x: (L.lax.gather(x, IDX, _gdn(L), (1, 2), mode="clip") ** 2).sum())(X),
+)
 lcase("gather_jit", lambda L: L.api.jit(lambda x, i: L.lax.gather(x, i, _gdn(L), (1, 2), mode="fill"))(X, IDX))
 lcase("gather_vmap_idx", lambda L: L.api.vmap(lambda i: L.lax.gather(X, i, _gdn(L), (1, 2)))(IDX[:, None, :]))
 lcase("gather_vmap_operand", lambda L: L.api.vmap(lambda x: L.lax.gather(x, IDX, _gdn(L), (1, 2)))(np.stack([X, -X])))
-lcase("gather_rows", lambda L: L.lax.gather(X, np.array([[1], [0], [1]]), L.lax.GatherDimensionNumbers(
-    offset_dims=(1,), collapsed_slice_dims=(0,), start_index_map=(0,)), (1, 5)))
-lcase("gather_window2d", lambda L: L.lax.gather(A3, np.array([[0, 1], [1, 2]]), L.lax.GatherDimensionNumbers(
-    offset_dims=(1, 2), collapsed_slice_dims=(0,), start_index_map=(0, 2)), (1, 3, 2)))
-lcase("gather_batching", lambda L: L.lax.gather(X, np.array([[3], [1]]), L.lax.GatherDimensionNumbers(
-    offset_dims=(), collapsed_slice_dims=(1,), start_index_map=(1,), operand_batching_dims=(0,),
-    start_indices_batching_dims=(0,)), (1, 1)))
-lcase("scatter_add_grad", lambda L: L.api.grad(lambda x, u: (L.lax.scatter_add(x, IDX, u, _sdn(L)) ** 2).sum(),
-                                               argnums=(0, 1))(X, U))
-lcase("scatter_grad", lambda L: L.api.grad(lambda x, u: (L.lax.scatter(x, IDX[:2], u[:2], _sdn(L)) ** 2).sum(),
-                                           argnums=(0, 1))(X, U))
-lcase("scatter_mul_grad", lambda L: L.api.grad(lambda x, u: (L.lax.scatter_mul(
-    x, IDX[:2], u[:2] * 0.1, _sdn(L), unique_indices=True) ** 2).sum(), argnums=(0, 1))(X, U))
-lcase("scatter_max_grad_tie", lambda L: L.api.grad(lambda x, u: L.lax.scatter_max(
-    x, IDX[1:2], u[1:2] * 0 + 6.0, _sdn(L)).sum(), argnums=(0, 1))(X, U))
-lcase("scatter_min_grad", lambda L: L.api.grad(lambda x, u: L.lax.scatter_min(
-    x, IDX[1:2], u[1:2] * 0 + 6.0, _sdn(L)).sum(), argnums=(0, 1))(X, U))
-lcase("scatter_sub_jit_vmap", lambda L: L.api.jit(L.api.vmap(lambda u: L.lax.scatter_sub(X, IDX, u, _sdn(L))))(
-    np.stack([U, 2 * U])))
-lcase("scatter_repeat_set", lambda L: L.lax.scatter(np.zeros(4), np.array([[1], [1], [3]]), np.array([1.0, 2.0, 3.0]),
-                                                    L.lax.ScatterDimensionNumbers((), (0,), (0,))))
-lcase("scatter_apply", lambda L: L.lax.scatter_apply(np.zeros(3), np.array([[0], [0], [2]]), lambda v: v + 1,
-                                                     L.lax.ScatterDimensionNumbers((), (0,), (0,)), update_shape=(3,)))
-lcase("scatter_apply_jit", lambda L: L.api.jit(lambda x, i: L.lax.scatter_apply(
-    x, i, lambda v: v * 2, L.lax.ScatterDimensionNumbers((), (0,), (0,)), update_shape=(3,)))(
-    np.arange(1.0, 4.0), np.array([[0], [0], [2]])))
+lcase(
+    "gather_rows",
+    lambda L: L.lax.gather(
+        X,
+        np.array([[1], [0], [1]]),
+        L.lax.GatherDimensionNumbers(offset_dims=(1,), collapsed_slice_dims=(0,), start_index_map=(0,)),
+        (1, 5),
+    ),
+)
+lcase(
+    "gather_window2d",
+    lambda L: L.lax.gather(
+        A3,
+        np.array([[0, 1], [1, 2]]),
+        L.lax.GatherDimensionNumbers(offset_dims=(1, 2), collapsed_slice_dims=(0,), start_index_map=(0, 2)),
+        (1, 3, 2),
+    ),
+)
+lcase(
+    "gather_batching",
+    lambda L: L.lax.gather(
+        X,
+        np.array([[3], [1]]),
+        L.lax.GatherDimensionNumbers(
+            offset_dims=(),
+            collapsed_slice_dims=(1,),
+            start_index_map=(1,),
+            operand_batching_dims=(0,),
+            start_indices_batching_dims=(0,),
+        ),
+        (1, 1),
+    ),
+)
+lcase(
+    "scatter_add_grad",
+    lambda L: L.api.grad(lambda x, u: (L.lax.scatter_add(x, IDX, u, _sdn(L)) ** 2).sum(), argnums=(0, 1))(X, U),
+)
+lcase(
+    "scatter_grad",
+    lambda L: L.api.grad(lambda x, u: (L.lax.scatter(x, IDX[:2], u[:2], _sdn(L)) ** 2).sum(), argnums=(0, 1))(X, U),
+)
+lcase(
+    "scatter_mul_grad",
+    lambda L: L.api.grad(
+        lambda x, u: (L.lax.scatter_mul(x, IDX[:2], u[:2] * 0.1, _sdn(L), unique_indices=True) ** 2).sum(),
+        argnums=(0, 1),
+    )(X, U),
+)
+lcase(
+    "scatter_max_grad_tie",
+    lambda L: L.api.grad(lambda x, u: L.lax.scatter_max(x, IDX[1:2], u[1:2] * 0 + 6.0, _sdn(L)).sum(), argnums=(0, 1))(
+        X, U
+    ),
+)
+lcase(
+    "scatter_min_grad",
+    lambda L: L.api.grad(lambda x, u: L.lax.scatter_min(x, IDX[1:2], u[1:2] * 0 + 6.0, _sdn(L)).sum(), argnums=(0, 1))(
+        X, U
+    ),
+)
+lcase(
+    "scatter_sub_jit_vmap",
+    lambda L: L.api.jit(L.api.vmap(lambda u: L.lax.scatter_sub(X, IDX, u, _sdn(L))))(np.stack([U, 2 * U])),
+)
+lcase(
+    "scatter_repeat_set",
+    lambda L: L.lax.scatter(
+        np.zeros(4), np.array([[1], [1], [3]]), np.array([1.0, 2.0, 3.0]), L.lax.ScatterDimensionNumbers((), (0,), (0,))
+    ),
+)
+lcase(
+    "scatter_apply",
+    lambda L: L.lax.scatter_apply(
+        np.zeros(3),
+        np.array([[0], [0], [2]]),
+        lambda v: v + 1,
+        L.lax.ScatterDimensionNumbers((), (0,), (0,)),
+        update_shape=(3,),
+    ),
+)
+lcase(
+    "scatter_apply_jit",
+    lambda L: L.api.jit(
+        lambda x, i: L.lax.scatter_apply(
+            x, i, lambda v: v * 2, L.lax.ScatterDimensionNumbers((), (0,), (0,)), update_shape=(3,)
+        )
+    )(np.arange(1.0, 4.0), np.array([[0], [0], [2]])),
+)
 lcase("scatter_dtype_mismatch", lambda L: L.lax.scatter_add(X, IDX, U.astype(np.float32), _sdn(L)))
 lcase("mode_enum", lambda L: str(L.lax.GatherScatterMode.from_any("clip")))
 lcase("sort_key_val", lambda L: L.lax.sort_key_val(np.array([3, 1, 2, 1]), np.array([1.0, 2.0, 3.0, 4.0])))
 lcase("sort_key_val_dim", lambda L: L.lax.sort_key_val(M, -M, 0))
-lcase("sort_key_val_grad", lambda L: L.api.grad(lambda v: (L.lax.sort_key_val(M, v)[1] * np.arange(1.0, 7.0).reshape(2, 3)).sum())(-M))
+lcase(
+    "sort_key_val_grad",
+    lambda L: L.api.grad(lambda v: (L.lax.sort_key_val(M, v)[1] * np.arange(1.0, 7.0).reshape(2, 3)).sum())(-M),
+)
 
 # ---------------------------------------------------------------- arithmetic, bitwise, reductions
 I8 = np.array([-128, -1, 0, 1, 5, 127], np.int8)
@@ -236,9 +341,13 @@ for n in ("bitwise_and", "bitwise_or", "bitwise_xor"):
     ecase(n, np.array([3], np.int32), np.array([1], np.int64))
     ecase(n, np.array([1.0]), np.array([2.0]))
 for n in ("reduce_and", "reduce_or", "reduce_xor"):
-    for x, ax in [(np.array([[True, False], [True, True]]), (1,)), (np.array([3, 5, 7]), (0,)),
-                  (np.array([[3, 5, 6], [1, 1, 1]], np.uint8), (0, 1)), (np.zeros((0, 2), bool), (0,)),
-                  (np.array([1.0]), (0,))]:
+    for x, ax in [
+        (np.array([[True, False], [True, True]]), (1,)),
+        (np.array([3, 5, 7]), (0,)),
+        (np.array([[3, 5, 6], [1, 1, 1]], np.uint8), (0, 1)),
+        (np.zeros((0, 2), bool), (0,)),
+        (np.array([1.0]), (0,)),
+    ]:
         ecase(n, x, ax)
 ecase("reciprocal", V)
 ecase("reciprocal", np.array([2, 4]))
@@ -255,27 +364,38 @@ ecase("batch_matmul", A3, np.transpose(A3, (0, 2, 1)))
 ecase("batch_matmul", M, M.T)
 ecase("batch_matmul", A3, A3[0])
 lcase("dot_dims", lambda L: L.lax.dot(A3, A3, dimension_numbers=(((2,), (2,)), ((0,), (0,)))))
-lcase("precision_enum", lambda L: [str(L.lax.Precision.HIGHEST), str(L.lax.Precision("highest")),
-                                   str(L.lax.Precision("default"))])
+lcase(
+    "precision_enum",
+    lambda L: [str(L.lax.Precision.HIGHEST), str(L.lax.Precision("highest")), str(L.lax.Precision("default"))],
+)
 for comp in ("add", "mul", "max", "min"):
     for init in (0.0, 1.0, -np.inf, np.inf, 2.0):
         lcase(f"reduce_{comp}_{init}", lambda L, c=comp, i=init: L.lax.reduce(M, i, getattr(L.lax, c), (0,)))
-    lcase(f"reduce_{comp}_grad", lambda L, c=comp: L.api.grad(lambda x: L.lax.reduce(
-        x, {"add": 0.0, "mul": 1.0, "max": -np.inf, "min": np.inf}[c], getattr(L.lax, c), (0, 1)))(M))
+    lcase(
+        f"reduce_{comp}_grad",
+        lambda L, c=comp: L.api.grad(
+            lambda x: L.lax.reduce(
+                x, {"add": 0.0, "mul": 1.0, "max": -np.inf, "min": np.inf}[c], getattr(L.lax, c), (0, 1)
+            )
+        )(M),
+    )
 lcase("reduce_lambda", lambda L: L.lax.reduce(M, 0.0, lambda a, b: a + b, (1,)))
 lcase("reduce_nonassoc", lambda L: L.lax.reduce(np.arange(4.0), 2.0, lambda a, b: a * b + 1, (0,)))
 lcase("reduce_variadic", lambda L: L.lax.reduce((M, M), (0.0, 1.0), lambda a, b: (a[0] + b[0], a[1] * b[1]), (0,)))
 lcase("reduce_int", lambda L: L.lax.reduce(np.arange(6).reshape(2, 3), 0, L.lax.add, (0, 1)))
-lcase("reduce_bool_and", lambda L: L.lax.reduce(np.array([[True, False], [True, True]]), True,
-                                                L.lax.bitwise_and, (1,)))
+lcase("reduce_bool_and", lambda L: L.lax.reduce(np.array([[True, False], [True, True]]), True, L.lax.bitwise_and, (1,)))
 lcase("reduce_bad_dims", lambda L: L.lax.reduce(M, 0.0, L.lax.add, 0))
 lcase("reduce_jit", lambda L: L.api.jit(lambda x: L.lax.reduce(x, -np.inf, L.lax.max, (1,)))(M))
 lcase("reduce_vmap", lambda L: L.api.vmap(lambda x: L.lax.reduce(x, 0.0, lambda a, b: a + b * b, (0,)))(M))
 lcase("optimization_barrier", lambda L: L.lax.optimization_barrier((1.0, M)))
 lcase("with_sharding_constraint", lambda L: L.lax.with_sharding_constraint(M, None))
 lcase("nextafter", lambda L: L.lax.nextafter(np.array([1.0, 0.0]), np.array([2.0, -1.0])))
-lcase("primitives_exist", lambda L: [hasattr(L.lax, n) for n in ("add_p", "mul_p", "and_p", "gather_p",
-                                                                  "scatter_add_p", "sort_p", "dot_general_p")])
+lcase(
+    "primitives_exist",
+    lambda L: [
+        hasattr(L.lax, n) for n in ("add_p", "mul_p", "and_p", "gather_p", "scatter_add_p", "sort_p", "dot_general_p")
+    ],
+)
 
 # ---------------------------------------------------------------- special functions
 A = np.array([0.5, 1.0, 2.0, 3.0, 1.0])
@@ -327,8 +447,7 @@ def main() -> None:
             continue
         n_l += 1
         report(run_lcase(fn), f"[{label}]", label, args, kinds, bad)
-    print(f"\n{n_e} elementwise-style cases, {n_l} structural cases; {len(bad)} labels with "
-          f"differences: {dict(kinds)}")
+    print(f"\n{n_e} elementwise-style cases, {n_l} structural cases; {len(bad)} labels with differences: {dict(kinds)}")
 
 
 if __name__ == "__main__":

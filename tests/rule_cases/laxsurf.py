@@ -1,8 +1,9 @@
 """Rule-coverage cases of functrans/_src/lax/bitwise.py and special_extra.py (branch laxsurf).
 
 The integer primitives are piecewise constant: each feeds a ``where`` choosing between smooth
-terms. The special functions are checked in the arguments JAX differentiates (igamma in x to
-second order: its derivative in a, igamma_grad_a, has none; betainc in x, zeta in q); igamma_grad_a has no derivative (as JAX), so its values and batching
+terms. The special functions are checked in the arguments JAX differentiates (igamma in x
+to second order: its derivative in a, igamma_grad_a, has none; betainc in x, zeta in q);
+igamma_grad_a has no derivative (as JAX), so its values and batching
 are pinned in tests/test_jax_parity_laxsurf.py instead.
 """
 

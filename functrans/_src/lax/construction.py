@@ -164,7 +164,7 @@ def pad(operand: Any, padding_value: Any, padding_config: Sequence[tuple[int, in
         padding_value = np.asarray(padding_value).astype(dt)
     elif _dtype(padding_value) != dt:
         raise TypeError(f"pad: padding_value must have the operand's dtype {dt}, got {_dtype(padding_value)}")
-    for lo, hi, interior in config:
+    for _lo, _hi, interior in config:
         if interior < 0:
             raise ValueError(f"pad: interior padding must be non-negative, got {interior}")
     for n, (lo, hi, interior) in zip(shape, config):

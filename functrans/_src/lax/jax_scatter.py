@@ -29,13 +29,13 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from functrans._src.core import Tracer
+from functrans._src.lax.comparisons import convert_element_type, ge, le, logical_and, select
+from functrans._src.lax.construction import broadcasted_iota
+from functrans._src.lax.elementwise import add, maximum, minimum, neg
 from functrans._src.lax.gather import _default_fill
 from functrans._src.lax.gather import gather as _gather
 from functrans._src.lax.gather import scatter as _scatter
 from functrans._src.lax.gather import scatter_add as _scatter_add
-from functrans._src.lax.comparisons import convert_element_type, ge, le, logical_and, select
-from functrans._src.lax.construction import broadcasted_iota
-from functrans._src.lax.elementwise import add, maximum, minimum, neg
 from functrans._src.lax.rules import _dtype, _shape
 from functrans._src.lax.shape import broadcast_to, reshape
 from functrans._src.lax.slicing import index
