@@ -160,10 +160,12 @@ def _monoids() -> dict[str, tuple[Callable[..., Any], Callable[[np.dtype], Any]]
 
 def _monoid_of(computation: Callable[..., Any], dtype: np.dtype) -> str | None:
     """The monoid primitive ``computation`` applies to its two scalar arguments, if it is exactly one."""
-    from functrans._src.api import make_ir
+    from functrans._src.core import ShapedArray
+    from functrans._src.staging import trace_to_ir
 
+    aval = ShapedArray((), np.dtype(dtype))
     try:
-        ir = make_ir(computation)(np.zeros((), dtype), np.zeros((), dtype))
+        ir, _ = trace_to_ir(lambda a, b: [computation(a, b)], [aval, aval])
     except Exception:  # noqa: BLE001  (not a simple scalar function: the general path decides)
         return None
     if len(ir.eqns) != 1 or len(ir.outvars) != 1:

@@ -4,7 +4,8 @@ program that imports or inspects them works; their ``bind`` takes functrans' par
 
 JAX's ``and_p``/``or_p``/``not_p``/``xor_p`` are bitwise (on booleans and integers): they
 name functrans' ``bitwise_*`` primitives. ``rem_p`` (truncated remainder) is ``fmod``,
-``regularized_incomplete_beta_p`` is ``betainc``.
+``regularized_incomplete_beta_p`` is ``betainc``. (``nextafter_p`` and ``bitcast_convert_type_p``,
+primitives of functrans.random, are added by :mod:`functrans.lax`.)
 """
 
 from __future__ import annotations
@@ -23,18 +24,15 @@ JAX_PRIMITIVE_NAMES = (
     "imag integer_pow is_finite le lgamma log1p log logistic lt max min mul ne neg not or polygamma "
     "population_count pow real reduce_max reduce_min reduce_prod reduce_sum regularized_incomplete_beta rem "
     "reshape round scatter_add scatter shift_left shift_right_arithmetic shift_right_logical sign sin sinh "
-    "sort sqrt stop_gradient sub tan tanh transpose xor zeta nextafter bitcast_convert_type"
+    "sort sqrt stop_gradient sub tan tanh transpose xor zeta"
 ).split()
 
 
 def primitive_aliases() -> dict[str, Primitive]:
     """``{"add_p": <functrans add primitive>, ...}`` for every JAX primitive name functrans has."""
-    from functrans._src import prng
-
-    extra = {"nextafter": prng.nextafter_p, "bitcast_convert_type": prng.bitcast_convert_type_p}
     out = {}
     for name in JAX_PRIMITIVE_NAMES:
-        p = extra.get(name) or _BY_NAME.get(_RENAMED.get(name, name))
+        p = _BY_NAME.get(_RENAMED.get(name, name))
         if p is not None:
             out[f"{name}_p"] = p
     return out

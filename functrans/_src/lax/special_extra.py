@@ -106,14 +106,24 @@ igamma_p = _prim_nary("igamma", _sp("gammainc", "igamma"))
 igammac_p = _prim_nary("igammac", _sp("gammaincc", "igammac"))
 
 
-def _igamma_grad_a_impl(a: np.ndarray, x: np.ndarray) -> np.ndarray:
-    from functrans._src.random_samplers import random_gamma_grad_p
+# d(sample)/d(a) of Gamma(a) samples, the NumPy kernel of functrans.random's random_gamma_grad
+# (which sits above this family): functrans.lax registers it on import.
+_GAMMA_GRAD_KERNEL: list[Callable[[np.ndarray, np.ndarray], np.ndarray]] = []
 
+
+def register_gamma_grad_kernel(fn: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> None:
+    """Set the kernel ``(a, x) -> d x / d a`` of Gamma(a) samples used by ``igamma_grad_a``."""
+    _GAMMA_GRAD_KERNEL[:] = [fn]
+
+
+def _igamma_grad_a_impl(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    if not _GAMMA_GRAD_KERNEL:
+        raise RuntimeError("lax.igamma_grad_a: import functrans.lax first (it registers the kernel)")
     sp = scipy_special("lax.igamma_grad_a")
     a, x = np.broadcast_arrays(a, x)
     with np.errstate(all="ignore"):
         density = np.exp(sp.xlogy(a - 1, x) - x - sp.gammaln(a))
-        rgg = np.asarray(random_gamma_grad_p.impl(a.astype(np.float64), x.astype(np.float64)))
+        rgg = np.asarray(_GAMMA_GRAD_KERNEL[0](a.astype(np.float64), x.astype(np.float64)))
         out = np.where(x == 0, 0.0, -rgg * density)
     return out
 
