@@ -431,6 +431,23 @@ for n in ("bessel_i0e", "bessel_i1e"):
     lcase(f"{n}_dd0", lambda L, n=n: L.api.grad(L.api.grad(lambda v: getattr(L.lax, n)(v)))(0.0))
     lcase(f"{n}_vmap_grad", lambda L, n=n: L.api.vmap(L.api.grad(lambda v: getattr(L.lax, n)(v)))(EB))
 
+# ---------------------------------------------------------------- jax.lax argument names
+lcase("kw_concatenate", lambda L: L.lax.concatenate(operands=[V, V], dimension=0))
+lcase("kw_concatenate_negative", lambda L: L.lax.concatenate([V, V], -1))
+lcase("kw_concatenate_empty", lambda L: L.lax.concatenate([], 0))
+lcase("kw_transpose", lambda L: L.lax.transpose(operand=M, permutation=(1, 0)))
+lcase("kw_transpose_bad", lambda L: L.lax.transpose(M, (0,)))
+lcase("kw_select", lambda L: L.lax.select(pred=M > 0, on_true=M, on_false=-M))
+lcase("kw_convert", lambda L: L.lax.convert_element_type(operand=M, new_dtype=np.int32))
+lcase("kw_nextafter", lambda L: L.lax.nextafter(x1=np.array([1.0]), x2=np.array([2.0])))
+lcase("kw_full", lambda L: L.lax.full(shape=(2,), fill_value=3.0, dtype=np.float32))
+lcase("kw_dynamic_slice", lambda L: L.lax.dynamic_slice(operand=M, start_indices=(1, 1), slice_sizes=(1, 2)))
+lcase("kw_pad", lambda L: L.lax.pad(operand=V, padding_value=1.0, padding_config=[(1, 1, 1)]))
+lcase("kw_reduce", lambda L: L.lax.reduce(operands=M, init_values=0.0, computation=L.lax.add, dimensions=(0,)))
+lcase("full_nonscalar", lambda L: L.lax.full((2,), np.ones(2)))
+lcase("iota_negative", lambda L: L.lax.iota(np.int32, -1))
+lcase("broadcast_in_dim_bad", lambda L: L.lax.broadcast_in_dim(M, (2, 4), (0, 1)))
+
 
 def main() -> None:
     ap = argparse.ArgumentParser()

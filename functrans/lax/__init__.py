@@ -190,7 +190,6 @@ from functrans._src.lax.special_extra import (  # noqa: E402
     igammac,
     zeta,
 )
-from functrans._src.prng import nextafter  # noqa: E402
 from functrans._src.random_samplers import random_gamma_grad  # noqa: E402
 
 __all__ = sorted({*__all__, "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "clz", "population_count",
@@ -227,3 +226,15 @@ globals().update(_primitive_aliases())
 _register(_rgg_p.impl)  # lax.igamma_grad_a uses functrans.random's d(sample)/d(a) kernel
 __all__ = sorted({*__all__, *_primitive_aliases(), "bitcast_convert_type", "bitcast_convert_type_p",
                   "nextafter_p"})
+# jax.lax's argument names for wrappers whose functrans names differ (functrans._src.lax.jax_names)
+from functrans._src.lax.jax_names import lax_concatenate as concatenate  # noqa: E402, F811
+from functrans._src.lax.jax_names import lax_convert_element_type as convert_element_type  # noqa: E402, F811
+from functrans._src.lax.jax_names import lax_select as select  # noqa: E402, F811
+from functrans._src.lax.jax_names import lax_transpose as transpose  # noqa: E402, F811
+
+
+def nextafter(x1: object, x2: object) -> object:
+    """The next float after ``x1`` in the direction of ``x2`` (``jax.lax.nextafter``; zero derivative)."""
+    from functrans._src.prng import nextafter as _nextafter
+
+    return _nextafter(x1, x2)

@@ -85,7 +85,10 @@ def empty(shape: Any, dtype: Any, *, out_sharding: Any = None) -> Any:
 
 def iota(dtype: Any, size: int) -> np.ndarray:
     """``[0, 1, ..., size - 1]`` in ``dtype``."""
-    return np.arange(operator_index(size), dtype=np.dtype(dtype))
+    n = operator_index(size)
+    if n < 0:
+        raise TypeError(f"iota shape must have every element be nonnegative, got ({n},).")
+    return np.arange(n, dtype=np.dtype(dtype))
 
 
 def broadcasted_iota(dtype: Any, shape: Any, dimension: int, *, out_sharding: Any = None) -> np.ndarray:
