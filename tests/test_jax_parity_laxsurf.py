@@ -158,3 +158,18 @@ def test_primitive_aliases_and_type_names():
     assert str(lax.Precision("highest")) == "HIGHEST"
     assert lax.optimization_barrier((1.0, M))[1] is M
     assert lax.GatherScatterMode.from_any("clip") is lax.GatherScatterMode.CLIP
+
+
+def test_forward_mode_and_jit_of_the_composed_names():
+    t = np.ones_like(M)
+    _, tp = ft.jvp(lambda x: lax.pad(x, 2.0, [(1, -1, 1), (0, 1, 0)]), (M,), (t,))
+    close(tp, lax.pad(t, 0.0, [(1, -1, 1), (0, 1, 0)]))
+    _, td = ft.jvp(lambda x: lax.dynamic_slice(x, (np.int64(1), np.int64(-2)), (1, 2)), (M,), (2 * t,))
+    close(td, [[2.0, 2.0]])
+    _, tg = ft.jvp(lambda x: lax.gather(x, IDX, gdn(), (1, 2), mode="fill"), (X,), (np.ones_like(X),))
+    close(tg, [[0.0, 0.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0]])  # filled windows have zero tangent
+    out = ft.jit(lambda v: lax.full((2, 2), v) + lax.iota(np.float64, 2))(3.0)
+    close(out, [[3.0, 4.0], [3.0, 4.0]])
+    out = ft.jit(lambda x, s: lax.dynamic_update_index_in_dim(x, x[0] * 10, s, 0))(M, np.int64(-1))
+    close(out, [[1.0, -1.0, 0.0], [10.0, -10.0, 0.0]])
+    close(ft.jit(lambda x: lax.reduce(x, 1.0, lax.mul, (1,)))(M), [-0.0, -12.0])
