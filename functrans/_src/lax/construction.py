@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,8 +47,6 @@ def operator_index(d: Any) -> int:
     """``d`` as a Python int (integers only: a float or an array of several elements raises TypeError)."""
     if isinstance(d, Tracer):
         raise TypeError("shapes must be static: got a traced value where a Python int is expected")
-    import operator
-
     return operator.index(d)
 
 

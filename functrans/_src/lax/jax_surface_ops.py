@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src.core import Tracer, get_aval
+from functrans._src.core import Tracer
 from functrans._src.lax.comparisons import convert_element_type
 from functrans._src.lax.rules import _dtype, _shape
 
@@ -68,12 +68,9 @@ def _check_precision(precision: Any) -> None:
     if not isinstance(precision, ok):
         raise ValueError(f"precision argument must be a str, Precision, DotAlgorithmPreset or a pair of "
                          f"them, got {precision!r}")
-    if isinstance(precision, str):
-        Precision(precision.lower()) if Precision._missing_(precision.lower()) else _bad_precision(precision)
-
-
-def _bad_precision(p: str) -> None:
-    raise ValueError(f"Precision must be one of {[m.name for m in Precision]} or their aliases, got {p!r}")
+    if isinstance(precision, str) and Precision._missing_(precision.lower()) is None:
+        raise ValueError(f"Precision must be one of {[m.name for m in Precision]} or their aliases, got "
+                         f"{precision!r}")
 
 
 def dot(lhs: Any, rhs: Any, *, dimension_numbers: Any = None, precision: Any = None,
@@ -270,7 +267,3 @@ def sort_key_val(keys: Any, values: Any, dimension: int = -1, is_stable: bool = 
                         f"{_shape(values)}")
     k, v = sort((keys, values), dimension=dimension, is_stable=is_stable, num_keys=1)
     return k, v
-
-
-def _aval_dtype(x: Any) -> np.dtype:
-    return get_aval(x).dtype
