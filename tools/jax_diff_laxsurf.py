@@ -19,7 +19,9 @@ Known, deliberate differences the run still reports:
 - ``lax.broadcast_in_dim`` with non-increasing ``broadcast_dimensions`` (a transpose):
   functrans differentiates it; JAX 0.10.2's reverse mode fails (cotangent shape error).
 - ``lax.random_gamma_grad``'s derivative raises NotImplementedError (JAX ValueError).
-Last run: 170 elementwise-style + 154 structural cases; only the two labels above differ.
+- Not compared (documented in tools/jax_diff_lax.py): functrans.lax's elementwise primitives broadcast
+  and promote like NumPy where jax.lax raises TypeError for mixed dtypes.
+Last run: 170 elementwise-style + 175 structural cases; only the two labels above differ.
 """
 
 from __future__ import annotations
@@ -447,6 +449,71 @@ lcase("kw_reduce", lambda L: L.lax.reduce(operands=M, init_values=0.0, computati
 lcase("full_nonscalar", lambda L: L.lax.full((2,), np.ones(2)))
 lcase("iota_negative", lambda L: L.lax.iota(np.int32, -1))
 lcase("broadcast_in_dim_bad", lambda L: L.lax.broadcast_in_dim(M, (2, 4), (0, 1)))
+
+# ---------------------------------------------------------------- more dimension-number layouts
+lcase(
+    "gather_columns",
+    lambda L: L.lax.gather(
+        A3,
+        np.array([[3], [0], [9], [-2]]),
+        L.lax.GatherDimensionNumbers(offset_dims=(0, 1), collapsed_slice_dims=(2,), start_index_map=(2,)),
+        (2, 3, 1),
+        mode="fill",
+    ),
+)
+lcase(
+    "gather_nd_batch_idx",
+    lambda L: L.lax.gather(
+        A3,
+        np.array([[[0, 1], [1, 2]], [[1, 0], [0, 3]]]),
+        L.lax.GatherDimensionNumbers(offset_dims=(2,), collapsed_slice_dims=(0, 1), start_index_map=(0, 1)),
+        (1, 1, 4),
+    ),
+)
+lcase(
+    "scatter_batching",
+    lambda L: L.lax.scatter_add(
+        X,
+        np.array([[3], [1]]),
+        np.array([100.0, 200.0]),
+        L.lax.ScatterDimensionNumbers(
+            update_window_dims=(),
+            inserted_window_dims=(1,),
+            scatter_dims_to_operand_dims=(1,),
+            operand_batching_dims=(0,),
+            scatter_indices_batching_dims=(0,),
+        ),
+    ),
+)
+lcase(
+    "scatter_columns_grad",
+    lambda L: L.api.grad(
+        lambda x, u: (
+            L.lax.scatter_max(
+                x,
+                np.array([[1], [4], [1]]),
+                u,
+                L.lax.ScatterDimensionNumbers(
+                    update_window_dims=(0,), inserted_window_dims=(1,), scatter_dims_to_operand_dims=(1,)
+                ),
+            )
+            ** 2
+        ).sum(),
+        argnums=(0, 1),
+    )(X, np.array([[5.0, 0.0, 1.0], [9.0, 9.0, 6.0]])),
+)
+lcase(
+    "gather_vmap_both",
+    lambda L: L.api.vmap(lambda x, i: L.lax.gather(x, i, _gdn(L), (1, 2), mode="fill"))(
+        np.stack([X, -X]), np.stack([IDX, IDX[::-1]])
+    ),
+)
+lcase(
+    "scatter_vmap_both_grad",
+    lambda L: L.api.vmap(
+        L.api.grad(lambda x, u, i: (L.lax.scatter(x, i, u, _sdn(L), mode="clip") ** 2).sum(), argnums=(0, 1))
+    )(np.stack([X, -X]), np.stack([U, U + 1]), np.stack([IDX, IDX[::-1]])),
+)
 
 
 def main() -> None:
