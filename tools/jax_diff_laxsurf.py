@@ -95,6 +95,10 @@ for cfg in [[(1, 2, 0)], [(-1, 2, 1)], [(0, 0, 2)], [(-3, -2, 1)], [(2, -9, 0)]]
 for cfg in [[(1, -1, 1), (-1, 2, 0)], [(0, 0, 0), (1, 1, 3)], [(-2, 0, 0), (0, 0, 0)]]:
     ecase("pad", M, 5.0, cfg)
 ecase("pad", np.arange(3), 7, [(1, 1, 1)])
+ecase("pad", np.arange(3), 1.5, [(1, 1, 0)])
+ecase("pad", np.arange(3, dtype=np.int32), 1, [(1, 1, 0)])
+ecase("pad", V, 1, [(1, 1, 0)])
+ecase("pad", V, 1.0, [(1, 1)])
 ecase("pad", np.zeros((0,)), 1.0, [(1, 1, 2)])
 ecase("pad", V, 0.0, [(1, 2, -1)])
 ecase("pad", V, np.float32(0.0), [(1, 2, 0)])

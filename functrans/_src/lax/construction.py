@@ -162,10 +162,10 @@ def pad(operand: Any, padding_value: Any, padding_config: Sequence[tuple[int, in
     if _shape(padding_value) != ():
         raise TypeError(f"pad: padding_value must be a scalar, got shape {_shape(padding_value)}")
     dt = _dtype(operand)
+    if _dtype(padding_value) != dt:  # a Python scalar counts as int64/float64/..., as in jax.lax
+        raise TypeError(f"pad operand and padding_value must be same dtype: got {dt} and {_dtype(padding_value)}")
     if type(padding_value) in (bool, int, float, complex):
-        padding_value = np.asarray(padding_value).astype(dt)
-    elif _dtype(padding_value) != dt:
-        raise TypeError(f"pad: padding_value must have the operand's dtype {dt}, got {_dtype(padding_value)}")
+        padding_value = np.asarray(padding_value, dt)
     for _lo, _hi, interior in config:
         if interior < 0:
             raise ValueError(f"pad: interior padding must be non-negative, got {interior}")
