@@ -85,7 +85,7 @@ REJECTED: dict[str, str] = {
     "igamma": _JAX,
     "igammac": _JAX,
     "igamma_grad_a": _JAX,
-    "betainc": _JAX,
+    "regularized_incomplete_beta": _JAX,
     "zeta": _JAX,
     "bessel_i0e": _JAX,
     "bessel_i1e": _JAX,

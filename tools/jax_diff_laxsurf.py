@@ -14,14 +14,19 @@ Known, deliberate differences the run still reports:
   JAX raises NotImplementedError.
 - ``lax.reduce`` with a general computation differentiates through a non-identity initial
   value; JAX raises NotImplementedError.
-- ``lax.zeta``: functrans differentiates in ``q`` (``-x zeta(x+1, q)``); JAX has no rule.
+- The special-function primitives are those of ``functrans._src.lax.special_extra`` (written on
+  branch scisurf, adopted here verbatim so the branches merge cleanly); ``functrans.lax`` checks
+  JAX's dtype/shape contract in front of them (``special_lax.py``). Differences: ``zeta`` and
+  ``igamma_grad_a`` are differentiable (in x, q; in x) where JAX raises NotImplementedError,
+  and ``zeta(x, q)`` at a pole ``q = 0, -1, ...`` with odd ``x`` is inf (JAX NaN) -- pinned as a
+  strict xfail in tests/test_jax_parity_laxsurf.py.
 - Weak types: results built from Python scalars are strong NumPy arrays eagerly.
 - ``lax.broadcast_in_dim`` with non-increasing ``broadcast_dimensions`` (a transpose):
   functrans differentiates it; JAX 0.10.2's reverse mode fails (cotangent shape error).
 - ``lax.random_gamma_grad``'s derivative raises NotImplementedError (JAX ValueError).
 - Not compared (documented in tools/jax_diff_lax.py): functrans.lax's elementwise primitives broadcast
   and promote like NumPy where jax.lax raises TypeError for mixed dtypes.
-Last run: 170 elementwise-style + 175 structural cases; only the two labels above differ.
+Last run: 174 elementwise-style + 175 structural cases; only the labels above differ.
 """
 
 from __future__ import annotations

@@ -181,7 +181,7 @@ from functrans._src.lax.jax_surface_ops import (  # noqa: E402
     sort_key_val,
     with_sharding_constraint,
 )
-from functrans._src.lax.special_extra import (  # noqa: E402
+from functrans._src.lax.special_lax import (  # noqa: E402
     bessel_i0e,
     bessel_i1e,
     betainc,
@@ -218,12 +218,9 @@ __all__ = sorted({*__all__, "GatherDimensionNumbers", "GatherScatterMode", "Scat
                   "scatter_apply", "scatter_max", "scatter_min", "scatter_mul", "scatter_sub"})
 # the *_p primitive objects jax.lax exports, where functrans has the primitive
 from functrans._src.lax.primitive_aliases import primitive_aliases as _primitive_aliases  # noqa: E402
-from functrans._src.lax.special_extra import register_gamma_grad_kernel as _register  # noqa: E402
 from functrans._src.prng import bitcast_convert_type, bitcast_convert_type_p, nextafter_p  # noqa: E402
-from functrans._src.random_samplers import random_gamma_grad_p as _rgg_p  # noqa: E402
 
 globals().update(_primitive_aliases())
-_register(_rgg_p.impl)  # lax.igamma_grad_a uses functrans.random's d(sample)/d(a) kernel
 __all__ = sorted({*__all__, *_primitive_aliases(), "bitcast_convert_type", "bitcast_convert_type_p",
                   "nextafter_p"})
 # jax.lax's argument names for wrappers whose functrans names differ (functrans._src.lax.jax_names)

@@ -3,9 +3,9 @@ is bound to the functrans :class:`~functrans._src.core.Primitive` of the same op
 program that imports or inspects them works; their ``bind`` takes functrans' parameters).
 
 JAX's ``and_p``/``or_p``/``not_p``/``xor_p`` are bitwise (on booleans and integers): they
-name functrans' ``bitwise_*`` primitives. ``rem_p`` (truncated remainder) is ``fmod``,
-``regularized_incomplete_beta_p`` is ``betainc``. (``nextafter_p`` and ``bitcast_convert_type_p``,
-primitives of functrans.random, are added by :mod:`functrans.lax`.)
+name functrans' ``bitwise_*`` primitives. ``rem_p`` (truncated remainder) is ``fmod``.
+(``nextafter_p`` and ``bitcast_convert_type_p``, primitives of functrans.random, are added by
+:mod:`functrans.lax`.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functrans._src.lax.rules import _BY_NAME
 
 # jax.lax name (without ``_p``) -> functrans primitive name
 _RENAMED = {"and": "bitwise_and", "or": "bitwise_or", "not": "bitwise_not", "xor": "bitwise_xor",
-            "rem": "fmod", "regularized_incomplete_beta": "betainc"}
+            "rem": "fmod"}
 
 JAX_PRIMITIVE_NAMES = (
     "abs acos acosh add and argmax argmin asin asinh atan2 atan atanh bessel_i0e bessel_i1e cbrt ceil clz "
