@@ -76,6 +76,19 @@ REJECTED: dict[str, str] = {
     "argsort": _RNG,
     "take": _RNG,
     "take_add": _RNG,
+    # jax.lax names of branch laxsurf (functrans._src.lax.bitwise, special_extra)
+    "bitwise_and": _INT,
+    "bitwise_not": _INT,
+    "shift_right_arithmetic": _INT,
+    "population_count": _INT,
+    "clz": _INT,
+    "igamma": _JAX,
+    "igammac": _JAX,
+    "igamma_grad_a": _JAX,
+    "regularized_incomplete_beta": _JAX,
+    "zeta": _JAX,
+    "bessel_i0e": _JAX,
+    "bessel_i1e": _JAX,
 }
 
 

@@ -116,3 +116,122 @@ from functrans._src.lax.jax_surface import lax_reshape as reshape  # noqa: E402,
 
 __all__ = sorted({*__all__, "max", "min", "clamp", "expand_dims", "rsqrt", "select_n", "square", "squeeze",
                   "slice"})
+# construction and dynamic slicing (functrans._src.lax.construction, .dynamic_slicing)
+from functrans._src.lax.construction import (  # noqa: E402
+    broadcast,
+    broadcast_in_dim,
+    broadcast_shapes,
+    broadcast_to_rank,
+    broadcasted_iota,
+    collapse,
+    empty,
+    full,
+    full_like,
+    iota,
+    pad,
+    rev,
+    split,
+    stack,
+    tile,
+    unstack,
+)
+from functrans._src.lax.dynamic_slicing import (  # noqa: E402
+    dynamic_index_in_dim,
+    dynamic_slice,
+    dynamic_slice_in_dim,
+    dynamic_update_index_in_dim,
+    dynamic_update_slice,
+    dynamic_update_slice_in_dim,
+    index_in_dim,
+    index_take,
+    slice_in_dim,
+)
+
+__all__ = sorted({*__all__, "broadcast", "broadcast_in_dim", "broadcast_shapes", "broadcast_to_rank",
+                  "broadcasted_iota", "collapse", "empty", "full", "full_like", "iota", "pad", "rev", "split",
+                  "stack", "tile", "unstack", "dynamic_index_in_dim", "dynamic_slice", "dynamic_slice_in_dim",
+                  "dynamic_update_index_in_dim", "dynamic_update_slice", "dynamic_update_slice_in_dim",
+                  "index_in_dim", "index_take", "slice_in_dim"})
+# bitwise primitives, reduce & friends, more special functions (functrans._src.lax.bitwise,
+# .jax_surface_ops, .special_extra)
+from functrans._src.lax.bitwise import (  # noqa: E402
+    bitwise_and,
+    bitwise_not,
+    bitwise_or,
+    bitwise_xor,
+    clz,
+    population_count,
+    reduce_and,
+    reduce_or,
+    reduce_xor,
+    shift_left,
+    shift_right_arithmetic,
+    shift_right_logical,
+)
+from functrans._src.lax.jax_surface_ops import (  # noqa: E402
+    DotAlgorithmPreset,
+    DotDimensionNumbers,
+    Precision,
+    PrecisionLike,
+    batch_matmul,
+    dot,
+    optimization_barrier,
+    reciprocal,
+    reduce,
+    sort_key_val,
+    with_sharding_constraint,
+)
+from functrans._src.lax.special_lax import (  # noqa: E402
+    bessel_i0e,
+    bessel_i1e,
+    betainc,
+    igamma,
+    igamma_grad_a,
+    igammac,
+    zeta,
+)
+from functrans._src.random_samplers import random_gamma_grad  # noqa: E402
+
+__all__ = sorted({*__all__, "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "clz", "population_count",
+                  "reduce_and", "reduce_or", "reduce_xor", "shift_left", "shift_right_arithmetic",
+                  "shift_right_logical", "DotAlgorithmPreset", "DotDimensionNumbers", "Precision",
+                  "PrecisionLike", "batch_matmul", "dot", "optimization_barrier", "reciprocal", "reduce",
+                  "sort_key_val", "with_sharding_constraint", "bessel_i0e", "bessel_i1e", "betainc", "igamma",
+                  "igamma_grad_a", "igammac", "zeta", "nextafter", "random_gamma_grad"})
+# gather/scatter with JAX's dimension numbers (functrans._src.lax.jax_scatter); gather, scatter and
+# scatter_add keep functrans' point form when called without dimension numbers
+from functrans._src.lax.jax_scatter import (  # noqa: E402
+    GatherDimensionNumbers,
+    GatherScatterMode,
+    ScatterDimensionNumbers,
+    scatter_apply,
+    scatter_max,
+    scatter_min,
+    scatter_mul,
+    scatter_sub,
+)
+from functrans._src.lax.jax_scatter import lax_gather as gather  # noqa: E402, F811
+from functrans._src.lax.jax_scatter import lax_scatter as scatter  # noqa: E402, F811
+from functrans._src.lax.jax_scatter import lax_scatter_add as scatter_add  # noqa: E402, F811
+
+__all__ = sorted({*__all__, "GatherDimensionNumbers", "GatherScatterMode", "ScatterDimensionNumbers",
+                  "scatter_apply", "scatter_max", "scatter_min", "scatter_mul", "scatter_sub"})
+# the *_p primitive objects jax.lax exports, where functrans has the primitive
+from functrans._src.lax.primitive_aliases import primitive_aliases as _primitive_aliases  # noqa: E402
+from functrans._src.prng import bitcast_convert_type, bitcast_convert_type_p, nextafter_p  # noqa: E402
+
+globals().update(_primitive_aliases())
+__all__ = sorted({*__all__, *_primitive_aliases(), "bitcast_convert_type", "bitcast_convert_type_p",
+                  "nextafter_p"})
+# jax.lax's argument names for wrappers whose functrans names differ (functrans._src.lax.jax_names)
+from functrans._src.lax.jax_names import lax_concatenate as concatenate  # noqa: E402, F811
+from functrans._src.lax.jax_names import lax_convert_element_type as convert_element_type  # noqa: E402, F811
+from functrans._src.lax.jax_names import lax_select as select  # noqa: E402, F811
+from functrans._src.lax.jax_names import lax_transpose as transpose  # noqa: E402, F811
+
+
+def nextafter(x1: object, x2: object) -> object:
+    """The next float after ``x1`` in the direction of ``x2`` (``jax.lax.nextafter``; zero derivative)."""
+    from functrans._src.prng import nextafter as _nextafter
+
+    return _nextafter(x1, x2)

@@ -32,14 +32,18 @@ Every public name of the family modules is re-exported here, so ``lax.mul`` and
 ``lax.mul_p`` work whichever module declares them.
 """
 
+from functrans._src.lax.bitwise import *  # noqa: F403, E402
 from functrans._src.lax.comparisons import *  # noqa: F403
 from functrans._src.lax.complex_parts import *  # noqa: F403
+from functrans._src.lax.construction import *  # noqa: F403, E402
 from functrans._src.lax.contraction import *  # noqa: F403
 from functrans._src.lax.cumulative import *  # noqa: F403
+from functrans._src.lax.dynamic_slicing import *  # noqa: F403, E402
 from functrans._src.lax.elementwise import *  # noqa: F403
 from functrans._src.lax.elementwise_extra import *  # noqa: F403
 from functrans._src.lax.fft import *  # noqa: F403
 from functrans._src.lax.gather import *  # noqa: F403
+from functrans._src.lax.jax_surface_ops import *  # noqa: F403, E402
 from functrans._src.lax.linalg import *  # noqa: F403
 from functrans._src.lax.linalg_solve import *  # noqa: F403
 from functrans._src.lax.reductions import *  # noqa: F403
@@ -48,3 +52,4 @@ from functrans._src.lax.shape import *  # noqa: F403
 from functrans._src.lax.slicing import *  # noqa: F403
 from functrans._src.lax.sorting import *  # noqa: F403
 from functrans._src.lax.special import *  # noqa: F403
+from functrans._src.lax.special_extra import *  # noqa: F403, E402
