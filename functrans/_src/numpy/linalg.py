@@ -480,7 +480,7 @@ def _chain_order(dims: list[int]) -> list[list[int]]:
     return split
 
 
-def multi_dot(arrays: Sequence[Any], *, out: Any = None) -> Any:
+def multi_dot(arrays: Sequence[Any], *, out: Any = None, precision: Any = None) -> Any:
     """The product of a chain of matrices, in the cheapest order (first/last may be vectors)."""
     if out is not None:
         raise TypeError("multi_dot: the 'out' argument is not supported by functrans (arrays are immutable)")

@@ -123,10 +123,12 @@ def power(x: Any, y: Any) -> Any:
     return lax.pow(x, y)
 
 
-def round(x: Any, decimals: int = 0) -> Any:  # noqa: A001
+def round(a: Any, decimals: int = 0, out: None = None) -> Any:  # noqa: A001
     """Round to ``decimals`` places (half to even, as NumPy; complex values part by part);
     zero derivative."""
-    x = _arr(x)
+    if out is not None:
+        raise NotImplementedError("The 'out' argument to jnp.round is not supported.")
+    x = _arr(a)
     if _is_complex(x):
         return lax.complex(round(lax.real(x), decimals), round(lax.imag(x), decimals))
     if decimals == 0:
@@ -382,12 +384,12 @@ def isinf(x: Any) -> Any:
     return lax.eq(lax.abs(x), np.inf)
 
 
-def isposinf(x: Any) -> Any:
+def isposinf(x: Any, /, out: None = None) -> Any:
     """True where ``x`` is +inf (complex values raise ValueError, as JAX)."""
     return lax.eq(_not_for_complex(x, "isposinf"), np.inf)
 
 
-def isneginf(x: Any) -> Any:
+def isneginf(x: Any, /, out: None = None) -> Any:
     """True where ``x`` is -inf (complex values raise ValueError, as JAX)."""
     return lax.eq(_not_for_complex(x, "isneginf"), -np.inf)
 
