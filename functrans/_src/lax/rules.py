@@ -280,8 +280,8 @@ def _nary(name: str, fn: Callable[..., Any]) -> Primitive:
     return p
 
 
-def _un(p: Primitive) -> Callable[[Any], Any]:
-    def f(x: Any) -> Any:
+def _un(p: Primitive) -> Callable[..., Any]:
+    def f(x: Any, accuracy: Any = None) -> Any:  # accuracy: jax.lax's, accepted and ignored
         return bind(p, (x,), {})
 
     f.__name__ = p.name
