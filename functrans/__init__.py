@@ -27,10 +27,10 @@ from functrans._src.compat import (
     ShapeDtypeStruct,
     block_until_ready,
     config,
-    make_jaxpr,
     device_get,
     device_put,
     eval_shape,
+    make_jaxpr,
 )
 from functrans._src.core import (
     IR,
@@ -44,7 +44,6 @@ from functrans._src.jit import Lowered, clear_caches, disable_jit, jit
 from functrans._src.mixed_mode import JacobianPlan, jacobian, jacobian_plan
 from functrans._src.numpy.array import Array
 from functrans._src.sparse_jacobian import jacobian_sparsity, sparse_jacobian
-
 
 __version__ = "0.1.0"
 

@@ -94,7 +94,8 @@ def _resolve_args(fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[s
     return tuple(ba.args)
 
 
-def _nondiff_nums(nondiff_argnums: Sequence[int] | int, fun: Any = None, names: Sequence[str] | str = ()) -> tuple[int, ...]:
+def _nondiff_nums(nondiff_argnums: Sequence[int] | int, fun: Any = None,
+                  names: Sequence[str] | str = ()) -> tuple[int, ...]:  # fmt: skip
     nums = (nondiff_argnums,) if isinstance(nondiff_argnums, int) else tuple(nondiff_argnums)
     for n in nums:
         if not isinstance(n, int) or isinstance(n, bool):
