@@ -78,6 +78,21 @@ def _astype_method(self: Any, dtype: Any, copy: bool = False, device: Any = None
     return lax.convert_element_type(self, dtype)
 
 
+def _namespace_method(name: str) -> Any:
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return NAMESPACE[name](self, *args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+def _view_method(self: Any, dtype: Any = None, type: Any = None) -> Any:  # noqa: A002
+    if dtype is not None and np.dtype(dtype) != self.dtype:
+        raise NotImplementedError("view with a different dtype (a bit cast) of a traced value is not supported; "
+                                  "use functrans.lax.bitcast_convert_type")  # fmt: skip
+    return self
+
+
 def _rpow(self: Any, other: Any) -> Any:
     return power(other, self)
 
@@ -180,6 +195,15 @@ def _install_tracer_methods() -> None:
     T.any = lambda s, *a, **k: _any(s, *a, **k)  # type: ignore[attr-defined]
     T.all = lambda s, *a, **k: _all(s, *a, **k)  # type: ignore[attr-defined]
     T.conj = T.conjugate = lambda s: conj(s)  # type: ignore[attr-defined]
+    # more of jax.Array's methods, each the functrans.numpy function of the same name
+    for name in ("diagonal", "trace", "swapaxes", "repeat", "searchsorted", "ptp", "argpartition", "choose"):
+        setattr(T, name, _namespace_method(name))
+    T.compress = lambda s, condition, axis=None, **kw: NAMESPACE["compress"](condition, s, axis, **kw)  # type: ignore[attr-defined]
+    T.copy = lambda s, order=None: s  # type: ignore[attr-defined]  (values are immutable)
+    T.mT = property(lambda s: NAMESPACE["swapaxes"](s, -1, -2))  # type: ignore[attr-defined]
+    T.itemsize = property(lambda s: s.dtype.itemsize)  # type: ignore[attr-defined]
+    T.nbytes = property(lambda s: s.size * s.dtype.itemsize)  # type: ignore[attr-defined]
+    T.view = _view_method  # type: ignore[attr-defined]
     T.real = property(lambda s: real(s))  # type: ignore[attr-defined]
     T.imag = property(lambda s: imag(s))  # type: ignore[attr-defined]
 
