@@ -160,3 +160,32 @@ def test_lax_parameter_names():
     close(lax.select(pred=W3, on_true=np.ones(3), on_false=np.zeros(3)), [1, 0, 1])
     close(lax.reduce_sum(operand=M, axes=(0,)), [3, 1, -3])
     close(lax.exp(0.0, accuracy=None), 1.0)
+
+
+# --------------------------------------------------------------------------- exception types
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: fnp.matmul(np.ones((2, 3)), np.ones((4, 5))),
+        lambda: fnp.add(np.ones((2, 3)), np.ones((4, 5))),
+        lambda: fnp.concatenate([np.ones((2, 3)), np.ones((4, 5))]),
+        lambda: ft.jit(fnp.matmul)(np.ones((2, 3)), np.ones((4, 5))),
+        lambda: ft.jit(fnp.add)(np.ones((2, 3)), np.ones((4, 5))),
+        lambda: fnp.transpose(np.ones((2, 3)), (0, 0)),
+        lambda: fnp.zeros((-1,)),
+        lambda: fnp.full((2, -1), 1.0),
+        lambda: fnp.power(np.array([2]), -1),
+        lambda: fnp.median(np.array([])),
+        lambda: fnp.asarray(np.ones(3))[1.5],
+        lambda: fnp.linalg.cholesky(np.ones((2, 3))),
+        lambda: fnp.linalg.svd(np.ones(3)),
+    ],
+)
+def test_operand_errors_are_jax_type_errors_and_numpy_value_errors(call):
+    # JAX raises TypeError here, NumPy ValueError/IndexError/LinAlgError: either except clause works
+    with pytest.raises(TypeError):
+        call()
+    with pytest.raises((ValueError, IndexError)):
+        call()

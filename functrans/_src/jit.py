@@ -612,8 +612,11 @@ def _unhashable(v: Any) -> bool:
         return True
 
 
+_NOT_GIVEN: Any = object()  # jit(static_argnames=...) without the function: a decorator
+
+
 def jit(
-    fun: Any = None,
+    fun: Any = _NOT_GIVEN,
     static_argnums: int | Sequence[int] | None = (),
     static_argnames: str | Sequence[str] | None = (),
     *,
@@ -649,7 +652,7 @@ def jit(
     the sharding, device and compiler keywords. Without ``fun`` (``jit(static_argnames=...)``)
     it returns a decorator, as ``jax.jit``.
     """
-    if fun is None:
+    if fun is _NOT_GIVEN:
         return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
                                  donate_argnums=donate_argnums, donate_argnames=donate_argnames,
                                  cache_size=cache_size)  # fmt: skip

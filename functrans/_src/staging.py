@@ -27,6 +27,7 @@ from functrans._src.core import (
     Var,
     complex_unsupported,
     get_aval,
+    operand_error,
 )
 
 
@@ -151,7 +152,10 @@ class StagingTrace(Trace):
                 hit = key = None
             if hit is not None:
                 return hit
-        out = prim.abstract_eval(*avals, **params) if params else prim.abstract_eval(*avals)  # type: ignore[misc]
+        try:
+            out = prim.abstract_eval(*avals, **params) if params else prim.abstract_eval(*avals)  # type: ignore[misc]
+        except ValueError as e:
+            raise operand_error(e) from None
         if prim.multiple_results:
             outvars = [Var(o) for o in out]
             self.eqns.append(Eqn(prim, inputs, params, outvars))
@@ -234,7 +238,10 @@ class StagingTrace(Trace):
         ak = (prim, id(av0), id(av1))
         known = self._avals.get(ak)
         if known is None:
-            known = self._avals[ak] = (prim.abstract_eval(av0, av1), av0, av1)  # type: ignore[misc]
+            try:
+                known = self._avals[ak] = (prim.abstract_eval(av0, av1), av0, av1)  # type: ignore[misc]
+            except ValueError as e:
+                raise operand_error(e) from None
         v = Var(known[0])
         self.eqns.append(Eqn(prim, inputs, {}, [v]))
         tr = StagingTracer(self, v)

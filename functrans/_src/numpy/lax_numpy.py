@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.core import Tracer, get_aval
+from functrans._src.core import OperandError, Tracer, get_aval, operand_error
 from functrans._src.numpy.array import Array, as_array
 from functrans._src.numpy.util import _arr, _axes, _axis, _shape, _stack
 
@@ -86,7 +86,7 @@ def transpose(a: Any, axes: Sequence[int] | None = None) -> Any:
     nd = len(_shape(a))
     perm = tuple(range(nd))[::-1] if axes is None else tuple(_axis(i, nd) for i in axes)
     if len(perm) != nd or sorted(perm) != list(range(nd)):
-        raise ValueError(f"axes {axes} don't match array of dimension {nd}")
+        raise OperandError(f"axes {axes} don't match array of dimension {nd}")
     if perm == tuple(range(nd)):
         return a
     return lax.transpose(a, perm)
@@ -266,14 +266,21 @@ def asarray(a: Any, dtype: Any = None, order: Any = None, *, copy: bool | None =
 
 
 
+def _constant(make: Any, shape: Any, *args: Any) -> Any:
+    try:
+        return make(shape, *args).view(Array)
+    except ValueError as e:  # negative dimensions: a TypeError in JAX
+        raise operand_error(e) from None
+
+
 def zeros(shape: Any, dtype: Any = None, *, device: Any = None, out_sharding: Any = None) -> Any:
     """An array of zeros (float64 by default)."""
-    return np.zeros(shape, dtype).view(Array)
+    return _constant(np.zeros, shape, dtype)
 
 
 def ones(shape: Any, dtype: Any = None, *, device: Any = None, out_sharding: Any = None) -> Any:
     """An array of ones (float64 by default)."""
-    return np.ones(shape, dtype).view(Array)
+    return _constant(np.ones, shape, dtype)
 
 
 def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None, *, device: Any = None) -> Any:  # noqa: N803
@@ -311,7 +318,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None, 
         shape = (int(shape),) if isinstance(shape, int | np.integer) else tuple(int(d) for d in shape)
         v = fill_value if dtype is None else lax.convert_element_type(fill_value, dtype)
         return broadcast_to(v, shape)
-    return np.full(shape, fill_value, dtype).view(Array)
+    return _constant(np.full, shape, fill_value, dtype)
 
 
 def linspace(

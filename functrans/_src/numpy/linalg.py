@@ -43,6 +43,10 @@ from functrans._src.lax.complex_parts import conj_if_complex
 
 LinAlgError = np.linalg.LinAlgError
 
+
+class _ShapeLinAlgError(LinAlgError, TypeError):
+    """An operand of the wrong rank or shape: NumPy's LinAlgError, and a TypeError as JAX's."""
+
 __all__ = [
     "LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh",
     "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "matrix_transpose", "multi_dot",
@@ -96,7 +100,7 @@ def _assert_stacked_2d(name: str, *arrays: Any) -> None:
     for a in arrays:
         nd = len(_shape(a))
         if nd < 2:
-            raise LinAlgError(
+            raise _ShapeLinAlgError(
                 f"{nd}-dimensional array given. Array must be at least two-dimensional "
                 f"(numpy.linalg.{name} got shape {_shape(a)})"
             )
@@ -107,7 +111,7 @@ def _assert_stacked_square(name: str, *arrays: Any) -> None:
     for a in arrays:
         m, n = _shape(a)[-2:]
         if m != n:
-            raise LinAlgError(
+            raise _ShapeLinAlgError(
                 f"Last 2 dimensions of the array must be square (numpy.linalg.{name} got shape {_shape(a)})"
             )
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.core import Tracer, get_aval
+from functrans._src.core import OperandError, Tracer, get_aval
 from functrans._src.lax.complex_parts import imag_part, real_part
 from functrans._src.numpy.util import _arr, _axes, _axis, _count, _shape
 
@@ -632,7 +632,7 @@ def median(a: Any, axis: Any = None, out: None = None, overwrite_input: bool = F
     s, axes, kept_shape = _sorted_last(a, axis)
     n = _count(shape, axes)
     if n == 0:
-        raise ValueError("cannot compute the median of an empty array")
+        raise OperandError("cannot compute the median of an empty array")
     if get_aval(s).dtype.kind not in "fc":
         s = lax.convert_element_type(s, np.float64)
     if n % 2:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.core import ConcretizationTypeError, Tracer, get_aval
+from functrans._src.core import ConcretizationTypeError, OperandError, Tracer, get_aval
 from functrans._src.lax.rules import _elementwise_dtype
 from functrans._src.numpy.indexing import nonzero as _nonzero
 from functrans._src.numpy.util import _arr
@@ -108,7 +108,7 @@ def _check_integer_power(x: Any, y: Any) -> None:
             return  # an abstract exponent cannot be checked
     y = np.asarray(_arr(y))
     if y.dtype.kind in "iu" and (y < 0).any():
-        raise ValueError("Integers to negative integer powers are not allowed.")
+        raise OperandError("Integers to negative integer powers are not allowed.")
 
 
 def power(x: Any, y: Any) -> Any:
