@@ -93,6 +93,9 @@ def test_binary_values_and_dtypes_as_numpy(name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for x, y in pairs:
+            if name == "float_power" and np.result_type(x, y) == np.float32:
+                assert f(x, y).dtype == np.float32  # as JAX (NumPy computes float64)
+                continue
             _same(f(x, y), ref(x, y))
             _same(jit(f)(x, y), ref(x, y))
             _same(jit(lambda u, v, ref=ref: ref(u, v))(x, y), ref(x, y))

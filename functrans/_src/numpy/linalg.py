@@ -40,12 +40,10 @@ from functrans._src.core import Tracer
 from functrans._src.lax import linalg as L
 from functrans._src.lax import linalg_solve as LS
 from functrans._src.lax.complex_parts import conj_if_complex
+from functrans._src.lax.rules import inexact_dtype
+from functrans._src.numpy.util import _ShapeLinAlgError
 
 LinAlgError = np.linalg.LinAlgError
-
-
-class _ShapeLinAlgError(LinAlgError, TypeError):
-    """An operand of the wrong rank or shape: NumPy's LinAlgError, and a TypeError as JAX's."""
 
 __all__ = [
     "LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh",
@@ -83,16 +81,15 @@ def _shape(x: Any) -> tuple[int, ...]:
     return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
 
 
-def _arr(x: Any) -> Any:
-    """A traced value as it is; anything else as a NumPy array."""
+def _arr(x: Any) -> Any:  # a traced value as it is; anything else as a NumPy array
     return x if isinstance(x, Tracer) else np.asarray(x)
 
 
 def _inexact(x: Any) -> Any:
-    """``x`` as an array of a floating (or complex) dtype: integers and bools become float64."""
+    """``x`` as an array of a floating (or complex) dtype: integers and bools become JAX's type."""
     x = _arr(x)
     if x.dtype.kind not in "fc":
-        return lax.convert_element_type(x, np.float64)
+        return lax.convert_element_type(x, inexact_dtype(x.dtype))
     return x
 
 

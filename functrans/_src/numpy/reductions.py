@@ -12,6 +12,7 @@ import numpy as np
 from functrans._src import lax
 from functrans._src.core import OperandError, Tracer, get_aval
 from functrans._src.lax.complex_parts import imag_part, real_part
+from functrans._src.lax.rules import inexact_dtype
 from functrans._src.numpy.util import _arr, _axes, _axis, _count, _shape
 
 __all__ = [
@@ -148,10 +149,10 @@ def _where_count(a: Any, axes: tuple[int, ...], keepdims: bool, where: Any, dt: 
 
 
 def _inexact_sum(a: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
-    s = lax.reduce_sum(a, axes, keepdims)
-    if get_aval(s).dtype.kind in "biu":
-        s = lax.convert_element_type(s, np.float64)
-    return s
+    dt = get_aval(a).dtype
+    if dt.kind in "biu":  # summed in JAX's floating type for the integers
+        a = lax.convert_element_type(a, inexact_dtype(dt))
+    return lax.reduce_sum(a, axes, keepdims)
 
 
 def mean(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False, *,
@@ -180,6 +181,8 @@ def var(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int
     _no_out(out, "var")
     ddof = _ddof(ddof, correction)
     a = _arr(a)
+    if get_aval(a).dtype.kind in "biu":  # computed in JAX's floating type for the integers
+        a = lax.convert_element_type(a, inexact_dtype(get_aval(a).dtype))
     shape = _shape(a)
     axes = _axes(axis, len(shape))
     m = _mean(a, axes, keepdims=True, where=where) if mean is None else mean
@@ -301,7 +304,7 @@ def average(a: Any, axis: Any = None, weights: Any = None, returned: bool = Fals
                 raise ValueError(f"Shape of weights {wshape} must be consistent with shape of a {shape} along axis.")
             w = lax.reshape(w, tuple(wshape[0] if i == axes[0] else 1 for i in range(len(shape))))
         adt = get_aval(a).dtype
-        dt = np.result_type(adt, get_aval(w).dtype, np.float64 if adt.kind in "biu" else adt)
+        dt = np.result_type(inexact_dtype(adt), inexact_dtype(get_aval(w).dtype))
         wt = w if get_aval(w).dtype == dt else lax.convert_element_type(w, dt)
         if _shape(wt) != shape:
             wt = lax.broadcast_to(wt, shape)
@@ -547,8 +550,8 @@ def quantile(
     dt = get_aval(a).dtype
     _no_complex(dt, "quantile")
     if dt.kind not in "fc" and method not in ("lower", "higher", "nearest"):
-        a = lax.convert_element_type(a, np.float64)
-        dt = np.dtype(np.float64)
+        dt = inexact_dtype(dt)
+        a = lax.convert_element_type(a, dt)
     # as NumPy: a Python-scalar q takes the data's dtype, an array q promotes with it
     out_dt = dt if weak_q else np.result_type(dt, get_aval(q).dtype)
     shape = _shape(a)
@@ -634,7 +637,7 @@ def median(a: Any, axis: Any = None, out: None = None, overwrite_input: bool = F
     if n == 0:
         raise OperandError("cannot compute the median of an empty array")
     if get_aval(s).dtype.kind not in "fc":
-        s = lax.convert_element_type(s, np.float64)
+        s = lax.convert_element_type(s, inexact_dtype(get_aval(s).dtype))
     if n % 2:
         r = _take_last(s, n // 2)
     else:

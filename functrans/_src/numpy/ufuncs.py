@@ -8,7 +8,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import ConcretizationTypeError, OperandError, Tracer, get_aval
-from functrans._src.lax.rules import _elementwise_dtype
+from functrans._src.lax.rules import _jax_elementwise_dtype, inexact_dtype
 from functrans._src.numpy.indexing import nonzero as _nonzero
 from functrans._src.numpy.util import _arr
 
@@ -86,13 +86,16 @@ def positive(x: Any) -> Any:
 
 
 def square(x: Any) -> Any:
-    """Elementwise ``x ** 2``."""
+    """Elementwise ``x ** 2`` (booleans square in int32, as JAX)."""
+    x = _arr(x)
+    if isinstance(x, np.ndarray | Tracer) and get_aval(x).dtype.kind == "b":
+        x = lax.convert_element_type(x, np.int32)
     return lax.integer_pow(x, 2)
 
 
 def reciprocal(x: Any) -> Any:
     """Elementwise ``1 / x``."""
-    return lax.integer_pow(x, -1)
+    return lax.integer_pow(_inexact(x), -1)
 
 
 def _check_integer_power(x: Any, y: Any) -> None:
@@ -203,8 +206,9 @@ def _sig_of(args: tuple[Any, ...]) -> tuple[tuple[np.dtype, bool], ...]:
 
 
 def _result_dtype(fn: Any, *args: Any) -> np.dtype:
-    """The dtype NumPy's ``fn`` gives for these arguments (Python scalars weakly typed)."""
-    return _elementwise_dtype(fn, _sig_of(args))
+    """The dtype of ``fn`` for these arguments (Python scalars weakly typed): NumPy's, with JAX's
+    floating type for integer operands (see functrans._src.lax.rules._jax_elementwise_dtype)."""
+    return _jax_elementwise_dtype(fn, _sig_of(args))
 
 
 def _cast(x: Any, dt: np.dtype) -> Any:
@@ -214,13 +218,14 @@ def _cast(x: Any, dt: np.dtype) -> Any:
 
 
 def _inexact(x: Any) -> Any:
-    """``x`` as a floating value: integer and boolean arrays become float64, Python ints floats."""
+    """``x`` as a floating value: integer and boolean arrays become JAX's floating type for them
+    (float64 for 64-bit integers, else float32), Python ints floats."""
     if isinstance(x, bool | int) and not isinstance(x, np.ndarray):
         return float(x)
     if isinstance(x, float):
         return x
     dt = get_aval(x).dtype
-    return x if dt.kind in "fc" else lax.convert_element_type(x, np.float64)
+    return x if dt.kind in "fc" else lax.convert_element_type(x, inexact_dtype(dt))
 
 
 arcsinh, arccosh, arctanh = lax.asinh, lax.acosh, lax.atanh
@@ -250,12 +255,12 @@ def fabs(x: Any) -> Any:
 
 def deg2rad(x: Any) -> Any:
     """Degrees to radians: ``x * (pi / 180)``."""
-    return lax.mul(_arr(x), np.pi / 180.0)
+    return lax.mul(_inexact(_arr(x)), np.pi / 180.0)
 
 
 def rad2deg(x: Any) -> Any:
     """Radians to degrees: ``x * (180 / pi)`` (the constant rounded as NumPy's for float32)."""
-    x = _arr(x)
+    x = _inexact(_arr(x))
     if get_aval(x).dtype == np.float32:
         return lax.mul(x, float(np.float32(180.0) / np.float32(np.pi)))
     return lax.mul(x, 180.0 / np.pi)
@@ -346,9 +351,10 @@ def heaviside(x1: Any, x2: Any) -> Any:
 
 
 def float_power(x1: Any, x2: Any) -> Any:
-    """``x1 ** x2`` computed in at least float64 precision (NumPy's ``float_power``)."""
+    """``x1 ** x2`` in the floating type of the operands (JAX's ``float_power``; NumPy's
+    computes in at least float64)."""
     x1, x2 = _arr(x1), _arr(x2)
-    dt = _result_dtype(np.float_power, x1, x2)
+    dt = _result_dtype(np.power, _inexact(x1), _inexact(x2))
     return lax.pow(_cast(x1, dt), _cast(x2, dt))
 
 
