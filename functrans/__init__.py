@@ -30,6 +30,7 @@ from functrans._src.compat import (
     device_get,
     device_put,
     eval_shape,
+    make_jaxpr,
 )
 from functrans._src.core import (
     IR,
@@ -43,8 +44,6 @@ from functrans._src.jit import Lowered, clear_caches, disable_jit, jit
 from functrans._src.mixed_mode import JacobianPlan, jacobian, jacobian_plan
 from functrans._src.numpy.array import Array
 from functrans._src.sparse_jacobian import jacobian_sparsity, sparse_jacobian
-
-make_jaxpr = make_ir  # JAX's name for the traced program
 
 __version__ = "0.1.0"
 
@@ -124,7 +123,8 @@ jacrev = _tb.transformation(jacrev, "jacrev")
 jacobian = _tb.transformation(jacobian, "jacobian")
 hessian = _tb.transformation(hessian, "hessian")
 vmap = _tb.transformation(vmap, "vmap")
-make_ir = make_jaxpr = _tb.transformation(make_ir, "make_ir")
+make_ir = _tb.transformation(make_ir, "make_ir")
+make_jaxpr = _tb.transformation(make_jaxpr, "make_jaxpr")
 linear_transpose = _tb.transformation(linear_transpose, "linear_transpose")
 checkpoint = remat = _tb.transformation(checkpoint, "checkpoint")  # noqa: F811
 jvp = _tb.direct(jvp, "jvp")

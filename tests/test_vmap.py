@@ -809,6 +809,7 @@ NOT_SWEPT = {
     "unique", "empty_like", "zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace",
     "indices", "tril_indices", "triu_indices", "tril_indices_from", "triu_indices_from", "diag_indices",
     "diag_indices_from",  # constant index arrays from shapes
+    "frompyfunc",  # makes a ufunc (its vmap is checked in tests/test_jax_parity_kwargs.py)
 }  # fmt: skip
 
 

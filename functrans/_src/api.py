@@ -157,7 +157,7 @@ def _vjp(
     return outs, out_tree, aux, vjp_fun, lin  # type: ignore[return-value]
 
 
-def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
+def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False, reduce_axes: Sequence[Any] = ()) -> Any:
     """Evaluate ``fun`` at ``primals`` and return ``(primals_out, vjp_fun)``.
 
     ``vjp_fun(cotangent)`` returns a tuple with one cotangent per primal (the
@@ -165,6 +165,7 @@ def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
     layer's Jacobian is ever formed. As ``jax.vjp``.
     """
     _check_callable(fun, "vjp")
+    _no_reduce_axes(reduce_axes, "vjp")
     outs, out_tree, aux, vjp_fun, _ = _vjp(fun, primals, has_aux)
     primals_out = tree_unflatten(out_tree, unaliased([_out(o) for o in outs], tree_flatten(primals)[0]))
     if has_aux:
@@ -178,6 +179,7 @@ def value_and_grad(
     has_aux: bool = False,
     holomorphic: bool = False,
     allow_int: bool = False,
+    reduce_axes: Sequence[Any] = (),
 ) -> Callable[..., Any]:
     """A function returning ``fun``'s value and its gradient, as ``jax.value_and_grad``.
 
@@ -186,6 +188,7 @@ def value_and_grad(
     ``holomorphic=True`` inputs and output must be complex and the result is ``f'(z)``.
     """
     _check_callable(fun, "value_and_grad")
+    _no_reduce_axes(reduce_axes, "value_and_grad")
     argnums = _check_argnums(argnums, "value_and_grad")
     tape_state = TapeState()
 
@@ -272,6 +275,7 @@ def grad(
     has_aux: bool = False,
     holomorphic: bool = False,
     allow_int: bool = False,
+    reduce_axes: Sequence[Any] = (),
 ) -> Callable[..., Any]:
     """The gradient of a scalar-valued ``fun`` with respect to the arguments ``argnums``.
 
@@ -281,6 +285,7 @@ def grad(
     (``holomorphic=True`` differentiates a holomorphic function of complex inputs).
     """
     _check_callable(fun, "grad")
+    _no_reduce_axes(reduce_axes, "grad")
     argnums = _check_argnums(argnums, "grad")
     vg = value_and_grad(fun, argnums, has_aux, holomorphic, allow_int)
 
@@ -320,13 +325,20 @@ def hvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
     return jvp(grad(fun, argnums=argnums), tuple(primals), tuple(tangents))[1]
 
 
-def linear_transpose(fun: Callable[..., Any], *primals: Any) -> Callable[..., Any]:
+def _no_reduce_axes(reduce_axes: Any, name: str) -> None:
+    # jax's reduce_axes (named axes of xmap) is gone from JAX's transformations: only () is accepted
+    if reduce_axes:
+        raise NotImplementedError(f"{name}: reduce_axes is not supported (named axes); got {reduce_axes!r}")
+
+
+def linear_transpose(fun: Callable[..., Any], *primals: Any, reduce_axes: Sequence[Any] = ()) -> Callable[..., Any]:
     """The transpose of the linear function ``fun``; ``primals`` give only shapes and dtypes.
 
     As ``jax.linear_transpose``: the returned function takes an output cotangent and
     returns a tuple of input cotangents.
     """
     _check_callable(fun, "linear_transpose")
+    _no_reduce_axes(reduce_axes, "linear_transpose")
     flat_p, tree_p = tree_flatten(primals)
     _check_args(fun, primals, "linear_transpose")
     in_avals = [get_aval(p) for p in flat_p]

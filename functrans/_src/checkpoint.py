@@ -298,6 +298,8 @@ def checkpoint(
     prevent_cse: bool = True,
     policy: Policy | None = None,
     static_argnums: int | Sequence[int] = (),
+    static_argnames: str | Sequence[str] = (),
+    concrete: bool = False,
 ) -> Callable[..., Any]:
     """Make ``fun`` recompute its intermediate values in the backward pass instead of storing them.
 
@@ -309,8 +311,8 @@ def checkpoint(
     * ``policy(prim, *avals, **params) -> bool`` says which intermediate results may be
       saved; see ``functrans.checkpoint_policies`` (``nothing_saveable`` is the default,
       ``dots_saveable`` saves only matrix products).
-    * ``static_argnums``: positions of arguments that are not arrays (Python values used
-      for control flow); they are passed through unchanged.
+    * ``static_argnums``/``static_argnames``: positions/keywords of arguments that are not
+      arrays (Python values used for control flow); they are passed through unchanged.
     * ``prevent_cse`` is accepted for compatibility. The recomputation is a separate
       program that the optimiser of ``jit`` never merges with the forward pass, so it is
       never eliminated, whatever its value.
@@ -320,6 +322,7 @@ def checkpoint(
     if policy is not None and not callable(policy):
         raise TypeError(f"checkpoint: policy must be a function (prim, *avals, **params) -> bool, got {policy!r}")
     nums = _static_nums(static_argnums)
+    names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
     name = getattr(fun, "__name__", "fun")
 
     @functools.wraps(fun)
@@ -332,9 +335,10 @@ def checkpoint(
                     f"the function was called with {len(args)} positional arguments"
                 )
         dyn = tuple(a for i, a in enumerate(args) if i not in statics)
+        skw = {k: kwargs.pop(k) for k in names if k in kwargs}
         flat, tree = tree_flatten((dyn, kwargs))
         if not any(isinstance(x, Tracer) for x in flat):
-            return fun(*args, **kwargs)  # nothing is being transformed: just run it
+            return fun(*args, **kwargs, **skw)  # nothing is being transformed: just run it
         from functrans._src.boundary import _check_leaf
 
         avals = [
@@ -346,7 +350,7 @@ def checkpoint(
             d_args, d_kwargs = tree_unflatten(tree, list(leaves))
             it = iter(d_args)
             full = [args[i] if i in statics else next(it) for i in range(len(args))]
-            out = fun(*full, **d_kwargs)
+            out = fun(*full, **d_kwargs, **skw)
             out_flat, td = tree_flatten(out)
             for leaf in out_flat:
                 _check_leaf(leaf, f"An output of checkpointed function {name}")

@@ -61,8 +61,9 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import IR, Atom, Eqn, Literal, Primitive, Var
-from functrans._src.fast_ufuncs import THRESHOLDS, as_ufunc
+from functrans._src.fast_ufuncs import THRESHOLDS
 from functrans._src.fusion import fused_p
+from functrans._src.lax.rules import ufunc_of
 
 __all__ = ["CompiledIR", "compile_ir", "plan_buffer_reuse"]
 
@@ -218,9 +219,9 @@ def _emitter(*prims: Primitive) -> Callable[[_Emitter], _Emitter]:
 
 
 def _ufunc_of(e: Eqn) -> np.ufunc | None:
-    impl = as_ufunc(e.prim.impl)
+    impl = ufunc_of(e.prim.impl, [a.aval for a in e.inputs])
     if (
-        isinstance(impl, np.ufunc)
+        impl is not None
         and not e.params
         and not e.prim.multiple_results
         and impl.nout == 1

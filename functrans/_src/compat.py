@@ -19,7 +19,7 @@ import numpy as np
 from functrans._src.api import make_ir
 from functrans._src.tree_util import tree_flatten, tree_map, tree_unflatten
 
-__all__ = ["ShapeDtypeStruct", "eval_shape", "device_put", "device_get", "block_until_ready", "config"]
+__all__ = ["ShapeDtypeStruct", "eval_shape", "device_put", "device_get", "block_until_ready", "config", "make_jaxpr"]
 
 
 class ShapeDtypeStruct:
@@ -80,6 +80,31 @@ def eval_shape(fun: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     ir = make_ir(flat)(*args, **kwargs)
     avals = [v.aval for v in ir.outvars]
     return tree_unflatten(out_tree[0], [ShapeDtypeStruct(a.shape, a.dtype) for a in avals])
+
+
+def make_jaxpr(fun: Callable[..., Any], static_argnums: int | tuple[int, ...] = (), axis_env: Any = None,
+               return_shape: bool = False) -> Callable[..., Any]:  # fmt: skip
+    """As ``jax.make_jaxpr``: a function tracing ``fun`` to its :class:`~functrans.IR` (see
+    :func:`~functrans.make_ir`); with ``return_shape=True`` it returns ``(ir, shapes)``, the
+    output pytree of :class:`ShapeDtypeStruct`. ``axis_env`` (named axes) is not supported."""
+    if axis_env:
+        raise NotImplementedError("make_jaxpr: axis_env (named axes) is not supported")
+    make = make_ir(fun, static_argnums)
+    if not return_shape:
+        return make
+    statics = {static_argnums} if isinstance(static_argnums, int) else set(static_argnums)
+
+    def with_shape(*args: Any, **kwargs: Any) -> Any:
+        ir = make(*args, **kwargs)
+        dyn = [a for i, a in enumerate(args) if i not in statics]
+
+        def of_dynamic(*d: Any) -> Any:
+            it = iter(d)
+            return fun(*[a if i in statics else next(it) for i, a in enumerate(args)], **kwargs)
+
+        return ir, eval_shape(of_dynamic, *dyn)
+
+    return with_shape
 
 
 def _as_array(x: Any) -> Any:

@@ -341,7 +341,10 @@ def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
                     break
             else:  # Python floats only: Python's own arithmetic, bit for bit NumPy's float64
                 return f(*args)
-        out = prim.impl(*args, **params)  # type: ignore[misc]
+        try:
+            out = prim.impl(*args, **params)  # type: ignore[misc]
+        except ValueError as e:
+            raise operand_error(e) from None
         if type(out) in _NP_SCALARS:
             for a in args:
                 if type(a) not in _PY_SCALARS:
@@ -417,6 +420,20 @@ class EscapedTracerError(Exception):
             "function (a global, a closure, a list) and used later. Return the value from "
             "the function instead. " + where_leaked(tracer)
         )
+
+
+class OperandError(ValueError, TypeError):
+    """Operands an operation cannot combine: shapes that do not broadcast or align, a
+    negative integer power of integers. Both a ValueError (NumPy's type for these errors)
+    and a TypeError (JAX's), so code written against either catches it."""
+
+
+def operand_error(e: ValueError) -> BaseException:
+    """``e`` as an :class:`OperandError` if it is a plain ValueError (subclasses, e.g. NumPy's
+    AxisError or LinAlgError, keep their own type)."""
+    if type(e) is ValueError:
+        return OperandError(*e.args).with_traceback(e.__traceback__)
+    return e
 
 
 class ConcretizationTypeError(TypeError):

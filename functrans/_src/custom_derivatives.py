@@ -94,11 +94,21 @@ def _resolve_args(fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[s
     return tuple(ba.args)
 
 
-def _nondiff_nums(nondiff_argnums: Sequence[int] | int) -> tuple[int, ...]:
+def _nondiff_nums(nondiff_argnums: Sequence[int] | int, fun: Any = None,
+                  names: Sequence[str] | str = ()) -> tuple[int, ...]:  # fmt: skip
     nums = (nondiff_argnums,) if isinstance(nondiff_argnums, int) else tuple(nondiff_argnums)
     for n in nums:
         if not isinstance(n, int) or isinstance(n, bool):
             raise TypeError(f"nondiff_argnums must be ints, got {nondiff_argnums!r}")
+    names = (names,) if isinstance(names, str) else tuple(names)
+    if names:  # as JAX: the positions of the named parameters in fun's signature
+        params = [p.name for p in inspect.signature(fun).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]  # fmt: skip
+        for name in names:
+            if name not in params:
+                raise ValueError(f"nondiff_argnames: {name!r} is not a positional parameter of the function")
+            if params.index(name) not in nums:
+                nums += (params.index(name),)
     return nums
 
 
@@ -386,12 +396,13 @@ class custom_jvp:  # noqa: N801 (JAX's name)
     ``rule(*nondiff_args, primals, tangents)``.
     """
 
-    def __init__(self, fun: Callable[..., Any], nondiff_argnums: Sequence[int] | int = ()) -> None:
+    def __init__(self, fun: Callable[..., Any], nondiff_argnums: Sequence[int] | int = (),
+                 nondiff_argnames: Sequence[str] | str = ()) -> None:  # fmt: skip
         if not callable(fun):
             raise TypeError(f"custom_jvp: expected a function, got {type(fun).__name__}")
         functools.update_wrapper(self, fun)
         self.fun = fun
-        self.nondiff_argnums = _nondiff_nums(nondiff_argnums)
+        self.nondiff_argnums = _nondiff_nums(nondiff_argnums, fun, nondiff_argnames)
         self.jvp: Callable[..., Any] | None = None
         self.symbolic_zeros = False
 
@@ -712,12 +723,13 @@ class custom_vjp:  # noqa: N801 (JAX's name)
     mode (jvp, jacfwd) raises TypeError, as in JAX.
     """
 
-    def __init__(self, fun: Callable[..., Any], nondiff_argnums: Sequence[int] | int = ()) -> None:
+    def __init__(self, fun: Callable[..., Any], nondiff_argnums: Sequence[int] | int = (),
+                 nondiff_argnames: Sequence[str] | str = ()) -> None:  # fmt: skip
         if not callable(fun):
             raise TypeError(f"custom_vjp: expected a function, got {type(fun).__name__}")
         functools.update_wrapper(self, fun)
         self.fun = fun
-        self.nondiff_argnums = _nondiff_nums(nondiff_argnums)
+        self.nondiff_argnums = _nondiff_nums(nondiff_argnums, fun, nondiff_argnames)
         self.fwd: Callable[..., Any] | None = None
         self.bwd: Callable[..., Any] | None = None
 

@@ -43,7 +43,7 @@ _F64 = np.dtype(np.float64)
 THRESHOLDS: dict[str, int] = {"exp": 512, "tanh": 128, "sin": 256, "cos": 256}
 _ESCAPES = frozenset({"sin", "cos"})  # may flag arguments beyond fusion_math.SIN_LIMIT
 
-_prims: list[tuple[Any, np.ufunc]] = []  # (primitive, its ufunc) for install/refresh
+_prims: list[tuple[Any, Callable[..., Any]]] = []  # (primitive, its own impl) for install/refresh
 _wrappers: dict[str, Callable[..., Any]] = {}
 _blocks: dict[str, Any] = {}  # compiled block loops by name (False: numba unusable)
 _state: dict[str, bool | None] = {"flag": None, "broken": False}
@@ -72,12 +72,14 @@ def _load(name: str) -> Any:
     return fn
 
 
-def wrapper(name: str, uf: np.ufunc) -> Callable[..., Any]:
-    """The implementation of the primitive whose ufunc is ``uf``, using fusion_math's
-    ``v{name}`` on large float64 arrays (see the module docstring)."""
+def wrapper(name: str, base: Callable[..., Any]) -> Callable[..., Any]:
+    """The implementation of the primitive whose impl is ``base`` (its ufunc, or the ufunc
+    behind JAX's dtype casts: lax.rules.jax_dtype_impl), using fusion_math's ``v{name}`` on
+    large float64 arrays (see the module docstring); other operands go to ``base``."""
     w = _wrappers.get(name)
     if w is not None:
         return w
+    uf = as_ufunc(base)
     threshold = THRESHOLDS[name]
     escapes = name in _ESCAPES
 
@@ -115,7 +117,7 @@ def wrapper(name: str, uf: np.ufunc) -> Callable[..., Any]:
     def impl(x: Any, out: Any = None) -> Any:
         if type(x) is np.ndarray and x.dtype is _F64 and x.size >= threshold:
             return run(x, out)
-        return uf(x) if out is None else uf(x, out=out)
+        return base(x) if out is None else uf(x, out=out)
 
     impl.ufunc = uf  # type: ignore[attr-defined]
     impl.__name__ = impl.__qualname__ = f"fast_{name}"
@@ -138,15 +140,15 @@ def refresh(flag: bool | None) -> None:
     the default, from ``FUNCTRANS_FUSION``)."""
     _state["flag"] = flag
     on = _wanted(flag)
-    for prim, uf in _prims:
-        prim.impl = wrapper(prim.name, uf) if on else uf
+    for prim, base in _prims:
+        prim.impl = wrapper(prim.name, base) if on else base
 
 
 def install(prims: Iterable[Any]) -> None:
     """Register the primitives whose ufunc ``impl`` may be replaced (their names are keys of
     ``THRESHOLDS``) and apply the current setting."""
     for p in prims:
-        _prims.append((p, as_ufunc(p.impl)))
+        _prims.append((p, p.impl))
     refresh(_state["flag"])
 
 

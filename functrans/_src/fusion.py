@@ -56,6 +56,7 @@ import numpy as np
 
 from functrans._src import fast_ufuncs, lax
 from functrans._src.core import IR, Eqn, Literal, Primitive, ShapedArray, Var
+from functrans._src.lax.rules import ufunc_of
 
 __all__ = ["available", "enabled", "fuse", "fused_p", "set_enabled"]
 
@@ -179,8 +180,8 @@ def _scalar_op(e: Eqn) -> tuple[str, str] | None:
         return None
     if e.prim is lax.integer_pow_p:
         return "pow", str(int(e.params["y"]))
-    impl = fast_ufuncs.as_ufunc(e.prim.impl)
-    if isinstance(impl, np.ufunc) and not e.params and impl.nout == 1 and impl.nin == len(e.inputs):
+    impl = ufunc_of(e.prim.impl, [a.aval for a in e.inputs])
+    if impl is not None and not e.params and impl.nout == 1 and impl.nin == len(e.inputs):
         name = impl.__name__
         if name in _UFUNCS:
             return ("infix", _INFIX[name]) if name in _INFIX else ("call", name)

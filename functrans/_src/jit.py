@@ -28,6 +28,7 @@ below transform the sub-program — each result is itself a cached program run b
 
 from __future__ import annotations
 
+import functools
 import inspect
 import threading
 import weakref
@@ -611,15 +612,26 @@ def _unhashable(v: Any) -> bool:
         return True
 
 
+_NOT_GIVEN: Any = object()  # jit(static_argnames=...) without the function: a decorator
+
+
 def jit(
-    fun: Callable[..., Any],
-    static_argnums: int | Sequence[int] = (),
-    static_argnames: str | Sequence[str] = (),
+    fun: Any = _NOT_GIVEN,
+    static_argnums: int | Sequence[int] | None = (),
+    static_argnames: str | Sequence[str] | None = (),
     *,
-    donate_argnums: int | Sequence[int] = (),
-    donate_argnames: str | Sequence[str] = (),
+    donate_argnums: int | Sequence[int] | None = (),
+    donate_argnames: str | Sequence[str] | None = (),
     cache_size: int | None = None,
-) -> JitFunction:
+    in_shardings: Any = None,
+    out_shardings: Any = None,
+    keep_unused: bool = False,
+    device: Any = None,
+    backend: Any = None,
+    inline: bool = False,
+    compiler_options: Any = None,
+    abstracted_axes: Any = None,
+) -> Any:
     """Compile ``fun``: trace it once per input signature, optimise, and run generated code.
 
     As ``jax.jit``: the cache key is the pytree structure, shapes and dtypes of the
@@ -636,8 +648,18 @@ def jit(
     ``DEFAULT_CACHE_SIZE``, 8192, as JAX), the least recently used dropped first;
     ``jit(f).clear_cache()`` and :func:`functrans.clear_caches` empty the caches.
     ``donate_argnums``/``donate_argnames`` are accepted for JAX compatibility and change
-    nothing: results never reuse an argument's memory (donated arrays stay valid).
+    nothing: results never reuse an argument's memory (donated arrays stay valid); so are
+    the sharding, device and compiler keywords. Without ``fun`` (``jit(static_argnames=...)``)
+    it returns a decorator, as ``jax.jit``.
     """
+    if fun is _NOT_GIVEN:
+        return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
+                                 donate_argnums=donate_argnums, donate_argnames=donate_argnames,
+                                 cache_size=cache_size)  # fmt: skip
+    static_argnums = () if static_argnums is None else static_argnums
+    static_argnames = () if static_argnames is None else static_argnames
+    donate_argnums = () if donate_argnums is None else donate_argnums
+    donate_argnames = () if donate_argnames is None else donate_argnames
     if not callable(fun):
         raise TypeError(f"jit: expected a callable (the function to compile), got {type(fun).__name__}")
     if isinstance(static_argnums, int | np.integer) and not isinstance(static_argnums, bool):

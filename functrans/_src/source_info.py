@@ -203,7 +203,7 @@ def _traced_params(frame: FrameType, trace: Any) -> list[tuple[str, Any]]:
 def _staged_deps(tracer: Any) -> set[Any] | None:
     """For a value of a recorded program: the program inputs it depends on (None if unknown)."""
     trace = tracer._trace
-    var = getattr(tracer, "var", None)
+    var = getattr(tracer, "ivar", None)
     eqns = getattr(trace, "eqns", None)
     invars = getattr(trace, "invars", None)
     if var is None or eqns is None or invars is None:
@@ -268,7 +268,7 @@ def _where_traced(tracer: Any, frames: list[tuple[FrameType, int]], concrete: bo
     if concrete and ps:
         deps = _staged_deps(tracer)
         if deps is not None:
-            names = [n for n, t in ps if getattr(t, "var", None) in deps]
+            names = [n for n, t in ps if getattr(t, "ivar", None) in deps]
         elif any(t is tracer for _, t in ps):
             names = [n for n, t in ps if t is tracer]
         else:

@@ -27,24 +27,25 @@ from functrans._src.core import (
     Var,
     complex_unsupported,
     get_aval,
+    operand_error,
 )
 
 
 class StagingTracer(Tracer):
     """A value inside a program being recorded: just a variable of the IR."""
 
-    __slots__ = ("var", "src")
+    __slots__ = ("ivar", "src")
 
     def __init__(self, trace: StagingTrace, var: Var) -> None:
         self._trace = trace
-        self.var = var
+        self.ivar = var
         # (primitive, operands) that made it, set only for primitives with a ``simplify`` rule
         # while recording with CSE (None otherwise; read it with getattr: other values lack it)
         self.src: tuple[Primitive, Sequence[Any]] | None = None
 
     @property
     def aval(self) -> ShapedArray:
-        return self.var.aval
+        return self.ivar.aval
 
 
 class StagingTrace(Trace):
@@ -84,7 +85,7 @@ class StagingTrace(Trace):
     def atom(self, x: Any) -> Atom:
         """The IR atom for ``x``: its variable, a literal, or a (deduplicated) constant."""
         if isinstance(x, StagingTracer) and x._trace is self:
-            return x.var
+            return x.ivar
         av = _PY_SCALAR_AVALS.get(type(x))
         if av is not None:
             return Literal(x, av)
@@ -109,8 +110,8 @@ class StagingTrace(Trace):
         cse = self._cse
         if len(args) == 2:  # the common cases (binary and unary), unrolled
             a0, a1 = args
-            v0 = a0.var if type(a0) is StagingTracer and a0._trace is self else self._atom(a0)
-            v1 = a1.var if type(a1) is StagingTracer and a1._trace is self else self._atom(a1)
+            v0 = a0.ivar if type(a0) is StagingTracer and a0._trace is self else self._atom(a0)
+            v1 = a1.ivar if type(a1) is StagingTracer and a1._trace is self else self._atom(a1)
             inputs: list[Atom] = [v0, v1]
             av0, av1 = v0.aval, v1.aval
             avals: Sequence[ShapedArray] = (av0, av1)
@@ -118,14 +119,14 @@ class StagingTrace(Trace):
                 raise _complex_operand(prim, avals)
         elif len(args) == 1:
             a0 = args[0]
-            v0 = a0.var if type(a0) is StagingTracer and a0._trace is self else self._atom(a0)
+            v0 = a0.ivar if type(a0) is StagingTracer and a0._trace is self else self._atom(a0)
             inputs = [v0]
             av0 = v0.aval
             avals = (av0,)
             if not prim.complex_ok and av0.dtype.kind == "c":
                 raise _complex_operand(prim, avals)
         else:
-            inputs = [a.var if type(a) is StagingTracer and a._trace is self else self._atom(a) for a in args]
+            inputs = [a.ivar if type(a) is StagingTracer and a._trace is self else self._atom(a) for a in args]
             avals = [v.aval for v in inputs]
             if not prim.complex_ok and any(av.dtype.kind == "c" for av in avals):
                 raise _complex_operand(prim, avals)
@@ -151,7 +152,10 @@ class StagingTrace(Trace):
                 hit = key = None
             if hit is not None:
                 return hit
-        out = prim.abstract_eval(*avals, **params) if params else prim.abstract_eval(*avals)  # type: ignore[misc]
+        try:
+            out = prim.abstract_eval(*avals, **params) if params else prim.abstract_eval(*avals)  # type: ignore[misc]
+        except ValueError as e:
+            raise operand_error(e) from None
         if prim.multiple_results:
             outvars = [Var(o) for o in out]
             self.eqns.append(Eqn(prim, inputs, params, outvars))
@@ -191,11 +195,11 @@ class StagingTrace(Trace):
         # Python scalar operand's literal is made once per value (its CSE key finds it)
         a0, a1 = args
         if type(a0) is StagingTracer and a0._trace is self:
-            k0 = v0 = a0.var
+            k0 = v0 = a0.ivar
         else:
             k0, v0 = self._operand(a0)
         if type(a1) is StagingTracer and a1._trace is self:
-            k1 = v1 = a1.var
+            k1 = v1 = a1.ivar
         else:
             k1, v1 = self._operand(a1)
         av0, av1 = v0.aval, v1.aval
@@ -234,7 +238,10 @@ class StagingTrace(Trace):
         ak = (prim, id(av0), id(av1))
         known = self._avals.get(ak)
         if known is None:
-            known = self._avals[ak] = (prim.abstract_eval(av0, av1), av0, av1)  # type: ignore[misc]
+            try:
+                known = self._avals[ak] = (prim.abstract_eval(av0, av1), av0, av1)  # type: ignore[misc]
+            except ValueError as e:
+                raise operand_error(e) from None
         v = Var(known[0])
         self.eqns.append(Eqn(prim, inputs, {}, [v]))
         tr = StagingTracer(self, v)
@@ -248,7 +255,7 @@ class StagingTrace(Trace):
         """:meth:`process_primitive` recording with CSE one operand, no parameters, one result."""
         a0 = args[0]
         if type(a0) is StagingTracer and a0._trace is self:
-            k0 = v0 = a0.var
+            k0 = v0 = a0.ivar
         else:
             v0 = self._atom(a0)
             k0 = v0

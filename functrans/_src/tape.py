@@ -634,7 +634,7 @@ class _ReplayTrace(StagingTrace):
             vs = []
             for a in args:
                 if type(a) is StagingTracer and a._trace is self:
-                    vs.append(a.var)
+                    vs.append(a.ivar)
                 else:
                     break
             else:
@@ -689,7 +689,7 @@ def _build(
         tr = [st.new_arg(av) for av in avals]
         memo: dict[Any, Any] = {}
         for prim, params, ins, outs in recs:
-            k = (prim, _sorted_params(params), tuple([tr[s].var for s in ins]))
+            k = (prim, _sorted_params(params), tuple([tr[s].ivar for s in ins]))
             memo[k] = [tr[s] for s in outs] if prim.multiple_results else tr[outs[0]]
         st.memo = memo
 

@@ -20,7 +20,6 @@ from functrans._src.numpy.linalg import (
     eigvalsh,
     inv,
     lstsq,
-    matmul,
     matrix_norm,
     matrix_power,
     matrix_rank,
@@ -34,13 +33,12 @@ from functrans._src.numpy.linalg import (
     solve,
     svd,
     svdvals,
-    tensordot,
     tensorinv,
     tensorsolve,
     trace,
-    vecdot,
     vector_norm,
 )
+from functrans._src.numpy.linalg_products import matmul, tensordot, vecdot  # with JAX's keywords
 
 __all__ = [
     "EighResult", "LinAlgError", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross", "det",

@@ -73,9 +73,9 @@ def _select_abstract_eval(pred: ShapedArray, x: ShapedArray, y: ShapedArray) -> 
 select_p.abstract_eval = _select_abstract_eval
 
 
-def select(pred: Any, x: Any, y: Any) -> Any:
-    """``x`` where ``pred`` else ``y`` (``numpy.where``), broadcasting."""
-    return bind(select_p, (pred, x, y), {})
+def select(pred: Any, on_true: Any, on_false: Any) -> Any:
+    """``on_true`` where ``pred`` else ``on_false`` (``numpy.where``), broadcasting."""
+    return bind(select_p, (pred, on_true, on_false), {})
 
 
 def _select_jvp(primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
@@ -146,9 +146,9 @@ convert_element_type_p.impl = _convert_impl
 convert_element_type_p.abstract_eval = lambda x, new_dtype: ShapedArray(x.shape, new_dtype)
 
 
-def convert_element_type(x: Any, new_dtype: Any) -> Any:
+def convert_element_type(operand: Any, new_dtype: Any) -> Any:
     """Cast to ``new_dtype`` (``astype``)."""
-    return bind(convert_element_type_p, (x,), {"new_dtype": np.dtype(new_dtype)})
+    return bind(convert_element_type_p, (operand,), {"new_dtype": np.dtype(new_dtype)})
 
 
 def _convert_jvp(primals: Sequence[Any], tangents: Sequence[Any], new_dtype: np.dtype) -> tuple[Any, Any]:

@@ -64,7 +64,8 @@ def _cumulative(name: str, acc: Callable[..., np.ndarray], dtype_rule: Callable[
 
 
 def _sum_dtype(dt: np.dtype) -> np.dtype:
-    return np.cumsum(np.ones(1, dt)).dtype
+    # as JAX: integers accumulate in their own width (booleans in the default integer)
+    return np.dtype(np.int64) if dt.kind == "b" else dt
 
 
 def _same(dt: np.dtype) -> np.dtype:
@@ -75,8 +76,8 @@ def _inexact(dt: np.dtype) -> np.dtype:
     return dt if dt.kind in "fc" else np.dtype(np.float64)
 
 
-cumsum_p = _cumulative("cumsum", lambda x, axis: np.cumsum(x, axis), _sum_dtype)
-cumprod_p = _cumulative("cumprod", lambda x, axis: np.cumprod(x, axis), _sum_dtype)
+cumsum_p = _cumulative("cumsum", lambda x, axis: np.cumsum(x, axis, dtype=_sum_dtype(x.dtype)), _sum_dtype)
+cumprod_p = _cumulative("cumprod", lambda x, axis: np.cumprod(x, axis, dtype=_sum_dtype(x.dtype)), _sum_dtype)
 cummax_p = _cumulative("cummax", lambda x, axis: np.maximum.accumulate(x, axis), _same)
 cummin_p = _cumulative("cummin", lambda x, axis: np.minimum.accumulate(x, axis), _same)
 def _logaddexp_accumulate(x: np.ndarray, axis: int) -> np.ndarray:

@@ -105,8 +105,8 @@ reduce_prod_p = _reduction("reduce_prod", np.prod, np.multiply)
 
 
 def _red(p: Primitive) -> Callable[..., Any]:
-    def f(x: Any, axes: Sequence[int], keepdims: bool = False) -> Any:
-        return bind(p, (x,), {"axes": tuple(sorted(int(a) for a in axes)), "keepdims": bool(keepdims)})
+    def f(operand: Any, axes: Sequence[int], keepdims: bool = False, *, out_sharding: Any = None) -> Any:
+        return bind(p, (operand,), {"axes": tuple(sorted(int(a) for a in axes)), "keepdims": bool(keepdims)})
 
     f.__name__ = p.name
     f.__doc__ = f"``{p.name}`` over the (non-negative, normalised) ``axes``."

@@ -111,6 +111,17 @@ def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
 _PY_ZERO = {np.dtype(bool): False, np.dtype(np.int64): 0, np.dtype(np.float64): 0.0, np.dtype(np.complex128): 0j}
 
 
+_F32, _F64, _I32 = np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.int32)
+
+
+def inexact_dtype(dt: np.dtype) -> np.dtype:
+    """The floating dtype JAX computes an integer or boolean ``dt`` in: float64 for 64-bit
+    integers, float32 for narrower ones and booleans; floating and complex dtypes unchanged."""
+    if dt.kind in "fc":
+        return dt
+    return _F64 if dt.itemsize == 8 else _F32
+
+
 @lru_cache(maxsize=4096)
 def _elementwise_dtype(fn: Callable[..., Any], sig: tuple[tuple[np.dtype, bool], ...]) -> np.dtype:
     # The output dtype is whatever NumPy's own function produces for these
@@ -118,6 +129,70 @@ def _elementwise_dtype(fn: Callable[..., Any], sig: tuple[tuple[np.dtype, bool],
     samples = [_PY_ZERO[d] if weak else np.ones((), d) for d, weak in sig]
     with np.errstate(all="ignore"):
         return np.asarray(fn(*samples)).dtype
+
+
+@lru_cache(maxsize=4096)
+def _jax_elementwise_dtype(fn: Callable[..., Any], sig: tuple[tuple[np.dtype, bool], ...]) -> np.dtype:
+    """:func:`_elementwise_dtype`, except where JAX differs from NumPy: a floating result of
+    integer/boolean arrays only is float32 unless an integer operand is 64-bit (NumPy: float16
+    for int8/bool, float64 for int32), and an integer result of booleans only is int32. The
+    rule of the elementwise primitives (their impls cast such operands: :func:`jax_dtype_impl`)."""
+    dt = _elementwise_dtype(fn, sig)
+    if dt.kind not in "fiu":
+        return dt
+    strong = [d for d, weak in sig if not weak]
+    if not strong or any(d.kind not in "biu" for d, _ in sig):
+        return dt
+    if dt.kind == "f":
+        return inexact_dtype(np.result_type(*strong))
+    if all(d.kind == "b" for d, _ in sig):
+        return _I32
+    return dt
+
+
+def jax_dtype_impl(fn: Callable[..., Any], nin: int) -> Callable[..., Any]:
+    """``fn`` (a NumPy function of ``nin`` arrays) as the impl of a primitive whose dtype rule is
+    :func:`_elementwise_dtype`: where JAX's result dtype differs from NumPy's (integer or
+    boolean operands only), the operands are cast to it first, so values are computed in that
+    precision. ``fn`` itself when no such operands exist."""
+    differs = False
+    for d in (np.dtype(bool), np.dtype(np.int8), np.dtype(np.int32)):
+        try:
+            with np.errstate(all="ignore"):
+                sig = ((d, False),) * nin
+                differs |= _jax_elementwise_dtype(fn, sig) != _elementwise_dtype(fn, sig)
+        except (TypeError, ValueError):  # not defined for these operands: NumPy's error stays
+            pass
+    if not differs:
+        return fn
+
+    def impl(*xs: Any, **params: Any) -> Any:
+        for x in xs:
+            if (type(x) is np.ndarray or isinstance(x, np.generic)) and x.dtype.kind in "biu":
+                break
+        else:
+            return fn(*xs, **params)
+        sig = tuple((x.dtype, False) if isinstance(x, np.ndarray | np.generic) else (_dtype(x), True) for x in xs)
+        dt = _jax_elementwise_dtype(fn, sig)
+        if dt.kind in "fc" or dt == _I32:
+            xs = tuple(x.astype(dt) if isinstance(x, np.ndarray | np.generic) and x.dtype.kind in "biu" else x
+                       for x in xs)  # fmt: skip
+        out = fn(*xs, **params)
+        return out if np.asarray(out).dtype == dt else np.asarray(out).astype(dt)
+
+    impl.__name__ = getattr(fn, "__name__", "impl")
+    impl.ufunc = fn  # type: ignore[attr-defined]  (the ufunc itself, for float operands: ufunc_of)
+    return impl
+
+
+def ufunc_of(impl: Any, in_avals: Sequence[Any]) -> Any:
+    """The NumPy ufunc a primitive with ``impl`` computes for operands of ``in_avals``: ``impl``
+    itself, or for the wrapper :func:`jax_dtype_impl` makes, its ufunc when no operand is an
+    integer or boolean (where the wrapper casts first); None otherwise."""
+    uf = getattr(impl, "ufunc", impl)
+    if uf is not impl and any(a.dtype.kind in "biu" for a in in_avals):
+        return None
+    return uf if isinstance(uf, np.ufunc) else None
 
 
 def _sig(avals: Sequence[ShapedArray]) -> tuple[tuple[np.dtype, bool], ...]:
@@ -227,14 +302,14 @@ def zeros_like_tangent(x: Any) -> np.ndarray:
 
 def _unary(name: str, fn: Callable[..., Any]) -> Primitive:
     p = _prim(name)
-    p.impl = fn
+    p.impl = jax_dtype_impl(fn, 1)
     cache: dict[tuple[np.dtype, bool], np.dtype] = {}
 
     def abstract_eval(x: ShapedArray) -> ShapedArray:
         key = (x.dtype, x.weak_type)
         dt = cache.get(key)
         if dt is None:
-            dt = cache[key] = _elementwise_dtype(fn, (key,))
+            dt = cache[key] = _jax_elementwise_dtype(fn, (key,))
         if x.dtype is dt and not x.weak_type:  # abstract values are never mutated: share it
             return x
         return ShapedArray(x.shape, dt)
@@ -246,7 +321,7 @@ def _unary(name: str, fn: Callable[..., Any]) -> Primitive:
 
 def _nary(name: str, fn: Callable[..., Any]) -> Primitive:
     p = _prim(name)
-    p.impl = fn
+    p.impl = jax_dtype_impl(fn, 2)
     cache: dict[tuple[Any, ...], np.dtype] = {}
 
     def abstract_eval(*avals: ShapedArray) -> ShapedArray:
@@ -256,7 +331,7 @@ def _nary(name: str, fn: Callable[..., Any]) -> Primitive:
             key: tuple[Any, ...] = (x.dtype, y.dtype, x.weak_type, y.weak_type)
             dt = cache.get(key)
             if dt is None:
-                dt = cache[key] = _elementwise_dtype(fn, _sig(avals))
+                dt = cache[key] = _jax_elementwise_dtype(fn, _sig(avals))
             if x.shape == y.shape:
                 # abstract values are never mutated: an operand's own serves when it is the result's
                 if x.dtype is dt and not x.weak_type:
@@ -268,7 +343,7 @@ def _nary(name: str, fn: Callable[..., Any]) -> Primitive:
         key = tuple([a.dtype for a in avals] + [a.weak_type for a in avals])
         dt = cache.get(key)
         if dt is None:
-            dt = cache[key] = _elementwise_dtype(fn, _sig(avals))
+            dt = cache[key] = _jax_elementwise_dtype(fn, _sig(avals))
         s0 = avals[0].shape
         for a in avals:
             if a.shape != s0:
@@ -280,8 +355,8 @@ def _nary(name: str, fn: Callable[..., Any]) -> Primitive:
     return p
 
 
-def _un(p: Primitive) -> Callable[[Any], Any]:
-    def f(x: Any) -> Any:
+def _un(p: Primitive) -> Callable[..., Any]:
+    def f(x: Any, accuracy: Any = None) -> Any:  # accuracy: jax.lax's, accepted and ignored
         return bind(p, (x,), {})
 
     f.__name__ = p.name

@@ -117,12 +117,12 @@ def _transpose_abstract_eval(x: ShapedArray, permutation: tuple[int, ...]) -> Sh
 transpose_p.abstract_eval = _transpose_abstract_eval
 
 
-def transpose(x: Any, permutation: Sequence[int]) -> Any:
-    """Permute the axes of ``x`` (the identity permutation returns an array as it is)."""
+def transpose(operand: Any, permutation: Sequence[int]) -> Any:
+    """Permute the axes of ``operand`` (the identity permutation returns an array as it is)."""
     permutation = tuple(int(i) for i in permutation)
-    if _is_array(x) and permutation == tuple(range(len(permutation))):
-        return x
-    return bind(transpose_p, (x,), {"permutation": permutation})
+    if _is_array(operand) and permutation == tuple(range(len(permutation))):
+        return operand
+    return bind(transpose_p, (operand,), {"permutation": permutation})
 
 
 deflinear(
@@ -157,9 +157,9 @@ def _concatenate_abstract_eval(*xs: ShapedArray, axis: int) -> ShapedArray:
 concatenate_p.abstract_eval = _concatenate_abstract_eval
 
 
-def concatenate(xs: Sequence[Any], axis: int) -> Any:
-    """Join arrays along an existing (non-negative) ``axis``."""
-    return bind(concatenate_p, tuple(xs), {"axis": int(axis)})
+def concatenate(operands: Sequence[Any], dimension: int) -> Any:
+    """Join arrays along an existing (non-negative) axis ``dimension``."""
+    return bind(concatenate_p, tuple(operands), {"axis": int(dimension)})
 
 
 def _concatenate_transpose(ct: Any, *xs: Any, axis: int) -> list[Any]:

@@ -35,6 +35,11 @@ __all__ = ["Array", "as_array", "strip"]
 _ndarray_getitem = np.ndarray.__getitem__
 
 
+class _IndexTypeError(IndexError, TypeError):
+    """An index that is not an integer, slice, ellipsis, None or index array: NumPy's
+    IndexError and JAX's TypeError."""
+
+
 class _ArrayMeta(type):
     def __instancecheck__(cls, obj: Any) -> bool:
         return isinstance(obj, Tracer) or type.__instancecheck__(cls, obj)
@@ -68,7 +73,12 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
         if t is int or t is slice or not (
             isinstance(idx, Tracer) or ((t is tuple or t is list) and any(isinstance(i, Tracer) for i in idx))
         ):
-            return _ndarray_getitem(self, idx)
+            try:
+                return _ndarray_getitem(self, idx)
+            except IndexError as e:
+                if str(e).startswith("only integers"):  # a float or other non-index: JAX's TypeError
+                    raise _IndexTypeError(*e.args) from None
+                raise
         return HOOKS["getitem"](self.view(np.ndarray), idx)  # a traced index: trace the indexing
 
     def block_until_ready(self) -> Array:

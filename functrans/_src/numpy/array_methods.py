@@ -74,12 +74,33 @@ def _transpose_method(self: Any, *axes: Any) -> Any:
     return transpose(self, axes[0] if len(axes) == 1 else axes)
 
 
+def _astype_method(self: Any, dtype: Any, copy: bool = False, device: Any = None) -> Any:
+    return lax.convert_element_type(self, dtype)
+
+
+def _namespace_method(name: str) -> Any:
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return NAMESPACE[name](self, *args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+def _view_method(self: Any, dtype: Any = None, type: Any = None) -> Any:  # noqa: A002
+    if dtype is not None and np.dtype(dtype) != self.dtype:
+        raise NotImplementedError("view with a different dtype (a bit cast) of a traced value is not supported; "
+                                  "use functrans.lax.bitcast_convert_type")  # fmt: skip
+    return self
+
+
 def _rpow(self: Any, other: Any) -> Any:
     return power(other, self)
 
 
 def _array_ufunc(self: Any, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
     fn = NAMESPACE.get(ufunc.__name__)
+    if method in ("reduce", "accumulate", "outer", "reduceat") and hasattr(fn, method):
+        return getattr(fn, method)(*inputs, **kwargs)  # numpy.add.reduce(traced) -> functrans.numpy.add.reduce
     if method != "__call__" or kwargs or fn is None or fn is ufunc:
         raise TypeError(
             f"numpy.{ufunc.__name__}{'' if method == '__call__' else '.' + method} is not supported on "
@@ -148,16 +169,16 @@ def _install_tracer_methods() -> None:
     T.__array_ufunc__ = _array_ufunc  # type: ignore[attr-defined]
     T.__array_function__ = _array_function  # type: ignore[attr-defined]
     T.T = property(lambda s: transpose(s))  # type: ignore[attr-defined]
-    T.sum = lambda s, axis=None, dtype=None, keepdims=False: sum(s, axis, dtype, keepdims)  # type: ignore[attr-defined]
-    T.mean = lambda s, axis=None, dtype=None, keepdims=False: mean(s, axis, dtype, keepdims)  # type: ignore[attr-defined]
-    T.prod = lambda s, axis=None, dtype=None, keepdims=False: prod(s, axis, dtype, keepdims)  # type: ignore[attr-defined]
-    T.max = lambda s, axis=None, keepdims=False: max(s, axis, keepdims)  # type: ignore[attr-defined]
-    T.min = lambda s, axis=None, keepdims=False: min(s, axis, keepdims)  # type: ignore[attr-defined]
-    T.var = lambda s, axis=None, dtype=None, ddof=0, keepdims=False: var(s, axis, dtype, ddof, keepdims)  # type: ignore[attr-defined]
-    T.std = lambda s, axis=None, dtype=None, ddof=0, keepdims=False: std(s, axis, dtype, ddof, keepdims)  # type: ignore[attr-defined]
+    T.sum = lambda s, *a, **k: sum(s, *a, **k)  # type: ignore[attr-defined]
+    T.mean = lambda s, *a, **k: mean(s, *a, **k)  # type: ignore[attr-defined]
+    T.prod = lambda s, *a, **k: prod(s, *a, **k)  # type: ignore[attr-defined]
+    T.max = lambda s, *a, **k: max(s, *a, **k)  # type: ignore[attr-defined]
+    T.min = lambda s, *a, **k: min(s, *a, **k)  # type: ignore[attr-defined]
+    T.var = lambda s, *a, **k: var(s, *a, **k)  # type: ignore[attr-defined]
+    T.std = lambda s, *a, **k: std(s, *a, **k)  # type: ignore[attr-defined]
     T.reshape = _reshape_method  # type: ignore[attr-defined]
     T.transpose = _transpose_method  # type: ignore[attr-defined]
-    T.astype = lambda s, dtype: lax.convert_element_type(s, dtype)  # type: ignore[attr-defined]
+    T.astype = _astype_method  # type: ignore[attr-defined]
     T.dot = lambda s, o: dot(s, o)  # type: ignore[attr-defined]
     T.ravel = lambda s: ravel(s)  # type: ignore[attr-defined]
     T.flatten = lambda s: ravel(s)  # type: ignore[attr-defined]
@@ -168,12 +189,21 @@ def _install_tracer_methods() -> None:
     # as jax.Array: sort returns the sorted value (traced values cannot be changed in place)
     T.sort = lambda s, axis=-1, kind=None, order=None, **kw: sort(s, axis, kind, order, **kw)  # type: ignore[attr-defined]
     T.argsort = lambda s, axis=-1, kind=None, order=None, **kw: argsort(s, axis, kind, order, **kw)  # type: ignore[attr-defined]
-    T.cumsum = lambda s, axis=None, dtype=None, out=None: cumsum(s, axis, dtype, out)  # type: ignore[attr-defined]
-    T.cumprod = lambda s, axis=None, dtype=None, out=None: cumprod(s, axis, dtype, out)  # type: ignore[attr-defined]
+    T.cumsum = lambda s, *a, **k: cumsum(s, *a, **k)  # type: ignore[attr-defined]
+    T.cumprod = lambda s, *a, **k: cumprod(s, *a, **k)  # type: ignore[attr-defined]
     T.round = lambda s, decimals=0, out=None: round(s, decimals)  # type: ignore[attr-defined]
-    T.any = lambda s, axis=None, out=None, keepdims=False: _any(s, axis, out, keepdims)  # type: ignore[attr-defined]
-    T.all = lambda s, axis=None, out=None, keepdims=False: _all(s, axis, out, keepdims)  # type: ignore[attr-defined]
+    T.any = lambda s, *a, **k: _any(s, *a, **k)  # type: ignore[attr-defined]
+    T.all = lambda s, *a, **k: _all(s, *a, **k)  # type: ignore[attr-defined]
     T.conj = T.conjugate = lambda s: conj(s)  # type: ignore[attr-defined]
+    # more of jax.Array's methods, each the functrans.numpy function of the same name
+    for name in ("diagonal", "trace", "swapaxes", "repeat", "searchsorted", "ptp", "argpartition", "choose"):
+        setattr(T, name, _namespace_method(name))
+    T.compress = lambda s, condition, axis=None, **kw: NAMESPACE["compress"](condition, s, axis, **kw)  # type: ignore[attr-defined]
+    T.copy = lambda s, order=None: s  # type: ignore[attr-defined]  (values are immutable)
+    T.mT = property(lambda s: NAMESPACE["swapaxes"](s, -1, -2))  # type: ignore[attr-defined]
+    T.itemsize = property(lambda s: s.dtype.itemsize)  # type: ignore[attr-defined]
+    T.nbytes = property(lambda s: s.size * s.dtype.itemsize)  # type: ignore[attr-defined]
+    T.view = _view_method  # type: ignore[attr-defined]
     T.real = property(lambda s: real(s))  # type: ignore[attr-defined]
     T.imag = property(lambda s: imag(s))  # type: ignore[attr-defined]
 

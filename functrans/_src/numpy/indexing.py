@@ -480,7 +480,8 @@ def take(
     return out_
 
 
-def take_along_axis(arr: Any, indices: Any, axis: int | None, mode: str | None = None, fill_value: Any = None) -> Any:
+def take_along_axis(arr: Any, indices: Any, axis: int | None = -1, mode: str | None = None, fill_value: Any = None, *,
+                    wrap_negative_indices: Any = None) -> Any:  # fmt: skip
     """``arr`` picked along ``axis`` by ``indices`` (same rank, broadcast on the other axes).
 
     As JAX: out-of-bounds indices give ``fill_value`` (NaN for floats) by default

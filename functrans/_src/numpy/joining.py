@@ -143,10 +143,10 @@ def row_stack(tup: Sequence[Any]) -> Any:
     return vstack(tup)
 
 
-def dstack(tup: Sequence[Any]) -> Any:
+def dstack(tup: Sequence[Any], dtype: Any = None) -> Any:
     """Stack along the third axis."""
     arrs = [atleast_3d(a) for a in _sequence(tup)]
-    return concatenate(arrs, 2)
+    return concatenate(arrs, 2, dtype)
 
 
 def rollaxis(a: Any, axis: int, start: int = 0) -> Any:
@@ -318,7 +318,7 @@ def append(arr: Any, values: Any, axis: int | None = None) -> Any:
     return concatenate([arr, values], axis)
 
 
-def delete(arr: Any, obj: Any, axis: int | None = None) -> Any:
+def delete(arr: Any, obj: Any, axis: int | None = None, *, assume_unique_indices: bool = False) -> Any:
     """``arr`` without the entries ``obj`` (an int, slice or concrete index array) along ``axis``."""
     arr = _arr(arr)
     if axis is None:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.core import Tracer, get_aval
+from functrans._src.core import OperandError, Tracer, get_aval, operand_error
 from functrans._src.numpy.array import Array, as_array
 from functrans._src.numpy.util import _arr, _axes, _axis, _shape, _stack
 
@@ -36,12 +36,15 @@ def ndim(a: Any) -> int:
     return len(shape(a))
 
 
-def size(a: Any) -> int:
-    """The number of elements."""
+def size(a: Any, axis: int | None = None) -> int:
+    """The number of elements (along ``axis`` if given)."""
+    if axis is not None:
+        return _shape(_arr(a))[axis]
     return math.prod(shape(a))
 
 
-def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None) -> Any:  # noqa: A002
+def reshape(a: Any, shape: Any = None, order: str = "C", *, newshape: Any = None, copy: bool | None = None,  # noqa: A002
+            out_sharding: Any = None) -> Any:  # fmt: skip
     """Reshape, with at most one ``-1`` entry inferred; ``order="F"`` reads and writes the
     elements in column-major order (a transposed C-order reshape)."""
     if order not in ("C", "F"):
@@ -72,7 +75,7 @@ def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None
     return lax.reshape(a, new)
 
 
-def ravel(a: Any, order: str = "C") -> Any:
+def ravel(a: Any, order: str = "C", *, out_sharding: Any = None) -> Any:
     """Flatten to one dimension (``order="F"``: column-major)."""
     return reshape(a, (-1,), order)
 
@@ -83,7 +86,7 @@ def transpose(a: Any, axes: Sequence[int] | None = None) -> Any:
     nd = len(_shape(a))
     perm = tuple(range(nd))[::-1] if axes is None else tuple(_axis(i, nd) for i in axes)
     if len(perm) != nd or sorted(perm) != list(range(nd)):
-        raise ValueError(f"axes {axes} don't match array of dimension {nd}")
+        raise OperandError(f"axes {axes} don't match array of dimension {nd}")
     if perm == tuple(range(nd)):
         return a
     return lax.transpose(a, perm)
@@ -141,7 +144,7 @@ def squeeze(a: Any, axis: int | Sequence[int] | None = None) -> Any:
     return lax.reshape(a, tuple(d for i, d in enumerate(old) if i not in axs))
 
 
-def broadcast_to(a: Any, shape: Sequence[int]) -> Any:  # noqa: A002
+def broadcast_to(a: Any, shape: Sequence[int], *, out_sharding: Any = None) -> Any:  # noqa: A002
     """Broadcast to ``shape`` (NumPy rules)."""
     a = _arr(a)
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
@@ -157,9 +160,11 @@ def atleast_1d(*arys: Any) -> Any:
     return outs[0] if len(outs) == 1 else outs
 
 
-def concatenate(arrays: Sequence[Any], axis: int | None = 0) -> Any:
-    """Join arrays along an existing axis (``axis=None`` flattens first)."""
+def concatenate(arrays: Sequence[Any], axis: int | None = 0, dtype: Any = None) -> Any:
+    """Join arrays along an existing axis (``axis=None`` flattens first), cast to ``dtype``."""
     arrs = [_arr(x) for x in arrays]
+    if dtype is not None:
+        arrs = [lax.convert_element_type(x, dtype) for x in arrs]
     if not arrs:
         raise ValueError("need at least one array to concatenate")
     if axis is None:
@@ -173,9 +178,12 @@ def concatenate(arrays: Sequence[Any], axis: int | None = 0) -> Any:
     return lax.concatenate(arrs, _axis(axis, nd))
 
 
-def stack(arrays: Sequence[Any], axis: int = 0) -> Any:
-    """Join arrays along a new axis."""
-    return _stack(_sequence(arrays), axis)
+def stack(arrays: Sequence[Any], axis: int = 0, out: None = None, dtype: Any = None) -> Any:
+    """Join arrays along a new axis, cast to ``dtype``."""
+    if out is not None:
+        raise NotImplementedError("The 'out' argument to jnp.stack is not supported.")
+    arrs = _sequence(arrays)
+    return _stack(arrs if dtype is None else [lax.convert_element_type(x, dtype) for x in arrs], axis)
 
 
 def _sequence(arrays: Any) -> list[Any]:
@@ -185,16 +193,16 @@ def _sequence(arrays: Any) -> list[Any]:
     return [_arr(x) for x in arrays]
 
 
-def vstack(arrays: Sequence[Any]) -> Any:
+def vstack(tup: Sequence[Any], dtype: Any = None) -> Any:
     """Stack arrays vertically (row-wise); 0-d and 1-d entries become rows."""
-    arrs = _sequence(arrays)
-    return concatenate([reshape(x, (1, -1)) if len(_shape(x)) < 2 else x for x in arrs], 0)
+    arrs = _sequence(tup)
+    return concatenate([reshape(x, (1, -1)) if len(_shape(x)) < 2 else x for x in arrs], 0, dtype)
 
 
-def hstack(arrays: Sequence[Any]) -> Any:
+def hstack(tup: Sequence[Any], dtype: Any = None) -> Any:
     """Stack arrays horizontally (column-wise)."""
-    arrs = [atleast_1d(x) for x in _sequence(arrays)]
-    return concatenate(arrs, 0 if len(_shape(arrs[0])) == 1 else 1)
+    arrs = [atleast_1d(x) for x in _sequence(tup)]
+    return concatenate(arrs, 0 if len(_shape(arrs[0])) == 1 else 1, dtype)
 
 
 # --------------------------------------------------------------------------- creation (constants)
@@ -207,24 +215,27 @@ def _like(a: Any, shape: Any) -> tuple[tuple[int, ...], np.dtype]:
     return ((int(shape),) if isinstance(shape, int | np.integer) else tuple(int(d) for d in shape)), av.dtype
 
 
-def zeros_like(a: Any, dtype: Any = None, shape: Any = None) -> np.ndarray:
+def zeros_like(a: Any, dtype: Any = None, shape: Any = None, *, device: Any = None,
+               out_sharding: Any = None) -> np.ndarray:  # fmt: skip
     """An array of zeros with ``a``'s shape (or ``shape``) and dtype (a constant, even under tracing)."""
     sh, dt = _like(a, shape)
     return np.zeros(sh, dt if dtype is None else dtype).view(Array)
 
 
-def ones_like(a: Any, dtype: Any = None, shape: Any = None) -> np.ndarray:
+def ones_like(a: Any, dtype: Any = None, shape: Any = None, *, device: Any = None,
+              out_sharding: Any = None) -> np.ndarray:  # fmt: skip
     """An array of ones with ``a``'s shape (or ``shape``) and dtype (a constant, even under tracing)."""
     sh, dt = _like(a, shape)
     return np.ones(sh, dt if dtype is None else dtype).view(Array)
 
 
-def empty_like(a: Any, dtype: Any = None, shape: Any = None) -> np.ndarray:
+def empty_like(prototype: Any, dtype: Any = None, shape: Any = None, *, device: Any = None) -> np.ndarray:
     """An uninitialised array shaped like ``a`` (zeros, as JAX's: functrans arrays are values)."""
-    return zeros_like(a, dtype, shape)
+    return zeros_like(prototype, dtype, shape)
 
 
-def full_like(a: Any, fill_value: Any, dtype: Any = None, shape: Any = None) -> Any:
+def full_like(a: Any, fill_value: Any, dtype: Any = None, shape: Any = None, *, device: Any = None,
+              out_sharding: Any = None) -> Any:  # fmt: skip
     """An array shaped like ``a`` (or ``shape``) filled with ``fill_value``."""
     sh, dt = _like(a, shape)
     if isinstance(fill_value, Tracer):
@@ -232,9 +243,10 @@ def full_like(a: Any, fill_value: Any, dtype: Any = None, shape: Any = None) -> 
     return np.full(sh, fill_value, dt if dtype is None else dtype).view(Array)
 
 
-def array(obj: Any, dtype: Any = None, copy: bool = True, order: Any = None, ndmin: int = 0) -> Any:
-    """An array from ``obj``; nested lists may contain traced values; ``ndmin`` prepends axes."""
-    out = _arr(obj)
+def array(object: Any, dtype: Any = None, copy: bool = True, order: Any = "K", ndmin: int = 0, *,  # noqa: A002
+          device: Any = None, out_sharding: Any = None) -> Any:  # fmt: skip
+    """An array from ``object``; nested lists may contain traced values; ``ndmin`` prepends axes."""
+    out = _arr(object)
     if isinstance(out, Tracer):
         out = out if dtype is None else lax.convert_element_type(out, dtype)
     else:
@@ -243,9 +255,10 @@ def array(obj: Any, dtype: Any = None, copy: bool = True, order: Any = None, ndm
     return out if ndmin <= nd else reshape(out, (1,) * (ndmin - nd) + _shape(out))
 
 
-def asarray(obj: Any, dtype: Any = None) -> Any:
+def asarray(a: Any, dtype: Any = None, order: Any = None, *, copy: bool | None = None, device: Any = None,
+            out_sharding: Any = None) -> Any:  # fmt: skip
     """Like :func:`array`, without copying NumPy input."""
-    out = _arr(obj)
+    out = _arr(a)
     if isinstance(out, Tracer):
         return out if dtype is None else lax.convert_element_type(out, dtype)
     return as_array(np.asarray(out, dtype=dtype))
@@ -253,22 +266,35 @@ def asarray(obj: Any, dtype: Any = None) -> Any:
 
 
 
-def _creates_array(fn: Any) -> Any:
-    """``fn`` returning :class:`functrans.Array` (a view of NumPy's result)."""
-
-    def f(*args: Any, **kwargs: Any) -> Any:
-        return fn(*args, **kwargs).view(Array)
-
-    f.__name__ = fn.__name__
-    f.__qualname__ = fn.__name__
-    f.__doc__ = f"numpy.{fn.__name__}, returning a functrans.Array (which adds ``.at``)."
-    return f
+def _constant(make: Any, shape: Any, *args: Any) -> Any:
+    try:
+        return make(shape, *args).view(Array)
+    except ValueError as e:  # negative dimensions: a TypeError in JAX
+        raise operand_error(e) from None
 
 
-zeros, ones, eye, identity = (_creates_array(f) for f in (np.zeros, np.ones, np.eye, np.identity))
+def zeros(shape: Any, dtype: Any = None, *, device: Any = None, out_sharding: Any = None) -> Any:
+    """An array of zeros (float64 by default)."""
+    return _constant(np.zeros, shape, dtype)
 
 
-def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *, like: Any = None) -> Any:
+def ones(shape: Any, dtype: Any = None, *, device: Any = None, out_sharding: Any = None) -> Any:
+    """An array of ones (float64 by default)."""
+    return _constant(np.ones, shape, dtype)
+
+
+def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None, *, device: Any = None) -> Any:  # noqa: N803
+    """The ``N x M`` matrix with ones on the ``k``-th diagonal."""
+    return np.eye(N, M, k, dtype).view(Array)
+
+
+def identity(n: int, dtype: Any = None) -> Any:
+    """The ``n x n`` identity matrix."""
+    return np.identity(n, dtype).view(Array)
+
+
+def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *, like: Any = None,
+           device: Any = None, out_sharding: Any = None) -> Any:  # fmt: skip
     """``numpy.arange`` returning a functrans.Array; without ``dtype``, NumPy scalars keep
     their dtype (``arange(np.float32(3))`` is float32, as JAX; Python numbers are weak)."""
     args = [v for v in (start, stop, step) if v is not None]
@@ -279,24 +305,25 @@ def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *,
     return np.arange(start, stop, step, dtype=dtype).view(Array)
 
 
-def empty(shape: Any, dtype: Any = float, order: str = "C", *, like: Any = None) -> Any:
+def empty(shape: Any, dtype: Any = None, *, device: Any = None, out_sharding: Any = None) -> Any:
     """An array of ``shape``: zeros, as JAX's ``empty`` (NumPy's holds arbitrary values)."""
-    return zeros(shape, dtype, order)
+    return zeros(shape, dtype)
 
 
 
 
-def full(shape: Any, fill_value: Any, dtype: Any = None) -> Any:
+def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None, out_sharding: Any = None) -> Any:
     """An array of ``shape`` filled with ``fill_value`` (which may be traced)."""
     if isinstance(fill_value, Tracer):
         shape = (int(shape),) if isinstance(shape, int | np.integer) else tuple(int(d) for d in shape)
         v = fill_value if dtype is None else lax.convert_element_type(fill_value, dtype)
         return broadcast_to(v, shape)
-    return np.full(shape, fill_value, dtype).view(Array)
+    return _constant(np.full, shape, fill_value, dtype)
 
 
 def linspace(
-    start: Any, stop: Any, num: int = 50, endpoint: bool = True, retstep: bool = False, dtype: Any = None, axis: int = 0
+    start: Any, stop: Any, num: int = 50, endpoint: bool = True, retstep: bool = False, dtype: Any = None,
+    axis: int = 0, *, device: Any = None,
 ) -> Any:
     """Evenly spaced numbers over ``[start, stop]``, differentiable in ``start`` and ``stop``."""
     if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
@@ -342,6 +369,6 @@ dtype, finfo, iinfo = np.dtype, np.finfo, np.iinfo
 ndarray = Array
 
 
-def astype(x: Any, dtype: Any) -> Any:
+def astype(x: Any, dtype: Any, /, *, copy: bool = False, device: Any = None) -> Any:
     """Cast ``x`` to ``dtype``."""
     return lax.convert_element_type(x, dtype)

@@ -40,6 +40,8 @@ from functrans._src.core import Tracer
 from functrans._src.lax import linalg as L
 from functrans._src.lax import linalg_solve as LS
 from functrans._src.lax.complex_parts import conj_if_complex
+from functrans._src.lax.rules import inexact_dtype
+from functrans._src.numpy.util import _ShapeLinAlgError
 
 LinAlgError = np.linalg.LinAlgError
 
@@ -79,16 +81,15 @@ def _shape(x: Any) -> tuple[int, ...]:
     return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
 
 
-def _arr(x: Any) -> Any:
-    """A traced value as it is; anything else as a NumPy array."""
+def _arr(x: Any) -> Any:  # a traced value as it is; anything else as a NumPy array
     return x if isinstance(x, Tracer) else np.asarray(x)
 
 
 def _inexact(x: Any) -> Any:
-    """``x`` as an array of a floating (or complex) dtype: integers and bools become float64."""
+    """``x`` as an array of a floating (or complex) dtype: integers and bools become JAX's type."""
     x = _arr(x)
     if x.dtype.kind not in "fc":
-        return lax.convert_element_type(x, np.float64)
+        return lax.convert_element_type(x, inexact_dtype(x.dtype))
     return x
 
 
@@ -96,7 +97,7 @@ def _assert_stacked_2d(name: str, *arrays: Any) -> None:
     for a in arrays:
         nd = len(_shape(a))
         if nd < 2:
-            raise LinAlgError(
+            raise _ShapeLinAlgError(
                 f"{nd}-dimensional array given. Array must be at least two-dimensional "
                 f"(numpy.linalg.{name} got shape {_shape(a)})"
             )
@@ -107,7 +108,7 @@ def _assert_stacked_square(name: str, *arrays: Any) -> None:
     for a in arrays:
         m, n = _shape(a)[-2:]
         if m != n:
-            raise LinAlgError(
+            raise _ShapeLinAlgError(
                 f"Last 2 dimensions of the array must be square (numpy.linalg.{name} got shape {_shape(a)})"
             )
 
@@ -480,7 +481,7 @@ def _chain_order(dims: list[int]) -> list[list[int]]:
     return split
 
 
-def multi_dot(arrays: Sequence[Any], *, out: Any = None) -> Any:
+def multi_dot(arrays: Sequence[Any], *, out: Any = None, precision: Any = None) -> Any:
     """The product of a chain of matrices, in the cheapest order (first/last may be vectors)."""
     if out is not None:
         raise TypeError("multi_dot: the 'out' argument is not supported by functrans (arrays are immutable)")

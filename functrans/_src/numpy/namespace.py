@@ -46,3 +46,8 @@ def _collect(modules: tuple[ModuleType, ...]) -> dict[str, Any]:
 
 NAMESPACE: dict[str, Any] = _collect(FAMILIES)
 """Every public name of ``functrans.numpy``, mapped to its object."""
+
+# the ufunc objects (jax.numpy.ufunc) replace the plain functions of the same names
+from functrans._src.numpy import ufunc_api  # noqa: E402
+
+NAMESPACE.update({name: getattr(ufunc_api, name) for name in ufunc_api.__all__})

@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.core import Tracer, get_aval
+from functrans._src.core import OperandError, Tracer, get_aval
 from functrans._src.lax.complex_parts import imag_part, real_part
+from functrans._src.lax.rules import inexact_dtype
 from functrans._src.numpy.util import _arr, _axes, _axis, _count, _shape
 
 __all__ = [
@@ -28,20 +29,72 @@ def _reduce(p_fn: Any, a: Any, axis: Any, keepdims: bool) -> Any:
     return p_fn(a, _axes(axis, len(_shape(a))), keepdims)
 
 
-def sum(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
-    """Sum over ``axis`` (all axes by default)."""
+def _reduce_where(a: Any, where: Any, fill: Any, name: str) -> Any:
+    """``a`` with the elements outside the boolean mask ``where`` replaced by ``fill`` (the
+    reduction's identity), as jax.numpy's ``where=`` of reductions."""
+    a = _arr(a)
+    if where is None:
+        return a
+    w = _arr(where)
+    dt = get_aval(w).dtype
+    if dt != np.dtype(bool):
+        raise ValueError(f"jnp.{name}: where must be None or a boolean array; got where.dtype={dt!r}.")
+    shape = _shape(a)
+    if _shape(w) != shape:
+        w = lax.broadcast_to(w, shape)
+    return lax.select(w, a, np.full((), fill, get_aval(a).dtype))
+
+
+def _initial(out: Any, initial: Any, op: Any, name: str) -> Any:
+    if initial is None:
+        return out
+    if len(_shape(_arr(initial))) != 0:
+        raise ValueError(f"jnp.{name}: initial value must be a scalar. Got array of shape {_shape(_arr(initial))}")
+    return op(out, lax.convert_element_type(_arr(initial), get_aval(out).dtype))
+
+
+def _promoted(a: Any, promote_integers: bool) -> Any:
+    # as JAX: integer and boolean sums/products accumulate in the default integer width
+    dt = get_aval(a).dtype
+    if promote_integers and dt.kind in "biu" and dt.itemsize < 8:
+        return lax.convert_element_type(a, np.uint64 if dt.kind == "u" else np.int64)
+    return a
+
+
+def _unpromoted(out: Any, a: Any) -> Any:
+    # promote_integers=False: the input's integer width (booleans count in int32, as JAX)
+    dt = get_aval(a).dtype
+    if dt.kind in "biu":
+        return lax.convert_element_type(out, np.int32 if dt.kind == "b" else dt)
+    return out
+
+
+def sum(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,  # noqa: A001
+        initial: Any = None, where: Any = None, promote_integers: bool = True) -> Any:  # fmt: skip
+    """Sum over ``axis`` (all axes by default); ``where`` masks elements, ``initial`` is added."""
+    _no_out(out, "sum")
+    a = _reduce_where(a, where, 0, "sum")
     if dtype is None:
-        return _reduce(lax.reduce_sum, a, axis, keepdims)
-    # the elements are cast first, then summed (as NumPy and JAX): sum([.5, .5], dtype=int) is 0
-    dt = np.dtype(dtype)
-    out = _reduce(lax.reduce_sum, lax.convert_element_type(_arr(a), dt), axis, keepdims)
-    return lax.convert_element_type(out, dt)
+        out = _reduce(lax.reduce_sum, _promoted(a, promote_integers), axis, keepdims)
+        if not promote_integers:
+            out = _unpromoted(out, a)
+    else:
+        # the elements are cast first, then summed (as NumPy and JAX): sum([.5, .5], dtype=int) is 0
+        dt = np.dtype(dtype)
+        out = lax.convert_element_type(_reduce(lax.reduce_sum, lax.convert_element_type(a, dt), axis, keepdims), dt)
+    return _initial(out, initial, lax.add, "sum")
 
 
-def prod(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:
+def prod(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,
+         initial: Any = None, where: Any = None, promote_integers: bool = True) -> Any:  # fmt: skip
     """Product over ``axis``; its derivative is exact even where elements are zero."""
-    out = _reduce(lax.reduce_prod, a, axis, keepdims)
-    return out if dtype is None else lax.convert_element_type(out, dtype)
+    _no_out(out, "prod")
+    a = _reduce_where(a, where, 1, "prod")
+    out = _reduce(lax.reduce_prod, _promoted(a, promote_integers and dtype is None), axis, keepdims)
+    if dtype is None and not promote_integers:
+        out = _unpromoted(out, a)
+    out = out if dtype is None else lax.convert_element_type(out, dtype)
+    return _initial(out, initial, lax.mul, "prod")
 
 
 def _nonempty(a: Any, axis: Any, name: str) -> Any:
@@ -53,51 +106,112 @@ def _nonempty(a: Any, axis: Any, name: str) -> Any:
     return a
 
 
-def max(a: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+def _extremum(p_fn: Any, op: Any, name: str, a: Any, axis: Any, keepdims: bool, initial: Any, where: Any) -> Any:
+    a = _arr(a)
+    if where is not None:
+        if initial is None:
+            raise ValueError(f"reduction operation {name[1:]} does not have an identity, so to use a where mask "
+                             "one has to specify 'initial'.")  # fmt: skip
+        dt = get_aval(a).dtype
+        big = np.inf if dt.kind in "fc" else (True if dt.kind == "b" else np.iinfo(dt).max)
+        a = _reduce_where(a, where, big if name == "amin" else (-big if dt.kind != "b" else False), name[1:])
+    elif initial is None:
+        a = _nonempty(a, axis, "maximum" if name == "amax" else "minimum")
+    return _initial(_reduce(p_fn, a, axis, keepdims), initial, op, name[1:])
+
+
+def max(a: Any, axis: Any = None, out: None = None, keepdims: bool = False,  # noqa: A001
+        initial: Any = None, where: Any = None) -> Any:  # fmt: skip
     """Maximum over ``axis``; tied elements share the derivative equally."""
-    return _reduce(lax.reduce_max, _nonempty(a, axis, "maximum"), axis, keepdims)
+    _no_out(out, "max")
+    return _extremum(lax.reduce_max, lax.maximum, "amax", a, axis, keepdims, initial, where)
 
 
-def min(a: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+def min(a: Any, axis: Any = None, out: None = None, keepdims: bool = False,  # noqa: A001
+        initial: Any = None, where: Any = None) -> Any:  # fmt: skip
     """Minimum over ``axis``; tied elements share the derivative equally."""
-    return _reduce(lax.reduce_min, _nonempty(a, axis, "minimum"), axis, keepdims)
+    _no_out(out, "min")
+    return _extremum(lax.reduce_min, lax.minimum, "amin", a, axis, keepdims, initial, where)
 
 
 amax, amin = max, min
 
 
-def mean(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:
-    """Arithmetic mean over ``axis``."""
-    a = _arr(a)
+def _where_count(a: Any, axes: tuple[int, ...], keepdims: bool, where: Any, dt: np.dtype) -> Any:
+    """The number of elements the reduction over ``axes`` counts: a float, or with a mask an array."""
     shape = _shape(a)
-    axes = _axes(axis, len(shape))
-    s = lax.reduce_sum(a, axes, keepdims)
-    if get_aval(s).dtype.kind in "biu":
-        s = lax.convert_element_type(s, np.float64)
-    out = lax.div(s, float(_count(shape, axes)))
+    if where is None:
+        return float(_count(shape, axes))
+    w = _arr(where)
+    if _shape(w) != shape:
+        w = lax.broadcast_to(w, shape)
+    return lax.reduce_sum(lax.convert_element_type(w, dt), axes, keepdims)
+
+
+def _inexact_sum(a: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
+    dt = get_aval(a).dtype
+    if dt.kind in "biu":  # summed in JAX's floating type for the integers
+        a = lax.convert_element_type(a, inexact_dtype(dt))
+    return lax.reduce_sum(a, axes, keepdims)
+
+
+def mean(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False, *,
+         where: Any = None) -> Any:  # fmt: skip
+    """Arithmetic mean over ``axis`` (of the elements ``where`` selects)."""
+    _no_out(out, "mean")
+    a = _arr(a)
+    axes = _axes(axis, len(_shape(a)))
+    s = _inexact_sum(_reduce_where(a, where, 0, "mean"), axes, keepdims)
+    out = lax.div(s, _where_count(a, axes, keepdims, where, get_aval(s).dtype))
     return out if dtype is None else lax.convert_element_type(out, dtype)
 
 
-def var(a: Any, axis: Any = None, dtype: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
-    """Variance over ``axis`` with ``ddof`` delta degrees of freedom (real for complex ``a``, as JAX)."""
+def _ddof(ddof: Any, correction: Any) -> Any:
+    if correction is None:
+        return ddof
+    if ddof != 0:
+        raise ValueError("ddof and correction can't be provided simultaneously.")
+    return correction
+
+
+def var(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int = 0, keepdims: bool = False, *,
+        where: Any = None, mean: Any = None, correction: Any = None) -> Any:  # fmt: skip
+    """Variance over ``axis`` with ``ddof`` (or ``correction``) delta degrees of freedom (real
+    for complex ``a``, as JAX); ``where`` masks elements, ``mean`` is a precomputed mean."""
+    _no_out(out, "var")
+    ddof = _ddof(ddof, correction)
     a = _arr(a)
+    if get_aval(a).dtype.kind in "biu":  # computed in JAX's floating type for the integers
+        a = lax.convert_element_type(a, inexact_dtype(get_aval(a).dtype))
     shape = _shape(a)
     axes = _axes(axis, len(shape))
-    centered = lax.sub(a, mean(a, axes, keepdims=True))
-    dof = _count(shape, axes) - ddof
+    m = _mean(a, axes, keepdims=True, where=where) if mean is None else mean
+    centered = _reduce_where(lax.sub(a, m), where, 0, "var")
     if get_aval(centered).dtype.kind == "c":  # as JAX: mean of |x - mean|^2, a real result
         re, im = real_part(centered), imag_part(centered)
         squares = lax.add(lax.mul(re, re), lax.mul(im, im))
     else:
         squares = lax.integer_pow(centered, 2)
-    # as JAX: NaN when there are no degrees of freedom left
-    out = lax.div(lax.reduce_sum(squares, axes, keepdims), float(dof) if dof > 0 else np.nan)
+    total = lax.reduce_sum(squares, axes, keepdims)
+    if where is None:  # as JAX: NaN when there are no degrees of freedom left
+        dof = _count(shape, axes) - ddof
+        out = lax.div(total, float(dof) if dof > 0 else np.nan)
+    else:
+        dt = get_aval(total).dtype
+        dof = lax.sub(_where_count(a, axes, keepdims, where, dt), float(ddof))
+        none = lax.le(dof, np.asarray(0.0, dt))
+        out = lax.div(lax.select(none, np.full((), np.nan, dt), total), lax.select(none, np.ones((), dt), dof))
     return out if dtype is None else lax.convert_element_type(out, dtype)
 
 
-def std(a: Any, axis: Any = None, dtype: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
-    """Standard deviation over ``axis``."""
-    return lax.sqrt(var(a, axis, dtype, ddof, keepdims))
+_mean = mean
+
+
+def std(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int = 0, keepdims: bool = False, *,
+        where: Any = None, mean: Any = None, correction: Any = None) -> Any:  # fmt: skip
+    """Standard deviation over ``axis`` (the square root of :func:`var`)."""
+    _no_out(out, "std")
+    return lax.sqrt(var(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean, correction=correction))
 
 
 # --------------------------------------------------------------------------- argmax, any, all, counts
@@ -150,15 +264,17 @@ def _logical_reduce(a: Any, axis: Any, keepdims: bool, empty: bool, fn: Any) -> 
     return fn(_truth(a), axes, keepdims)
 
 
-def any(a: Any, axis: Any = None, out: None = None, keepdims: bool = False) -> Any:  # noqa: A001
-    """Whether any element along ``axis`` is true (nonzero)."""
+def any(a: Any, axis: Any = None, out: None = None, keepdims: bool = False, *, where: Any = None) -> Any:  # noqa: A001
+    """Whether any element along ``axis`` (of those ``where`` selects) is true (nonzero)."""
     _no_out(out, "any")
+    a = a if where is None else _reduce_where(_truth(_arr(a)), where, False, "any")
     return _logical_reduce(a, axis, keepdims, False, lax.reduce_max)
 
 
-def all(a: Any, axis: Any = None, out: None = None, keepdims: bool = False) -> Any:  # noqa: A001
-    """Whether every element along ``axis`` is true (nonzero)."""
+def all(a: Any, axis: Any = None, out: None = None, keepdims: bool = False, *, where: Any = None) -> Any:  # noqa: A001
+    """Whether every element along ``axis`` (of those ``where`` selects) is true (nonzero)."""
     _no_out(out, "all")
+    a = a if where is None else _reduce_where(_truth(_arr(a)), where, True, "all")
     return _logical_reduce(a, axis, keepdims, True, lax.reduce_min)
 
 
@@ -188,7 +304,7 @@ def average(a: Any, axis: Any = None, weights: Any = None, returned: bool = Fals
                 raise ValueError(f"Shape of weights {wshape} must be consistent with shape of a {shape} along axis.")
             w = lax.reshape(w, tuple(wshape[0] if i == axes[0] else 1 for i in range(len(shape))))
         adt = get_aval(a).dtype
-        dt = np.result_type(adt, get_aval(w).dtype, np.float64 if adt.kind in "biu" else adt)
+        dt = np.result_type(inexact_dtype(adt), inexact_dtype(get_aval(w).dtype))
         wt = w if get_aval(w).dtype == dt else lax.convert_element_type(w, dt)
         if _shape(wt) != shape:
             wt = lax.broadcast_to(wt, shape)
@@ -222,42 +338,59 @@ def _nan_replaced(a: Any, value: float) -> Any:
     return lax.select(_isnan(a), np.asarray(value, get_aval(a).dtype), a)
 
 
-def nansum(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False) -> Any:
+def nansum(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,
+           initial: Any = None, where: Any = None) -> Any:  # fmt: skip
     """Sum treating NaNs as zero."""
     _no_out(out, "nansum")
-    return sum(_nan_replaced(a, 0.0), axis, dtype, keepdims)
+    return sum(_nan_replaced(a, 0.0), axis, dtype, None, keepdims, initial, where)
 
 
-def nanprod(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False) -> Any:
+def nanprod(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,
+            initial: Any = None, where: Any = None) -> Any:  # fmt: skip
     """Product treating NaNs as one."""
     _no_out(out, "nanprod")
-    return prod(_nan_replaced(a, 1.0), axis, dtype, keepdims)
+    return prod(_nan_replaced(a, 1.0), axis, dtype, None, keepdims, initial, where)
 
 
-def nanmean(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False) -> Any:
+def _not_nan(a: Any, where: Any) -> Any:
+    """The elements that count: not NaN, and selected by ``where``."""
+    keep = lax.eq(a, a)
+    if where is not None:
+        w = _arr(where)
+        if get_aval(w).dtype != np.dtype(bool):
+            raise ValueError(f"where must be None or a boolean array; got where.dtype={get_aval(w).dtype!r}.")
+        keep = lax.logical_and(keep, w if _shape(w) == _shape(a) else lax.broadcast_to(w, _shape(a)))
+    return keep
+
+
+def nanmean(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,
+            where: Any = None) -> Any:  # fmt: skip
     """Mean of the non-NaN elements (NaN where there are none)."""
     _no_out(out, "nanmean")
     a = _arr(a)
     if get_aval(a).dtype.kind not in "fc":
-        return mean(a, axis, dtype, keepdims)
+        return mean(a, axis, dtype, None, keepdims, where=where)
     axes = _axes(axis, len(_shape(a)))
-    total = lax.reduce_sum(_nan_replaced(a, 0.0), axes, keepdims)
-    n = lax.reduce_sum(lax.convert_element_type(lax.eq(a, a), get_aval(a).dtype), axes, keepdims)
+    keep = _not_nan(a, where)
+    total = lax.reduce_sum(lax.select(keep, a, np.zeros((), get_aval(a).dtype)), axes, keepdims)
+    n = lax.reduce_sum(lax.convert_element_type(keep, get_aval(a).dtype), axes, keepdims)
     out_ = lax.div(total, n)
     return out_ if dtype is None else lax.convert_element_type(out_, dtype)
 
 
-def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int = 0, keepdims: bool = False) -> Any:
+def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int = 0, keepdims: bool = False,
+           where: Any = None, mean: Any = None) -> Any:  # fmt: skip
     """Variance of the non-NaN elements with ``ddof`` (NaN where fewer than ``ddof + 1``
     remain); NaN elements get a zero derivative, as in JAX."""
     _no_out(out, "nanvar")
     a = _arr(a)
     if get_aval(a).dtype.kind not in "fc":
-        return var(a, axis, dtype, ddof, keepdims)
+        return var(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean)
     axes = _axes(axis, len(_shape(a)))
-    nan = _isnan(a)
+    keep = _not_nan(a, where)
     zero = np.asarray(0.0, get_aval(a).dtype)
-    centered = lax.select(nan, zero, lax.sub(a, nanmean(a, axes, keepdims=True)))
+    m = nanmean(a, axes, keepdims=True, where=where) if mean is None else mean
+    centered = lax.select(keep, lax.sub(a, m), zero)
     if get_aval(centered).dtype.kind == "c":
         re, im = real_part(centered), imag_part(centered)
         squares = lax.add(lax.mul(re, re), lax.mul(im, im))
@@ -265,38 +398,49 @@ def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: 
         squares = lax.integer_pow(centered, 2)
     total = lax.reduce_sum(squares, axes, keepdims)
     dt = get_aval(total).dtype
-    dof = lax.sub(lax.reduce_sum(lax.convert_element_type(lax.eq(a, a), dt), axes, keepdims), float(ddof))
+    dof = lax.sub(lax.reduce_sum(lax.convert_element_type(keep, dt), axes, keepdims), float(ddof))
     none_left = lax.le(dof, np.asarray(0.0, dt))
     res = lax.div(lax.select(none_left, np.asarray(np.nan, dt), total), lax.select(none_left, np.asarray(1.0, dt), dof))
     return res if dtype is None else lax.convert_element_type(res, dtype)
 
 
-def nanstd(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int = 0, keepdims: bool = False) -> Any:
+def nanstd(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int = 0, keepdims: bool = False,
+           where: Any = None, mean: Any = None) -> Any:  # fmt: skip
     """Standard deviation of the non-NaN elements (the square root of :func:`nanvar`)."""
     _no_out(out, "nanstd")
-    return lax.sqrt(nanvar(a, axis, dtype, None, ddof, keepdims))
+    return lax.sqrt(nanvar(a, axis, dtype, None, ddof, keepdims, where, mean))
 
 
-def _nan_extremum(a: Any, axis: Any, keepdims: bool, fill: float, fn: Any) -> Any:
+def _nan_extremum(a: Any, axis: Any, keepdims: bool, initial: Any, where: Any, fn: Any, name: str) -> Any:
     a = _arr(a)
     if get_aval(a).dtype.kind not in "fc":
-        return fn(a, axis, keepdims=keepdims)
-    red = fn(_nan_replaced(a, fill), axis, keepdims=keepdims)
+        return fn(a, axis, None, keepdims, initial, where)
+    fill = -np.inf if fn is max else np.inf
+    if where is not None:
+        if initial is None:
+            raise ValueError(f"reduction operation {name} does not have an identity, so to use a where mask "
+                             "one has to specify 'initial'.")  # fmt: skip
+        a = _reduce_where(a, where, np.nan, name)
+    red = fn(_nan_replaced(a, fill), axis, None, keepdims, initial)
+    if initial is not None:
+        return red
     axes = _axes(axis, len(_shape(a)))
     all_nan = lax.reduce_min(_isnan(a), axes, keepdims) if _count(_shape(a), axes) else False
     return lax.select(all_nan, np.asarray(np.nan, get_aval(a).dtype), red)
 
 
-def nanmax(a: Any, axis: Any = None, out: None = None, keepdims: bool = False) -> Any:
+def nanmax(a: Any, axis: Any = None, out: None = None, keepdims: bool = False, initial: Any = None,
+           where: Any = None) -> Any:  # fmt: skip
     """Maximum ignoring NaNs (NaN where all are NaN); ties share the derivative."""
     _no_out(out, "nanmax")
-    return _nan_extremum(a, axis, keepdims, -np.inf, max)
+    return _nan_extremum(a, axis, keepdims, initial, where, max, "nanmax")
 
 
-def nanmin(a: Any, axis: Any = None, out: None = None, keepdims: bool = False) -> Any:
+def nanmin(a: Any, axis: Any = None, out: None = None, keepdims: bool = False, initial: Any = None,
+           where: Any = None) -> Any:  # fmt: skip
     """Minimum ignoring NaNs (NaN where all are NaN); ties share the derivative."""
     _no_out(out, "nanmin")
-    return _nan_extremum(a, axis, keepdims, np.inf, min)
+    return _nan_extremum(a, axis, keepdims, initial, where, min, "nanmin")
 
 
 # --------------------------------------------------------------------------- cumulative
@@ -406,8 +550,8 @@ def quantile(
     dt = get_aval(a).dtype
     _no_complex(dt, "quantile")
     if dt.kind not in "fc" and method not in ("lower", "higher", "nearest"):
-        a = lax.convert_element_type(a, np.float64)
-        dt = np.dtype(np.float64)
+        dt = inexact_dtype(dt)
+        a = lax.convert_element_type(a, dt)
     # as NumPy: a Python-scalar q takes the data's dtype, an array q promotes with it
     out_dt = dt if weak_q else np.result_type(dt, get_aval(q).dtype)
     shape = _shape(a)
@@ -491,9 +635,9 @@ def median(a: Any, axis: Any = None, out: None = None, overwrite_input: bool = F
     s, axes, kept_shape = _sorted_last(a, axis)
     n = _count(shape, axes)
     if n == 0:
-        raise ValueError("cannot compute the median of an empty array")
+        raise OperandError("cannot compute the median of an empty array")
     if get_aval(s).dtype.kind not in "fc":
-        s = lax.convert_element_type(s, np.float64)
+        s = lax.convert_element_type(s, inexact_dtype(get_aval(s).dtype))
     if n % 2:
         r = _take_last(s, n // 2)
     else:

@@ -199,7 +199,8 @@ def lax_concretization(what: str) -> Exception:
     )
 
 
-def bincount(x: Any, weights: Any = None, minlength: int = 0, *, length: int | None = None) -> Any:
+def bincount(x: Any, weights: Any = None, minlength: int = 0, *, length: int | None = None,
+             out_sharding: Any = None) -> Any:  # fmt: skip
     """Counts (or summed ``weights``) of each non-negative integer in ``x``; as JAX, negative
     values count as 0 and ``length`` fixes the result size (needed under jit/vmap)."""
     fnp = _np()

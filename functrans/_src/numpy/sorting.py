@@ -53,7 +53,7 @@ def argsort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stab
     return lax.argsort(a, ax, descending=descending)
 
 
-def searchsorted(a: Any, v: Any, side: str = "left", sorter: Any = None) -> Any:
+def searchsorted(a: Any, v: Any, side: str = "left", sorter: Any = None, *, method: str = "scan") -> Any:
     """Insertion indices (int64) of ``v`` into the sorted 1-d ``a``; zero derivative."""
     a, v = _arr(a), _arr(v)
     if len(_shape(a)) != 1:

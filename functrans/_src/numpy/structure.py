@@ -153,7 +153,7 @@ def diagflat(v: Any, k: int = 0) -> Any:
     return _diag_from_vector(ravel(_arr(v)), int(k))
 
 
-def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None) -> Any:
+def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None, out: None = None) -> Any:
     """Sum along a diagonal."""
     d = diagonal(a, offset, axis1, axis2)
     out = lax.reduce_sum(d, (len(_shape(d)) - 1,))
@@ -280,7 +280,8 @@ def tile(A: Any, reps: int | Sequence[int]) -> Any:  # noqa: N803
     return reshape(x, tuple(r * s for r, s in zip(reps_t, shape)))
 
 
-def repeat(a: Any, repeats: Any, axis: int | None = None, *, total_repeat_length: int | None = None) -> Any:
+def repeat(a: Any, repeats: Any, axis: int | None = None, *, total_repeat_length: int | None = None,
+           out_sharding: Any = None) -> Any:  # fmt: skip
     """Repeat each element ``repeats`` times (an int, or one count per element) along ``axis``."""
     a = _arr(a)
     if axis is None:

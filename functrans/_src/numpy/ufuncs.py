@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.core import ConcretizationTypeError, Tracer, get_aval
-from functrans._src.lax.rules import _elementwise_dtype
+from functrans._src.core import ConcretizationTypeError, OperandError, Tracer, get_aval
+from functrans._src.lax.rules import _jax_elementwise_dtype, inexact_dtype
 from functrans._src.numpy.indexing import nonzero as _nonzero
 from functrans._src.numpy.util import _arr
 
@@ -86,13 +86,16 @@ def positive(x: Any) -> Any:
 
 
 def square(x: Any) -> Any:
-    """Elementwise ``x ** 2``."""
+    """Elementwise ``x ** 2`` (booleans square in int32, as JAX)."""
+    x = _arr(x)
+    if isinstance(x, np.ndarray | Tracer) and get_aval(x).dtype.kind == "b":
+        x = lax.convert_element_type(x, np.int32)
     return lax.integer_pow(x, 2)
 
 
 def reciprocal(x: Any) -> Any:
     """Elementwise ``1 / x``."""
-    return lax.integer_pow(x, -1)
+    return lax.integer_pow(_inexact(x), -1)
 
 
 def _check_integer_power(x: Any, y: Any) -> None:
@@ -108,7 +111,7 @@ def _check_integer_power(x: Any, y: Any) -> None:
             return  # an abstract exponent cannot be checked
     y = np.asarray(_arr(y))
     if y.dtype.kind in "iu" and (y < 0).any():
-        raise ValueError("Integers to negative integer powers are not allowed.")
+        raise OperandError("Integers to negative integer powers are not allowed.")
 
 
 def power(x: Any, y: Any) -> Any:
@@ -123,10 +126,12 @@ def power(x: Any, y: Any) -> Any:
     return lax.pow(x, y)
 
 
-def round(x: Any, decimals: int = 0) -> Any:  # noqa: A001
+def round(a: Any, decimals: int = 0, out: None = None) -> Any:  # noqa: A001
     """Round to ``decimals`` places (half to even, as NumPy; complex values part by part);
     zero derivative."""
-    x = _arr(x)
+    if out is not None:
+        raise NotImplementedError("The 'out' argument to jnp.round is not supported.")
+    x = _arr(a)
     if _is_complex(x):
         return lax.complex(round(lax.real(x), decimals), round(lax.imag(x), decimals))
     if decimals == 0:
@@ -201,8 +206,9 @@ def _sig_of(args: tuple[Any, ...]) -> tuple[tuple[np.dtype, bool], ...]:
 
 
 def _result_dtype(fn: Any, *args: Any) -> np.dtype:
-    """The dtype NumPy's ``fn`` gives for these arguments (Python scalars weakly typed)."""
-    return _elementwise_dtype(fn, _sig_of(args))
+    """The dtype of ``fn`` for these arguments (Python scalars weakly typed): NumPy's, with JAX's
+    floating type for integer operands (see functrans._src.lax.rules._jax_elementwise_dtype)."""
+    return _jax_elementwise_dtype(fn, _sig_of(args))
 
 
 def _cast(x: Any, dt: np.dtype) -> Any:
@@ -212,13 +218,14 @@ def _cast(x: Any, dt: np.dtype) -> Any:
 
 
 def _inexact(x: Any) -> Any:
-    """``x`` as a floating value: integer and boolean arrays become float64, Python ints floats."""
+    """``x`` as a floating value: integer and boolean arrays become JAX's floating type for them
+    (float64 for 64-bit integers, else float32), Python ints floats."""
     if isinstance(x, bool | int) and not isinstance(x, np.ndarray):
         return float(x)
     if isinstance(x, float):
         return x
     dt = get_aval(x).dtype
-    return x if dt.kind in "fc" else lax.convert_element_type(x, np.float64)
+    return x if dt.kind in "fc" else lax.convert_element_type(x, inexact_dtype(dt))
 
 
 arcsinh, arccosh, arctanh = lax.asinh, lax.acosh, lax.atanh
@@ -248,12 +255,12 @@ def fabs(x: Any) -> Any:
 
 def deg2rad(x: Any) -> Any:
     """Degrees to radians: ``x * (pi / 180)``."""
-    return lax.mul(_arr(x), np.pi / 180.0)
+    return lax.mul(_inexact(_arr(x)), np.pi / 180.0)
 
 
 def rad2deg(x: Any) -> Any:
     """Radians to degrees: ``x * (180 / pi)`` (the constant rounded as NumPy's for float32)."""
-    x = _arr(x)
+    x = _inexact(_arr(x))
     if get_aval(x).dtype == np.float32:
         return lax.mul(x, float(np.float32(180.0) / np.float32(np.pi)))
     return lax.mul(x, 180.0 / np.pi)
@@ -344,9 +351,10 @@ def heaviside(x1: Any, x2: Any) -> Any:
 
 
 def float_power(x1: Any, x2: Any) -> Any:
-    """``x1 ** x2`` computed in at least float64 precision (NumPy's ``float_power``)."""
+    """``x1 ** x2`` in the floating type of the operands (JAX's ``float_power``; NumPy's
+    computes in at least float64)."""
     x1, x2 = _arr(x1), _arr(x2)
-    dt = _result_dtype(np.float_power, x1, x2)
+    dt = _result_dtype(np.power, _inexact(x1), _inexact(x2))
     return lax.pow(_cast(x1, dt), _cast(x2, dt))
 
 
@@ -382,12 +390,12 @@ def isinf(x: Any) -> Any:
     return lax.eq(lax.abs(x), np.inf)
 
 
-def isposinf(x: Any) -> Any:
+def isposinf(x: Any, /, out: None = None) -> Any:
     """True where ``x`` is +inf (complex values raise ValueError, as JAX)."""
     return lax.eq(_not_for_complex(x, "isposinf"), np.inf)
 
 
-def isneginf(x: Any) -> Any:
+def isneginf(x: Any, /, out: None = None) -> Any:
     """True where ``x`` is -inf (complex values raise ValueError, as JAX)."""
     return lax.eq(_not_for_complex(x, "isneginf"), -np.inf)
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import Tracer, get_aval
+from functrans._src.lax.rules import inexact_dtype
 
 
 def _shape(x: Any) -> tuple[int, ...]:
@@ -75,10 +76,16 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
 
 def _as_float(x: Any) -> Any:
     """``x`` as a floating value: Python ints and bools become floats (weakly typed), integer
-    and boolean arrays float64; floating and complex values pass unchanged."""
+    and boolean arrays JAX's floating type for them (float64 for 64-bit integers, else float32);
+    floating and complex values pass unchanged."""
     x = _arr(x)
     if isinstance(x, bool | int):
         return float(x)
     if isinstance(x, float):
         return x
-    return x if get_aval(x).dtype.kind in "fc" else lax.convert_element_type(x, np.float64)
+    dt = get_aval(x).dtype
+    return x if dt.kind in "fc" else lax.convert_element_type(x, inexact_dtype(dt))
+
+
+class _ShapeLinAlgError(np.linalg.LinAlgError, TypeError):
+    """An operand of the wrong rank or shape: NumPy's LinAlgError, and a TypeError as JAX's."""

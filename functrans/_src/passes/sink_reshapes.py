@@ -23,11 +23,9 @@ The rewrite is kept only if it does not increase the number of reshapes in the p
 
 from __future__ import annotations
 
-import numpy as np
-
 from functrans._src import lax
 from functrans._src.core import IR, Atom, Eqn, ShapedArray, Var
-from functrans._src.fast_ufuncs import as_ufunc
+from functrans._src.lax.rules import ufunc_of
 
 __all__ = ["is_elementwise", "sink_reshapes"]
 
@@ -39,8 +37,8 @@ def is_elementwise(e: Eqn) -> bool:
         return False
     if e.prim is lax.integer_pow_p:
         return True
-    impl = as_ufunc(e.prim.impl)  # the ufunc behind fast_ufuncs' wrappers
-    return isinstance(impl, np.ufunc) and not e.params and impl.nout == 1 and impl.nin == len(e.inputs)
+    impl = ufunc_of(e.prim.impl, [a.aval for a in e.inputs])
+    return impl is not None and not e.params and impl.nout == 1 and impl.nin == len(e.inputs)
 
 
 def sink_reshapes(ir: IR) -> IR:
