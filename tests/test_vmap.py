@@ -16,6 +16,7 @@ from test_numpy_grads import EINSUM_CASES
 from test_numpy_grads import INDEX_CASES as G_INDEX_CASES
 from test_structure import NOT_VMAPPABLE as STRUCTURE_NOT_VMAPPABLE
 from test_structure import VMAP_COVERED as STRUCTURE_VMAP_COVERED
+from vmap_cases_npmisc import NPMISC_NOT_SWEPT, npmisc_cases
 
 import functrans
 import functrans.numpy as fnp
@@ -737,6 +738,7 @@ SWEEP = (
     + _advanced_index_cases()
     + _surf_cases()
     + _complex_cases()
+    + npmisc_cases(A)
 )
 
 
@@ -767,6 +769,7 @@ NOT_SWEPT = {
     "indices", "tril_indices", "triu_indices", "tril_indices_from", "triu_indices_from", "diag_indices",
     "diag_indices_from",  # constant index arrays from shapes
 }  # fmt: skip
+NOT_SWEPT |= NPMISC_NOT_SWEPT
 
 
 def test_sweep_covers_functrans_numpy():
