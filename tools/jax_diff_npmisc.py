@@ -107,15 +107,16 @@ for x, kw in [(V, {}), (V, {"include_initial": True}), (M, {"axis": 1}), (M, {"a
 
 # ---------------------------------------------------------------- bitwise
 for n in ("bitwise_and", "bitwise_or", "bitwise_xor"):
-    for a, b in [(IA, IB), (IA, 6), (U8, U8[::-1].copy()), (B, B[::-1].copy()), (IA.astype(np.int32), U8.astype(np.uint32)[:1]),
-                 (np.int8(5), np.uint8(3)), (V, V)]:
+    for a, b in [(IA, IB), (IA, 6), (U8, U8[::-1].copy()), (B, B[::-1].copy()),
+                 (IA.astype(np.int32), U8.astype(np.uint32)[:1]), (np.int8(5), np.uint8(3)), (V, V)]:
         np_case(n, a, b)
 for n in ("invert", "bitwise_not", "bitwise_invert", "bitwise_count"):
     for x in (IA, U8, B, IA.astype(np.int16), np.uint64(2**63 + 5), V):
         np_case(n, x)
 for n in ("left_shift", "right_shift", "bitwise_left_shift", "bitwise_right_shift"):
     for a, b in [(IA, 2), (IA, 70), (IA, -1), (IA, np.array([0, 1, 2, 63, 64, 65, -3])), (U8, np.uint8(9)),
-                 (U8, U8[::-1].copy()), (IA.astype(np.int8), np.int8(7)), (IA.astype(np.int8), np.int8(8)), (B, 1), (V, 1)]:
+                 (U8, U8[::-1].copy()), (IA.astype(np.int8), np.int8(7)), (IA.astype(np.int8), np.int8(8)),
+                 (B, 1), (V, 1)]:
         np_case(n, a, b)
 
 # ---------------------------------------------------------------- elementwise
@@ -243,9 +244,11 @@ lam("block", lambda m, a: m.block((a, a)), V)
 lam("block", lambda m: m.block([]))
 lam("block", lambda m, a, b: m.block([[a, b], [b, a]]), M, M)
 add("block(grad)", lambda a: fnp.block([[a, 2 * a], [a ** 2, a]]), lambda a: jnp.block([[a, 2 * a], [a ** 2, a]]), M)
-for idx, vals, kw in [(np.array([[0], [2]]), 9.0, {"axis": 1}), (np.array([0, 5]), np.array([7.0, 8.0]), {"axis": None}),
+for idx, vals, kw in [(np.array([[0], [2]]), 9.0, {"axis": 1}),
+                      (np.array([0, 5]), np.array([7.0, 8.0]), {"axis": None}),
                       (np.array([[0, 0]]), np.array([[7.0, 8.0]]), {"axis": 1}),
-                      (np.array([[5], [-1]]), 9.0, {"axis": 1}), (np.array([[5], [-1]]), 9.0, {"axis": 1, "mode": "clip"}),
+                      (np.array([[5], [-1]]), 9.0, {"axis": 1}),
+                      (np.array([[5], [-1]]), 9.0, {"axis": 1, "mode": "clip"}),
                       (np.array([[1, 0, 1]]), np.array([[1.0, 2.0, 3.0]]), {"axis": 0}),
                       (np.array([[0], [2]]), np.array([[1.0], [2.0]]), {"axis": -1})]:
     add("put_along_axis", lambda a, i=idx, v=vals, k=kw: fnp.put_along_axis(a, i, v, inplace=False, **k),
