@@ -14,6 +14,11 @@ weak Python types.
 Known differences that the run still reports (deliberate):
 - frexp of a subnormal float64: functrans gives NumPy's exact exponent (frexp(5e-324) =
   (0.5, -1073)); JAX (XLA) gives -1074. modf/ldexp of subnormals: XLA flushes them to zero.
+- ldexp's gradient in x at x = 0, +-inf: functrans gives 2**n (ldexp is linear in x); JAX
+  gives 1 there (its implementation passes 0 and inf through a where), and 0 where the
+  result is subnormal.
+- lists as array arguments are accepted (as in the rest of functrans.numpy and NumPy);
+  JAX's trapezoid/unwrap/sort_complex/cumulative_prod/vecdot raise TypeError for them.
 - i0's second derivative at exactly 0: functrans gives the true value 0.5 (i1'(0)); JAX 0.
 - concatenate-based functions (block, concat) and choose promote mixed dtypes as NumPy
   (functrans's concatenate), e.g. int32 with float32 gives float64 (JAX float32).
@@ -315,6 +320,15 @@ add("apply_over_axes", lambda a: fnp.apply_over_axes(lambda x, ax: x.sum(ax), a,
     lambda a: jnp.apply_over_axes(lambda x, ax: x.sum(ax), a, [0]), A3)
 add("apply_over_axes", lambda a: fnp.apply_over_axes(lambda x, ax: x[0, 0], a, [0]),
     lambda a: jnp.apply_over_axes(lambda x, ax: x[0, 0], a, [0]), A3)
+
+# Python scalars
+for n, a in [("bitwise_and", (3, 5)), ("gcd", (12, 18)), ("lcm", (4, 6)), ("i0", (1.0,)), ("i0", (2,)), ("acos", (0.5,)),
+             ("ldexp", (1.0, 3)), ("frexp", (3,)), ("frexp", (3.0,)), ("spacing", (1.0,)), ("nextafter", (1.0, 2.0)),
+             ("modf", (2.5,)), ("left_shift", (1, 3)), ("invert", (True,)), ("invert", (5,)), ("bitwise_count", (7,)),
+             ("atan2", (1.0, 2)), ("pow", (2, 3)), ("pow", (2.0, 0.5)), ("trapezoid", ([1.0, 2.0],)),
+             ("unwrap", ([0.0, 4.0],)), ("sort_complex", ([2, 1],)), ("cumulative_prod", ([1, 2],)),
+             ("vecdot", ([1.0, 2.0], [3.0, 4.0])), ("choose", (1, [1.0, 2.0]))]:
+    np_case(n, *a)
 
 MINE = """acos acosh asin asinh atan atan2 atanh pow concat permute_dims matrix_transpose bitwise_and bitwise_or
 bitwise_xor bitwise_not bitwise_invert bitwise_left_shift bitwise_right_shift bitwise_count invert left_shift
