@@ -321,6 +321,19 @@ add("apply_over_axes", lambda a: fnp.apply_over_axes(lambda x, ax: x.sum(ax), a,
 add("apply_over_axes", lambda a: fnp.apply_over_axes(lambda x, ax: x[0, 0], a, [0]),
     lambda a: jnp.apply_over_axes(lambda x, ax: x[0, 0], a, [0]), A3)
 
+# gradients with respect to later arguments
+add("trapezoid(x)", lambda x: fnp.trapezoid(M, x), lambda x: jnp.trapezoid(M, x), np.array([0.0, 1.0, 3.0]))
+add("trapezoid(x2d)", lambda x: fnp.trapezoid(M, x, axis=0), lambda x: jnp.trapezoid(M, x, axis=0), M * 2)
+add("unwrap(period)", lambda t: fnp.unwrap(PH, period=t), lambda t: jnp.unwrap(PH, period=t), np.float64(4.0))
+add("vecdot(x2)", lambda y: fnp.vecdot(M, y), lambda y: jnp.vecdot(M, y), V[:3])
+add("vecmat(x2)", lambda y: fnp.vecmat(V[:2], y), lambda y: jnp.vecmat(V[:2], y), M)
+add("matvec(x2)", lambda y: fnp.matvec(M, y), lambda y: jnp.matvec(M, y), V[:3])
+add("nextafter(y)", lambda y: fnp.nextafter(V, y), lambda y: jnp.nextafter(V, y), V[::-1].copy())
+add("choose(choices)", lambda c: fnp.choose(np.array([[0, 1, 1], [1, 0, 2]]), [c, -c, 2 * c], mode="clip"),
+    lambda c: jnp.choose(np.array([[0, 1, 1], [1, 0, 2]]), [c, -c, 2 * c], mode="clip"), M)
+add("atan2(x2)", lambda y: fnp.atan2(V, y), lambda y: jnp.atan2(V, y), P[:1])
+add("pow(x2)", lambda y: fnp.pow(P, y), lambda y: jnp.pow(P, y), U)
+
 # Python scalars
 for n, a in [("bitwise_and", (3, 5)), ("gcd", (12, 18)), ("lcm", (4, 6)), ("i0", (1.0,)), ("i0", (2,)), ("acos", (0.5,)),
              ("ldexp", (1.0, 3)), ("frexp", (3,)), ("frexp", (3.0,)), ("spacing", (1.0,)), ("nextafter", (1.0, 2.0)),
