@@ -1,10 +1,12 @@
 """Index and construction helpers of ``functrans.numpy``: ``s_``, ``index_exp``, ``ix_``,
-``mgrid``, ``ogrid``, ``mask_indices``, ``fromfunction``, ``choose``, ``block``,
-``put_along_axis``, ``place``, the windows (``bartlett``, ``blackman``, ``hamming``,
-``hanning``, ``kaiser``), the I/O pass-throughs (``frombuffer``, ``fromstring``, ``load``,
-``save``, ``savez``, ``from_dlpack``; ``fromiter``/``fromfile`` raise as in JAX), and the
-``apply_over_axes`` (``vectorize``, ``apply_along_axis`` and ``fromfunction``, built on
-``vmap``, are in functrans/_src/numpy_transforms.py).
+``mgrid``, ``ogrid``, ``mask_indices``, ``choose``, ``block``, ``put_along_axis``, ``place``,
+the windows (``bartlett``, ``blackman``, ``hamming``, ``hanning``, ``kaiser``), the I/O
+pass-throughs (``frombuffer``, ``fromstring``, ``load``, ``save``, ``savez``, ``from_dlpack``;
+``fromiter``/``fromfile`` raise as in JAX), and ``apply_over_axes``. (``vectorize``,
+``apply_along_axis`` and ``fromfunction``, built on ``vmap``, are in
+functrans/_src/numpy_transforms.py.)
+
+Index helpers and windows return constant arrays (``kaiser`` is differentiable in ``beta``).
 
 Semantics are JAX's where it differs from NumPy: ``put_along_axis`` and ``place`` need
 ``inplace=False`` (arrays are immutable); ``choose`` with ``mode='raise'`` needs a concrete
