@@ -89,6 +89,10 @@ REJECTED: dict[str, str] = {
     "zeta": _JAX,
     "bessel_i0e": _JAX,
     "bessel_i1e": _JAX,
+    "discrete_ufunc": _INT + " (functrans.numpy's bitwise functions, gcd/lcm, frexp's exponent, nextafter, spacing)",
+    "ldexp": "scales a real float by a power of two; jax.numpy.ldexp rejects complex",
+    "bessel_i0": "jax.numpy.i0 rejects complex (ValueError), as functrans.numpy.i0 does",
+    "bessel_i1": "derivative of bessel_i0 (real only)",
 }
 
 

@@ -16,6 +16,7 @@ from test_numpy_grads import EINSUM_CASES
 from test_numpy_grads import INDEX_CASES as G_INDEX_CASES
 from test_structure import NOT_VMAPPABLE as STRUCTURE_NOT_VMAPPABLE
 from test_structure import VMAP_COVERED as STRUCTURE_VMAP_COVERED
+from vmap_cases_npmisc import NPMISC_NOT_SWEPT, npmisc_cases
 
 import functrans
 import functrans.numpy as fnp
@@ -780,6 +781,7 @@ SWEEP = (
     + _surf_cases()
     + _complex_cases()
     + _npstats_cases()
+    + npmisc_cases(A)
 )
 
 
@@ -811,6 +813,7 @@ NOT_SWEPT = {
     "diag_indices_from",  # constant index arrays from shapes
     "frompyfunc",  # makes a ufunc (its vmap is checked in tests/test_jax_parity_kwargs.py)
 }  # fmt: skip
+NOT_SWEPT |= NPMISC_NOT_SWEPT
 
 
 def test_sweep_covers_functrans_numpy():
@@ -1731,7 +1734,7 @@ def test_numpy_conversion_of_a_batched_value_is_a_type_error():
     with pytest.raises(TypeError):
         vmap(lambda x: np.asarray(x) + 1)(XS)
     with pytest.raises(TypeError):
-        vmap(lambda x: np.unwrap(x))(XS)  # not supported yet: a TypeError, not a wrong answer
+        vmap(lambda x: np.isnat(x))(XS)  # not supported yet: a TypeError, not a wrong answer
     _still_works()
 
 

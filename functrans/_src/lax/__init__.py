@@ -46,6 +46,7 @@ from functrans._src.lax.gather import *  # noqa: F403
 from functrans._src.lax.jax_surface_ops import *  # noqa: F403, E402
 from functrans._src.lax.linalg import *  # noqa: F403
 from functrans._src.lax.linalg_solve import *  # noqa: F403
+from functrans._src.lax.numpy_extra import *  # noqa: F403
 from functrans._src.lax.reductions import *  # noqa: F403
 from functrans._src.lax.rules import *  # noqa: F403
 from functrans._src.lax.shape import *  # noqa: F403

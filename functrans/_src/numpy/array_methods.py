@@ -11,6 +11,7 @@ from functrans._src import lax
 from functrans._src.core import Tracer
 from functrans._src.numpy import fft as _fft
 from functrans._src.numpy import linalg as _linalg
+from functrans._src.numpy.aliases import bitwise_and, bitwise_or, bitwise_xor, invert, left_shift, right_shift
 from functrans._src.numpy.contraction import dot, matmul
 from functrans._src.numpy.indexing import _IndexUpdateHelper, getitem, nonzero, take
 from functrans._src.numpy.lax_numpy import ravel, reshape, squeeze, transpose
@@ -206,6 +207,19 @@ def _install_tracer_methods() -> None:
     T.view = _view_method  # type: ignore[attr-defined]
     T.real = property(lambda s: real(s))  # type: ignore[attr-defined]
     T.imag = property(lambda s: imag(s))  # type: ignore[attr-defined]
+
+    # bitwise operators (integers and booleans, as jax.Array): zero-derivative integer primitives
+    T.__and__ = lambda s, o: bitwise_and(s, o)  # type: ignore[attr-defined]
+    T.__rand__ = lambda s, o: bitwise_and(o, s)  # type: ignore[attr-defined]
+    T.__or__ = lambda s, o: bitwise_or(s, o)  # type: ignore[attr-defined]
+    T.__ror__ = lambda s, o: bitwise_or(o, s)  # type: ignore[attr-defined]
+    T.__xor__ = lambda s, o: bitwise_xor(s, o)  # type: ignore[attr-defined]
+    T.__rxor__ = lambda s, o: bitwise_xor(o, s)  # type: ignore[attr-defined]
+    T.__invert__ = lambda s: invert(s)  # type: ignore[attr-defined]
+    T.__lshift__ = lambda s, o: left_shift(s, o)  # type: ignore[attr-defined]
+    T.__rlshift__ = lambda s, o: left_shift(o, s)  # type: ignore[attr-defined]
+    T.__rshift__ = lambda s, o: right_shift(s, o)  # type: ignore[attr-defined]
+    T.__rrshift__ = lambda s, o: right_shift(o, s)  # type: ignore[attr-defined]
 
 
 _install_tracer_methods()

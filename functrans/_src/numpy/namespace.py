@@ -11,8 +11,12 @@ from types import ModuleType
 from typing import Any
 
 from functrans._src.numpy import (
+    aliases,
+    construction,
     contraction,
+    dtypes_api,
     einsum,
+    elementwise_misc,
     index_tricks,
     indexing,
     joining,
@@ -31,6 +35,7 @@ from functrans._src.numpy import (
 FAMILIES: tuple[ModuleType, ...] = (
     ufuncs, reductions, lax_numpy, contraction, einsum, structure, joining, indexing, sorting,
     signal_poly, index_tricks, statistics, setops, polynomial, packing,
+    aliases, dtypes_api, elementwise_misc, construction,
 )  # fmt: skip
 
 
