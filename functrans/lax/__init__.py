@@ -116,3 +116,20 @@ from functrans._src.lax.jax_surface import lax_reshape as reshape  # noqa: E402,
 
 __all__ = sorted({*__all__, "max", "min", "clamp", "expand_dims", "rsqrt", "select_n", "square", "squeeze",
                   "slice"})
+# convolutions (functrans._src.lax.convolution)
+from functrans._src.lax.convolution import (  # noqa: E402
+    ConvDimensionNumbers,
+    conv,
+    conv_dimension_numbers,
+    conv_general_dilated,
+    conv_general_dilated_patches,
+    conv_general_permutations,
+    conv_shape_tuple,
+    conv_transpose,
+    conv_with_general_padding,
+    padtype_to_pads,
+)
+
+__all__ = sorted({*__all__, "ConvDimensionNumbers", "conv", "conv_dimension_numbers", "conv_general_dilated",
+                  "conv_general_dilated_patches", "conv_general_permutations", "conv_shape_tuple",
+                  "conv_transpose", "conv_with_general_padding", "padtype_to_pads"})

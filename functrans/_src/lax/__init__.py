@@ -20,6 +20,8 @@ module                 primitives
 ``cumulative``         cumsum cumprod cummax cummin cumlogsumexp
 ``sorting``            sort argmax argmin searchsorted (and top_k, argsort built on sort)
 ``contraction``        dot_general
+``convolution``        conv_general_dilated (and jax.lax's conv wrappers)
+``windowed``           reduce_window_max reduce_window_min (reduce_window, associative_scan)
 ``linalg``             cholesky cholesky_tangent cholesky_cotangent triangular_solve lu
                        eigh svd qr
 ``linalg_solve``       solve inv slogdet det expm expm_frechet pinv eig
@@ -35,6 +37,7 @@ Every public name of the family modules is re-exported here, so ``lax.mul`` and
 from functrans._src.lax.comparisons import *  # noqa: F403
 from functrans._src.lax.complex_parts import *  # noqa: F403
 from functrans._src.lax.contraction import *  # noqa: F403
+from functrans._src.lax.convolution import *  # noqa: F403
 from functrans._src.lax.cumulative import *  # noqa: F403
 from functrans._src.lax.elementwise import *  # noqa: F403
 from functrans._src.lax.elementwise_extra import *  # noqa: F403
