@@ -133,3 +133,8 @@ from functrans._src.lax.convolution import (  # noqa: E402
 __all__ = sorted({*__all__, "ConvDimensionNumbers", "conv", "conv_dimension_numbers", "conv_general_dilated",
                   "conv_general_dilated_patches", "conv_general_permutations", "conv_shape_tuple",
                   "conv_transpose", "conv_with_general_padding", "padtype_to_pads"})
+# windowed reductions and the pytree associative_scan (functrans._src.lax.windowed)
+from functrans._src.lax.windowed import associative_scan_tree as associative_scan  # noqa: E402
+from functrans._src.lax.windowed import reduce_window  # noqa: E402
+
+__all__ = sorted({*__all__, "associative_scan", "reduce_window"})

@@ -18,3 +18,19 @@ def _conv(x, k):
 RULE_CASES = {
     "conv_general_dilated": (lambda x, k: _conv(x, k) ** 2, (X, K)),
 }
+
+# windowed reductions (functrans/_src/lax/windowed.py): distinct values, so no ties
+from functrans import lax as flax  # noqa: E402
+
+Y = rng.permutation(60).reshape(3, 4, 5) / 17.0
+
+
+def _rw(comp, init):
+    return lambda x: flax.reduce_window(x * x, init, comp, (1, 2, 3), (1, 1, 2), ((0, 0), (1, 0), (1, 2)),
+                                        base_dilation=(1, 2, 1), window_dilation=(1, 1, 2))
+
+
+RULE_CASES.update({
+    "reduce_window_max": (_rw(flax.max, -np.inf), (Y,)),
+    "reduce_window_min": (_rw(flax.min, np.inf), (Y,)),
+})

@@ -51,3 +51,4 @@ from functrans._src.lax.shape import *  # noqa: F403
 from functrans._src.lax.slicing import *  # noqa: F403
 from functrans._src.lax.sorting import *  # noqa: F403
 from functrans._src.lax.special import *  # noqa: F403
+from functrans._src.lax.windowed import *  # noqa: F403
