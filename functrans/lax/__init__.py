@@ -138,3 +138,7 @@ from functrans._src.lax.windowed import associative_scan_tree as associative_sca
 from functrans._src.lax.windowed import reduce_window  # noqa: E402
 
 __all__ = sorted({*__all__, "associative_scan", "reduce_window"})
+# collectives over vmap's named axes (functrans._src.parallel)
+from functrans._src.parallel import all_gather, axis_index, axis_size, pmax, pmean, pmin, ppermute, psum  # noqa: E402
+
+__all__ = sorted({*__all__, "all_gather", "axis_index", "axis_size", "pmax", "pmean", "pmin", "ppermute", "psum"})
