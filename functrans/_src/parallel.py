@@ -268,5 +268,5 @@ def ppermute(x: Any, axis_name: Any, perm: Sequence[tuple[int, int]]) -> Any:
 
 def parallel_primitives() -> list[Any]:
     """The collectives' primitives (their own registry: they act only under a named vmap, so the
-    rule-coverage cases of the lax families do not apply; tests/test_parallel.py walks this)."""
+    rule-coverage cases of the lax families do not apply; tests/test_laxconv_rules.py walks this)."""
     return [psum_p, pmax_p, pmin_p, all_gather_p, ppermute_p]

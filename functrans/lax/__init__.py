@@ -142,3 +142,7 @@ __all__ = sorted({*__all__, "associative_scan", "reduce_window"})
 from functrans._src.parallel import all_gather, axis_index, axis_size, pmax, pmean, pmin, ppermute, psum  # noqa: E402
 
 __all__ = sorted({*__all__, "all_gather", "axis_index", "axis_size", "pmax", "pmean", "pmin", "ppermute", "psum"})
+# solves differentiated implicitly (functrans._src.control_flow.solves)
+from functrans._src.control_flow.solves import custom_linear_solve, custom_root  # noqa: E402
+
+__all__ = sorted({*__all__, "custom_linear_solve", "custom_root"})
