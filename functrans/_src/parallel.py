@@ -24,7 +24,7 @@ from functrans._src.batching import AXIS_ENV, BatchTrace, BatchTracer
 from functrans._src.core import Primitive, ShapedArray, bind
 from functrans._src.lax.comparisons import convert_element_type, eq
 from functrans._src.lax.contraction import dot_general
-from functrans._src.lax.reductions import reduce_max, reduce_min, reduce_sum
+from functrans._src.lax.reductions import reduce_sum
 from functrans._src.lax.rules import _dtype, _shape, allow_complex, deflinear, moveaxis
 from functrans._src.lax.shape import concatenate, reshape
 from functrans._src.lax.slicing import index
@@ -58,25 +58,39 @@ def _same_aval(x: ShapedArray, **_: Any) -> ShapedArray:
 # --------------------------------------------------------------------------- psum / pmax / pmin
 
 
-def _reducer(name: str, reduce: Any, on_constant: Any) -> Any:
+def _reducer(name: str, reduce: Any, on_constant: Any, positional: Any = None) -> Any:
     p = Primitive(name)
-    p.impl = lambda x, axis_name, axis_size: on_constant(x, axis_size)
-    p.abstract_eval = _same_aval
+
+    def impl(x: Any, axis_name: Any, axis_size: int, axes: tuple[int, ...] = ()) -> Any:
+        return positional(np.asarray(x), axes) if axes else on_constant(x, axis_size)
+
+    def abstract_eval(x: ShapedArray, axis_name: Any, axis_size: int, axes: tuple[int, ...] = ()) -> ShapedArray:
+        if not axes:
+            return x
+        return ShapedArray(tuple(n for i, n in enumerate(x.shape) if i not in axes), x.dtype, x.weak_type)
 
     def named_batch(trace: BatchTrace, vals: Sequence[Any], dims: Sequence[int | None], axis_name: Any,
-                    axis_size: int) -> tuple[Any, int | None]:
+                    axis_size: int, axes: tuple[int, ...] = ()) -> tuple[Any, int | None]:
         (x,), (d,) = vals, dims
+        assert d is not None
+        if axes:  # the reduction over an axis that was named: its axes are the example's own
+            new = tuple(a + (a >= d) for a in axes)
+            return bind(p, (x,), {"axis_name": axis_name, "axis_size": axis_size, "axes": new}), d - sum(
+                1 for a in new if a < d)
         if trace.axis_name == axis_name:
+            if positional is not None:
+                # as JAX: the reduction stays this primitive (which has no derivative rule)
+                return bind(p, (x,), {"axis_name": axis_name, "axis_size": axis_size, "axes": (d,)}), None
             return reduce(x, (d,)), None
         return bind(p, (x,), {"axis_name": axis_name, "axis_size": axis_size}), d
 
-    p.named_batch = named_batch
+    p.impl, p.abstract_eval, p.named_batch = impl, abstract_eval, named_batch
     return p
 
 
 psum_p = _reducer("psum", reduce_sum, lambda x, n: x * n)
-pmax_p = _reducer("pmax", reduce_max, lambda x, n: x)
-pmin_p = _reducer("pmin", reduce_min, lambda x, n: x)
+pmax_p = _reducer("pmax", None, lambda x, n: x, lambda x, axes: np.max(x, axes))
+pmin_p = _reducer("pmin", None, lambda x, n: x, lambda x, axes: np.min(x, axes))
 deflinear(psum_p, lambda ct, x, **params: [bind(psum_p, (ct,), params)])
 allow_complex(psum_p)
 

@@ -369,6 +369,8 @@ def conv_general_dilated(lhs: Any, rhs: Any, window_strides: Sequence[int], padd
         if len(pads) != ns:
             raise ValueError(f"conv_general_dilated padding must have one (low, high) pair per spatial "
                              f"dimension ({ns}), got {len(pads)}")
+    conv_shape_tuple([_dilate(lshape[i], d) for i, d in zip(dn.lhs_spec, (1, 1, *lhs_dil))],
+                     [_dilate(rshape[i], d) for i, d in zip(dn.rhs_spec, (1, 1, *rhs_dil))], strides, pads)
     ld, rd = _dtype(lhs), _dtype(rhs)
     if ld != rd:
         raise TypeError(
