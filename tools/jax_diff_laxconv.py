@@ -39,7 +39,7 @@ import numpy as np
 sys.path.insert(0, ".")
 sys.path.insert(0, "tools")
 from jax_diff import report  # noqa: E402
-from jax_diff_lax import FT, JX, run_lcase  # noqa: E402
+from jax_diff_lax import run_lcase  # noqa: E402
 
 CASES: list[tuple[str, Callable[[Any], Any]]] = []
 
@@ -71,13 +71,10 @@ def _conv(L: Any, kw: dict, fgc: int = 1, bgc: int = 1) -> Callable:
 
 
 def _grads(L: Any, f: Callable, *args: Any) -> Any:
-    w = None
-
     def loss(*a: Any) -> Any:
         out = f(*a)
         return L.np.sum(out * L.np.sin(L.np.arange(out.size).reshape(out.shape) * 1.0))
 
-    del w
     return L.api.grad(loss, argnums=tuple(range(len(args))))(*args)
 
 
