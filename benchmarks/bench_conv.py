@@ -64,7 +64,7 @@ def main() -> None:
         for got in (g(x, w), gj(x, w)):
             np.testing.assert_allclose(got[0], ref[0], rtol=1e-9, atol=1e-9)
             np.testing.assert_allclose(got[1], ref[1], rtol=1e-9, atol=1e-9)
-        fns = {"functrans": lambda: g(x, w), "functrans jit": lambda: gj(x, w)}
+        fns = {"functrans": lambda: g(x, w), "functrans jit": lambda: gj(x, w)}  # noqa: B023
         if args.peers:
             import jax
 
@@ -72,11 +72,11 @@ def main() -> None:
             jg = jax.jit(jax.grad(lambda a, b: jax.numpy.sum(jax.numpy.maximum(jax.lax.conv_general_dilated(
                 a, b, (1, 1), "SAME"), 0.0) ** 2), (0, 1)))
             np.testing.assert_allclose(np.asarray(jg(x, w)[1]), ref[1], rtol=1e-9, atol=1e-9)
-            fns["jax jit"] = lambda: jax.block_until_ready(jg(x, w))
+            fns["jax jit"] = lambda: jax.block_until_ready(jg(x, w))  # noqa: B023
         print(f"x {shape}, w {(o, shape[1], 3, 3)}: gradient w.r.t. both (median ratio to hand-written NumPy "
               "over paired rounds; best times of each)")
         for name, fn in fns.items():
-            med, t_fn, t_ref = paired_ratio(fn, lambda: numpy_grad(x, w), number=3, rounds=args.rounds)
+            med, t_fn, t_ref = paired_ratio(fn, lambda: numpy_grad(x, w), number=3, rounds=args.rounds)  # noqa: B023
             print(f"  {name:14s} {med:5.2f}x   {t_fn * 1e3:7.2f} ms vs NumPy {t_ref * 1e3:7.2f} ms")
 
 
