@@ -76,6 +76,10 @@ REJECTED: dict[str, str] = {
     "argsort": _RNG,
     "take": _RNG,
     "take_add": _RNG,
+    "reduce_window_max": "windowed max needs an order (as JAX, reals only)",
+    "reduce_window_min": "windowed min needs an order (as JAX, reals only)",
+    "pmax": "a maximum over the named axis needs an order (reals only)",
+    "pmin": "a minimum over the named axis needs an order (reals only)",
 }
 
 

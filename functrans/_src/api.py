@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax, tape
-from functrans._src.batching import vmap_flat
+from functrans._src.batching import AXIS_ENV, vmap_flat
 from functrans._src.boundary import (
     _arg_names,
     _argnums_tuple,
@@ -473,7 +473,10 @@ def vmap(
                 _check_leaf(leaf, "An output of the vmapped function")
             return leaves
 
-        vals, out_dims = vmap_flat(flat_fun, flat, dims, size, axis_name=axis_name)
+        if axis_name is None and not AXIS_ENV:  # (no named axis anywhere: nothing to inherit)
+            vals, out_dims = vmap_flat(flat_fun, flat, dims, size)
+        else:
+            vals, out_dims = vmap_flat(flat_fun, flat, dims, size, axis_name=axis_name)
         out_tree = flat_fun.out_tree  # type: ignore[attr-defined]
         want = _broadcast_prefix(out_axes, tree_unflatten(out_tree, list(range(len(vals)))), "out_axes")
         results = []
