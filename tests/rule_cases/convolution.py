@@ -34,3 +34,11 @@ RULE_CASES.update({
     "reduce_window_max": (_rw(flax.max, -np.inf), (Y,)),
     "reduce_window_min": (_rw(flax.min, np.inf), (Y,)),
 })
+
+# complex operands (bilinear: no conjugation), checked by tests/test_complex_rules.py
+XZ = X[:1, :, :4, :3] + 0.5j * X[1:, :, 1:, 1:]
+KZ = K[:, :, :2, :2] - 0.25j * K[:, :, :2, 1:]
+COMPLEX_CASES = {
+    "conv_general_dilated": (lambda x, k: conv.conv_general_dilated(x, k, (1, 2), "SAME", None, (2, 1),
+                                                                    feature_group_count=2), (XZ, KZ)),
+}
