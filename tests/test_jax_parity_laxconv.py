@@ -266,7 +266,7 @@ def test_custom_linear_solve_value_and_implicit_gradients():
 def _sqrt(c):
     def solve(f, x0):
         x = x0
-        for _ in range(40):
+        for _ in range(25):
             x = x - f(x) / (2 * x)
         return x
 
@@ -279,3 +279,18 @@ def test_custom_root_implicit_derivatives():
     close(ft.grad(lambda v: jnp.sum(_sqrt(v) ** 3))(c), ROOT_G)
     close(ft.hessian(lambda v: jnp.sum(_sqrt(v)))(c), ROOT_H)
     close(ft.vmap(_sqrt)(np.stack([c, 4 * c])), np.sqrt(np.stack([c, 4 * c])))
+
+
+def test_collectives_inside_custom_jvp_scan_and_cond_under_named_vmap():
+    # the batching rules of higher-order primitives vmap their programs over the same named axis
+    @ft.custom_jvp
+    def f(x):
+        return x * L.psum(x, "i")
+
+    f.defjvp(lambda p, t: (f(p[0]), 2 * t[0] * L.psum(p[0], "i")))
+    g = ft.grad(lambda x: jnp.sum(ft.vmap(f, axis_name="i")(x) ** 2))
+    close(g(V), [972.0, 324.0, 972.0, 648.0])  # JAX's values
+    sc = ft.vmap(lambda u: L.scan(lambda c, _: (c + L.psum(u, "i"), c), 0.0, None, length=3)[1], axis_name="i")
+    close(sc(V), [[0.0, 9.0, 18.0]] * 4)
+    cd = ft.vmap(lambda u: L.cond(u > 1.5, lambda v: L.psum(v, "i"), lambda v: -v, u), axis_name="i")
+    close(cd(V), [9.0, -1.0, 9.0, 9.0])

@@ -252,6 +252,12 @@ c("all_gather unbatched grad", lambda L: _grads(L, lambda a, b: L.api.vmap(
 c("psum int", lambda L: L.api.vmap(lambda v: L.lax.psum(np.int32(2), "i"), axis_name="i")(V))
 c("psum tree", lambda L: L.api.vmap(lambda v: L.lax.psum({"a": v, "b": 2 * v}, "i"), axis_name="i")(V))
 c("axis_index dtype", lambda L: L.api.vmap(lambda v: L.lax.axis_index("i"), axis_name="i")(V))
+c("psum in scan", lambda L: L.api.vmap(lambda u: L.lax.scan(lambda cc, _: (cc + L.lax.psum(u, "i"), cc), 0.0, None,
+                                                              length=3)[1], axis_name="i")(V))
+c("psum in cond", lambda L: L.api.vmap(lambda u: L.lax.cond(u > 1.5, lambda v: L.lax.psum(v, "i"), lambda v: -v, u),
+                                       axis_name="i")(V))
+c("psum in while", lambda L: L.api.vmap(lambda u: L.lax.while_loop(lambda cc: cc[0] < 3, lambda cc: (
+    cc[0] + 1, cc[1] + L.lax.psum(cc[1], "i")), (0, u))[1], axis_name="i")(V))
 c("psum unbound", lambda L: L.lax.psum(1.0, "i"))
 c("axis_index unbound", lambda L: L.lax.axis_index("i"))
 c("axis_size unbound", lambda L: L.lax.axis_size("i"))
