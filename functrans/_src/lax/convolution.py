@@ -207,27 +207,29 @@ def _conv_canonical(lhs: np.ndarray, rhs: np.ndarray, strides: Sequence[int], pa
     out_sp = w.shape[2 : 2 + ns]
     p, k = math.prod(out_sp), math.prod(window)
     g = fgc * bgc
+    # the columns as (group, feature x window position, example x output position): the copy's
+    # innermost loop runs along the output positions, which are (strided) neighbours in memory
     if bgc > 1:  # batch groups: group b takes lhs examples b*N/B .. (b+1)*N/B with every feature
         w = w.reshape((bgc, n // bgc, c) + w.shape[2:])
-        perm = (0, 1, *range(3, 3 + ns), 2, *range(3 + ns, 3 + 2 * ns))
-        a = w.transpose(perm).reshape(bgc, (n // bgc) * p, c * k)
+        perm = (0, 2, *range(3 + ns, 3 + 2 * ns), 1, *range(3, 3 + ns))
+        a = w.transpose(perm).reshape(bgc, c * k, (n // bgc) * p)
         nout = n // bgc
     else:  # feature groups: group f takes the features f*C/G .. (f+1)*C/G of every example
         w = w.reshape((n, fgc, c // fgc) + w.shape[2:])
-        perm = (1, 0, *range(3, 3 + ns), 2, *range(3 + ns, 3 + 2 * ns))
-        a = w.transpose(perm).reshape(fgc, n * p, (c // fgc) * k)
+        perm = (1, 2, *range(3 + ns, 3 + 2 * ns), 0, *range(3, 3 + ns))
+        a = w.transpose(perm).reshape(fgc, (c // fgc) * k, n * p)
         nout = n
-    b = rhs.reshape(g, o // g, -1).transpose(0, 2, 1)  # (G, I*k, O/G)
+    b = rhs.reshape(g, o // g, -1)  # (G, O/G, I*k)
     if a.dtype != out_dtype:
         a = a.astype(out_dtype)
     if b.dtype != out_dtype:
         b = b.astype(out_dtype)
     if g == 1:
-        res = np.dot(a[0], b[0])[None]
+        res = np.dot(b[0], a[0])[None]
     else:
-        res = np.matmul(a, b)  # (G, N'*P, O/G)
-    res = res.reshape((g, nout) + tuple(out_sp) + (o // g,))
-    res = res.transpose((1, 0, ns + 2, *range(2, 2 + ns))).reshape((nout, o) + tuple(out_sp))
+        res = np.matmul(b, a)  # (G, O/G, N'*P)
+    res = res.reshape((g, o // g, nout) + tuple(out_sp))
+    res = res.transpose((2, 0, 1, *range(3, 3 + ns))).reshape((nout, o) + tuple(out_sp))
     return res
 
 
