@@ -93,6 +93,10 @@ REJECTED: dict[str, str] = {
     "ldexp": "scales a real float by a power of two; jax.numpy.ldexp rejects complex",
     "bessel_i0": "jax.numpy.i0 rejects complex (ValueError), as functrans.numpy.i0 does",
     "bessel_i1": "derivative of bessel_i0 (real only)",
+    "reduce_window_max": "windowed max needs an order (as JAX, reals only)",
+    "reduce_window_min": "windowed min needs an order (as JAX, reals only)",
+    "pmax": "a maximum over the named axis needs an order (reals only)",
+    "pmin": "a minimum over the named axis needs an order (reals only)",
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax, tape
-from functrans._src.batching import vmap_flat
+from functrans._src.batching import AXIS_ENV, vmap_flat
 from functrans._src.boundary import (
     _arg_names,
     _argnums_tuple,
@@ -408,7 +408,9 @@ def vmap(
     fun: Callable[..., Any],
     in_axes: Any = 0,
     out_axes: Any = 0,
+    axis_name: Any = None,
     axis_size: int | None = None,
+    spmd_axis_name: Any = None,
 ) -> Callable[..., Any]:
     """Vectorise ``fun`` over an axis of its inputs, as ``jax.vmap``.
 
@@ -418,8 +420,16 @@ def vmap(
     Keyword arguments are mapped over axis 0. ``axis_size`` gives the batch size
     when no input is mapped. Each primitive runs once on the whole batch; Python
     control flow on a batched value raises an error (use ``functrans.numpy.where``).
+    ``axis_name`` names the mapped axis for the collectives of ``functrans.lax`` (``psum``,
+    ``pmean``, ``pmax``, ``pmin``, ``all_gather``, ``ppermute``, ``axis_index``, ``axis_size``);
+    ``spmd_axis_name`` is accepted and ignored (there is one device).
     """
     _check_callable(fun, "vmap")
+    if axis_name is not None:
+        try:
+            hash(axis_name)
+        except TypeError:
+            raise TypeError(f"vmap axis_name must be hashable, got {axis_name!r}") from None
     in_axes = _check_axes_spec(in_axes, "in_axes")
     out_axes = _check_axes_spec(out_axes, "out_axes")
     if axis_size is not None and (not isinstance(axis_size, int) or axis_size < 0):
@@ -475,7 +485,10 @@ def vmap(
                 _check_leaf(leaf, "An output of the vmapped function")
             return leaves
 
-        vals, out_dims = vmap_flat(flat_fun, flat, dims, size)
+        if axis_name is None and not AXIS_ENV:  # (no named axis anywhere: nothing to inherit)
+            vals, out_dims = vmap_flat(flat_fun, flat, dims, size)
+        else:
+            vals, out_dims = vmap_flat(flat_fun, flat, dims, size, axis_name=axis_name)
         out_tree = flat_fun.out_tree  # type: ignore[attr-defined]
         want = _broadcast_prefix(out_axes, tree_unflatten(out_tree, list(range(len(vals)))), "out_axes")
         results = []

@@ -58,14 +58,24 @@ class BatchTracer(Tracer):
         return av
 
 
+# Named axes (vmap's axis_name), innermost last: (name, size, trace). Collectives (psum, axis_index,
+# ... in functrans._src.parallel) look their axis up here.
+AXIS_ENV: list[tuple[Any, int, BatchTrace]] = []
+# The axis name of the batch trace whose rule is running (set only while some named axis is live):
+# a rule that vmaps a sub-program (jit, cond, scan, custom rules) maps it over the same named axis.
+_RULE_AXIS: list[Any] = [None]
+_INHERIT = object()
+
+
 class BatchTrace(Trace):
     """Applies each primitive once to a whole batch."""
 
-    __slots__ = ("axis_size", "one_hot")
+    __slots__ = ("axis_size", "one_hot", "axis_name")
 
-    def __init__(self, axis_size: int) -> None:
+    def __init__(self, axis_size: int, axis_name: Any = None) -> None:
         super().__init__()
         self.axis_size = axis_size
+        self.axis_name = axis_name
         # Batched inputs known to be rows of the identity (the standard basis that jacfwd pushes
         # forward): id(value) -> (value, k0), meaning example k is the unit vector e_{k0+k}.
         self.one_hot: dict[int, tuple[np.ndarray, int]] | None = None
@@ -103,8 +113,18 @@ class BatchTrace(Trace):
                 return BatchTracer(self, hit[0], hit[1])
         rule = prim.batch
         if rule is None:
-            raise NotImplementedError(f"Batching rule (for vmap) for '{prim.name}' not implemented")
-        out, out_dim = rule(vals, dims, **params)
+            named = getattr(prim, "named_batch", None)  # collectives: the rule needs this trace's axis
+            if named is None:
+                raise NotImplementedError(f"Batching rule (for vmap) for '{prim.name}' not implemented")
+            out, out_dim = named(self, vals, dims, **params)
+        elif AXIS_ENV:
+            saved, _RULE_AXIS[0] = _RULE_AXIS[0], self.axis_name
+            try:
+                out, out_dim = rule(vals, dims, **params)
+            finally:
+                _RULE_AXIS[0] = saved
+        else:
+            out, out_dim = rule(vals, dims, **params)
         if prim.multiple_results:
             return [o if d is None else BatchTracer(self, o, d) for o, d in zip(out, out_dim)]
         return out if out_dim is None else BatchTracer(self, out, out_dim)
@@ -162,6 +182,7 @@ def vmap_flat(
     in_dims: Sequence[int | None],
     axis_size: int,
     one_hot: Sequence[int | None] | None = None,
+    axis_name: Any = _INHERIT,
 ) -> tuple[list[Any], list[int | None]]:
     """Map a flat function ``fun(*args) -> list`` over axis ``in_dims[i]`` of each argument.
 
@@ -172,8 +193,15 @@ def vmap_flat(
     ``one_hot[i] = k0`` (not None) promises that ``args[i]`` is a 2-D array, mapped over axis
     0, whose row ``k`` is the unit vector ``e_{k0+k}`` (jacfwd's standard basis): products of
     a concrete matrix with it are then slices of that matrix instead of matrix products.
+
+    ``axis_name`` names the mapped axis for collectives (``psum`` ...); by default a sub-program
+    vmapped by a batching rule is mapped over the axis of the trace running that rule.
     """
-    trace = BatchTrace(axis_size)
+    if axis_name is _INHERIT:
+        axis_name = _RULE_AXIS[0] if AXIS_ENV else None
+    trace = BatchTrace(axis_size, axis_name)
+    if axis_name is not None:
+        AXIS_ENV.append((axis_name, axis_size, trace))
     try:
         ins = [plain(a) if d is None else BatchTracer(trace, plain(a), d) for a, d in zip(args, in_dims)]
         if one_hot is not None:
@@ -192,4 +220,6 @@ def vmap_flat(
                 dims.append(None)
         return vals, dims
     finally:
+        if axis_name is not None:
+            AXIS_ENV.remove(next(e for e in AXIS_ENV if e[2] is trace))
         trace.finish()

@@ -235,3 +235,33 @@ def nextafter(x1: object, x2: object) -> object:
     from functrans._src.prng import nextafter as _nextafter
 
     return _nextafter(x1, x2)
+# convolutions (functrans._src.lax.convolution)
+from functrans._src.lax.convolution import (  # noqa: E402
+    ConvDimensionNumbers,
+    conv,
+    conv_dimension_numbers,
+    conv_general_dilated,
+    conv_general_dilated_patches,
+    conv_general_permutations,
+    conv_shape_tuple,
+    conv_transpose,
+    conv_with_general_padding,
+    padtype_to_pads,
+)
+
+__all__ = sorted({*__all__, "ConvDimensionNumbers", "conv", "conv_dimension_numbers", "conv_general_dilated",
+                  "conv_general_dilated_patches", "conv_general_permutations", "conv_shape_tuple",
+                  "conv_transpose", "conv_with_general_padding", "padtype_to_pads"})
+# windowed reductions and the pytree associative_scan (functrans._src.lax.windowed)
+from functrans._src.lax.windowed import associative_scan_tree as associative_scan  # noqa: E402
+from functrans._src.lax.windowed import reduce_window  # noqa: E402
+
+__all__ = sorted({*__all__, "associative_scan", "reduce_window"})
+# collectives over vmap's named axes (functrans._src.parallel)
+from functrans._src.parallel import all_gather, axis_index, axis_size, pmax, pmean, pmin, ppermute, psum  # noqa: E402
+
+__all__ = sorted({*__all__, "all_gather", "axis_index", "axis_size", "pmax", "pmean", "pmin", "ppermute", "psum"})
+# solves differentiated implicitly (functrans._src.control_flow.solves)
+from functrans._src.control_flow.solves import custom_linear_solve, custom_root  # noqa: E402
+
+__all__ = sorted({*__all__, "custom_linear_solve", "custom_root"})

@@ -20,6 +20,8 @@ module                 primitives
 ``cumulative``         cumsum cumprod cummax cummin cumlogsumexp
 ``sorting``            sort argmax argmin searchsorted (and top_k, argsort built on sort)
 ``contraction``        dot_general
+``convolution``        conv_general_dilated (and jax.lax's conv wrappers)
+``windowed``           reduce_window_max reduce_window_min (reduce_window, associative_scan)
 ``linalg``             cholesky cholesky_tangent cholesky_cotangent triangular_solve lu
                        eigh svd qr
 ``linalg_solve``       solve inv slogdet det expm expm_frechet pinv eig
@@ -37,6 +39,7 @@ from functrans._src.lax.comparisons import *  # noqa: F403
 from functrans._src.lax.complex_parts import *  # noqa: F403
 from functrans._src.lax.construction import *  # noqa: F403, E402
 from functrans._src.lax.contraction import *  # noqa: F403
+from functrans._src.lax.convolution import *  # noqa: F403
 from functrans._src.lax.cumulative import *  # noqa: F403
 from functrans._src.lax.dynamic_slicing import *  # noqa: F403, E402
 from functrans._src.lax.elementwise import *  # noqa: F403
@@ -54,3 +57,4 @@ from functrans._src.lax.slicing import *  # noqa: F403
 from functrans._src.lax.sorting import *  # noqa: F403
 from functrans._src.lax.special import *  # noqa: F403
 from functrans._src.lax.special_extra import *  # noqa: F403, E402
+from functrans._src.lax.windowed import *  # noqa: F403
