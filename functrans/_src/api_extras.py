@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -249,7 +249,3 @@ def pure_callback(
     from functrans._src.callback import call
 
     return call(callback, result_shape_dtypes, args, kwargs, vmap_method)
-
-
-def _unused(_: Sequence[Any]) -> None:  # keep imports used for type checkers
-    return None

@@ -68,8 +68,6 @@ def canonicalize_dtype(dtype: Any, allow_extended_dtype: bool = False) -> np.dty
     dt = np.dtype(dtype)
     if dt == float0:
         return dt
-    if dt not in _LATTICE:
-        raise TypeError(f"JAX only supports number and bool dtypes, got dtype {dt}")
     return dt
 
 
@@ -90,9 +88,10 @@ def _node(x: Any) -> Any:
         return _weak(dt) if getattr(av, "weak_type", False) else dt
     if isinstance(x, type) and x in (int, float, complex, bool):
         return {int: _i64, float: _f64, complex: _c128, bool: _b}[x]
-    if hasattr(x, "dtype") and not isinstance(x, (type, np.dtype)):
-        return canonicalize_dtype(x.dtype)
-    return canonicalize_dtype(x)
+    dt = np.dtype(x.dtype) if hasattr(x, "dtype") and not isinstance(x, (type, np.dtype)) else np.dtype(x)
+    if dt not in _LATTICE and dt != float0:
+        raise TypeError(f"JAX only supports number and bool dtypes, got dtype {dt}")
+    return dt
 
 
 def _weak(dt: np.dtype) -> Any:

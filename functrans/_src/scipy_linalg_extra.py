@@ -472,7 +472,8 @@ def _binom(n: np.ndarray, k: np.ndarray, dt: Any) -> np.ndarray:
 
     n, k = np.asarray(n, dt), np.asarray(k, dt)
     one = dt(1)
-    return np.exp(np.asarray(gammaln(n + one)) - np.asarray(gammaln(n - k + one)) - np.asarray(gammaln(k + one))).astype(dt)
+    lg = [np.asarray(gammaln(v)) for v in (n + one, n - k + one, k + one)]
+    return np.exp(lg[0] - lg[1] - lg[2]).astype(dt)
 
 
 def _check_kind(kind: str | None, of: str = "one of") -> str:
