@@ -15,6 +15,7 @@ raises, by exception type. Cases labelled ``grad:`` compare a gradient.
 Known differences that the run still reports (deliberate):
 KNOWN_DIFFERENCES
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,10 +55,30 @@ def _opt(mod: Any, name: str) -> Any:
     return getattr(mod, name, None)
 
 
-FT = SimpleNamespace(name="ft", api=ft, np=fnp, sl=fsl, nn=fnn, random=frandom, tu=ftu,
-                     tree=ft.tree, init=_opt(fnn, "initializers"), dtypes=_opt(ft, "dtypes"))
-JX = SimpleNamespace(name="jax", api=jax, np=jnp, sl=jsl, nn=jnn, random=jrandom, tu=jtu,
-                     tree=jax.tree, init=jnn.initializers, dtypes=jax.dtypes)
+FT = SimpleNamespace(
+    name="ft",
+    api=ft,
+    np=fnp,
+    sl=fsl,
+    nn=fnn,
+    random=frandom,
+    tu=ftu,
+    tree=ft.tree,
+    init=_opt(fnn, "initializers"),
+    dtypes=_opt(ft, "dtypes"),
+)
+JX = SimpleNamespace(
+    name="jax",
+    api=jax,
+    np=jnp,
+    sl=jsl,
+    nn=jnn,
+    random=jrandom,
+    tu=jtu,
+    tree=jax.tree,
+    init=jnn.initializers,
+    dtypes=jax.dtypes,
+)
 
 CASES: list[tuple[str, Callable]] = []
 
@@ -66,7 +87,7 @@ def case(label: str, fn: Callable) -> None:
     CASES.append((label, fn))
 
 
-A3 = np.array([[4.0, 1.0, -2.0], [1.0, 3.0, 0.5], [-2.0, 0.5, 5.0]])      # SPD
+A3 = np.array([[4.0, 1.0, -2.0], [1.0, 3.0, 0.5], [-2.0, 0.5, 5.0]])  # SPD
 G3 = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.5], [7.0, 8.5, 9.0]])
 R43 = np.array([[1.0, 2.0, 0.0], [0.5, -1.0, 3.0], [2.0, 0.0, 1.0], [-1.0, 1.0, 1.0]])
 R34 = R43.T.copy()
@@ -85,7 +106,9 @@ def grad_case(label: str, fname: str, x: np.ndarray, *args: Any, **kw: Any) -> N
 
         def g(x: Any) -> Any:
             return sum(L.np.sum(L.np.real(o)) for o in L.tu.tree_leaves(f(x, *args, **kw)))
+
         return L.api.grad(g)(x)
+
     case("grad:" + label, fn)
 
 
@@ -123,27 +146,54 @@ grad_case("sl.qr economic", "qr", R43, mode="economic")
 grad_case("sl.qr pivoting", "qr", G3, pivoting=True)
 for mode in ("right", "left"):
     for piv in (False, True):
-        case(f"sl.qr_multiply {mode} piv={piv}", lambda L, mode=mode, piv=piv: L.sl.qr_multiply(
-            G3, np.array([[1.0, 0.0, 2.0], [0.5, 1.0, -1.0]]) if mode == "right" else
-            np.array([[1.0, 0.5], [0.0, 1.0], [2.0, -1.0]]), mode=mode, pivoting=piv))
-    case(f"sl.qr_multiply 1d {mode}", lambda L, mode=mode: L.sl.qr_multiply(R43 if mode == "left" else R43,
-         np.array([1.0, 2.0, 3.0]) if mode == "left" else np.array([1.0, 2.0, 3.0, 4.0]), mode=mode))
+        case(
+            f"sl.qr_multiply {mode} piv={piv}",
+            lambda L, mode=mode, piv=piv: L.sl.qr_multiply(
+                G3,
+                np.array([[1.0, 0.0, 2.0], [0.5, 1.0, -1.0]])
+                if mode == "right"
+                else np.array([[1.0, 0.5], [0.0, 1.0], [2.0, -1.0]]),
+                mode=mode,
+                pivoting=piv,
+            ),
+        )
+    case(
+        f"sl.qr_multiply 1d {mode}",
+        lambda L, mode=mode: L.sl.qr_multiply(
+            R43 if mode == "left" else R43,
+            np.array([1.0, 2.0, 3.0]) if mode == "left" else np.array([1.0, 2.0, 3.0, 4.0]),
+            mode=mode,
+        ),
+    )
     case(f"sl.qr_multiply conj {mode}", lambda L, mode=mode: L.sl.qr_multiply(C3, np.eye(3), mode=mode, conjugate=True))
 case("sl.qr_multiply bad", lambda L: L.sl.qr_multiply(G3, np.eye(2)))
 for side in ("right", "left"):
     for a, nm in ((G3, "G3"), (R43, "R43"), (R34, "R34")):
         for meth in ("qdwh", "svd"):
-            case(f"sl.polar {nm} {side} {meth}", lambda L, a=a, side=side, meth=meth:
-                 L.sl.polar(a, side=side, method=meth))
+            case(
+                f"sl.polar {nm} {side} {meth}",
+                lambda L, a=a, side=side, meth=meth: L.sl.polar(a, side=side, method=meth),
+            )
 grad_case("sl.polar", "polar", G3)
 case("sl.eigh_tridiagonal", lambda L: L.sl.eigh_tridiagonal(V5, V5[:4] * 0.5, eigvals_only=True))
 case("sl.eigh_tridiagonal vec", lambda L: L.sl.eigh_tridiagonal(V5, V5[:4] * 0.5))
-case("sl.eigh_tridiagonal i", lambda L: L.sl.eigh_tridiagonal(V5, V5[:4] * 0.5, eigvals_only=True,
-                                                           select="i", select_range=(1, 3)))
+case(
+    "sl.eigh_tridiagonal i",
+    lambda L: L.sl.eigh_tridiagonal(V5, V5[:4] * 0.5, eigvals_only=True, select="i", select_range=(1, 3)),
+)
 
-for args in [(V5,), (V5, V5[::-1].copy()), (np.array([1, 2, 3]),), (np.array([1, 2, 3]), np.array([9, 4])),
-             (B23,), (B23, np.array([7.0, 8.0])), (np.array(2.0),), (np.array([1 + 2j, 3]),),
-             (np.zeros(0),), (V5[:3], np.array([1, 2]))]:
+for args in [
+    (V5,),
+    (V5, V5[::-1].copy()),
+    (np.array([1, 2, 3]),),
+    (np.array([1, 2, 3]), np.array([9, 4])),
+    (B23,),
+    (B23, np.array([7.0, 8.0])),
+    (np.array(2.0),),
+    (np.array([1 + 2j, 3]),),
+    (np.zeros(0),),
+    (V5[:3], np.array([1, 2])),
+]:
     for nm in ("toeplitz", "hankel"):
         case(f"sl.{nm}{[np.shape(a) for a in args]}", lambda L, nm=nm, args=args: getattr(L.sl, nm)(*args))
 case("sl.toeplitz list", lambda L: L.sl.toeplitz([1, 2, 3]))
@@ -172,10 +222,14 @@ case("sl.leslie short", lambda L: L.sl.leslie(np.array([1.0]), np.array([])))
 grad_case("sl.leslie", "leslie", V5, V5[:4].copy())
 for mode in ("full", "same", "valid", "bad"):
     for n in (2, 3, 5):
-        case(f"sl.convolution_matrix {mode} n={n}", lambda L, mode=mode, n=n:
-             L.sl.convolution_matrix(np.array([-1, 4, -2]), n, mode=mode))
-        case(f"sl.convolution_matrix f {mode} n={n}", lambda L, mode=mode, n=n:
-             L.sl.convolution_matrix(V5[:4], n, mode=mode))
+        case(
+            f"sl.convolution_matrix {mode} n={n}",
+            lambda L, mode=mode, n=n: L.sl.convolution_matrix(np.array([-1, 4, -2]), n, mode=mode),
+        )
+        case(
+            f"sl.convolution_matrix f {mode} n={n}",
+            lambda L, mode=mode, n=n: L.sl.convolution_matrix(V5[:4], n, mode=mode),
+        )
 case("sl.convolution_matrix batch", lambda L: L.sl.convolution_matrix(B23, 4))
 case("sl.convolution_matrix n=0", lambda L: L.sl.convolution_matrix(V5, 0))
 case("sl.convolution_matrix scalar", lambda L: L.sl.convolution_matrix(np.float64(2.0), 3))
@@ -201,6 +255,7 @@ case("sl.dft f", lambda L: L.sl.dft(3, dtype=np.float64))
 # ---------------------------------------------------------------- more areas (appended below)
 try:
     from jax_diff_misc_cases import register  # noqa: E402
+
     register(case, grad_case)
 except ImportError:
     pass
