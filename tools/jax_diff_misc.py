@@ -286,6 +286,14 @@ def run(fn: Callable) -> list[str]:
         return [f"HARNESS {type(e).__name__}: {e}"]
 
 
+def _as_f32(x: Any) -> Any:
+    return jtu.tree_map(lambda v: np.asarray(v).astype(np.float32) if np.asarray(v).dtype == np.float64 else v, x)
+
+
+# dot_product_attention runs its softmax in float32 (as JAX): results agree to float32 rounding only
+LOOSE = ("nn.dot_product_attention",)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--filter", default="")
@@ -299,6 +307,8 @@ def main() -> None:
         if args.filter and args.filter not in label:
             continue
         n += 1
+        if any(t in label for t in LOOSE):
+            fn = (lambda f: lambda L: _as_f32(f(L)))(fn)
         report(run(fn), f"[{label}]", label, args, kinds, bad)
     print(f"\n{n} cases; {len(bad)} labels with differences: {dict(kinds)}")
 
