@@ -168,7 +168,8 @@ glorot_uniform = _vs(1.0, "fan_avg", "uniform", "Glorot (Xavier) uniform: varian
 glorot_normal = _vs(1.0, "fan_avg", "truncated_normal",
                     "Glorot (Xavier) normal: variance_scaling(1, 'fan_avg', 'truncated_normal').")
 lecun_uniform = _vs(1.0, "fan_in", "uniform", "LeCun uniform: variance_scaling(1, 'fan_in', 'uniform').")
-lecun_normal = _vs(1.0, "fan_in", "truncated_normal", "LeCun normal: variance_scaling(1, 'fan_in', 'truncated_normal').")
+lecun_normal = _vs(1.0, "fan_in", "truncated_normal",
+                   "LeCun normal: variance_scaling(1, 'fan_in', 'truncated_normal').")
 he_uniform = _vs(2.0, "fan_in", "uniform", "He (Kaiming) uniform: variance_scaling(2, 'fan_in', 'uniform').")
 he_normal = _vs(2.0, "fan_in", "truncated_normal",
                 "He (Kaiming) normal: variance_scaling(2, 'fan_in', 'truncated_normal').")
