@@ -98,7 +98,8 @@ F32: dict[str, Callable] = {  # float32 arithmetic (attention's softmax, pascal'
     "qlen window residual": lambda L: L.nn.dot_product_attention(
         Q, K, VV, query_seq_lengths=np.array([3, 4], np.int32), local_window_size=(2, 0), return_residual=True),
     "3d": lambda L: L.nn.dot_product_attention(Q[0], K[0], VV[0], scale=0.3),
-    "grad": lambda L: L.api.grad(lambda q: L.np.sum(L.nn.dot_product_attention(q, K, VV, BIAS, is_causal=True) ** 2))(Q),
+    "grad": lambda L: L.api.grad(
+        lambda q: L.np.sum(L.nn.dot_product_attention(q, K, VV, BIAS, is_causal=True) ** 2))(Q),
 }
 
 

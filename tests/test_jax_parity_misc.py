@@ -15,10 +15,10 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from jax_parity_misc_cases import F32, CLOSE, EXACT, G3, V5
-from jax_parity_misc_data import F32 as F32_DATA
+from jax_parity_misc_cases import CLOSE, EXACT, F32, G3, V5
 from jax_parity_misc_data import CLOSE as CLOSE_DATA
 from jax_parity_misc_data import EXACT as EXACT_DATA
+from jax_parity_misc_data import F32 as F32_DATA
 
 import functrans as ft
 import functrans.nn as fnn
