@@ -93,6 +93,14 @@ def test_scipy_linalg_signatures_and_errors():
         fsl.toeplitz([1, 2, 3])
 
 
+def test_matrix_functions_not_differentiable_as_jax():
+    for f in (lambda a: fsl.sqrtm(a).real, lambda a: fsl.solve_sylvester(a, G3, np.eye(3))):
+        with pytest.raises(NotImplementedError):
+            ft.grad(lambda a, f=f: fnp.sum(f(a)))(G3)
+    with pytest.raises(NotImplementedError):
+        fsl.sqrtm(G3, blocksize=2)
+
+
 def test_scipy_linalg_special_matrices_batch_and_transform():
     c = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     t = fsl.toeplitz(c)

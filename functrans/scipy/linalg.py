@@ -50,3 +50,7 @@ __all__ += [
     "fiedler", "fiedler_companion", "hadamard", "hankel", "helmert", "hilbert", "invhilbert",
     "invpascal", "leslie", "pascal", "polar", "qr", "qr_multiply", "svd", "toeplitz",
 ]  # fmt: skip
+# matrix functions from the eigendecomposition
+from functrans._src.scipy_linalg_matfun import funm, solve_sylvester, sqrtm  # noqa: E402
+
+__all__ += ["funm", "solve_sylvester", "sqrtm"]
