@@ -142,3 +142,27 @@ __all__ += ["debug"]
 from functrans._src.core import TracerBoolConversionError  # noqa: E402
 
 __all__ += ["TracerBoolConversionError"]
+# jax top-level utilities: hand-written gradients, closure conversion, names, host callbacks, devices
+from functrans import dtypes  # noqa: E402
+from functrans._src.api_extras import (  # noqa: E402
+    closure_convert,
+    custom_gradient,
+    default_backend,
+    device_count,
+    devices,
+    ensure_compile_time_eval,
+    local_device_count,
+    local_devices,
+    named_call,
+    named_scope,
+    process_count,
+    process_index,
+    pure_callback,
+    typeof,
+)
+
+__all__ += [
+    "closure_convert", "custom_gradient", "default_backend", "device_count", "devices", "dtypes",
+    "ensure_compile_time_eval", "local_device_count", "local_devices", "named_call", "named_scope",
+    "process_count", "process_index", "pure_callback", "typeof",
+]  # fmt: skip

@@ -91,3 +91,22 @@ __all__ = [
     "weibull_min",
     "wrap_key_data",
 ]
+# more samplers and key utilities
+from functrans._src.random_extra import (  # noqa: E402
+    ball,
+    binomial,
+    clone,
+    double_sided_maxwell,
+    generalized_normal,
+    key_dtype,
+    key_impl,
+    multinomial,
+    orthogonal,
+    triangular,
+    wald,
+)
+
+__all__ += [
+    "ball", "binomial", "clone", "double_sided_maxwell", "generalized_normal", "key_dtype", "key_impl",
+    "multinomial", "orthogonal", "triangular", "wald",
+]  # fmt: skip

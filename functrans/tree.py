@@ -17,3 +17,9 @@ __all__ = [
     "all", "any", "flatten", "flatten_with_path", "leaves", "leaves_with_path", "map", "map_with_path",
     "reduce", "structure", "transpose", "unflatten",
 ]  # fmt: skip
+# prefix broadcasting, associative reduction, static registration
+from functrans._src.tree_more import static  # noqa: E402
+from functrans._src.tree_more import tree_broadcast as broadcast  # noqa: E402
+from functrans._src.tree_more import tree_reduce_associative as reduce_associative  # noqa: E402
+
+__all__ += ["broadcast", "reduce_associative", "static"]

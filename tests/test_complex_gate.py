@@ -71,6 +71,7 @@ REJECTED: dict[str, str] = {
     "random_gamma": _RNG,
     "random_gamma_grad": _RNG,
     "random_poisson": _RNG,
+    "random_binomial": _RNG,
     "random_cholesky": _RNG,
     "triangular_inverse": _RNG,
     "argsort": _RNG,

@@ -46,6 +46,7 @@ RULE_CASES = {
     "fma": (lambda x, y: prng.fma(x, y, x * x), (M, V)),
     "random_gamma": (lambda x: x * fr.gamma(_key_of(x), 2.0, (3,)), (V,)),
     "random_poisson": (lambda x: x * fr.poisson(_key_of(x), 3.0, (3,)).astype(np.float64), (V,)),
+    "random_binomial": (lambda x: x * fr.binomial(_key_of(x), 30.0, 0.4, (3,)), (V,)),
     "argsort": (lambda x: x * fr.permutation(_key_of(x), 3).astype(np.float64), (V,)),
     "take": (lambda x: fr.permutation(_key_of(x), x) ** 2, (V,)),
     "take_add": (lambda x: fr.choice(_key_of(x), x, (5,)) ** 3, (V,)),

@@ -99,9 +99,9 @@ def register_pytree_with_keys(
     """Register a pytree node whose children have keys (as ``jax.tree_util.register_pytree_with_keys``)."""
     if flatten_func is None:
 
-        def flatten_func(x: Any) -> tuple[list[Any], Any]:
+        def flatten_func(x: Any) -> tuple[tuple[Any, ...], Any]:
             pairs, aux = flatten_with_keys(x)
-            return [c for _, c in pairs], aux
+            return tuple(c for _, c in pairs), aux
 
     tu.register_pytree_node(nodetype, flatten_func, unflatten_func)
     _keyed[nodetype] = flatten_with_keys

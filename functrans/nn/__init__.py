@@ -47,3 +47,8 @@ from functrans._src.nn import (  # noqa: E402
 
 __all__ += ["glu", "hard_sigmoid", "hard_silu", "hard_swish", "identity", "logmeanexp", "mish", "soft_sign",
             "sparse_plus", "sparse_sigmoid", "squareplus", "tanh"]
+# attention, log1mexp and the initializers
+from functrans._src.nn_attention import dot_product_attention, log1mexp  # noqa: E402
+from functrans.nn import initializers  # noqa: E402
+
+__all__ += ["dot_product_attention", "initializers", "log1mexp"]
