@@ -72,8 +72,8 @@ def canonicalize_dtype(dtype: Any, allow_extended_dtype: bool = False) -> np.dty
 
 
 def _node(x: Any) -> Any:
-    if x is None:
-        raise ValueError("None is not a valid value for jnp.array")
+    if x is None:  # as JAX's result_type: the default float
+        return _f64
     if type(x) is bool:
         return _b
     if type(x) is int:
@@ -86,8 +86,8 @@ def _node(x: Any) -> Any:
         av = x.aval
         dt = np.dtype(av.dtype)
         return _weak(dt) if getattr(av, "weak_type", False) else dt
-    if isinstance(x, type) and x in (int, float, complex, bool):
-        return {int: _i64, float: _f64, complex: _c128, bool: _b}[x]
+    if isinstance(x, type) and x in (int, float, complex, bool):  # Python types are weak, as JAX's
+        return {int: _I, float: _F, complex: _C, bool: _b}[x]
     dt = np.dtype(x.dtype) if hasattr(x, "dtype") and not isinstance(x, (type, np.dtype)) else np.dtype(x)
     if dt not in _LATTICE and dt != float0:
         raise TypeError(f"JAX only supports number and bool dtypes, got dtype {dt}")
@@ -116,8 +116,9 @@ def result_type(*args: Any, return_weak_type_flag: bool = False) -> Any:
 
 
 def promote_types(a: Any, b: Any) -> np.dtype:
-    """The promoted dtype of two dtypes (both strongly typed)."""
-    return result_type(np.dtype(a), np.dtype(b))
+    """The promoted dtype of two dtypes (the Python types ``int``/``float``/``complex`` weak)."""
+    weak = (bool, int, float, complex)
+    return result_type(*[x if isinstance(x, type) and x in weak else np.dtype(x) for x in (a, b)])
 
 
 def issubdtype(a: Any, b: Any) -> bool:

@@ -23,7 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src.core import Tracer, get_aval
+from functrans._src import dtypes as _dtypes
+from functrans._src.core import Tracer
+from functrans._src.lax.rules import inexact_dtype as _inexact
 
 __all__ = [
     "result_type", "promote_types", "can_cast", "issubdtype", "isdtype", "isscalar", "iterable",
@@ -36,112 +38,18 @@ __all__ = [
 
 # --------------------------------------------------------------------------- JAX's promotion lattice
 
-_B, _U1, _U2, _U4, _U8 = "bool", "uint8", "uint16", "uint32", "uint64"
-_I1, _I2, _I4, _I8 = "int8", "int16", "int32", "int64"
-_F2, _F4, _F8, _C4, _C8 = "float16", "float32", "float64", "complex64", "complex128"
-_IW, _FW, _CW = "int*", "float*", "complex*"  # the weak types of Python scalars
-
-_EDGES: dict[str, tuple[str, ...]] = {
-    _B: (_IW,),
-    _U1: (_I2, _U2), _U2: (_I4, _U4), _U4: (_I8, _U8), _U8: (_FW,),
-    _IW: (_U1, _I1), _I1: (_I2,), _I2: (_I4,), _I4: (_I8,), _I8: (_FW,),
-    _FW: (_F2, _CW), _F2: (_F4,), _F4: (_F8, _C4), _F8: (_C8,),
-    _CW: (_C4,), _C4: (_C8,), _C8: (),
-}  # fmt: skip
-_WEAK_CANONICAL = {_IW: np.dtype(np.int64), _FW: np.dtype(np.float64), _CW: np.dtype(np.complex128)}
-
-
-def _upper(t: str) -> frozenset[str]:
-    out, todo = {t}, [t]
-    while todo:
-        for n in _EDGES[todo.pop()]:
-            if n not in out:
-                out.add(n)
-                todo.append(n)
-    return frozenset(out)
-
-
-_UPPER = {t: _upper(t) for t in _EDGES}
-
-
-def _join(a: str, b: str) -> str:
-    common = _UPPER[a] & _UPPER[b]
-    for t in common:
-        if _UPPER[t] == common:
-            return t
-    raise TypeError(f"no common type for {a} and {b}")  # the lattice has a join for every pair
-
-
-_PY_WEAK = {builtins.bool: _B, int: _IW, float: _FW, complex: _CW}
-_WEAK_KIND = {"b": _B, "i": _IW, "u": _IW, "f": _FW, "c": _CW}
-
-
-def _node(x: Any) -> str | np.dtype:
-    """The lattice node of one argument: a weak node for Python scalars and the types
-    ``int``/``float``/``complex`` (and weakly typed traced values); otherwise its dtype's name
-    (or the dtype itself when it is outside the lattice)."""
-    if x is None:
-        return _FW
-    if isinstance(x, type) and x in _PY_WEAK:
-        return _PY_WEAK[x]
-    if type(x) in _PY_WEAK:
-        return _PY_WEAK[type(x)]
-    if isinstance(x, Tracer):
-        aval = get_aval(x)
-        return _WEAK_KIND[aval.dtype.kind] if aval.weak_type else aval.dtype.name
-    if hasattr(x, "dtype") and not isinstance(x, type) and not isinstance(x, np.dtype):
-        dt = np.dtype(x.dtype)
-    else:
-        dt = np.dtype(x)
-    return dt.name if dt.name in _EDGES else dt
-
-
-def _dtype_of(node: str) -> np.dtype:
-    return _WEAK_CANONICAL[node] if node in _WEAK_CANONICAL else np.dtype(node)
-
-
-def result_type(*args: Any) -> np.dtype:
-    """The dtype JAX's promotion gives for ``args`` (arrays, scalars, dtypes; x64 enabled)."""
-    if not args:
-        raise ValueError("at least one array or dtype is required")
-    nodes = [_node(a) for a in args]
-    for n in nodes:
-        if isinstance(n, np.dtype):
-            if n.kind == "O":
-                raise TypeError(f"Value of dtype {n} is not a valid array type: only numeric types are supported")
-            if len(nodes) == 1:
-                return n
-            raise TypeError(f"dtype {n} does not take part in type promotion")
-    out = nodes[0]
-    for n in nodes[1:]:
-        out = _join(out, n)  # type: ignore[arg-type]
-    return _dtype_of(out)  # type: ignore[arg-type]
-
-
-def promote_types(a: Any, b: Any) -> np.dtype:
-    """The dtype that both ``a`` and ``b`` (dtypes) promote to under JAX's promotion lattice."""
-    return result_type(_as_dtype_arg(a), _as_dtype_arg(b))
-
-
-def _as_dtype_arg(a: Any) -> Any:
-    if isinstance(a, type) and a in _PY_WEAK:
-        return a
-    return np.dtype(a)
+# one lattice for functrans.dtypes and functrans.numpy (functrans._src.dtypes)
+result_type = _dtypes.result_type
+promote_types = _dtypes.promote_types
 
 
 def inexact_dtype(x: Any) -> np.dtype:
     """The floating or complex dtype JAX computes ``x`` in: integers and booleans become
     ``float32`` when at most 32 bits wide (``float64`` for 64-bit ones; Python ints the default
     ``float64``); floating and complex dtypes are kept."""
-    node = _node(x)
-    if isinstance(node, np.dtype):
-        raise TypeError(f"expected a numeric array, got dtype {node}")
-    dt = _dtype_of(node)
-    if dt.kind in "fc":
-        return dt
-    if node == _IW:
+    if isinstance(x, builtins.bool | int) and not isinstance(x, np.generic):
         return np.dtype(np.float64)
-    return np.dtype(np.float64) if dt.itemsize == 8 else np.dtype(np.float32)
+    return _inexact(result_type(x))
 
 
 # --------------------------------------------------------------------------- predicates
