@@ -19,6 +19,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import Tracer, get_aval
+from functrans._src.numpy import aliases as _al
 from functrans._src.numpy import reductions as _red
 from functrans._src.numpy import ufuncs as _uf
 from functrans._src.numpy.indexing import _IndexUpdateHelper, getitem
@@ -28,7 +29,8 @@ from functrans._src.numpy.util import _arr, _axis, _shape
 
 __all__ = [
     "ufunc", "frompyfunc", "add", "subtract", "multiply", "maximum", "minimum", "negative",
-    "logaddexp", "logaddexp2", "logical_and", "logical_or", "logical_xor",
+    "logaddexp", "logaddexp2", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or",
+    "bitwise_xor",
 ]  # fmt: skip
 
 _AT_INPLACE = (
@@ -354,3 +356,6 @@ logical_and = ufunc(_uf.logical_and, 2, 1, name="logical_and", identity=True, ca
 logical_or = ufunc(_uf.logical_or, 2, 1, name="logical_or", identity=False, call=_uf.logical_or,
                    reduce=_logical_reduce(_red.any))  # fmt: skip
 logical_xor = ufunc(_uf.logical_xor, 2, 1, name="logical_xor", identity=False, call=_uf.logical_xor)
+bitwise_and = ufunc(_al.bitwise_and, 2, 1, name="bitwise_and", identity=-1, call=_al.bitwise_and)
+bitwise_or = ufunc(_al.bitwise_or, 2, 1, name="bitwise_or", identity=0, call=_al.bitwise_or)
+bitwise_xor = ufunc(_al.bitwise_xor, 2, 1, name="bitwise_xor", identity=0, call=_al.bitwise_xor)
