@@ -48,3 +48,5 @@ from functrans._src.lax.shape import *  # noqa: F403
 from functrans._src.lax.slicing import *  # noqa: F403
 from functrans._src.lax.sorting import *  # noqa: F403
 from functrans._src.lax.special import *  # noqa: F403
+from functrans._src.lax.special_extra import *  # noqa: F403
+from functrans._src.lax.special_scipy import *  # noqa: F403
