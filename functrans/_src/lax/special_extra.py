@@ -16,9 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from functrans._src.core import Primitive, ShapedArray, bind
+from functrans._src.core import Primitive, ShapedArray, bind, get_aval
+from functrans._src.jvp import jvp_flat
 from functrans._src.lax.comparisons import gt, select
 from functrans._src.lax.elementwise import abs, add, div, exp, log, log1p, mul, neg, sign, sub
+from functrans._src.lax.elementwise import pow as _pow
 from functrans._src.lax.rules import (
     _batch_elementwise,
     _batch_same_dim,
@@ -108,9 +110,7 @@ def _igamma_series_da(ax: np.ndarray, x: np.ndarray, a: np.ndarray, on: np.ndarr
     r, c, ans = a.copy(), np.ones_like(a), np.ones_like(a)
     dc_da, dans_da = np.zeros_like(a), np.zeros_like(a)
     on = on.copy()
-    for _ in range(2000):
-        if not on.any():
-            break
+    while on.any():  # no iteration limit (as JAX): large a needs ~sqrt(a) terms
         r1 = r + 1
         dc1 = dc_da * (x / r1) - (c * x) / (r1 * r1)
         dans1 = dans_da + dc1
@@ -282,8 +282,6 @@ _BERNOULLI_COEFS = [
 def _zeta_series(s: Any, a: Any, n: int) -> Any:
     """Euler-Maclaurin sum for zeta(s, a) with ``n`` direct terms and ``n`` correction terms,
     written with primitives (its derivative is the JVP of zeta, as JAX's)."""
-    from functrans._src.lax.elementwise import pow as _pow
-
     total = _pow(a, neg(s))
     for k in range(1, n):
         total = add(total, _pow(add(a, float(k)), neg(s)))
@@ -301,15 +299,9 @@ def _zeta_series(s: Any, a: Any, n: int) -> Any:
 
 
 def _zeta_jvp(primals: Any, tangents: Any) -> tuple[Any, Any]:
-    from functrans._src.api import jvp as _jvp
-    from functrans._src.lax.rules import zeros_like_tangent
-
-    x, q = primals
     ans = bind(zeta_p, primals, {})
-    dt = _float_of(np.zeros((), getattr(x, "dtype", np.float64)), np.zeros((), getattr(q, "dtype", np.float64)))
-    n = 8 if dt == np.float32 else 16
-    ts = tuple(zeros_like_tangent(p) if t is None else t for p, t in zip(primals, tangents))
-    _, t_out = _jvp(lambda s, a: _zeta_series(s, a, n), (x, q), ts)
+    n = 8 if get_aval(ans).dtype == np.float32 else 16
+    _, (t_out,) = jvp_flat(lambda s, a: [_zeta_series(s, a, n)], list(primals), list(tangents))
     return ans, _fit(t_out, ans)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src.core import Primitive, bind
-from functrans._src.lax.comparisons import eq, select
+from functrans._src.lax.comparisons import eq, le, logical_or as _or, select
 from functrans._src.lax.complex_parts import complex as _complex
 from functrans._src.lax.elementwise import add, cos, div, exp, log, mul, neg, sin, sub
 from functrans._src.lax.rules import _bcast, _shape, allow_complex, defjvp
@@ -43,9 +43,15 @@ def _fit(t: Any, ans: Any) -> Any:
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
+def _expi_impl(x: np.ndarray) -> np.ndarray:
+    # JAX: NaN at 0 and at +-inf (SciPy: -inf, inf, -0)
+    out = scipy_special("expi").expi(x)
+    return np.where((x == 0) | np.isinf(x), np.nan, out)
+
+
 erfcx_p = float_unary("erfcx", _sp("erfcx", "erfcx"))
 dawsn_p = float_unary("dawsn", _sp("dawsn", "dawsn"))
-expi_p = float_unary("expi", _sp("expi", "expi"))
+expi_p = float_unary("expi", _expi_impl)
 spence_p = float_unary("spence", _sp("spence", "spence"))
 sici_si_p = float_unary("sici_si", _sp("sici", "sici", 0))
 sici_ci_p = float_unary("sici_ci", _sp("sici", "sici", 1))
@@ -57,7 +63,8 @@ def _expn_impl(n: np.ndarray, x: np.ndarray) -> np.ndarray:
     sp = scipy_special("expn")
     ok = (n >= 0) & (n == np.floor(n))
     out = sp.expn(np.where(ok, n, 0).astype(np.int64), x)
-    return np.where(ok, out, np.nan)
+    # JAX: NaN at x = inf for n > 0 (SciPy: 0)
+    return np.where(ok & ~((x == np.inf) & (n > 0)), out, np.nan)
 
 
 expn_p = float_nary("expn", _expn_impl)
@@ -118,8 +125,10 @@ def _ones(x: Any) -> Any:
 defjvp(erfcx_p, lambda g, ans, x: mul(g, sub(mul(mul(2.0, x), ans), _TWO_OVER_SQRT_PI)))
 defjvp(dawsn_p, lambda g, ans, x: mul(g, sub(1.0, mul(mul(2.0, x), ans))))
 defjvp(expi_p, lambda g, ans, x: mul(g, div(exp(x), x)))
-# spence(x) = int_1^x log(t) / (1 - t) dt (SciPy's convention)
-defjvp(spence_p, lambda g, ans, x: mul(g, div(log(x), sub(1.0, x))))
+# spence(x) = int_1^x log(t) / (1 - t) dt (SciPy's convention); zero where JAX's piecewise
+# definition is constant (x <= 0 and x == 1)
+defjvp(spence_p, lambda g, ans, x: mul(g, select(
+    _or(le(x, 0.0), eq(x, 1.0)), mul(x, 0.0), div(log(x), sub(1.0, select(eq(x, 1.0), mul(x, 0.0), x))))))
 # sin(x) / x with its limit 1 at 0 (JAX: sinc(x / pi)); cos(x) / x
 defjvp(sici_si_p, lambda g, ans, x: mul(g, select(eq(x, 0.0), _ones(x), div(sin(x), select(eq(x, 0.0), _ones(x), x)))))
 defjvp(sici_ci_p, lambda g, ans, x: mul(g, div(cos(x), x)))
@@ -160,7 +169,8 @@ def _hyp_param_grad_impl(*args: np.ndarray, upper: int, which: int) -> np.ndarra
     serie = np.zeros_like(x)
     p = params[which]
     sgn = 1.0 if which < upper else -1.0
-    on = np.ones(x.shape, bool)
+    with np.errstate(all="ignore"):
+        on = np.abs(term) / np.abs(serie) > eps
     k = 1
     while k < 250 and on.any():
         serie = np.where(on, serie + term * sgn * (psi(p + k) - psi(p)), serie)
