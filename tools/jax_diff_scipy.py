@@ -143,12 +143,139 @@ add("special.gammainc.grad_a", fss.gammainc, jss.gammainc, np.array([0.5, 1.0, 2
 add("special.gammaincc.grad_a", fss.gammaincc, jss.gammaincc, np.array([0.5, 1.0, 2.0, 3.5, 10.0]),
     np.array([0.2, 1.5, 2.0, 0.5, 12.0]))
 
-try:
-    import stats_cases  # noqa: F401  (the scipy.stats cases, when present)
+# ---------------------------------------------------------------- scipy.stats
 
-    stats_cases.register(add, fst, jst)
-except ImportError:
-    pass
+
+def st(dist: str, fn: str, *args: Any, **kw: Any) -> None:
+    add(f"stats.{dist}.{fn}", getattr(getattr(fst, dist), fn), getattr(getattr(jst, dist), fn), *args, **kw)
+
+
+def st_grad(dist: str, fn: str, k: int, *args: Any) -> None:
+    rest = list(args)
+    xk = rest.pop(k)
+    add(f"stats.{dist}.{fn}.grad@{k}", _argk(getattr(getattr(fst, dist), fn), k),
+        _argk(getattr(getattr(jst, dist), fn), k), xk, *rest)
+
+
+XR = np.array([-3.0, -0.5, 0.0, 0.3, 1.0, 2.5, 10.0])
+Q = np.array([0.0, 0.01, 0.3, 0.5, 0.9, 1.0, 1.2, -0.1])
+KI = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 5.0, 2.5])
+LOCSCALE = [(), (0.5,), (0.5, 2.0), (np.float64(-1.0), np.array([0.5, 1.0, 2.0, 3.0, 1.0, 1.0, 1.0]))]
+CONT = {  # dist: (shape args, functions)
+    "cauchy": ((), "logpdf pdf cdf logcdf sf logsf"),
+    "expon": ((), "logpdf pdf cdf logcdf sf logsf"),
+    "laplace": ((), "logpdf pdf cdf"),
+    "logistic": ((), "logpdf pdf cdf sf"),
+    "gumbel_l": ((), "logpdf pdf cdf logcdf sf logsf"),
+    "gumbel_r": ((), "logpdf pdf cdf logcdf sf logsf"),
+    "uniform": ((), "logpdf pdf cdf"),
+    "norm": ((), "logpdf pdf cdf logcdf sf logsf"),
+    "chi2": ((3.0,), "logpdf pdf cdf logcdf sf logsf"),
+    "gamma": ((2.5,), "logpdf pdf cdf logcdf sf logsf"),
+    "pareto": ((1.5,), "logpdf pdf cdf logcdf sf logsf"),
+    "t": ((4.0,), "logpdf pdf"),
+    "beta": ((2.0, 3.0), "logpdf pdf cdf logcdf sf logsf"),
+    "truncnorm": ((-1.0, 2.0), "logpdf pdf cdf logcdf sf logsf"),
+}
+for dist, (shape, fns) in CONT.items():
+    for fn in fns.split():
+        for ls in LOCSCALE:
+            x = XR if dist != "beta" else np.array([-0.1, 0.0, 0.2, 0.5, 0.9, 1.0, 1.5])
+            st(dist, fn, x, *shape, *ls)
+        st(dist, fn, XR.astype(np.float32), *shape)
+        for k in range(1, len(shape) + 1):
+            xg = np.array([0.3, 0.7, 1.5]) if dist not in ("beta", "truncnorm") else np.array([0.2, 0.5, 0.8])
+            st_grad(dist, fn, k, xg, *shape)
+        if dist not in ("beta",):
+            st_grad(dist, fn, len(shape) + 1, np.array([0.3, 0.7, 1.5]), *shape, -0.5, 2.0)
+            st_grad(dist, fn, len(shape) + 2, np.array([0.3, 0.7, 1.5]), *shape, -0.5, 2.0)
+for dist, shape in (("cauchy", ()), ("expon", ()), ("logistic", ()), ("gumbel_l", ()), ("gumbel_r", ()),
+                    ("uniform", ()), ("pareto", (1.5,))):
+    for fn in ("ppf", "isf"):
+        if hasattr(getattr(jst, dist), fn):
+            st(dist, fn, Q, *shape)
+            st(dist, fn, Q, *shape, 0.5, 2.0)
+            st(dist, fn, np.array([0.1, 0.5, 0.8]), *shape, 0.5, 2.0)
+for fn in ("logpdf", "pdf", "cdf"):
+    for b in (0.5, 1.0, 2.0, 5.0):
+        st("gennorm", fn, XR, b)
+    st_grad("gennorm", fn, 1, np.array([-0.5, 0.3, 1.2]), 1.5)
+for fn in ("logpdf", "pdf"):
+    for kappa in (0.5, 2.0, 0.0):
+        st("vonmises", fn, XR, kappa)
+    st_grad("vonmises", fn, 1, np.array([-0.5, 0.3, 1.2]), 1.5)
+    for c in (0.2, 0.7, 0.0, 1.0):
+        st("wrapcauchy", fn, np.array([-0.5, 0.0, 1.0, 3.0, 6.3]), c)
+    st_grad("wrapcauchy", fn, 1, np.array([0.5, 1.0, 3.0]), 0.4)
+for fn in ("logpmf", "pmf"):
+    st("bernoulli", fn, KI, 0.3)
+    st("bernoulli", fn, KI, 0.0)
+    st("bernoulli", fn, KI, 0.3, 1)
+    st_grad("bernoulli", fn, 1, np.array([0.0, 1.0]), 0.3)
+    st("binom", fn, KI, 5.0, 0.3)
+    st("binom", fn, KI, 5.0, 0.0)
+    st("binom", fn, KI, 0.0, 0.5)
+    st("binom", fn, KI, 5.0, 1.0, 1)
+    st_grad("binom", fn, 2, np.array([0.0, 2.0, 5.0]), 5.0, 0.4)
+    st("betabinom", fn, KI, 5.0, 2.0, 3.0)
+    st("betabinom", fn, KI, 0.0, 2.0, 3.0)
+    st("betabinom", fn, KI, 5.0, 2.0, 3.0, 1)
+    st_grad("betabinom", fn, 2, np.array([0.0, 2.0, 5.0]), 5.0, 2.0, 3.0)
+    st("nbinom", fn, KI, 3.0, 0.4)
+    st("nbinom", fn, KI, 3.0, 0.4, 1)
+    st_grad("nbinom", fn, 2, np.array([0.0, 2.0, 5.0]), 3.0, 0.4)
+    st("geom", fn, KI, 0.3)
+    st("geom", fn, KI, 0.3, 1)
+    st_grad("geom", fn, 1, np.array([1.0, 2.0, 5.0]), 0.3)
+    st("poisson", fn, KI, 2.0)
+    st("poisson", fn, KI, 2.0, 1)
+    st("poisson", fn, KI, 0.0)
+    st_grad("poisson", fn, 1, np.array([0.0, 2.0, 5.0]), 2.0)
+    st("multinomial", fn, np.array([1, 2, 0]), 3, np.array([0.2, 0.5, 0.3]))
+    st("multinomial", fn, np.array([[1, 2, 0], [0, 3, 0]]), 3, np.array([0.2, 0.5, 0.3]))
+    st("multinomial", fn, np.array([1, 2, 1]), 3, np.array([0.2, 0.5, 0.3]))
+    st("multinomial", fn, np.array([1.0, 2.0, 0.0]), 3, np.array([0.2, 0.5, 0.3]))
+    st_grad("multinomial", fn, 2, np.array([1, 2, 0]), 3, np.array([0.2, 0.5, 0.3]))
+st("bernoulli", "cdf", KI, 0.3)
+st("bernoulli", "cdf", KI, 1.3)
+st("bernoulli", "ppf", Q, 0.3)
+st("poisson", "cdf", KI, 2.0)
+st("poisson", "cdf", KI, 2.0, 1)
+st_grad("poisson", "cdf", 1, np.array([0.0, 2.0, 5.0]), 2.0)
+st("poisson", "entropy", np.array([0.0, 0.5, 3.0, 20.0, 150.0]))
+for fn in ("logpdf", "pdf"):
+    alpha = np.array([1.5, 2.0, 3.0])
+    st("dirichlet", fn, np.array([0.2, 0.3, 0.5]), alpha)
+    st("dirichlet", fn, np.array([0.2, 0.3]), alpha)
+    st("dirichlet", fn, np.array([[0.2, 0.1], [0.3, 0.1], [0.5, 0.8]]), alpha)
+    st("dirichlet", fn, np.array([0.2, 0.3, 0.6]), alpha)
+    st("dirichlet", fn, np.array([0.2, 0.3, 0.5]), np.ones((2, 3)))
+    st_grad("dirichlet", fn, 1, np.array([0.2, 0.3, 0.5]), alpha)
+    cov = np.array([[2.0, 0.3], [0.3, 1.0]])
+    st("multivariate_normal", fn, np.array([0.5, -1.0]), np.zeros(2), cov)
+    st("multivariate_normal", fn, np.array([[0.5, -1.0], [1.0, 2.0], [0.0, 0.0]]), np.array([0.1, 0.2]), cov)
+    st("multivariate_normal", fn, np.array([0.5, -1.0]), np.zeros(2), 2.0)
+    st("multivariate_normal", fn, np.array([0.5, -1.0, 0.3]), 0.0, 2.0)
+    st("multivariate_normal", fn, np.array([0.5, -1.0]), np.zeros(3), cov)
+    st_grad("multivariate_normal", fn, 1, np.array([0.5, -1.0]), np.array([0.1, 0.2]), cov)
+    st_grad("multivariate_normal", fn, 2, np.array([0.5, -1.0]), np.array([0.1, 0.2]), cov)
+add("stats.multivariate_normal.logpdf", fst.multivariate_normal.logpdf, jst.multivariate_normal.logpdf,
+    np.array([0.5, -1.0]), np.zeros(2), np.eye(2), allow_singular=True)
+RD = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0])
+for m in ("average", "min", "max", "dense", "ordinal"):
+    add("stats.rankdata", fst.rankdata, jst.rankdata, RD, m)
+    add("stats.rankdata", fst.rankdata, jst.rankdata, RD.reshape(3, 3), m, axis=1)
+add("stats.rankdata", fst.rankdata, jst.rankdata, np.array([1.0, np.nan, 2.0]))
+add("stats.rankdata", fst.rankdata, jst.rankdata, RD, "bogus")
+add("stats.rankdata", fst.rankdata, jst.rankdata, np.array([3, 1, 2]))
+for kw in ({}, {"axis": 1}, {"axis": None}, {"ddof": 0}, {"keepdims": True}, {"nan_policy": "omit"}):
+    add("stats.sem", fst.sem, jst.sem, RD.reshape(3, 3), **kw)
+add("stats.sem", fst.sem, jst.sem, RD)
+add("stats.sem", fst.sem, jst.sem, RD, nan_policy="bogus")
+for kw in ({}, {"axis": 1}, {"axis": None}, {"keepdims": True}, {"axis": None, "keepdims": True}):
+    add("stats.mode", fst.mode, jst.mode, np.array([[1, 2, 2], [3, 3, 1], [1, 2, 1]]), **kw)
+add("stats.mode", fst.mode, jst.mode, RD)
+add("stats.mode", fst.mode, jst.mode, RD, nan_policy="omit")
 
 
 def main() -> None:
@@ -172,8 +299,10 @@ def main() -> None:
     print(f"\n{len(names)} functions, {n_cases} cases, {n_grads} gradient checks; "
           f"{len(bad)} cases with differences: {dict(kinds)}")
     if not args.filter:
-        miss = sorted(set(jss.__all__ if hasattr(jss, "__all__") else dir(jss)) - set(dir(fss)))
+        miss = sorted(set(dir(jss)) - set(dir(fss)))
         print("jax.scipy.special names missing:", " ".join(n for n in miss if not n.startswith("_")))
+        miss = sorted(set(dir(jst)) - set(dir(fst)))
+        print("jax.scipy.stats names missing:", " ".join(n for n in miss if not n.startswith("_")))
 
 
 _ = (jnp, ft)

@@ -34,6 +34,13 @@ def _c(x: Any, v: float) -> Any:
     return np.asarray(v, _dt(x))
 
 
+def _clamp(lo: Any, x: Any, hi: Any) -> Any:
+    """``lax.clamp``: its derivative is 1 strictly inside ``(lo, hi)`` and 0 elsewhere (a select,
+    so that an infinite cotangent outside the range gives 0, not NaN, as JAX)."""
+    inside = _and(x > lo, x < hi)
+    return fnp.where(inside, x, lax.stop_gradient(fnp.clip(x, lo, hi)))
+
+
 # --------------------------------------------------------------------------- bernoulli
 
 
@@ -79,7 +86,7 @@ def beta_pdf(x: Any, a: Any, b: Any, loc: Any = 0, scale: Any = 1) -> Any:
 
 def beta_cdf(x: Any, a: Any, b: Any, loc: Any = 0, scale: Any = 1) -> Any:
     x, a, b, loc, scale = _promote(x, a, b, loc, scale)
-    return lax.betainc(a, b, fnp.clip((x - loc) / scale, _c(x, 0), _c(x, 1)))
+    return lax.betainc(a, b, _clamp(_c(x, 0), (x - loc) / scale, _c(x, 1)))
 
 
 def beta_logcdf(x: Any, a: Any, b: Any, loc: Any = 0, scale: Any = 1) -> Any:
@@ -88,7 +95,7 @@ def beta_logcdf(x: Any, a: Any, b: Any, loc: Any = 0, scale: Any = 1) -> Any:
 
 def beta_sf(x: Any, a: Any, b: Any, loc: Any = 0, scale: Any = 1) -> Any:
     x, a, b, loc, scale = _promote(x, a, b, loc, scale)
-    return lax.betainc(b, a, 1 - fnp.clip((x - loc) / scale, _c(x, 0), _c(x, 1)))
+    return lax.betainc(b, a, 1 - _clamp(_c(x, 0), (x - loc) / scale, _c(x, 1)))
 
 
 def beta_logsf(x: Any, a: Any, b: Any, loc: Any = 0, scale: Any = 1) -> Any:
@@ -252,7 +259,7 @@ def chi2_pdf(x: Any, df: Any, loc: Any = 0, scale: Any = 1) -> Any:
 
 def chi2_cdf(x: Any, df: Any, loc: Any = 0, scale: Any = 1) -> Any:
     x, df, loc, scale = _promote(x, df, loc, scale)
-    return lax.igamma(df / 2, fnp.clip((x - loc) / (scale * 2), _c(x, 0), _c(x, np.inf)))
+    return lax.igamma(df / 2, _clamp(_c(x, 0), (x - loc) / (scale * 2), _c(x, np.inf)))
 
 
 def chi2_logcdf(x: Any, df: Any, loc: Any = 0, scale: Any = 1) -> Any:
@@ -261,7 +268,7 @@ def chi2_logcdf(x: Any, df: Any, loc: Any = 0, scale: Any = 1) -> Any:
 
 def chi2_sf(x: Any, df: Any, loc: Any = 0, scale: Any = 1) -> Any:
     x, df, loc, scale = _promote(x, df, loc, scale)
-    return lax.igammac(df / 2, fnp.clip((x - loc) / (scale * 2), _c(x, 0), _c(x, np.inf)))
+    return lax.igammac(df / 2, _clamp(_c(x, 0), (x - loc) / (scale * 2), _c(x, np.inf)))
 
 
 def chi2_logsf(x: Any, df: Any, loc: Any = 0, scale: Any = 1) -> Any:
@@ -282,7 +289,7 @@ def gamma_pdf(x: Any, a: Any, loc: Any = 0, scale: Any = 1) -> Any:
 
 def gamma_cdf(x: Any, a: Any, loc: Any = 0, scale: Any = 1) -> Any:
     x, a, loc, scale = _promote(x, a, loc, scale)
-    return lax.igamma(a, fnp.clip((x - loc) / scale, _c(x, 0), _c(x, np.inf)))
+    return lax.igamma(a, _clamp(_c(x, 0), (x - loc) / scale, _c(x, np.inf)))
 
 
 def gamma_logcdf(x: Any, a: Any, loc: Any = 0, scale: Any = 1) -> Any:

@@ -253,34 +253,42 @@ def _concrete(a: Any, name: str) -> np.ndarray:
     return np.asarray(a)
 
 
+def _ranks_last_axis(a: Any, method: str) -> Any:
+    """Ranks along the last axis, by pairwise comparison (traceable; O(n**2) per row)."""
+    n = fnp.shape(a)[-1]
+    if method == "ordinal":
+        inv = fnp.argsort(fnp.argsort(a, axis=-1, stable=True), axis=-1, stable=True)
+        return (inv + 1).astype(np.float64)
+    le = fnp.sum(a[..., None, :] <= a[..., :, None], axis=-1).astype(np.float64)  # values <= a_i
+    lt = fnp.sum(a[..., None, :] < a[..., :, None], axis=-1).astype(np.float64)  # values < a_i
+    if method == "max":
+        return le
+    if method == "min":
+        return lt + 1
+    if method == "average":
+        return 0.5 * (le + lt + 1)
+    # dense: distinct values <= a_i (each value counted at its first occurrence in sorted order)
+    srt = fnp.sort(a, axis=-1)
+    first = fnp.concatenate([fnp.ones(fnp.shape(a)[:-1] + (1,), bool), srt[..., 1:] != srt[..., :-1]], axis=-1)
+    _ = n
+    return fnp.sum(_and(first[..., None, :], srt[..., None, :] <= a[..., :, None]), axis=-1).astype(np.float64)
+
+
 def rankdata(a: Any, method: str = "average", *, axis: int | None = None, nan_policy: str = "propagate") -> Any:
-    """Ranks of the data (``average``, ``min``, ``max``, ``dense`` or ``ordinal``), float64;
-    all NaN when the data holds a NaN (as JAX). The data must be concrete."""
+    """Ranks of the data (``average``, ``min``, ``max``, ``dense`` or ``ordinal``) as float64,
+    along ``axis`` (of the flattened data by default); all NaN when the data (or the slice
+    along ``axis``) holds a NaN, as JAX. Ranks are piecewise constant: their gradient is 0."""
     _nan_policy("rankdata", nan_policy)
     if method not in ("average", "min", "max", "dense", "ordinal"):
         raise ValueError(f"unknown method '{method}'")
-    x = _concrete(a, "rankdata")
-    if axis is not None:
-        return fnp.asarray(np.apply_along_axis(lambda v: np.asarray(rankdata(v, method)), axis, x))
-    x = x.ravel()
-    if np.isnan(x).any() if x.dtype.kind in "fc" else False:
-        return fnp.asarray(np.full(x.shape, np.nan))
-    sorter = np.argsort(x, kind="stable")
-    inv = np.empty(x.size, np.int64)
-    inv[sorter] = np.arange(x.size)
-    if method == "ordinal":
-        return fnp.asarray((inv + 1).astype(np.float64))
-    arr = x[sorter]
-    obs = np.concatenate([[True], arr[1:] != arr[:-1]])
-    dense = obs.cumsum()[inv]
-    if method == "dense":
-        return fnp.asarray(dense.astype(np.float64))
-    count = np.concatenate([np.nonzero(obs)[0], [obs.size]]).astype(np.float64)
-    if method == "max":
-        return fnp.asarray(count[dense])
-    if method == "min":
-        return fnp.asarray(count[dense - 1] + 1)
-    return fnp.asarray(0.5 * (count[dense] + count[dense - 1] + 1))
+    a = fnp.asarray(a)
+    if axis is None:
+        a, axis = fnp.ravel(a), -1
+    a = fnp.moveaxis(a, axis, -1)
+    r = _ranks_last_axis(lax.stop_gradient(a), method)
+    if a.dtype.kind in "fc":
+        r = fnp.where(fnp.any(fnp.isnan(a), axis=-1, keepdims=True), np.nan, r)
+    return fnp.moveaxis(r, -1, axis)
 
 
 def sem(a: Any, axis: int | None = 0, ddof: int = 1, nan_policy: str = "propagate", *, keepdims: bool = False) -> Any:
