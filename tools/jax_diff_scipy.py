@@ -81,30 +81,44 @@ U01 = np.array([0.0, 0.05, 0.3, 0.5, 0.9, 1.0])
 A = np.array([0.5, 1.0, 2.0, 3.5, 0.0, -1.0])
 I8 = np.array([-2, 0, 1, 3, 5])
 
-for n in ("gammasgn gamma loggamma factorial i0 i0e i1 i1e erfcx dawsn expi exp1 sici fresnel".split()):
+for n in "gammasgn gamma loggamma factorial i0 i0e i1 i1e erfcx dawsn expi exp1 sici fresnel".split():
     for x in (X, XP, XS, X.astype(np.float32), I8, np.array([-np.inf, np.inf, np.nan])):
         sp(n, x)
 for x in (XP, U01 + 0.01, np.array([0.0, 1.0, 2.0]), np.array([-1.0])):
     sp("spence", x)
 sp("spence", I8)
-for a, b in ((A, XP), (XP, A), (XS, XP), (XP, np.float32(2.0)), (np.array([10.0, 20.0, 1e6]), np.array([8.0, 3.0, 1e6]))):
+for a, b in (
+    (A, XP),
+    (XP, A),
+    (XS, XP),
+    (XP, np.float32(2.0)),
+    (np.array([10.0, 20.0, 1e6]), np.array([8.0, 3.0, 1e6])),
+):
     for n in ("beta", "betaln", "comb", "poch", "kl_div", "rel_entr", "gammainc", "gammaincc", "boxcox", "boxcox1p"):
         sp(n, a, b)
         sp_grad(n, 1, a, b) if n not in ("comb",) else None
-for a, x in ((np.array([0.5, 1.0, 2.0, 3.5, 10.0]), np.array([0.2, 1.5, 2.0, 0.5, 12.0])),
-             (np.array([0.0, 0.0, -1.0, 1.0, 2.0]), np.array([0.0, 1.0, 1.0, -1.0, np.inf]))):
+for a, x in (
+    (np.array([0.5, 1.0, 2.0, 3.5, 10.0]), np.array([0.2, 1.5, 2.0, 0.5, 12.0])),
+    (np.array([0.0, 0.0, -1.0, 1.0, 2.0]), np.array([0.0, 1.0, 1.0, -1.0, np.inf])),
+):
     sp("gammainc", a, x)
     sp("gammaincc", a, x)
 sp("comb", np.array([5.0, 6.0, 3.0]), np.array([2.0, 0.0, 5.0]), repetition=True)
 sp("comb", 5, 2)
-for a, b, x in ((np.array([0.5, 1.0, 2.0, 5.0]), np.array([1.5, 2.0, 3.0, 0.5]), np.array([0.3, 0.0, 0.9, 1.0])),
-                (2.0, 3.0, U01), (np.array([0.0, 1.0, -1.0]), np.array([1.0, 0.0, 1.0]), np.array([0.5, 0.5, 0.5]))):
+for a, b, x in (
+    (np.array([0.5, 1.0, 2.0, 5.0]), np.array([1.5, 2.0, 3.0, 0.5]), np.array([0.3, 0.0, 0.9, 1.0])),
+    (2.0, 3.0, U01),
+    (np.array([0.0, 1.0, -1.0]), np.array([1.0, 0.0, 1.0]), np.array([0.5, 0.5, 0.5])),
+):
     sp("betainc", a, b, x)
     sp_grad("betainc", 2, a, b, x)
 sp("factorial", 5, exact=True)
 sp("factorial", np.array([0.0, 3.0, 10.0, 170.0]))
-for x, q in ((np.array([2.0, 3.5, 1.5, 4.0]), np.array([1.0, 0.5, 2.0, 10.0])), (2.0, XP),
-             (np.array([1.0, 0.5, 2.0]), np.array([1.0, 1.0, 0.0]))):
+for x, q in (
+    (np.array([2.0, 3.5, 1.5, 4.0]), np.array([1.0, 0.5, 2.0, 10.0])),
+    (2.0, XP),
+    (np.array([1.0, 0.5, 2.0]), np.array([1.0, 1.0, 0.0])),
+):
     sp("zeta", x, q)
     sp_grad("zeta", 1, x, q)
 sp("zeta", 2.0)
@@ -120,13 +134,22 @@ sp("multigammaln", 4.0, 2)
 for h, a in ((np.array([0.0, 0.5, 1.0, 2.0, -1.0]), np.array([0.5, 1.0, 2.0, -0.5, 3.0])), (1.0, XP)):
     sp("owens_t", h, a)
     sp_grad("owens_t", 1, h, a)
-for a, b, x in ((np.array([0.5, 1.0, 2.0, 0.0, 1.5]), np.array([1.5, 2.0, 3.0, 1.0, 1.5]), np.array([0.3, -1.0, 2.0, 1.0, 0.7])),
-                (1.0, 2.5, np.array([0.1, 5.0, -3.0]))):
+for a, b, x in (
+    (np.array([0.5, 1.0, 2.0, 0.0, 1.5]), np.array([1.5, 2.0, 3.0, 1.0, 1.5]), np.array([0.3, -1.0, 2.0, 1.0, 0.7])),
+    (1.0, 2.5, np.array([0.1, 5.0, -3.0])),
+):
     sp("hyp1f1", a, b, x)
     sp_grad("hyp1f1", 1, a, b, x)
     sp_grad("hyp1f1", 2, a, b, x)
-for a, b, c, x in ((np.array([0.5, 1.0, 2.0, 1.0]), np.array([1.5, 2.0, 0.5, 1.0]), np.array([2.5, 3.0, 4.0, 2.0]),
-                    np.array([0.3, -0.5, 0.9, 0.0])), (1.0, 1.0, 2.0, np.array([0.1, 0.5, -0.7]))):
+for a, b, c, x in (
+    (
+        np.array([0.5, 1.0, 2.0, 1.0]),
+        np.array([1.5, 2.0, 0.5, 1.0]),
+        np.array([2.5, 3.0, 4.0, 2.0]),
+        np.array([0.3, -0.5, 0.9, 0.0]),
+    ),
+    (1.0, 1.0, 2.0, np.array([0.1, 0.5, -0.7])),
+):
     sp("hyp2f1", a, b, c, x)
     for k in (1, 2, 3):
         sp_grad("hyp2f1", k, a, b, c, x)
@@ -138,10 +161,20 @@ for n_ in (0, 1, 2, 3, 10, 20):
 add("special.wofz", fss.wofz, jss.wofz, np.array([1 + 1j, 0.5 - 2j, -1.0 + 0.5j, 3.0 + 0j]))
 add("special.wofz", fss.wofz, jss.wofz, np.array([0.5, 1.0]))
 add("special.erfcx.big", fss.erfcx, jss.erfcx, np.array([10.0, 30.0, 1e3, -5.0]))
-add("special.gammainc.grad_a", fss.gammainc, jss.gammainc, np.array([0.5, 1.0, 2.0, 3.5, 10.0]),
-    np.array([0.2, 1.5, 2.0, 0.5, 12.0]))
-add("special.gammaincc.grad_a", fss.gammaincc, jss.gammaincc, np.array([0.5, 1.0, 2.0, 3.5, 10.0]),
-    np.array([0.2, 1.5, 2.0, 0.5, 12.0]))
+add(
+    "special.gammainc.grad_a",
+    fss.gammainc,
+    jss.gammainc,
+    np.array([0.5, 1.0, 2.0, 3.5, 10.0]),
+    np.array([0.2, 1.5, 2.0, 0.5, 12.0]),
+)
+add(
+    "special.gammaincc.grad_a",
+    fss.gammaincc,
+    jss.gammaincc,
+    np.array([0.5, 1.0, 2.0, 3.5, 10.0]),
+    np.array([0.2, 1.5, 2.0, 0.5, 12.0]),
+)
 
 # ---------------------------------------------------------------- scipy.stats
 
@@ -153,8 +186,13 @@ def st(dist: str, fn: str, *args: Any, **kw: Any) -> None:
 def st_grad(dist: str, fn: str, k: int, *args: Any) -> None:
     rest = list(args)
     xk = rest.pop(k)
-    add(f"stats.{dist}.{fn}.grad@{k}", _argk(getattr(getattr(fst, dist), fn), k),
-        _argk(getattr(getattr(jst, dist), fn), k), xk, *rest)
+    add(
+        f"stats.{dist}.{fn}.grad@{k}",
+        _argk(getattr(getattr(fst, dist), fn), k),
+        _argk(getattr(getattr(jst, dist), fn), k),
+        xk,
+        *rest,
+    )
 
 
 XR = np.array([-3.0, -0.5, 0.0, 0.3, 1.0, 2.5, 10.0])
@@ -189,8 +227,15 @@ for dist, (shape, fns) in CONT.items():
         if dist not in ("beta",):
             st_grad(dist, fn, len(shape) + 1, np.array([0.3, 0.7, 1.5]), *shape, -0.5, 2.0)
             st_grad(dist, fn, len(shape) + 2, np.array([0.3, 0.7, 1.5]), *shape, -0.5, 2.0)
-for dist, shape in (("cauchy", ()), ("expon", ()), ("logistic", ()), ("gumbel_l", ()), ("gumbel_r", ()),
-                    ("uniform", ()), ("pareto", (1.5,))):
+for dist, shape in (
+    ("cauchy", ()),
+    ("expon", ()),
+    ("logistic", ()),
+    ("gumbel_l", ()),
+    ("gumbel_r", ()),
+    ("uniform", ()),
+    ("pareto", (1.5,)),
+):
     for fn in ("ppf", "isf"):
         if hasattr(getattr(jst, dist), fn):
             st(dist, fn, Q, *shape)
@@ -259,8 +304,15 @@ for fn in ("logpdf", "pdf"):
     st("multivariate_normal", fn, np.array([0.5, -1.0]), np.zeros(3), cov)
     st_grad("multivariate_normal", fn, 1, np.array([0.5, -1.0]), np.array([0.1, 0.2]), cov)
     st_grad("multivariate_normal", fn, 2, np.array([0.5, -1.0]), np.array([0.1, 0.2]), cov)
-add("stats.multivariate_normal.logpdf", fst.multivariate_normal.logpdf, jst.multivariate_normal.logpdf,
-    np.array([0.5, -1.0]), np.zeros(2), np.eye(2), allow_singular=True)
+add(
+    "stats.multivariate_normal.logpdf",
+    fst.multivariate_normal.logpdf,
+    jst.multivariate_normal.logpdf,
+    np.array([0.5, -1.0]),
+    np.zeros(2),
+    np.eye(2),
+    allow_singular=True,
+)
 RD = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0])
 for m in ("average", "min", "max", "dense", "ordinal"):
     add("stats.rankdata", fst.rankdata, jst.rankdata, RD, m)
@@ -296,8 +348,10 @@ def main() -> None:
         errs, graded = run_case(case)
         n_grads += graded
         report(errs, f"{case[0]}({_fmt_args(case[3], case[4])})", case[0], args, kinds, bad)
-    print(f"\n{len(names)} functions, {n_cases} cases, {n_grads} gradient checks; "
-          f"{len(bad)} cases with differences: {dict(kinds)}")
+    print(
+        f"\n{len(names)} functions, {n_cases} cases, {n_grads} gradient checks; "
+        f"{len(bad)} cases with differences: {dict(kinds)}"
+    )
     if not args.filter:
         miss = sorted(set(dir(jss)) - set(dir(fss)))
         print("jax.scipy.special names missing:", " ".join(n for n in miss if not n.startswith("_")))

@@ -51,8 +51,10 @@ def _promote(*xs: Any) -> list[Any]:
     if not arrays:
         return [np.asarray(x) for x in xs]
     dt = np.result_type(*[np.zeros((), _dtype(a)) for a in arrays])
-    return [np.asarray(x, dt) if isinstance(x, float) else x if _dtype(x) == dt else lax.convert_element_type(x, dt)
-            for x in xs]
+    return [
+        np.asarray(x, dt) if isinstance(x, float) else x if _dtype(x) == dt else lax.convert_element_type(x, dt)
+        for x in xs
+    ]
 
 
 _and, _or = fnp.logical_and, fnp.logical_or

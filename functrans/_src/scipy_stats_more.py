@@ -235,9 +235,7 @@ def wrapcauchy_pdf(x: Any, c: Any) -> Any:
 
 def _nan_policy(name: str, nan_policy: str) -> None:
     if nan_policy not in ("propagate", "omit", "raise"):
-        raise ValueError(
-            f"Illegal nan_policy value {nan_policy!r}; expected one of {{'propagate', 'omit', 'raise'}}"
-        )
+        raise ValueError(f"Illegal nan_policy value {nan_policy!r}; expected one of {{'propagate', 'omit', 'raise'}}")
     if nan_policy == "omit":
         raise NotImplementedError(f"Logic for `nan_policy` of {nan_policy} is not implemented")
     if nan_policy == "raise":
@@ -294,9 +292,7 @@ def rankdata(a: Any, method: str = "average", *, axis: int | None = None, nan_po
 def sem(a: Any, axis: int | None = 0, ddof: int = 1, nan_policy: str = "propagate", *, keepdims: bool = False) -> Any:
     """Standard error of the mean: ``std(a, ddof) / sqrt(n)`` along ``axis``."""
     if nan_policy not in ("propagate", "omit", "raise"):
-        raise ValueError(
-            f"Illegal nan_policy value {nan_policy!r}; expected one of {{'propagate', 'omit', 'raise'}}"
-        )
+        raise ValueError(f"Illegal nan_policy value {nan_policy!r}; expected one of {{'propagate', 'omit', 'raise'}}")
     if nan_policy == "raise":
         raise NotImplementedError("nan_policy='raise' is not supported (as in JAX)")
     a = fnp.asarray(_promote(a)[0])
@@ -326,7 +322,9 @@ def mode(a: Any, axis: int | None = 0, nan_policy: str = "propagate", keepdims: 
         axis %= x.ndim
     shape = x.shape
     if keepdims:
-        out_shape = tuple(1 for _ in shape) if axis is None else tuple(1 if i == axis else s for i, s in enumerate(shape))
+        out_shape = (
+            tuple(1 for _ in shape) if axis is None else tuple(1 if i == axis else s for i, s in enumerate(shape))
+        )
     else:
         out_shape = () if axis is None else tuple(s for i, s in enumerate(shape) if i != axis)
     if axis is None:

@@ -116,3 +116,15 @@ from functrans._src.lax.jax_surface import lax_reshape as reshape  # noqa: E402,
 
 __all__ = sorted({*__all__, "max", "min", "clamp", "expand_dims", "rsqrt", "select_n", "square", "squeeze",
                   "slice"})
+# special functions of jax.lax backed by SciPy values (functrans._src.lax.special_extra)
+from functrans._src.lax.special_extra import (  # noqa: E402
+    bessel_i0e,
+    bessel_i1e,
+    betainc,
+    igamma,
+    igamma_grad_a,
+    igammac,
+    zeta,
+)
+
+__all__ = sorted({*__all__, "bessel_i0e", "bessel_i1e", "betainc", "igamma", "igamma_grad_a", "igammac", "zeta"})

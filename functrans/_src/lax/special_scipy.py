@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from functrans._src.core import Primitive, bind
-from functrans._src.lax.comparisons import eq, le, logical_or as _or, select
+from functrans._src.lax.comparisons import eq, le, select
+from functrans._src.lax.comparisons import logical_or as _or
 from functrans._src.lax.complex_parts import complex as _complex
 from functrans._src.lax.elementwise import add, cos, div, exp, log, mul, neg, sin, sub
 from functrans._src.lax.rules import _bcast, _shape, allow_complex, defjvp
@@ -42,6 +43,7 @@ def _fit(t: Any, ans: Any) -> Any:
 
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
 
 def _expi_impl(x: np.ndarray) -> np.ndarray:
     # JAX: NaN at 0 and at +-inf (SciPy: -inf, inf, -0)
@@ -118,6 +120,7 @@ def bessel_jv(v: Any, z: Any) -> Any:
 
 # --------------------------------------------------------------------------- JVP rules
 
+
 def _ones(x: Any) -> Any:
     return add(mul(x, 0.0), 1.0)
 
@@ -127,8 +130,12 @@ defjvp(dawsn_p, lambda g, ans, x: mul(g, sub(1.0, mul(mul(2.0, x), ans))))
 defjvp(expi_p, lambda g, ans, x: mul(g, div(exp(x), x)))
 # spence(x) = int_1^x log(t) / (1 - t) dt (SciPy's convention); zero where JAX's piecewise
 # definition is constant (x <= 0 and x == 1)
-defjvp(spence_p, lambda g, ans, x: mul(g, select(
-    _or(le(x, 0.0), eq(x, 1.0)), mul(x, 0.0), div(log(x), sub(1.0, select(eq(x, 1.0), mul(x, 0.0), x))))))
+defjvp(
+    spence_p,
+    lambda g, ans, x: mul(
+        g, select(_or(le(x, 0.0), eq(x, 1.0)), mul(x, 0.0), div(log(x), sub(1.0, select(eq(x, 1.0), mul(x, 0.0), x))))
+    ),
+)
 # sin(x) / x with its limit 1 at 0 (JAX: sinc(x / pi)); cos(x) / x
 defjvp(sici_si_p, lambda g, ans, x: mul(g, select(eq(x, 0.0), _ones(x), div(sin(x), select(eq(x, 0.0), _ones(x), x)))))
 defjvp(sici_ci_p, lambda g, ans, x: mul(g, div(cos(x), x)))
@@ -143,16 +150,21 @@ _SQRT2 = math.sqrt(2.0)
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 defjvp(
     owens_t_p,
-    lambda g, ans, h, a: _fit(mul(g, div(neg(mul(exp(mul(-0.5, mul(h, h))), erf(div(mul(a, h), _SQRT2)))),
-                                         2.0 * _SQRT_2PI)), ans),
-    lambda g, ans, h, a: _fit(mul(g, div(exp(mul(-0.5, mul(add(mul(a, a), 1.0), mul(h, h)))),
-                                         mul(2.0 * math.pi, add(mul(a, a), 1.0)))), ans),
+    lambda g, ans, h, a: _fit(
+        mul(g, div(neg(mul(exp(mul(-0.5, mul(h, h))), erf(div(mul(a, h), _SQRT2)))), 2.0 * _SQRT_2PI)), ans
+    ),
+    lambda g, ans, h, a: _fit(
+        mul(g, div(exp(mul(-0.5, mul(add(mul(a, a), 1.0), mul(h, h)))), mul(2.0 * math.pi, add(mul(a, a), 1.0)))), ans
+    ),
 )
 
 
 # d/dz J_v(z) = (J_{v-1}(z) - J_{v+1}(z)) / 2; v takes no derivative
-defjvp(bessel_jv_p, None, lambda g, ans, v, z: _fit(
-    mul(g, mul(0.5, sub(bessel_jv(sub(v, 1.0), z), bessel_jv(add(v, 1.0), z)))), ans))
+defjvp(
+    bessel_jv_p,
+    None,
+    lambda g, ans, v, z: _fit(mul(g, mul(0.5, sub(bessel_jv(sub(v, 1.0), z), bessel_jv(add(v, 1.0), z)))), ans),
+)
 
 # --------------------------------------------------------------------------- hypergeometric parameters
 
