@@ -8,16 +8,20 @@ Each case compares values, shapes, dtypes and exception types, and the gradient 
 sum(f(...)) w.r.t. the first argument (tools/jax_diff.run_case); ``grad@k`` cases compare the
 gradient w.r.t. argument k. Tolerance 1e-9 (1e-4 for float32).
 
-Known, deliberate differences (documented; the run still reports them):
-- values: functrans takes SciPy's values (accurate to ~1 ulp) where JAX uses a series or
-  fixed-order approximation; where JAX is less accurate (bessel_jn far from 0, owens_t,
-  hyp2f1/hyp1f1 in places, spence, zeta near its pole) the differences exceed 1e-9.
-- derivatives of second order in a parameter of hyp1f1/hyp2f1, and the derivative of
-  igamma_grad_a in a, raise NotImplementedError (JAX: the first differentiates its series,
-  the second raises too).
-- expn: the order n gets a zero derivative (JAX: a non-differentiable argument).
-- complex arguments of loggamma, gamma, erfcx are not supported (JAX supports them).
-- polygamma: the order must be concrete (not traced).
+Known, deliberate differences (the run reports exactly these; everything else agrees to 1e-9):
+- expn with an invalid order (negative or fractional n): NaN here (as SciPy); JAX returns
+  numbers for x > 1 (its piecewise branches overlap). expn(n, 0) for n >= 2 is 1 / (n - 1)
+  here (exact, as SciPy); JAX gives 1 / n. Hence also grad of expn(0, x) (which is -E_{-1}).
+- spence: the derivative is log(x) / (1 - x) everywhere it is defined; JAX's (the derivative
+  of its rational approximation) is NaN at some points (x = 2.0, 1.01).
+- exp1: derivative at x = inf is -0 here, NaN in JAX.
+- gumbel_l.ppf / gumbel_r.ppf: JAX's gradient raises TypeError (a float0 from xlog1py(-1, .)
+  with an integer -1); functrans returns the gradient.
+Other limits (not exercised as differences): derivatives of second order in a parameter of
+hyp1f1/hyp2f1 and the derivative of igamma_grad_a in a raise NotImplementedError (JAX also
+raises for the latter); expn's order n gets a zero derivative; complex arguments of
+loggamma, gamma, erfcx are not supported (JAX supports them); polygamma's order must be
+concrete; stats.mode needs concrete data; sph_harm_y is not implemented.
 """
 
 from __future__ import annotations
