@@ -98,6 +98,11 @@ REJECTED: dict[str, str] = {
     "reduce_window_min": "windowed min needs an order (as JAX, reals only)",
     "pmax": "a maximum over the named axis needs an order (reals only)",
     "pmin": "a minimum over the named axis needs an order (reals only)",
+    # functrans.scipy.special (real-only in jax.lax / jax.scipy.special too)
+    **{n: _JAX for n in ("igamma", "igammac", "igamma_grad_a", "regularized_incomplete_beta", "zeta",
+                         "bessel_i0e", "bessel_i1e", "dawsn", "expi", "expn", "spence", "sici_si", "sici_ci",
+                         "fresnel_s", "fresnel_c", "owens_t", "hyp1f1", "hyp2f1", "hyp_param_grad", "bessel_jv")},
+    "erfcx": "real erfcx here; jax.scipy.special.erfcx takes complex through wofz (not supported in functrans)",
 }
 
 

@@ -41,3 +41,49 @@ def log_softmax(x: object, /, *, axis: int | tuple[int, ...] | None = None) -> o
 
 
 __all__ += ["log_softmax", "softmax"]
+
+from functrans._src.scipy_special_more import (  # noqa: E402
+    bernoulli,
+    bessel_jn,
+    beta,
+    betainc,
+    betaln,
+    boxcox,
+    boxcox1p,
+    comb,
+    dawsn,
+    erfcx,
+    exp1,
+    expi,
+    expn,
+    factorial,
+    fresnel,
+    gamma,
+    gammainc,
+    gammaincc,
+    gammasgn,
+    hyp1f1,
+    hyp2f1,
+    i0,
+    i0e,
+    i1,
+    i1e,
+    kl_div,
+    loggamma,
+    multigammaln,
+    owens_t,
+    poch,
+    polygamma,
+    rel_entr,
+    sici,
+    spence,
+    wofz,
+    zeta,
+)
+
+__all__ += [
+    "bernoulli", "bessel_jn", "beta", "betainc", "betaln", "boxcox", "boxcox1p", "comb", "dawsn", "erfcx",
+    "exp1", "expi", "expn", "factorial", "fresnel", "gamma", "gammainc", "gammaincc", "gammasgn", "hyp1f1",
+    "hyp2f1", "i0", "i0e", "i1", "i1e", "kl_div", "loggamma", "multigammaln", "owens_t", "poch", "polygamma",
+    "rel_entr", "sici", "spence", "wofz", "zeta",
+]  # fmt: skip

@@ -1,10 +1,8 @@
-"""Rule-coverage cases of functrans/_src/lax/bitwise.py and special_extra.py (branch laxsurf; the
-special-function primitives come from branch scisurf: drop these cases if it brings its own).
+"""Rule-coverage cases of functrans/_src/lax/bitwise.py (the special-function primitives of
+special_extra.py have theirs in special_more.py).
 
 The integer primitives are piecewise constant: each feeds a ``where`` choosing between smooth
-terms. The special functions are checked in the arguments JAX differentiates (igamma in x
-to second order: its derivative in a, igamma_grad_a, has none; betainc in x, zeta in q);
-igamma_grad_a's values and batching are pinned in tests/test_jax_parity_laxsurf.py.
+terms.
 """
 
 import numpy as np
@@ -35,12 +33,5 @@ RULE_CASES = {
     "shift_right_logical": (lambda x: _pick(lax.shift_right_logical(_ints(x), 1) > 2, x), (V,)),
     "population_count": (lambda x: _pick(lax.population_count(_ints(x)) > 1, x), (V,)),
     "clz": (lambda x: _pick(lax.clz(_ints(x)) > 60, x), (V,)),
-    "igamma": (lambda x: lax.igamma(M + 1.0, x + 0.5), (V,)),
-    "igammac": (lambda x: lax.igammac(M + 1.0, x + 0.5), (V,)),
-    "regularized_incomplete_beta": (lambda x: lax.betainc(1.5, 2.5, x), (V,)),
-    "zeta": (lambda q: lax.zeta(3.0, q + 1.0), (V,)),
-    "bessel_i0e": (lambda x: lax.bessel_i0e(3 * x - 1.2), (V,)),
-    "bessel_i1e": (lambda x: lax.bessel_i1e(3 * x - 1.2), (V,)),
 }
 
-NOT_FINITE_DIFFERENCE_CHECKABLE = {"igamma_grad_a"}

@@ -57,4 +57,5 @@ from functrans._src.lax.slicing import *  # noqa: F403
 from functrans._src.lax.sorting import *  # noqa: F403
 from functrans._src.lax.special import *  # noqa: F403
 from functrans._src.lax.special_extra import *  # noqa: F403, E402
+from functrans._src.lax.special_scipy import *  # noqa: F403
 from functrans._src.lax.windowed import *  # noqa: F403

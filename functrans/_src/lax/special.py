@@ -87,8 +87,9 @@ def _lgamma_math(v: float) -> float:
 def _with_scipy(sp_name: str, public: str) -> Callable[..., np.ndarray]:
     def fn(x: np.ndarray, **params: Any) -> np.ndarray:
         sp = scipy_special(public)
-        if "m" in params:
-            return sp.polygamma(params["m"], x)
+        if "m" in params:  # at the poles: inf for odd orders, NaN for even ones (as JAX; SciPy: -inf)
+            out = sp.polygamma(params["m"], x)
+            return np.where((x <= 0) & (x == np.floor(x)) & (params["m"] % 2 == 0), np.nan, out)
         return getattr(sp, sp_name)(x)
 
     return fn

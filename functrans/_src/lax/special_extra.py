@@ -19,7 +19,8 @@ import numpy as np
 from functrans._src.core import Primitive, ShapedArray, bind, get_aval
 from functrans._src.jvp import jvp_flat
 from functrans._src.lax.comparisons import gt, select
-from functrans._src.lax.elementwise import abs, add, div, exp, log, log1p, mul, neg, sign, sub  # noqa: A004
+from functrans._src.lax.elementwise import abs as _abs
+from functrans._src.lax.elementwise import add, div, exp, log, log1p, mul, neg, sign, sub
 from functrans._src.lax.elementwise import pow as _pow
 from functrans._src.lax.rules import (
     _batch_elementwise,
@@ -151,10 +152,12 @@ def _igammac_cf_da(ax: np.ndarray, x: np.ndarray, a: np.ndarray, on: np.ndarray,
         n_pkm2, n_pkm1, n_qkm2, n_qkm1 = n_pkm2 * sc, n_pkm1 * sc, n_qkm2 * sc, n_qkm1 * sc
         n_dpkm2, n_dqkm2, n_dpkm1, n_dqkm1 = n_dpkm2 * sc, n_dqkm2 * sc, n_dpkm1 * sc, n_dqkm1 * sc
         ans, y, z = np.where(on, ans1, ans), np.where(on, y1, y), np.where(on, z1, z)
-        pkm1, qkm1, pkm2, qkm2 = (np.where(on, n, o) for n, o in ((n_pkm1, pkm1), (n_qkm1, qkm1), (n_pkm2, pkm2),
-                                                                  (n_qkm2, qkm2)))
-        dpkm2, dqkm2, dpkm1, dqkm1 = (np.where(on, n, o) for n, o in ((n_dpkm2, dpkm2), (n_dqkm2, dqkm2),
-                                                                      (n_dpkm1, dpkm1), (n_dqkm1, dqkm1)))
+        pkm1, qkm1, pkm2, qkm2 = (
+            np.where(on, n, o) for n, o in ((n_pkm1, pkm1), (n_qkm1, qkm1), (n_pkm2, pkm2), (n_qkm2, qkm2))
+        )
+        dpkm2, dqkm2, dpkm1, dqkm1 = (
+            np.where(on, n, o) for n, o in ((n_dpkm2, dpkm2), (n_dqkm2, dqkm2), (n_dpkm1, dpkm1), (n_dqkm1, dqkm1))
+        )
         dans = np.where(on, dans1, dans)
         on = on & (gcond > eps)
     dlogax_da = np.log(x) - scipy_special("igamma_grad_a").digamma(a)
@@ -325,7 +328,7 @@ def bessel_i1e(x: Any) -> Any:
 
 def _i1e_jvp(g: Any, y: Any, x: Any) -> Any:
     eps = float(np.finfo(np.asarray(0, y.dtype if hasattr(y, "dtype") else np.float64).dtype).eps)
-    big = gt(abs(x), eps)
+    big = gt(_abs(x), eps)
     safe = select(big, x, _bcast(np.asarray(eps, getattr(y, "dtype", np.float64)), _shape(x)))
     d = sub(bessel_i0e(safe), mul(y, add(sign(safe), div(1.0, safe))))
     return mul(g, select(big, d, _bcast(np.asarray(0.5, getattr(y, "dtype", np.float64)), _shape(x))))
@@ -333,4 +336,3 @@ def _i1e_jvp(g: Any, y: Any, x: Any) -> Any:
 
 defjvp(bessel_i0e_p, lambda g, y, x: mul(g, sub(bessel_i1e(x), mul(sign(x), y))))
 defjvp(bessel_i1e_p, _i1e_jvp)
-
