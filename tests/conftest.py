@@ -7,8 +7,14 @@ that reason) instead of failed; tests/test_scipy_special.py checks the error its
 """
 
 import importlib.util
+import os
 
 import pytest
+
+# fast_ufuncs (the [fast] extra) chooses by measurement whether its exp/tanh/sin/cos loops beat
+# NumPy's on this machine; the tests pin what the loops compute, so they always use them
+# (tests/test_fast_ufuncs.py checks the measured choice itself)
+os.environ.setdefault("FUNCTRANS_FAST_UFUNCS", "on")
 
 HAVE_SCIPY = importlib.util.find_spec("scipy") is not None
 

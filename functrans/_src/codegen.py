@@ -61,7 +61,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import IR, Atom, Eqn, Literal, Primitive, Var
-from functrans._src.fast_ufuncs import THRESHOLDS
+from functrans._src.fast_ufuncs import THRESHOLDS, limit
 from functrans._src.fusion import fused_p
 from functrans._src.lax.rules import ufunc_of
 
@@ -235,7 +235,7 @@ def _fast_size(e: Eqn) -> bool:
     """Whether a float64 result is large enough for fast_ufuncs' vectorised loop (smaller ones
     call the ufunc directly, without the wrapper's checks)."""
     o = e.outvars[0].aval
-    return o.dtype == np.float64 and o.size >= THRESHOLDS.get(e.prim.name, 1 << 62)
+    return o.dtype == np.float64 and e.prim.name in THRESHOLDS and o.size >= limit(e.prim.name)
 
 
 @_emitter(lax.integer_pow_p)

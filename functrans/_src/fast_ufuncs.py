@@ -25,28 +25,87 @@ Thresholds: the sizes where the wrapper (its checks, one numba dispatch, the out
 allocation) beats the ufunc call, measured by ``python benchmarks/bench_fast_ufuncs.py``
 (process CPU time, paired rounds) on a 2-core AVX2 machine: about 32 elements for tanh,
 sin and cos, about 256 for exp.
+
+Chosen by measurement, per machine: NumPy's own loops are SIMD on some machines (with
+AVX-512, NumPy 2's float64 exp and tanh take 1.2 and 2.4 ns per element, faster than
+fusion_math's 3.0 and 4.0; its sin and cos stay scalar at ~19 ns). So the first time a
+function's loop would be used, :func:`limit` times it against the ufunc on 4096 elements
+(a few milliseconds, once per process) and keeps it only if it is faster by
+:data:`MIN_GAIN`; otherwise that function stays NumPy's everywhere (eager, generated code,
+fused kernels). ``FUNCTRANS_FAST_UFUNCS=measure`` (default), ``on`` (always use the loops
+from the thresholds on) or ``off`` (never) overrides the choice.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
-__all__ = ["THRESHOLDS", "as_ufunc", "install", "installed", "refresh", "wrapper"]
+__all__ = ["THRESHOLDS", "as_ufunc", "install", "installed", "limit", "refresh", "wrapper"]
 
 _F64 = np.dtype(np.float64)
 # the smallest array size (elements) whose float64 evaluation uses fusion_math's loops
 THRESHOLDS: dict[str, int] = {"exp": 512, "tanh": 128, "sin": 256, "cos": 256}
 _ESCAPES = frozenset({"sin", "cos"})  # may flag arguments beyond fusion_math.SIN_LIMIT
+NEVER = 1 << 62  # the limit of a function whose loop lost to NumPy's ufunc on this machine
+MIN_GAIN = 0.85  # keep a loop only if it takes at most this fraction of the ufunc's time
+CHOICES = ("measure", "on", "off")
 
 _prims: list[tuple[Any, Callable[..., Any]]] = []  # (primitive, its own impl) for install/refresh
 _wrappers: dict[str, Callable[..., Any]] = {}
 _blocks: dict[str, Any] = {}  # compiled block loops by name (False: numba unusable)
 _state: dict[str, bool | None] = {"flag": None, "broken": False}
+# per function, the smallest size that uses fusion_math's loop: THRESHOLDS[name] or NEVER,
+# decided by limit() on first use (a one-element list each, read by the wrappers' hot path)
+_limits: dict[str, list[int]] = {name: [th] for name, th in THRESHOLDS.items()}
+_measured: set[str] = set()
+
+
+def _choice() -> str:
+    c = os.environ.get("FUNCTRANS_FAST_UFUNCS", "measure").strip().lower() or "measure"
+    if c not in CHOICES:
+        raise ValueError(f"FUNCTRANS_FAST_UFUNCS must be one of {', '.join(CHOICES)}, got {c!r}")
+    return c
+
+
+def _faster(fn: Any, uf: Any) -> bool:
+    """Whether the compiled loop ``fn`` beats the ufunc ``uf`` on 4096 float64 elements
+    (best of five rounds of ten calls each, interleaved)."""
+    x = np.linspace(-3.0, 3.0, 4096)
+    o = np.empty_like(x)
+    fn(x, o)
+    uf(x, out=o)
+    best_fn = best_uf = float("inf")
+    clock = time.perf_counter
+    for _ in range(5):
+        t0 = clock()
+        for _ in range(10):
+            fn(x, o)
+        t1 = clock()
+        for _ in range(10):
+            uf(x, out=o)
+        t2 = clock()
+        best_fn, best_uf = min(best_fn, t1 - t0), min(best_uf, t2 - t1)
+    return best_fn <= MIN_GAIN * best_uf
+
+
+def limit(name: str) -> int:
+    """The smallest float64 array size from which ``name`` (exp, tanh, sin or cos) uses
+    fusion_math's loop: ``THRESHOLDS[name]`` if numba provides the loop and it measured faster
+    than NumPy's ufunc on this machine (see the module docstring), else :data:`NEVER`."""
+    lim = _limits[name]
+    if name not in _measured:
+        _measured.add(name)
+        choice = _choice()
+        fn = _load(name) if choice != "off" else False
+        if fn is False or (choice == "measure" and not _faster(fn, getattr(np, name))):
+            lim[0] = NEVER
+    return lim[0]
 
 
 def as_ufunc(impl: Any) -> Any:
@@ -80,15 +139,15 @@ def wrapper(name: str, base: Callable[..., Any]) -> Callable[..., Any]:
     if w is not None:
         return w
     uf = as_ufunc(base)
-    threshold = THRESHOLDS[name]
+    lim = _limits[name]
     escapes = name in _ESCAPES
 
     def run(x: np.ndarray, out: Any) -> Any:
         if not x.flags.c_contiguous:
             return uf(x) if out is None else uf(x, out=out)
         fn = _blocks.get(name)
-        if fn is None:
-            fn = _load(name)
+        if fn is None or name not in _measured:
+            fn = _load(name) if x.size >= limit(name) else False
         if fn is False:
             return uf(x) if out is None else uf(x, out=out)
         if out is None:
@@ -115,13 +174,13 @@ def wrapper(name: str, base: Callable[..., Any]) -> Callable[..., Any]:
         return o
 
     def impl(x: Any, out: Any = None) -> Any:
-        if type(x) is np.ndarray and x.dtype is _F64 and x.size >= threshold:
+        if type(x) is np.ndarray and x.dtype is _F64 and x.size >= lim[0]:
             return run(x, out)
         return base(x) if out is None else uf(x, out=out)
 
     impl.ufunc = uf  # type: ignore[attr-defined]
     impl.__name__ = impl.__qualname__ = f"fast_{name}"
-    impl.__doc__ = f"np.{uf.__name__}, with fusion_math's v{name} on float64 arrays of >= {threshold} elements."
+    impl.__doc__ = f"np.{uf.__name__}, with fusion_math's v{name} on float64 arrays of >= limit({name!r}) elements."
     _wrappers[name] = impl
     return impl
 
@@ -132,7 +191,7 @@ def _wanted(flag: bool | None) -> bool:
         return False
     if flag is None:
         flag = os.environ.get("FUNCTRANS_FUSION", "1") != "0"
-    return bool(flag) and importlib.util.find_spec("numba") is not None
+    return bool(flag) and _choice() != "off" and importlib.util.find_spec("numba") is not None
 
 
 def refresh(flag: bool | None) -> None:

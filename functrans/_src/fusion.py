@@ -8,8 +8,9 @@ kernel is one compiled loop over the elements computing the whole run per elemen
 One pass over memory instead of one per operation, and one call instead of
 hundreds for chains of tiny operations.
 
-Runs of at least ``fast_ufuncs.THRESHOLDS[name]`` elements (the sizes from which the
-eager implementations use them too, so eager and jit compute the same values) use
+Runs of at least ``fast_ufuncs.limit(name)`` elements (the sizes from which the eager
+implementations use them too, so eager and jit compute the same values; never for a
+function whose NumPy loop measured faster on this machine) use
 fusion_math's vectorisable ``exp``, ``tanh``, ``sin`` and ``cos`` (written with arithmetic
 only, so the loop is compiled to SIMD code; NumPy's float64 loops for them are scalar C-library calls on AVX2 machines):
 over blocks of ``BLOCK`` elements, the kernel alternates fused arithmetic loops and calls
@@ -79,8 +80,9 @@ MAX_PROGRAM_EQNS = 2000
 # Up to this many elements a run calls the C library's other transcendental functions (log,
 # arctan, ...) per element; above it they stay with NumPy, the run fusing only the arithmetic
 # around them. exp/tanh/sin/cos use fusion_math's vectorisable versions from
-# fast_ufuncs.THRESHOLDS[name] elements on (measured: 3-4x faster than NumPy's float64
-# sin/tanh on AVX2), below it the C library's, exactly as the eager implementations do.
+# fast_ufuncs.limit(name) elements on (measured: 3-4x faster than NumPy's float64
+# sin/tanh on AVX2; never where NumPy's own loop measured faster, as exp and tanh with
+# AVX-512), below it the C library's, exactly as the eager implementations do.
 SMALL_RUN = 2048
 _CHEAP = frozenset(
     """negative positive square absolute fabs maximum minimum fmax fmin sign copysign reciprocal floor ceil
@@ -211,7 +213,7 @@ def _fusible(e: Eqn, vector_ok: bool = True) -> tuple[str, str] | None:
 def _vector_size(op: str, size: int) -> bool:
     """Whether ``op`` (a key of _VECTOR) on ``size`` elements uses fusion_math's function, as
     the eager implementation (fast_ufuncs) does from the same size on."""
-    return size >= fast_ufuncs.THRESHOLDS[op]
+    return size >= fast_ufuncs.limit(op)
 
 
 def _rhs(kind: str, op: str, args: list[str], vector: bool) -> str:

@@ -105,11 +105,12 @@ def set_mode(mode: str) -> str:
 class _Entry:
     """A compiled backward program: ``fn(*values at used) -> nonzero gradients``."""
 
-    __slots__ = ("fn", "used", "nonzero", "ir", "check")
+    __slots__ = ("fn", "used", "keep", "nonzero", "ir", "check")
 
     def __init__(self, fn: Callable[..., list[Any]], used: tuple[int, ...], nonzero: tuple[bool, ...], ir: IR) -> None:
         self.fn = fn
         self.used = used
+        self.keep = frozenset(used)
         self.nonzero = nonzero
         self.ir = ir
         self.check = _may_alias(ir)  # the results that may be an input or a view of one
@@ -126,14 +127,17 @@ def clear_cache() -> None:
 
 
 class TapeState:
-    """Per grad wrapper: calls seen, compilations caused, and whether it keeps to the normal path."""
+    """Per grad wrapper: calls seen, compilations caused, whether it keeps to the normal path,
+    and the slots its last backward program read (``keep``: the recording stores only those
+    results; see :class:`TapeTrace`)."""
 
-    __slots__ = ("calls", "compiles", "off")
+    __slots__ = ("calls", "compiles", "off", "keep")
 
     def __init__(self) -> None:
         self.calls = 0
         self.compiles = 0
         self.off = False
+        self.keep: frozenset[int] | None = None
 
 
 class _Abort(BaseException):  # noqa: N818  (BaseException: a user's `except Exception` cannot swallow it)
@@ -232,9 +236,18 @@ def _matmul(s: TapeTracer, o: Any, a: Any, b: Any) -> Any:
 
 
 class TapeTrace(Trace):
-    """Runs each primitive at once on the values and records it (see the module docstring)."""
+    """Runs each primitive at once on the values and records it (see the module docstring).
 
-    __slots__ = ("vals", "keys", "params", "aborted", "_memo")
+    With ``keep`` (the slots the wrapper's last backward program read) a result in another slot
+    is not stored (only its shape and dtype, in ``vals``): it is freed as soon as the function drops it, as
+    hand-written code frees ``x @ W`` once ``x @ W + b`` exists, instead of living until the
+    backward pass (measured: keeping every intermediate of a 4-layer MLP at batch 32 alive
+    costs hand-written NumPy 12-16%, through the caches). If the call turns out to need a
+    value that was not stored (its structure differs: a new backward program is compiled as
+    usual), its gradient is computed by replaying the tape from its inputs and constants
+    (:func:`_interpret`), and the next call keeps what the new program reads."""
+
+    __slots__ = ("vals", "keys", "params", "aborted", "keep", "dropped", "_memo")
 
     def __init__(self) -> None:
         super().__init__()
@@ -246,6 +259,8 @@ class TapeTrace(Trace):
         # operands for identity (mul's rule for x * x) sees what it sees on the normal path
         self._memo: dict[tuple[Any, ...], tuple[Any, Sequence[Any]]] = {}
         self.aborted = False
+        self.keep: frozenset[int] | None = None
+        self.dropped = False
 
     def concrete(self, tracer: Tracer, why: str) -> Any:
         return tracer.val  # type: ignore[attr-defined]
@@ -298,8 +313,7 @@ class TapeTrace(Trace):
                     if type(out) is np.ndarray and out.dtype.kind == "f":
                         self.keys.append((prim, fp, tuple(refs)))
                         self.params.append(params)
-                        vals.append(out)
-                        return TapeTracer(self, out, len(vals) - 1)
+                        return TapeTracer(self, out, self._store(out))
                     return self._emit(prim, fp, params, refs, base, out)
             del vals[base:]
         how = _HOW.get(prim)
@@ -400,8 +414,29 @@ class TapeTrace(Trace):
             return out  # integer or boolean: no tangent, not traced (as under JVP)
         self.keys.append((prim, fp, tuple(refs)))
         self.params.append(params)
-        vals.append(out)
-        return TapeTracer(self, out, len(vals) - 1)
+        return TapeTracer(self, out, self._store(out))
+
+    def _store(self, out: Any) -> int:
+        """The slot of a recorded single result: stored unless ``keep`` says it is not read."""
+        vals = self.vals
+        slot = len(vals)
+        keep = self.keep
+        if keep is None or slot in keep or type(out) is not np.ndarray:
+            vals.append(out)
+        else:
+            vals.append(_Gone(out))
+            self.dropped = True
+        return slot
+
+
+class _Gone:
+    """A result the recording did not keep: its shape and dtype (for compiling a new program)."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, v: Any) -> None:
+        self.shape = v.shape
+        self.dtype = v.dtype
 
 
 _F64 = np.dtype(np.float64)
@@ -509,7 +544,8 @@ class TapeRun:
             state.compiles += 1
             stats["compiles"] += 1
             try:
-                entry = _build(_records(tr, n), [get_aval(v) for v in vals], n, self.out_slot, seed)
+                avals = [ShapedArray(v.shape, v.dtype) if type(v) is _Gone else get_aval(v) for v in vals]
+                entry = _build(_records(tr, n), avals, n, self.out_slot, seed)
             except Exception:
                 entry = _FAILED
             _cache[key] = entry
@@ -531,6 +567,9 @@ class TapeRun:
             stats["fallbacks"] += 1
             return None
         args = [vals[i] for i in entry.used]
+        state.keep = entry.keep
+        if tr.dropped and any(type(a) is _Gone for a in args):  # another program than the last one's
+            return _interpret(tr, n, self.out_slot, seed)
         tr.vals = vals = []
         check = entry.check
         kept = [[args[p] for p in ps] for _, ps in check] if check else None
@@ -569,6 +608,7 @@ def record(
             if not (isinstance(x, np.ndarray) and x.dtype.kind == "f"):  # functrans.Array
                 return None
     trace = TapeTrace()
+    trace.keep = state.keep
     try:
         trace.vals = vals = [x if type(x) is np.ndarray else plain(x) for x in flat]
         ins = [TapeTracer(trace, v, i) for i, v in enumerate(vals)]
