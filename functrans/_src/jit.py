@@ -87,9 +87,9 @@ def executable(ir: IR) -> Callable[..., list[Any]]:
         from functrans._src.codegen import compile_ir
         from functrans._src.fusion import fuse
         from functrans._src.optimize import optimize
-        from functrans._src.passes import before_codegen
+        from functrans._src.passes import before_codegen, schedule_late
 
-        return compile_ir(fuse(before_codegen(optimize(ir))))
+        return compile_ir(schedule_late(fuse(before_codegen(optimize(ir)))))
 
     return _cached(ir, "executable", make)  # type: ignore[no-any-return]
 

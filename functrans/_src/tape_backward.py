@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src.core import IR, Primitive, ShapedArray, Var, bind, unaliased
+from functrans._src.passes.schedule_late import schedule_late
 from functrans._src.staging import StagingTrace, StagingTracer
 from functrans._src.tape_keys import _freeze, _Unfreezable
 
@@ -132,7 +133,7 @@ def _build(
         ir = st.to_ir([c for c in cts if c is not None])
     finally:
         st.finish()
-    ir = _late(dce(cse(ir)))
+    ir = schedule_late(dce(cse(ir)))
     used_vars = {a for e in ir.eqns for a in e.inputs} | set(ir.outvars)
     used = tuple(i for i, v in enumerate(ir.invars) if v in used_vars)
     ir = IR(ir.constvars, ir.consts, [ir.invars[i] for i in used], ir.eqns, ir.outvars)
@@ -179,34 +180,6 @@ def _may_alias(ir: IR) -> tuple[tuple[int, tuple[int, ...]], ...]:
         if src:
             out.append((i, tuple(sorted(src))))
     return tuple(out)
-
-
-def _late(ir: IR) -> IR:
-    """The equations reordered so that each runs only when a result (or an effect) needs it,
-    results in their original order: values such as ``1 - h*h`` are computed next to their use
-    instead of all at the start (shorter lives of large temporaries, warmer caches). Exact."""
-    eqns = ir.eqns
-    prod = {v: i for i, e in enumerate(eqns) for v in e.outvars}
-    done = [False] * len(eqns)
-    order: list[int] = []
-    roots = {prod[v] for v in ir.outvars if type(v) is Var and v in prod}
-    roots.update(i for i, e in enumerate(eqns) if getattr(e.prim, "effectful", False))
-    for r in sorted(roots):
-        stack = [(r, False)]
-        while stack:
-            j, ready = stack.pop()
-            if done[j]:
-                continue
-            if ready:
-                done[j] = True
-                order.append(j)
-                continue
-            stack.append((j, True))
-            for a in reversed(eqns[j].inputs):
-                k = prod.get(a) if type(a) is Var else None
-                if k is not None and not done[k]:
-                    stack.append((k, False))
-    return IR(ir.constvars, ir.consts, ir.invars, [eqns[i] for i in order], ir.outvars)
 
 
 def _interpret(tr: Any, n_in: int, out_slot: int, seed: Any) -> list[Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functrans._src.core import IR
 from functrans._src.passes.broadcast_products import broadcast_products
 from functrans._src.passes.fold_transposes import fold_transposes
+from functrans._src.passes.schedule_late import schedule_late
 from functrans._src.passes.sink_reshapes import sink_reshapes
 from functrans._src.passes.uniform_constants import uniform_constants
 
@@ -15,6 +16,7 @@ __all__ = [
     "before_codegen",
     "broadcast_products",
     "fold_transposes",
+    "schedule_late",
     "sink_reshapes",
     "uniform_constants",
 ]
