@@ -25,6 +25,7 @@ import numpy as np
 
 from functrans._src import lax
 from functrans._src.core import ShapedArray, bind, get_aval
+from functrans._src.lax.special_extra import igamma_series_terms, igammac_cf_terms
 from functrans._src.prng import (
     UINT_DTYPES,
     _log1p_xla,
@@ -493,57 +494,14 @@ def _gamma_sample_grad_numpy(a: np.ndarray, x: np.ndarray) -> np.ndarray:
         i = np.nonzero(use_series)[0]
         if i.size:
             aa, xx = a[i], x[i]
-            r, c, ans, dc, dans = aa.copy(), np.ones_like(aa), np.ones_like(aa), np.zeros_like(aa), np.zeros_like(aa)
-            on = np.ones(aa.shape, bool)
-            while on.any():
-                r = np.where(on, r + 1, r)
-                dc_new = dc * (xx / r) - (c * xx) / (r * r)
-                c_new = c * (xx / r)
-                dans = np.where(on, dans + dc_new, dans)
-                dc = np.where(on, dc_new, dc)
-                c = np.where(on, c_new, c)
-                ans = np.where(on, ans + c_new, ans)
-                on &= np.abs(dc / dans) > eps
+            ans, dans = igamma_series_terms(xx, aa, np.ones(aa.shape, bool), eps)
             dlogax = np.log(xx) - _digamma(aa + 1)
             out[i] = -(dans + ans * dlogax) * xx / aa
         # the continued fraction for Q = 1 - P, with its derivative in a
         i = np.nonzero(use_cf)[0]
         if i.size:
             aa, xx = a[i], x[i]
-            y = 1 - aa
-            z = xx + y + 1
-            cc = np.zeros_like(xx)
-            pkm2, qkm2 = np.ones_like(xx), xx.copy()
-            pkm1, qkm1 = xx + 1, z * xx
-            ans = pkm1 / qkm1
-            dpkm2, dqkm2, dpkm1, dqkm1 = (np.zeros_like(xx), np.zeros_like(xx), np.zeros_like(xx), -xx)
-            dans = (dpkm1 - ans * dqkm1) / qkm1
-            on = np.ones(xx.shape, bool)
-            for _ in range(2000):
-                if not on.any():
-                    break
-                cc = cc + 1
-                y1, z1 = y + 1, z + 2
-                yc = y1 * cc
-                pk = pkm1 * z1 - pkm2 * yc
-                qk = qkm1 * z1 - qkm2 * yc
-                nz = qk != 0
-                r = pk / np.where(nz, qk, 1)
-                ans_new = np.where(nz, r, ans)
-                dpk = dpkm1 * z1 - pkm1 - dpkm2 * yc + pkm2 * cc
-                dqk = dqkm1 * z1 - qkm1 - dqkm2 * yc + qkm2 * cc
-                dans_new = np.where(nz, (dpk - ans_new * dqk) / np.where(nz, qk, 1), dans)
-                conv = np.where(nz, np.abs(dans_new - dans), 1.0)
-                big = np.abs(pk) > 1 / eps
-                scale = np.where(big, eps, 1.0)
-                upd = on
-                pkm2, pkm1 = np.where(upd, pkm1 * scale, pkm2), np.where(upd, pk * scale, pkm1)
-                qkm2, qkm1 = np.where(upd, qkm1 * scale, qkm2), np.where(upd, qk * scale, qkm1)
-                dpkm2, dpkm1 = np.where(upd, dpkm1 * scale, dpkm2), np.where(upd, dpk * scale, dpkm1)
-                dqkm2, dqkm1 = np.where(upd, dqkm1 * scale, dqkm2), np.where(upd, dqk * scale, dqkm1)
-                y, z = np.where(upd, y1, y), np.where(upd, z1, z)
-                ans, dans = np.where(upd, ans_new, ans), np.where(upd, dans_new, dans)
-                on &= conv > eps
+            ans, dans = igammac_cf_terms(xx, aa, np.ones(xx.shape, bool), eps)
             dlogax = np.log(xx) - _digamma(aa)
             out[i] = (dans + ans * dlogax) * xx
     return out.reshape(np.broadcast_shapes(a.shape)).astype(out_dtype)

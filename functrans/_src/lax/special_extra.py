@@ -107,11 +107,14 @@ def _igammac_impl(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.where(bad, np.nan, out)
 
 
-def _igamma_series_da(ax: np.ndarray, x: np.ndarray, a: np.ndarray, on: np.ndarray, eps: float) -> np.ndarray:
+def igamma_series_terms(x: np.ndarray, a: np.ndarray, on: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """JAX's series for P(a, x) = x^a e^-x / Gamma(a+1) * ans (small x), carried with its
+    derivative in ``a``: ``(ans, d ans / da)`` where ``on`` (no iteration limit, as JAX: large
+    a needs ~sqrt(a) terms). Shared by igamma_grad_a and the Gamma sampler's gradient."""
     r, c, ans = a.copy(), np.ones_like(a), np.ones_like(a)
     dc_da, dans_da = np.zeros_like(a), np.zeros_like(a)
     on = on.copy()
-    while on.any():  # no iteration limit (as JAX): large a needs ~sqrt(a) terms
+    while on.any():
         r1 = r + 1
         dc1 = dc_da * (x / r1) - (c * x) / (r1 * r1)
         dans1 = dans_da + dc1
@@ -120,11 +123,13 @@ def _igamma_series_da(ax: np.ndarray, x: np.ndarray, a: np.ndarray, on: np.ndarr
         r, dc_da, dans_da = np.where(on, r1, r), np.where(on, dc1, dc_da), np.where(on, dans1, dans_da)
         c, ans = np.where(on, c1, c), np.where(on, ans1, ans)
         on = on & (np.abs(dc1 / dans1) > eps)
-    dlogax_da = np.log(x) - scipy_special("igamma_grad_a").digamma(a + 1)
-    return ax * (ans * dlogax_da + dans_da) / a
+    return ans, dans_da
 
 
-def _igammac_cf_da(ax: np.ndarray, x: np.ndarray, a: np.ndarray, on: np.ndarray, eps: float) -> np.ndarray:
+def igammac_cf_terms(x: np.ndarray, a: np.ndarray, on: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """JAX's continued fraction for Q(a, x) = x^a e^-x / Gamma(a) * ans (x > 1 and x > a),
+    carried with its derivative in ``a``: ``(ans, d ans / da)`` where ``on`` (at most 2000
+    steps, as JAX). Shared by igamma_grad_a and the Gamma sampler's gradient."""
     y = 1 - a
     z = x + y + 1
     pkm2, qkm2, pkm1, qkm1 = np.ones_like(x), x.copy(), x + 1, z * x
@@ -160,6 +165,17 @@ def _igammac_cf_da(ax: np.ndarray, x: np.ndarray, a: np.ndarray, on: np.ndarray,
         )
         dans = np.where(on, dans1, dans)
         on = on & (gcond > eps)
+    return ans, dans
+
+
+def _igamma_series_da(ax: np.ndarray, x: np.ndarray, a: np.ndarray, on: np.ndarray, eps: float) -> np.ndarray:
+    ans, dans_da = igamma_series_terms(x, a, on, eps)
+    dlogax_da = np.log(x) - scipy_special("igamma_grad_a").digamma(a + 1)
+    return ax * (ans * dlogax_da + dans_da) / a
+
+
+def _igammac_cf_da(ax: np.ndarray, x: np.ndarray, a: np.ndarray, on: np.ndarray, eps: float) -> np.ndarray:
+    ans, dans = igammac_cf_terms(x, a, on, eps)
     dlogax_da = np.log(x) - scipy_special("igamma_grad_a").digamma(a)
     return ax * (ans * dlogax_da + dans)
 
