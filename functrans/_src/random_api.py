@@ -22,6 +22,7 @@ import functrans.numpy as fnp
 from functrans._src import lax, prng
 from functrans._src import random_samplers as rs
 from functrans._src.core import Tracer, get_aval
+from functrans._src.lax.construction import canonical_shape, operator_index  # noqa: F401  (random_extra)
 
 Array = Any
 
@@ -44,21 +45,7 @@ def _shape_arg(name: str, shape: Any) -> tuple[int, ...]:
             f"{name}: shape must be made of concrete integers, but it depends on a traced value; under "
             "jit, pass the size as a static argument (static_argnums / static_argnames)"
         )
-    if isinstance(shape, int | np.integer):
-        shape = (shape,)
-    try:
-        out = tuple(int(operator_index(d)) for d in shape)
-    except TypeError:
-        raise TypeError(f"{name}: shape must be a tuple of non-negative integers, got {shape!r}") from None
-    if any(d < 0 for d in out):
-        raise ValueError(f"{name}: shape must be a tuple of non-negative integers, got {shape!r}")
-    return out
-
-
-def operator_index(d: Any) -> int:
-    import operator
-
-    return operator.index(d)
+    return canonical_shape(shape, name, "a tuple of non-negative integers", ValueError)
 
 
 def _float_dtype(name: str, dtype: Any) -> np.dtype:

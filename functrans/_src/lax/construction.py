@@ -31,16 +31,25 @@ __all__ = ["full", "full_like", "empty", "iota", "broadcasted_iota", "broadcast"
            "unstack"]
 
 
-def _canon_shape(shape: Any, what: str) -> tuple[int, ...]:
+def canonical_shape(
+    shape: Any, what: str, expected: str = "a sequence of integers", negative: type[Exception] = TypeError
+) -> tuple[int, ...]:
+    """``shape`` (an int or a sequence of ints) as a tuple of Python ints: a TypeError saying
+    it must be ``expected`` otherwise, and a ``negative`` error for a negative size."""
     if isinstance(shape, int | np.integer):
         shape = (shape,)
     try:
         out = tuple(int(operator_index(d)) for d in shape)
     except TypeError:
-        raise TypeError(f"{what}: shape must be a sequence of integers, got {shape!r}") from None
+        raise TypeError(f"{what}: shape must be {expected}, got {shape!r}") from None
     if any(d < 0 for d in out):
-        raise TypeError(f"{what}: shape must have non-negative sizes, got {out}")
+        if negative is TypeError:
+            raise TypeError(f"{what}: shape must have non-negative sizes, got {out}")
+        raise negative(f"{what}: shape must be {expected}, got {shape!r}")
     return out
+
+
+
 
 
 def operator_index(d: Any) -> int:
@@ -58,7 +67,7 @@ def _np_dtype(dtype: Any) -> np.dtype:
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, *, sharding: Any = None) -> Any:
     """An array of ``shape`` filled with the scalar ``fill_value`` (``dtype``: the fill value's)."""
-    shape = _canon_shape(shape, "full")
+    shape = canonical_shape(shape, "full")
     if _shape(fill_value) != ():
         raise TypeError(f"full must be called with scalar fill_value, got fill_value.shape {_shape(fill_value)}.")
     dt = _dtype(fill_value) if dtype is None else np.dtype(dtype)
@@ -79,7 +88,7 @@ def full_like(x: Any, fill_value: Any, dtype: Any = None, shape: Any = None, sha
 
 def empty(shape: Any, dtype: Any, *, out_sharding: Any = None) -> Any:
     """An array of ``shape`` and ``dtype`` (zeros: the contents are unspecified in JAX)."""
-    return np.zeros(_canon_shape(shape, "empty"), _np_dtype(dtype))
+    return np.zeros(canonical_shape(shape, "empty"), _np_dtype(dtype))
 
 
 def iota(dtype: Any, size: int) -> np.ndarray:
@@ -92,7 +101,7 @@ def iota(dtype: Any, size: int) -> np.ndarray:
 
 def broadcasted_iota(dtype: Any, shape: Any, dimension: int, *, out_sharding: Any = None) -> np.ndarray:
     """An array of ``shape`` whose entries are their index along ``dimension``."""
-    shape = _canon_shape(shape, "broadcasted_iota")
+    shape = canonical_shape(shape, "broadcasted_iota")
     d = operator_index(dimension)
     if not 0 <= d < len(shape):
         raise ValueError(f"broadcasted_iota: dimension {d} is out of range for shape {shape}")
@@ -102,7 +111,7 @@ def broadcasted_iota(dtype: Any, shape: Any, dimension: int, *, out_sharding: An
 
 def broadcast(operand: Any, sizes: Sequence[int], *, out_sharding: Any = None) -> Any:
     """``operand`` broadcast with new leading axes ``sizes``."""
-    sizes = _canon_shape(sizes, "broadcast")
+    sizes = canonical_shape(sizes, "broadcast")
     if not sizes:
         return operand
     return broadcast_to(operand, sizes + tuple(_shape(operand)))
@@ -112,7 +121,7 @@ def broadcast_in_dim(operand: Any, shape: Any, broadcast_dimensions: Sequence[in
                      out_sharding: Any = None) -> Any:
     """``operand`` broadcast to ``shape``, its axis ``i`` becoming the result's axis
     ``broadcast_dimensions[i]`` (strictly increasing; each of size 1 or the target's size)."""
-    shape = _canon_shape(shape, "broadcast_in_dim")
+    shape = canonical_shape(shape, "broadcast_in_dim")
     bd = tuple(operator_index(d) for d in broadcast_dimensions)
     oshape = tuple(_shape(operand))
     if len(bd) != len(oshape) or any(not 0 <= d < len(shape) for d in bd) or len(set(bd)) != len(bd):

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.core import ConcretizationTypeError, Tracer, get_aval
+from functrans._src.core import get_aval
 from functrans._src.numpy.families import FAMILIES as fnp
+from functrans._src.numpy.setops import _at, concrete_values
 from functrans._src.numpy.signal_poly import convolve
 from functrans._src.numpy.util import _shape
 
@@ -151,20 +152,9 @@ def polyint(p: Any, m: int = 1, k: Any = None) -> Any:
     return fnp.true_divide(fnp.concatenate([p, k]), coeff)
 
 
-def _at(x: Any) -> Any:
-    """``x.at`` (plain NumPy constants are wrapped as functrans arrays first)."""
-    return fnp.asarray(x).at
-
-
 def _concrete(x: Any, what: str) -> np.ndarray:
-    if isinstance(x, Tracer):
-        try:
-            x = x._trace.concrete(x, what)
-        except ConcretizationTypeError:
-            raise ConcretizationTypeError(
-                f"{what} depends on the values of a traced array (under jit or vmap they are not known)."
-            ) from None
-    return np.asarray(x)
+    msg = f"{what} depends on the values of a traced array (under jit or vmap they are not known)."
+    return concrete_values(x, what, msg)
 
 
 def _roots_no_zeros(p: Any) -> Any:

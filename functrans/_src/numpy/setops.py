@@ -33,16 +33,20 @@ def _at(x: Any) -> Any:
     return fnp.asarray(x).at
 
 
-def _concrete(x: Any, name: str) -> np.ndarray:
-    """The values of ``x`` (a ConcretizationTypeError naming ``name`` if not known)."""
+def concrete_values(x: Any, name: str, message: str) -> np.ndarray:
+    """The values of ``x`` as a NumPy array; a ConcretizationTypeError saying ``message`` if
+    they are not known (a traced array under jit or vmap)."""
     if isinstance(x, Tracer):
         try:
             x = x._trace.concrete(x, name)
         except ConcretizationTypeError:
-            raise ConcretizationTypeError(
-                f"{name}: the size of the result depends on the values of a traced array. {_HINT}"
-            ) from None
+            raise ConcretizationTypeError(message) from None
     return np.asarray(x)
+
+
+def _concrete(x: Any, name: str) -> np.ndarray:
+    """The values of ``x`` (a ConcretizationTypeError naming ``name`` if not known)."""
+    return concrete_values(x, name, f"{name}: the size of the result depends on the values of a traced array. {_HINT}")
 
 
 def _promote(ar1: Any, ar2: Any) -> tuple[Any, Any]:
