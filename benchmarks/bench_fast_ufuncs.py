@@ -1,10 +1,11 @@
 """The size crossover of functrans._src.fast_ufuncs' wrappers against NumPy's ufuncs.
 
 For each of exp, tanh, sin and cos and each array size, the wrapper (fusion_math's vectorised
-loop behind the size/dtype checks, with its threshold forced to 0) against the plain ufunc on
+loop behind the size/dtype checks, with its size limit forced to 0) against the plain ufunc on
 the same float64 array: median of paired, interleaved rounds (process CPU time with --cpu),
 with both absolute times. Also the first-call latency (numba import, then the block loop's
-compilation or its load from numba's disk cache), in a fresh process.
+compilation or its load from numba's disk cache), in a fresh process, and which loops the
+measured choice (fast_ufuncs.limit) keeps on this machine.
 
 Run:  python benchmarks/bench_fast_ufuncs.py [--cpu] [--quick]
 Needs numba (the [fast] extra). Nothing here asserts on time.
@@ -59,8 +60,13 @@ def main() -> None:
     out = subprocess.run([sys.executable, "-c", _FIRST_CALL], capture_output=True, text=True, cwd=root, check=True)
     imp, first, second = out.stdout.split()
     print(f"fresh process: import functrans.numpy {imp} ms; first large tanh {first} ms; second {second} us")
+    choice = {name: fast_ufuncs.limit(name) != fast_ufuncs.NEVER for name in fast_ufuncs.THRESHOLDS}
+    print("measured choice on this machine (FUNCTRANS_FAST_UFUNCS=measure): "
+          + ", ".join(f"{n} {'fusion_math' if c else 'NumPy'}" for n, c in choice.items()))  # fmt: skip
     saved = dict(fast_ufuncs.THRESHOLDS)
-    fast_ufuncs.THRESHOLDS.update(dict.fromkeys(saved, 0))
+    saved_limits = {n: lim[0] for n, lim in fast_ufuncs._limits.items()}
+    for lim in fast_ufuncs._limits.values():
+        lim[0] = 0
     fast_ufuncs._wrappers.clear()
     rng = np.random.default_rng(0)
     print(f"{'size':>7} " + " ".join(f"{n:>26}" for n in saved))
@@ -76,7 +82,8 @@ def main() -> None:
             ratio, t_w, t_u = bench_core.paired_ratio(lambda: w(x), lambda: uf(x), number, rounds)  # noqa: B023
             cells.append(f"{ratio:6.2f} ({t_w * 1e6:7.2f}/{t_u * 1e6:7.2f})")
         print(f"{size:>7} " + " ".join(f"{c:>26}" for c in cells), flush=True)
-    fast_ufuncs.THRESHOLDS.update(saved)
+    for n, lim in fast_ufuncs._limits.items():
+        lim[0] = saved_limits[n]
     fast_ufuncs._wrappers.clear()
 
 
