@@ -11,7 +11,7 @@ import pytest
 
 import functrans
 import functrans.numpy as fnp
-from functrans._src import fusion
+from functrans._src import fast_ufuncs, fusion
 from functrans._src.api import make_ir as _make_ir
 from functrans._src.codegen import compile_ir
 from functrans._src.core import eval_ir
@@ -36,7 +36,7 @@ def mixed(x: Any, y: Any, s: Any) -> Any:
 
 
 @pytest.fixture
-def no_numba(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_numba(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Pretend numba is not installed: its import fails."""
     real_import = builtins.__import__
 
@@ -48,6 +48,12 @@ def no_numba(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(builtins, "__import__", fake_import)
     monkeypatch.setattr(fusion, "_numba", None)
     monkeypatch.setattr(fusion, "_state", {"enabled": None})
+    # fast_ufuncs finds numba missing on first use and drops its wrappers: undone afterwards
+    monkeypatch.setattr(fast_ufuncs, "_state", {"flag": None, "broken": False})
+    monkeypatch.setattr(fast_ufuncs, "_blocks", {})
+    yield
+    monkeypatch.undo()
+    fast_ufuncs.refresh(fast_ufuncs._state["flag"])
 
 
 def _args() -> tuple[np.ndarray, np.ndarray, np.float64]:

@@ -99,12 +99,14 @@ def limit(name: str) -> int:
     fusion_math's loop: ``THRESHOLDS[name]`` if numba provides the loop and it measured faster
     than NumPy's ufunc on this machine (see the module docstring), else :data:`NEVER`."""
     lim = _limits[name]
-    if name not in _measured:
-        _measured.add(name)
-        choice = _choice()
-        fn = _load(name) if choice != "off" else False
-        if fn is False or (choice == "measure" and not _faster(fn, getattr(np, name))):
-            lim[0] = NEVER
+    if name in _measured:
+        return lim[0]
+    choice = _choice()
+    fn = _load(name) if choice != "off" else False
+    if fn is False:  # not decided for good: the setting or numba's state may change
+        return NEVER
+    _measured.add(name)
+    lim[0] = THRESHOLDS[name] if choice == "on" or _faster(fn, getattr(np, name)) else NEVER
     return lim[0]
 
 

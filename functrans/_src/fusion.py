@@ -71,12 +71,16 @@ _UFUNCS = frozenset(
 )
 _INFIX = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "true_divide": "/"}
 MIN_EQNS = 2  # shorter runs are left to NumPy
-# longer runs are cut into several kernels: a kernel's expression must stay within what Python's
-# compiler and numba handle (a 100k-op chain would exceed the recursion limit)
-MAX_EQNS = 400
 # programs longer than this are left unfused: numba's compile time (seconds per few hundred
 # equations) would dominate the first call of a very long program
 MAX_PROGRAM_EQNS = 2000
+# longer runs are cut into several kernels (each equation is one statement of the kernel, so
+# this only bounds the kernel's size). Not smaller than MAX_PROGRAM_EQNS: a cut through a
+# gradient's run hands every residual from one kernel to the next as a separate array, which
+# cost far more than it saved (the 300-op chain's gradient, 674 equations: 176 us per call and
+# 9.5 s to compile as two kernels, 12 us and 1.8 s as one; 1799 equations: 739 us and 34 s
+# as five, 26 us and 5.7 s as one)
+MAX_EQNS = MAX_PROGRAM_EQNS
 # Up to this many elements a run calls the C library's other transcendental functions (log,
 # arctan, ...) per element; above it they stay with NumPy, the run fusing only the arithmetic
 # around them. exp/tanh/sin/cos use fusion_math's vectorisable versions from
