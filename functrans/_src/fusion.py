@@ -151,11 +151,16 @@ def set_enabled(flag: bool | None) -> None:
 class FusedKernel:
     """A compiled run: ``kernel(*inputs) -> list of outputs`` (fresh float64 arrays)."""
 
-    def __init__(self, fn: Callable[..., Any], source: str, n_eqns: int, out_avals: list[ShapedArray]) -> None:
+    def __init__(self, fn: Callable[..., Any], source: str, n_eqns: int, out_avals: list[ShapedArray],
+                 kernel: Any = None, slow: Callable[[], Any] | None = None) -> None:  # fmt: skip
         self.fn = fn
         self.source = source
         self.n_eqns = n_eqns
         self.out_avals = out_avals
+        # the compiled loop itself, kernel(m, *flat inputs (0-d ones as floats), *flat outputs) -> escape
+        # flag, and slow() -> its C-library version (for functrans._src.fusion_chunks)
+        self.kernel = kernel
+        self.slow = slow
 
     def __call__(self, *args: Any) -> Any:
         return self.fn(*args)
@@ -387,7 +392,8 @@ def _make_kernel(run: list[Eqn], ops: list[tuple[str, str]], ins: list[Var], out
     wns: dict[str, Any] = {"kernel": compiled, "n": n, "shape": shape, "f64": _F64, "execute": execute, "slow": slow}
     wns.update(empty=np.empty, ravel=np.ravel)
     exec(compile(wsrc, f"<functrans fused caller #{next(_counter)}>", "exec"), wns)
-    return FusedKernel(wns["run"], src + "\n" + wsrc, len(run), [ShapedArray(v.aval.shape, _F64) for v in outs])
+    out_avals = [ShapedArray(v.aval.shape, _F64) for v in outs]
+    return FusedKernel(wns["run"], src + "\n" + wsrc, len(run), out_avals, compiled, slow)
 
 
 # --------------------------------------------------------------------------- threads

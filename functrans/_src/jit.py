@@ -86,10 +86,11 @@ def executable(ir: IR) -> Callable[..., list[Any]]:
     def make() -> Callable[..., list[Any]]:
         from functrans._src.codegen import compile_ir
         from functrans._src.fusion import fuse
+        from functrans._src.fusion_chunks import chunk
         from functrans._src.optimize import optimize
         from functrans._src.passes import before_codegen, schedule_late
 
-        return compile_ir(schedule_late(fuse(before_codegen(optimize(ir)))))
+        return compile_ir(schedule_late(chunk(fuse(before_codegen(optimize(ir))))))
 
     return _cached(ir, "executable", make)  # type: ignore[no-any-return]
 
