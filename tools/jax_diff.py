@@ -22,6 +22,12 @@ Known, deliberate differences (functrans follows NumPy) that the run still repor
   where JAX raises TypeError; median of an empty array raises ValueError.
 - nn.sigmoid/silu/swish accept integer input (JAX raises TypeError); round/around accept bool.
 - not supported: max(initial=...), lax.polygamma with an array order m.
+
+This module is also the shared harness of the sibling scripts tools/jax_diff_*.py: importing it is
+their preamble (repo root on sys.path, JAX's x64 mode, warnings off); ``Cases`` registers
+``run_case`` cases (``add``/``np``/``lam``); ``run_pair``/``compare`` run and compare a structural
+case ``fn(L)`` on a functrans and a JAX namespace; ``cli`` parses the common options and
+``main_loop`` runs, times, reports (``report``) and counts (``Tally``) the selected cases.
 """
 from __future__ import annotations
 
@@ -42,13 +48,53 @@ jax.config.update("jax_enable_x64", True)
 import jax.nn as jnn  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import jax.scipy.special as jss  # noqa: E402
+import jax.tree_util as jtu  # noqa: E402
 
 import functrans as ft  # noqa: E402
 import functrans.nn as fnn  # noqa: E402
 import functrans.numpy as fnp  # noqa: E402
 import functrans.scipy.special as fss  # noqa: E402
+import functrans.tree_util as ftu  # noqa: E402
 
+# Importing this module is the sibling scripts' whole preamble: the repo root on sys.path, JAX's x64
+# mode on, warnings (NumPy's overflow/invalid-value ones above all) silenced.
 warnings.filterwarnings("ignore")
+
+# ---------------------------------------------------------------- case registration
+# A case: (label, ft_fn, jax_fn, args, kwargs)
+Case = tuple[str, Callable, Callable, tuple, dict]
+
+
+class Cases(list):
+    """A list of ``run_case`` cases with their registration helpers (shared by the sibling scripts):
+    ``add(label, ft_fn, jax_fn, *args, **kw)``, ``np(name, *args, **kw)`` for ``fnp.<name>`` vs
+    ``jnp.<name>`` (a dotted name reaches into linalg/fft; names missing on either side are skipped
+    and collected in ``missing``; ``alias`` renames JAX's side), and ``lam(label, body, *args, **kw)``
+    for ``body(namespace, *args, **kw)`` called with fnp and with jnp."""
+
+    def __init__(self, alias: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.alias = alias or {}
+        self.missing: set[str] = set()
+
+    def add(self, name: str, ftf: Callable, jf: Callable, *args: Any, **kw: Any) -> None:
+        self.append((name, ftf, jf, args, kw))
+
+    def np(self, name: str, *args: Any, **kw: Any) -> None:
+        f: Any = fnp
+        j: Any = jnp
+        for part in name.split("."):
+            f = getattr(f, part, None)
+            jp = getattr(j, self.alias.get(part, part), None)
+            j = getattr(j, part, None) if jp is None else jp
+            if f is None or j is None:
+                self.missing.add(name)
+                return
+        self.add(name, f, j, *args, **kw)
+
+    def lam(self, name: str, body: Callable, *args: Any, **kw: Any) -> None:
+        self.add(name, lambda *a, **k: body(fnp, *a, **k), lambda *a, **k: body(jnp, *a, **k), *args, **kw)
+
 
 # ---------------------------------------------------------------- inputs
 V = np.array([-2.0, -1.0, 0.0, 0.0, 0.5, 1.0, 1.0, 3.0])          # ties, zero, negatives
@@ -96,26 +142,8 @@ X2 = [(V, V[::-1].copy()), (V, V), (M, np.array([1.0, 0.0, -3.0])), (M, S2), (S,
       (V, IA[:1].astype(np.float64)), (P, np.array([2.0, 0.5, 0.0, -1.0, 3.0, 0.5])),
       (B, B[::-1].copy())]
 
-# A case: (label, ft_fn, jax_fn, args, kwargs)
-Case = tuple[str, Callable, Callable, tuple, dict]
-CASES: list[Case] = []
-
-
-def add(name: str, ftf: Callable, jf: Callable, *args: Any, **kw: Any) -> None:
-    CASES.append((name, ftf, jf, args, kw))
-
-
-JAX_ALIAS = {"fix": "trunc", "row_stack": "vstack", "round_": "round"}
-
-
-def np_case(name: str, *args: Any, **kw: Any) -> None:
-    jf = getattr(jnp, JAX_ALIAS.get(name, name), None)
-    if jf is None:
-        try:
-            jf = getattr(jnp, name)
-        except AttributeError:
-            return
-    add(name, getattr(fnp, name), jf, *args, **kw)
+CASES = Cases(alias={"fix": "trunc", "row_stack": "vstack", "round_": "round"})
+add, np_case = CASES.add, CASES.np
 
 
 for n in UNARY:
@@ -338,17 +366,18 @@ def _is_float(x: Any) -> bool:
     return np.issubdtype(np.asarray(x).dtype, np.floating)
 
 
+def _try(f: Callable, *args: Any, **kw: Any) -> tuple[Any, Exception | None]:
+    """``(f(*args, **kw), None)``, or ``(None, the exception)`` when it raises."""
+    try:
+        return f(*args, **kw), None
+    except Exception as e:  # noqa: BLE001
+        return None, e
+
+
 def run_case(case: Case, do_grad: bool = True) -> tuple[list[str], bool]:
     name, ff, jf, args, kw = case
-    fe = je = None
-    try:
-        fr = ff(*args, **kw)
-    except Exception as e:  # noqa: BLE001
-        fe = e
-    try:
-        jr = jf(*args, **kw)
-    except Exception as e:  # noqa: BLE001
-        je = e
+    fr, fe = _try(ff, *args, **kw)
+    jr, je = _try(jf, *args, **kw)
     if fe is not None or je is not None:
         if fe is not None and je is not None:
             # NumPy's AxisError subclasses both ValueError and IndexError: either catch works
@@ -372,19 +401,13 @@ def run_case(case: Case, do_grad: bool = True) -> tuple[list[str], bool]:
             def jsum(x: Any) -> Any:
                 return sum(jnp.sum(o) for o in _leaves(jf(x, *rest, **kw)))
             graded = True
-            try:
-                g_f = ft.grad(fsum)(args[0])
-            except Exception as e:  # noqa: BLE001
-                g_f = e
-            try:
-                g_j = jax.grad(jsum)(jnp.asarray(args[0]))
-            except Exception as e:  # noqa: BLE001
-                g_j = e
-            if isinstance(g_f, Exception) or isinstance(g_j, Exception):
-                if isinstance(g_f, Exception) != isinstance(g_j, Exception):
-                    errs.append(f"GRAD raises: ft {type(g_f).__name__ if isinstance(g_f, Exception) else 'ok'}"
-                                f" / jax {type(g_j).__name__ if isinstance(g_j, Exception) else 'ok'}: "
-                                f"{str(g_f if isinstance(g_f, Exception) else g_j)[:100]}")
+            g_f, gfe = _try(lambda: ft.grad(fsum)(args[0]))
+            g_j, gje = _try(lambda: jax.grad(jsum)(jnp.asarray(args[0])))
+            if gfe is not None or gje is not None:
+                if (gfe is None) != (gje is None):
+                    errs.append(f"GRAD raises: ft {'ok' if gfe is None else type(gfe).__name__}"
+                                f" / jax {'ok' if gje is None else type(gje).__name__}: "
+                                f"{str(gje if gfe is None else gfe)[:100]}")
             else:
                 errs += ["GRAD " + e for e in _cmp(g_f, np.asarray(g_j), "grad")]
     return errs, graded
@@ -420,36 +443,165 @@ def report(errs: list[str], label: str, key: str, args: Any, kinds: Counter, bad
         print(" ".join(f"{label}: {e}".split()))
 
 
-def main() -> None:
+# ---------------------------------------------------------------- structural comparison
+# For cases ``fn(L)`` run once with a functrans namespace and once with a JAX one (jax_diff_lax,
+# jax_diff_laxconv, jax_diff_laxsurf, jax_diff_misc): results are compared as pytrees.
+def _flat(x: Any) -> tuple[Any, list]:
+    leaves, tdef = jtu.tree_flatten(x, is_leaf=lambda v: v is None)
+    return tdef, leaves
+
+
+def _norm_leaf(v: Any) -> Any:
+    if v is None or isinstance(v, (str, bool)):
+        return v
+    if isinstance(v, (ftu.PyTreeDef, jtu.PyTreeDef)):
+        return "treedef:" + str(v)
+    if callable(v) and not hasattr(v, "shape"):
+        return "<callable>"
+    try:
+        return np.asarray(v)
+    except Exception:  # noqa: BLE001
+        return repr(v)
+
+
+def compare(fr: Any, jr: Any) -> list[str]:
+    ft_def, fl = _flat(fr)
+    jx_def, jl = _flat(jr)
+    errs = []
+    if str(ft_def) != str(jx_def):
+        return [f"TREE {ft_def} vs jax {jx_def}"]
+    for i, (a, b) in enumerate(zip(fl, jl)):
+        a, b = _norm_leaf(a), _norm_leaf(b)
+        tag = f"leaf{i}"
+        if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+            if type(fl[i]) in (int, float, bool) and type(jl[i]) in (int, float, bool):
+                if type(fl[i]) is not type(jl[i]):
+                    errs.append(f"PYTYPE {tag}: {type(fl[i]).__name__} vs jax {type(jl[i]).__name__}")
+            if a.shape != b.shape:
+                errs.append(f"SHAPE {tag}: {a.shape} vs jax {b.shape}")
+                continue
+            if a.dtype != b.dtype and "float0" not in (str(a.dtype), str(b.dtype)):
+                errs.append(f"DTYPE {tag}: {a.dtype} vs jax {b.dtype}")
+            if "float0" in (str(a.dtype), str(b.dtype)):
+                if str(a.dtype) != str(b.dtype):
+                    errs.append(f"DTYPE {tag}: {a.dtype} vs jax {b.dtype}")
+                continue
+            try:
+                tol = 1e-4 if np.float32 in (a.dtype.type, b.dtype.type) else 1e-9
+                ok = np.allclose(a.astype(np.complex128), b.astype(np.complex128), rtol=tol,
+                                 atol=tol, equal_nan=True)
+            except (TypeError, ValueError):
+                ok = np.array_equal(a, b)
+            if not ok:
+                errs.append(f"VALUE {tag}: {np.array2string(a, precision=6)} vs jax "
+                            f"{np.array2string(b, precision=6)}")
+        elif isinstance(a, str) and isinstance(b, str) and a.startswith("treedef:"):
+            if a != b:
+                errs.append(f"TREEDEF {tag}: {a[8:]} vs jax {b[8:]}")
+        elif type(a) is not type(b) or (not isinstance(a, np.ndarray) and a != b):
+            errs.append(f"VALUE {tag}: {a!r} vs jax {b!r}")
+    return errs
+
+
+def run_pair(fn: Callable, ft_ns: Any, jax_ns: Any) -> list[str]:
+    """``fn(ft_ns)`` vs ``fn(jax_ns)``: exception types when either raises, else ``compare``."""
+    fr, fe = _try(fn, ft_ns)
+    jr, je = _try(fn, jax_ns)
+    if fe is not None or je is not None:
+        if fe is not None and je is not None:
+            if not isinstance(fe, type(je)) and not isinstance(je, type(fe)):
+                return [f"EXC {type(fe).__name__}: {str(fe)[:80]} vs jax {type(je).__name__}: "
+                        f"{str(je)[:80]}"]
+            return []
+        if fe is not None:
+            return [f"RAISES {type(fe).__name__}: {str(fe)[:150]} (jax ok)"]
+        return [f"NO-RAISE (jax {type(je).__name__}: {str(je)[:120]})"]
+    try:
+        return compare(fr, jr)
+    except Exception as e:  # noqa: BLE001
+        return [f"HARNESS {type(e).__name__}: {e}"]
+
+
+# ---------------------------------------------------------------- command line and main loop
+def cli(**extra: dict) -> argparse.Namespace:
+    """The scripts' options: ``--filter``, ``--no-dtype``, ``--no-exc``, plus ``extra`` (``shard={...}``
+    becomes ``--shard``: keyword arguments of ``add_argument``)."""
     ap = argparse.ArgumentParser()
-    ap.add_argument("--filter", default="")
+    ap.add_argument("--filter", default="", help="run only the cases whose label contains SUBSTR")
     ap.add_argument("--no-dtype", action="store_true", help="hide dtype-only differences")
     ap.add_argument("--no-exc", action="store_true", help="hide exception-type differences")
-    ap.add_argument("--shard", default="0/1", help="i/n: run every n-th case from the i-th")
-    args = ap.parse_args()
-    si, sn = (int(v) for v in args.shard.split("/"))
-    names: set[str] = set()
-    n_cases = n_grads = 0
-    kinds: Counter = Counter()
-    bad_names: set[str] = set()
-    for case in CASES[si::sn]:
-        if args.filter and args.filter not in case[0]:
+    for name, kw in extra.items():
+        ap.add_argument("--" + name.replace("_", "-"), **kw)
+    return ap.parse_args()
+
+
+SHARD = {"default": "0/1", "help": "i/n: run every n-th case from the i-th"}
+
+
+def call_label(case: Case) -> str:
+    """How a ``run_case`` case is printed: ``name(args, kw=...)``."""
+    return f"{case[0]}({_fmt_args(case[3], case[4])})"
+
+
+def bracket_label(case: tuple) -> str:
+    """How a structural case ``(label, fn)`` is printed: ``[label]``."""
+    return f"[{case[0]}]"
+
+
+class Tally:
+    """What ``main_loop`` counted: cases, gradient checks, names (``name_of`` the labels), the kinds
+    of differences and the labels with differences."""
+
+    def __init__(self) -> None:
+        self.n = self.n_grads = 0
+        self.names: set[str] = set()
+        self.kinds: Counter = Counter()
+        self.bad: set[str] = set()
+
+    def counts(self, names: str) -> str:
+        return f"{len(self.names)} {names}, {self.n} cases, {self.n_grads} gradient checks"
+
+    def summary(self, bad: str, counts: str | None = None) -> None:
+        """Print the closing line: ``counts`` (default ``N cases``); how many ``bad`` differ, by kind."""
+        print(f"\n{counts or f'{self.n} cases'}; {len(self.bad)} {bad} with differences: {dict(self.kinds)}")
+
+
+def main_loop(cases: list, args: argparse.Namespace, run: Callable = run_case,
+              label_of: Callable = call_label, name_of: Callable = lambda key: key,
+              tally: Tally | None = None) -> Tally:
+    """Run the cases (``args.shard``'s share of them, if any) whose label contains ``args.filter``:
+    ``run(case)`` gives the differences (and whether a gradient was checked), which ``report`` prints
+    under ``label_of(case)``; a harness exception is reported as a HARNESS difference and a case
+    slower than 2 s is named on stderr. Counts into ``tally`` (a new one by default), returned."""
+    t = Tally() if tally is None else tally
+    si, sn = (int(v) for v in getattr(args, "shard", "0/1").split("/"))
+    for case in cases[si::sn]:
+        key = case[0]
+        if args.filter and args.filter not in key:
             continue
-        names.add(case[0])
-        n_cases += 1
+        t.names.add(name_of(key))
+        t.n += 1
         t0 = time.perf_counter()
-        errs, graded = run_case(case)
+        try:
+            res = run(case)
+        except Exception as e:  # noqa: BLE001
+            res = [f"HARNESS {type(e).__name__}: {str(e)[:100]}"]
         dt = time.perf_counter() - t0
         if dt > 2.0:
-            print(f"# slow case {case[0]} {dt:.1f}s", file=sys.stderr)
-        n_grads += graded
-        report(errs, f"{case[0]}({_fmt_args(case[3], case[4])})", case[0], args, kinds, bad_names)
-    cov = {n for n in fnp.__all__ if callable(getattr(fnp, n, None))}
-    untested = sorted(n for n in cov if n not in names and "." not in n)
-    print(f"\n{len(names)} functions, {n_cases} cases, {n_grads} gradient checks; "
-          f"{len(bad_names)} functions with differences: {dict(kinds)}")
+            print(f"# slow case {key} {dt:.1f}s", file=sys.stderr)
+        errs, graded = res if isinstance(res, tuple) else (res, False)
+        t.n_grads += graded
+        report(errs, label_of(case), key, args, t.kinds, t.bad)
+    return t
+
+
+def main() -> None:
+    args = cli(shard=SHARD)
+    t = main_loop(CASES, args)
+    t.summary("functions", t.counts("functions"))
     if not args.filter:
-        print("numpy names not exercised:", " ".join(untested))
+        cov = {n for n in fnp.__all__ if callable(getattr(fnp, n, None))}
+        print("numpy names not exercised:", " ".join(sorted(n for n in cov if n not in t.names and "." not in n)))
 
 
 if __name__ == "__main__":

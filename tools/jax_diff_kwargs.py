@@ -16,30 +16,15 @@ Known differences the run still reports:
 """
 from __future__ import annotations
 
-import argparse
-import sys
-from collections import Counter
-from typing import Any
-
+import jax
+import jax.numpy as jnp
 import numpy as np
+from jax_diff import Cases, cli, main_loop
 
-sys.path.insert(0, ".")
-sys.path.insert(0, "tools")
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-from jax_diff import _fmt_args, report, run_case  # noqa: E402
+import functrans.numpy as fnp
 
-import functrans.numpy as fnp  # noqa: E402
-
-CASES: list[tuple[str, Any, Any, tuple, dict]] = []
-
-
-def np_case(name: str, *args: Any, **kw: Any) -> None:
-    CASES.append((name, getattr(fnp, name), getattr(jnp, name), args, kw))
-
-
-def lam(label: str, f_ft: Any, f_jax: Any, *args: Any, **kw: Any) -> None:
-    CASES.append((label, f_ft, f_jax, args, kw))
+CASES = Cases()
+add, np_case = CASES.add, CASES.np
 
 
 V = np.array([-2.0, -1.0, 0.0, 0.0, 0.5, 1.0, 1.0, 3.0])
@@ -92,31 +77,17 @@ for name in ["any", "all"]:
     np_case(name, M > 0, where=W3)
     np_case(name, M, axis=1, where=W3)
     np_case(name, M > 5, where=np.zeros(3, bool))
-lam("x.sum(where=)", lambda x: fnp.sum(x, where=W3), lambda x: jnp.asarray(x).sum(where=W3), M)
-lam("traced x.max(initial=)", lambda x: __import__("functrans").jit(lambda y: y.max(axis=0, initial=0.5, where=W3))(x),
+add("x.sum(where=)", lambda x: fnp.sum(x, where=W3), lambda x: jnp.asarray(x).sum(where=W3), M)
+add("traced x.max(initial=)", lambda x: __import__("functrans").jit(lambda y: y.max(axis=0, initial=0.5, where=W3))(x),
     lambda x: jax.jit(lambda y: y.max(axis=0, initial=0.5, where=W3))(x), M)
-lam("traced x.var(correction=)", lambda x: __import__("functrans").jit(lambda y: y.var(axis=1, correction=1))(x),
+add("traced x.var(correction=)", lambda x: __import__("functrans").jit(lambda y: y.var(axis=1, correction=1))(x),
     lambda x: jax.jit(lambda y: y.var(axis=1, correction=1))(x), M)
-lam("traced x.astype(copy=)", lambda x: __import__("functrans").jit(lambda y: y.astype(np.float32, copy=True))(x),
+add("traced x.astype(copy=)", lambda x: __import__("functrans").jit(lambda y: y.astype(np.float32, copy=True))(x),
     lambda x: jax.jit(lambda y: y.astype(np.float32, copy=True))(x), M)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--filter", default="")
-    ap.add_argument("--no-dtype", action="store_true", help="hide dtype-only differences")
-    ap.add_argument("--no-exc", action="store_true", help="hide exception-type differences")
-    args = ap.parse_args()
-    kinds: Counter = Counter()
-    bad: set[str] = set()
-    n = 0
-    for case in CASES:
-        if args.filter and args.filter not in case[0]:
-            continue
-        n += 1
-        errs, _ = run_case(case)
-        report(errs, f"{case[0]}({_fmt_args(case[3], case[4])})", case[0], args, kinds, bad)
-    print(f"\n{n} cases; {len(bad)} functions with differences: {dict(kinds)}")
+    main_loop(CASES, cli()).summary("functions")
 
 
 if __name__ == "__main__":

@@ -32,40 +32,30 @@ Known differences that the run still reports (deliberate or left, see the report
 """
 from __future__ import annotations
 
-import argparse
 import sys
-import warnings
-from collections import Counter
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
+import jax
+import jax.lax as jlax
+import jax.nn as jnn
+import jax.numpy as jnp
+import jax.scipy.linalg as jsl
+import jax.scipy.special as jss
+import jax.scipy.stats as jst
+import jax.tree_util as jtu
 import numpy as np
+from jax_diff import Tally, bracket_label, cli, main_loop, run_pair
 
-sys.path.insert(0, ".")
-sys.path.insert(0, "tools")
-import jax  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
-import jax.lax as jlax  # noqa: E402
-import jax.nn as jnn  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import jax.scipy.linalg as jsl  # noqa: E402
-import jax.scipy.special as jss  # noqa: E402
-import jax.scipy.stats as jst  # noqa: E402
-import jax.tree_util as jtu  # noqa: E402
-from jax_diff import report, run_case  # noqa: E402
-
-import functrans as ft  # noqa: E402
-import functrans.lax as flax  # noqa: E402
-import functrans.nn as fnn  # noqa: E402
-import functrans.numpy as fnp  # noqa: E402
-import functrans.scipy.linalg as fsl  # noqa: E402
-import functrans.scipy.special as fss  # noqa: E402
-import functrans.scipy.stats as fst  # noqa: E402
-import functrans.tree_util as ftu  # noqa: E402
-
-warnings.filterwarnings("ignore")
+import functrans as ft
+import functrans.lax as flax
+import functrans.nn as fnn
+import functrans.numpy as fnp
+import functrans.scipy.linalg as fsl
+import functrans.scipy.special as fss
+import functrans.scipy.stats as fst
+import functrans.tree_util as ftu
 
 FT = SimpleNamespace(name="ft", lax=flax, np=fnp, nn=fnn, ss=fss, tu=ftu, api=ft, sl=fsl, st=fst)
 JX = SimpleNamespace(name="jax", lax=jlax, np=jnp, nn=jnn, ss=jss, tu=jtu, api=jax, sl=jsl, st=jst)
@@ -378,106 +368,23 @@ ecase("nn", "logmeanexp", M, where=np.array([[True, False, True], [True, True, F
 ecase("nn", "logmeanexp", V)
 
 
-def run_ecases(filt: str, kinds: Counter, bad: set) -> int:
-    n = 0
-    for c in ECASES:
-        if filt and filt not in c[0]:
-            continue
-        n += 1
-        try:
-            errs, _ = run_case(c)
-        except Exception as e:  # noqa: BLE001
-            errs = [f"HARNESS {type(e).__name__}: {e}"]
-        for e in errs:
-            kinds[e.split()[0].rstrip(":")] += 1
-            bad.add(c[0])
-            from jax_diff import _fmt_args
-            print(" ".join(f"{c[0]}({_fmt_args(c[3], c[4])}): {e}".split()))
-    return n
-
-
-# ---------------------------------------------------------------- structural comparison
-def _flat(x: Any) -> tuple[Any, list]:
-    leaves, tdef = jtu.tree_flatten(x, is_leaf=lambda v: v is None)
-    return tdef, leaves
-
-
-def _norm_leaf(v: Any) -> Any:
-    if v is None or isinstance(v, (str, bool)):
-        return v
-    if isinstance(v, (ftu.PyTreeDef, jtu.PyTreeDef)):
-        return "treedef:" + str(v)
-    if callable(v) and not hasattr(v, "shape"):
-        return "<callable>"
-    try:
-        return np.asarray(v)
-    except Exception:  # noqa: BLE001
-        return repr(v)
-
-
-def compare(fr: Any, jr: Any) -> list[str]:
-    ft_def, fl = _flat(fr)
-    jx_def, jl = _flat(jr)
-    errs = []
-    if str(ft_def) != str(jx_def):
-        return [f"TREE {ft_def} vs jax {jx_def}"]
-    for i, (a, b) in enumerate(zip(fl, jl)):
-        a, b = _norm_leaf(a), _norm_leaf(b)
-        tag = f"leaf{i}"
-        if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
-            if type(fl[i]) in (int, float, bool) and type(jl[i]) in (int, float, bool):
-                if type(fl[i]) is not type(jl[i]):
-                    errs.append(f"PYTYPE {tag}: {type(fl[i]).__name__} vs jax {type(jl[i]).__name__}")
-            if a.shape != b.shape:
-                errs.append(f"SHAPE {tag}: {a.shape} vs jax {b.shape}")
-                continue
-            if a.dtype != b.dtype and "float0" not in (str(a.dtype), str(b.dtype)):
-                errs.append(f"DTYPE {tag}: {a.dtype} vs jax {b.dtype}")
-            if "float0" in (str(a.dtype), str(b.dtype)):
-                if str(a.dtype) != str(b.dtype):
-                    errs.append(f"DTYPE {tag}: {a.dtype} vs jax {b.dtype}")
-                continue
-            try:
-                tol = 1e-4 if np.float32 in (a.dtype.type, b.dtype.type) else 1e-9
-                ok = np.allclose(a.astype(np.complex128), b.astype(np.complex128), rtol=tol,
-                                 atol=tol, equal_nan=True)
-            except (TypeError, ValueError):
-                ok = np.array_equal(a, b)
-            if not ok:
-                errs.append(f"VALUE {tag}: {np.array2string(a, precision=6)} vs jax "
-                            f"{np.array2string(b, precision=6)}")
-        elif isinstance(a, str) and isinstance(b, str) and a.startswith("treedef:"):
-            if a != b:
-                errs.append(f"TREEDEF {tag}: {a[8:]} vs jax {b[8:]}")
-        elif type(a) is not type(b) or (not isinstance(a, np.ndarray) and a != b):
-            errs.append(f"VALUE {tag}: {a!r} vs jax {b!r}")
-    return errs
-
-
+# ---------------------------------------------------------------- running
 def run_lcase(fn: Callable) -> list[str]:
-    fe = je = None
-    fr = jr = None
-    try:
-        fr = fn(FT)
-    except Exception as e:  # noqa: BLE001
-        fe = e
-    try:
-        jr = fn(JX)
-    except Exception as e:  # noqa: BLE001
-        je = e
-    if fe is not None or je is not None:
-        if fe is not None and je is not None:
-            if not isinstance(fe, type(je)) and not isinstance(je, type(fe)):
-                return [f"EXC {type(fe).__name__}: {str(fe)[:80]} vs jax {type(je).__name__}: "
-                        f"{str(je)[:80]}"]
-            return []
-        if fe is not None:
-            return [f"RAISES {type(fe).__name__}: {str(fe)[:150]} (jax ok)"]
-        return [f"NO-RAISE (jax {type(je).__name__}: {str(je)[:120]})"]
-    try:
-        return compare(fr, jr)
-    except Exception as e:  # noqa: BLE001
-        return [f"HARNESS {type(e).__name__}: {e}"]
+    """A structural case: ``fn(FT)`` vs ``fn(JX)`` compared as pytrees (jax_diff.run_pair)."""
+    return run_pair(fn, FT, JX)
+
+
+def run_all(args: Any) -> None:
+    """ECASES, then LCASES (``--only e``/``l`` runs one of them), then the summary line; also
+    jax_diff_laxsurf's main, on its own cases."""
+    only = getattr(args, "only", None)
+    t = Tally()
+    if only != "l":
+        main_loop(ECASES, args, tally=t)
+    n_e = t.n
+    if only != "e":
+        main_loop(LCASES, args, run_lcase, bracket_label, tally=t)
+    t.summary("labels", f"{n_e} elementwise-style cases, {t.n - n_e} structural cases")
 
 
 from jax_diff_lax_api import API_CASES  # noqa: E402  (API / tree_util / control-flow cases)
@@ -486,25 +393,7 @@ LCASES += API_CASES
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--filter", default="")
-    ap.add_argument("--no-dtype", action="store_true")
-    ap.add_argument("--no-exc", action="store_true")
-    ap.add_argument("--only", choices=["e", "l"], default=None)
-    args = ap.parse_args()
-    kinds: Counter = Counter()
-    bad: set = set()
-    n_e = run_ecases(args.filter, kinds, bad) if args.only != "l" else 0
-    n_l = 0
-    if args.only != "e":
-        for label, fn in LCASES:
-            if args.filter and args.filter not in label:
-                continue
-            n_l += 1
-            errs = run_lcase(fn)
-            report(errs, f"[{label}]", label, args, kinds, bad)
-    print(f"\n{n_e} elementwise-style cases, {n_l} structural cases; {len(bad)} labels with "
-          f"differences: {dict(kinds)}")
+    run_all(cli(only={"choices": ["e", "l"], "default": None, "help": "elementwise-style or structural cases only"}))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ Not part of the test suite (jax is not a test dependency). Run from the repo roo
 
 Each case is a function of a namespace ``L`` (``L.lax``, ``L.np``, ``L.api``), called once with
 functrans and once with JAX; results are compared as pytrees (structure, shapes, dtypes, values),
-exceptions by type (tools/jax_diff_lax.compare / run_lcase, tools/jax_diff.report).
+exceptions by type (tools/jax_diff_lax.run_lcase, tools/jax_diff.compare / main_loop).
 
 Known, deliberate differences (the run still reports them as NO-RAISE: JAX fails, functrans
 gives the derivative):
@@ -28,18 +28,12 @@ gives the derivative):
 """
 from __future__ import annotations
 
-import argparse
-import sys
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-
-sys.path.insert(0, ".")
-sys.path.insert(0, "tools")
-from jax_diff import report  # noqa: E402
-from jax_diff_lax import run_lcase  # noqa: E402
+from jax_diff import bracket_label, cli, main_loop
+from jax_diff_lax import run_lcase
 
 CASES: list[tuple[str, Callable[[Any], Any]]] = []
 
@@ -316,20 +310,7 @@ for aux in (False, True):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--filter", default="")
-    ap.add_argument("--no-dtype", action="store_true")
-    ap.add_argument("--no-exc", action="store_true")
-    args = ap.parse_args()
-    kinds: Counter = Counter()
-    bad: set = set()
-    n = 0
-    for label, fn in CASES:
-        if args.filter and args.filter not in label:
-            continue
-        n += 1
-        report(run_lcase(fn), f"[{label}]", label, args, kinds, bad)
-    print(f"\n{n} cases; {len(bad)} labels with differences: {dict(kinds)}")
+    main_loop(CASES, cli(), run_lcase, bracket_label).summary("labels")
 
 
 if __name__ == "__main__":

@@ -31,22 +31,11 @@ Last run: 174 elementwise-style + 175 structural cases; only the labels above di
 
 from __future__ import annotations
 
-import argparse
-import sys
-import warnings
-from collections import Counter
 from typing import Any
 
+import jax_diff_lax
 import numpy as np
-
-sys.path.insert(0, ".")
-sys.path.insert(0, "tools")
-import jax_diff_lax  # noqa: E402
-from jax_diff import report  # noqa: E402
-from jax_diff_lax import run_ecases as _run_ecases  # noqa: E402
-from jax_diff_lax import run_lcase  # noqa: E402
-
-warnings.filterwarnings("ignore")
+from jax_diff import cli
 
 V = np.array([-2.0, -1.0, 0.0, 0.0, 0.5, 1.0, 1.0, 3.0])
 M = np.array([[1.0, -1.0, 0.0], [2.0, 2.0, -3.0]])
@@ -526,21 +515,7 @@ lcase(
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--filter", default="")
-    ap.add_argument("--no-dtype", action="store_true")
-    ap.add_argument("--no-exc", action="store_true")
-    args = ap.parse_args()
-    kinds: Counter = Counter()
-    bad: set = set()
-    n_e = _run_ecases(args.filter, kinds, bad)
-    n_l = 0
-    for label, fn in L:
-        if args.filter and args.filter not in label:
-            continue
-        n_l += 1
-        report(run_lcase(fn), f"[{label}]", label, args, kinds, bad)
-    print(f"\n{n_e} elementwise-style cases, {n_l} structural cases; {len(bad)} labels with differences: {dict(kinds)}")
+    jax_diff_lax.run_all(cli())
 
 
 if __name__ == "__main__":

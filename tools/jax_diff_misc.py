@@ -9,7 +9,7 @@ Not part of the test suite (jax is not a test dependency). Run from the repo roo
 Each case is a function of a namespace ``L`` (``L.api`` functrans or jax, ``L.np``, ``L.sl``
 scipy.linalg, ``L.nn``, ``L.init`` nn.initializers, ``L.random``, ``L.tu``, ``L.tree``,
 ``L.dtypes``); it is called once with each library and the results compared as pytrees
-(tools/jax_diff_lax.compare: structure, shapes, dtypes, values with NaN == NaN), or, when either
+(tools/jax_diff.compare: structure, shapes, dtypes, values with NaN == NaN), or, when either
 raises, by exception type. Cases labelled ``grad:`` compare a gradient.
 
 Known differences that the run still reports (deliberate):
@@ -33,67 +33,36 @@ returns the string 'threefry2x32', key_dtype uint32).
 
 from __future__ import annotations
 
-import argparse
 import sys
-import warnings
-from collections import Counter
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
+import jax
+import jax.nn as jnn
+import jax.numpy as jnp
+import jax.random as jrandom
+import jax.scipy.linalg as jsl
+import jax.tree_util as jtu
 import numpy as np
+from jax_diff import bracket_label, cli, main_loop, run_pair
 
-sys.path.insert(0, ".")
-sys.path.insert(0, "tools")
-import jax  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
-import jax.nn as jnn  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import jax.random as jrandom  # noqa: E402
-import jax.scipy.linalg as jsl  # noqa: E402
-import jax.tree_util as jtu  # noqa: E402
-from jax_diff import report  # noqa: E402
-from jax_diff_lax import compare  # noqa: E402
-
-import functrans as ft  # noqa: E402
-import functrans.nn as fnn  # noqa: E402
-import functrans.numpy as fnp  # noqa: E402
-import functrans.random as frandom  # noqa: E402
-import functrans.scipy.linalg as fsl  # noqa: E402
-import functrans.tree_util as ftu  # noqa: E402
-
-warnings.filterwarnings("ignore")
+import functrans as ft
+import functrans.nn as fnn
+import functrans.numpy as fnp
+import functrans.random as frandom
+import functrans.scipy.linalg as fsl
+import functrans.tree_util as ftu
 
 
-def _opt(mod: Any, name: str) -> Any:
-    return getattr(mod, name, None)
+def _namespace(name: str, api: Any, **mods: Any) -> SimpleNamespace:
+    """The ``L`` of the cases (``init`` and ``dtypes`` are None where the library lacks them)."""
+    return SimpleNamespace(name=name, api=api, tree=api.tree, init=getattr(mods["nn"], "initializers", None),
+                           dtypes=getattr(api, "dtypes", None), **mods)
 
 
-FT = SimpleNamespace(
-    name="ft",
-    api=ft,
-    np=fnp,
-    sl=fsl,
-    nn=fnn,
-    random=frandom,
-    tu=ftu,
-    tree=ft.tree,
-    init=_opt(fnn, "initializers"),
-    dtypes=_opt(ft, "dtypes"),
-)
-JX = SimpleNamespace(
-    name="jax",
-    api=jax,
-    np=jnp,
-    sl=jsl,
-    nn=jnn,
-    random=jrandom,
-    tu=jtu,
-    tree=jax.tree,
-    init=jnn.initializers,
-    dtypes=jax.dtypes,
-)
+FT = _namespace("ft", ft, np=fnp, sl=fsl, nn=fnn, random=frandom, tu=ftu)
+JX = _namespace("jax", jax, np=jnp, sl=jsl, nn=jnn, random=jrandom, tu=jtu)
 
 CASES: list[tuple[str, Callable]] = []
 
@@ -293,31 +262,6 @@ except ImportError:
     pass
 
 
-def run(fn: Callable) -> list[str]:
-    fe = je = None
-    fr = jr = None
-    try:
-        fr = fn(FT)
-    except Exception as e:  # noqa: BLE001
-        fe = e
-    try:
-        jr = fn(JX)
-    except Exception as e:  # noqa: BLE001
-        je = e
-    if fe is not None or je is not None:
-        if fe is not None and je is not None:
-            if not isinstance(fe, type(je)) and not isinstance(je, type(fe)):
-                return [f"EXC {type(fe).__name__}: {str(fe)[:80]} vs jax {type(je).__name__}: {str(je)[:80]}"]
-            return []
-        if fe is not None:
-            return [f"RAISES {type(fe).__name__}: {str(fe)[:150]} (jax ok)"]
-        return [f"NO-RAISE (jax {type(je).__name__}: {str(je)[:120]})"]
-    try:
-        return compare(fr, jr)
-    except Exception as e:  # noqa: BLE001
-        return [f"HARNESS {type(e).__name__}: {e}"]
-
-
 def write_parity_data(path: str = "tests/jax_parity_misc_data.py") -> None:
     """Evaluate tests/jax_parity_misc_cases.py on JAX and write the results as Python literals."""
     sys.path.insert(0, "tests")
@@ -350,27 +294,19 @@ def _as_f32(x: Any) -> Any:
 LOOSE = ("nn.dot_product_attention",)
 
 
+def _run(case: tuple) -> list[str]:
+    label, fn = case
+    if any(t in label for t in LOOSE):
+        return run_pair(lambda L: _as_f32(fn(L)), FT, JX)
+    return run_pair(fn, FT, JX)
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--filter", default="")
-    ap.add_argument("--no-dtype", action="store_true")
-    ap.add_argument("--no-exc", action="store_true")
-    ap.add_argument("--write-parity-data", action="store_true", help="recompute tests/jax_parity_misc_data.py from JAX")
-    args = ap.parse_args()
+    args = cli(write_parity_data={"action": "store_true", "help": "recompute tests/jax_parity_misc_data.py from JAX"})
     if args.write_parity_data:
         write_parity_data()
         return
-    kinds: Counter = Counter()
-    bad: set = set()
-    n = 0
-    for label, fn in CASES:
-        if args.filter and args.filter not in label:
-            continue
-        n += 1
-        if any(t in label for t in LOOSE):
-            fn = (lambda f: lambda L: _as_f32(f(L)))(fn)
-        report(run(fn), f"[{label}]", label, args, kinds, bad)
-    print(f"\n{n} cases; {len(bad)} labels with differences: {dict(kinds)}")
+    main_loop(CASES, args, _run, bracket_label).summary("labels")
 
 
 if __name__ == "__main__":

@@ -29,41 +29,17 @@ Known differences that the run still reports (deliberate):
 """
 from __future__ import annotations
 
-import argparse
 import io
-import sys
-import warnings
-from collections import Counter
-from typing import Any
 
+import jax
+import jax.numpy as jnp
 import numpy as np
+from jax_diff import Cases, cli, main_loop
 
-sys.path.insert(0, ".")
-sys.path.insert(0, "tools")
-import jax  # noqa: E402
+import functrans.numpy as fnp
 
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp  # noqa: E402
-from jax_diff import _fmt_args, report, run_case  # noqa: E402
-
-import functrans.numpy as fnp  # noqa: E402
-
-warnings.filterwarnings("ignore")
-
-CASES: list[tuple] = []
-
-
-def add(name: str, ff: Any, jf: Any, *args: Any, **kw: Any) -> None:
-    CASES.append((name, ff, jf, args, kw))
-
-
-def np_case(name: str, *args: Any, **kw: Any) -> None:
-    add(name, getattr(fnp, name), getattr(jnp, name), *args, **kw)
-
-
-def lam(name: str, f: Any, *args: Any, **kw: Any) -> None:
-    """A case calling ``f(module, *args)`` with fnp and jnp."""
-    add(name, lambda *a, **k: f(fnp, *a, **k), lambda *a, **k: f(jnp, *a, **k), *args, **kw)
+CASES = Cases()
+add, np_case, lam = CASES.add, CASES.np, CASES.lam  # lam: a case calling ``f(module, *args)`` with fnp and jnp
 
 
 V = np.array([-2.0, -1.0, 0.0, 0.0, 0.5, 1.0, 1.0, 3.0])
@@ -356,30 +332,9 @@ save savez from_dlpack vectorize apply_along_axis apply_over_axes""".split()
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--filter", default="")
-    ap.add_argument("--no-dtype", action="store_true")
-    ap.add_argument("--no-exc", action="store_true")
-    args = ap.parse_args()
-    kinds: Counter = Counter()
-    bad: set[str] = set()
-    names: set[str] = set()
-    n_cases = n_grads = 0
-    for case in CASES:
-        if args.filter and args.filter not in case[0]:
-            continue
-        names.add(case[0])
-        n_cases += 1
-        try:
-            errs, graded = run_case(case)
-        except Exception as e:  # noqa: BLE001
-            errs, graded = [f"HARNESS {type(e).__name__}: {str(e)[:100]}"], False
-        n_grads += graded
-        report(errs, f"{case[0]}({_fmt_args(case[3], case[4])})", case[0], args, kinds, bad)
-    missing = [n for n in MINE if not hasattr(fnp, n)]
-    print(f"\n{len(names)} names, {n_cases} cases, {n_grads} gradient checks; "
-          f"{len(bad)} names with differences: {dict(kinds)}")
-    print("brief names missing in functrans.numpy:", " ".join(missing) or "none")
+    t = main_loop(CASES, cli())
+    t.summary("names", t.counts("names"))
+    print("brief names missing in functrans.numpy:", " ".join(n for n in MINE if not hasattr(fnp, n)) or "none")
 
 
 if __name__ == "__main__":

@@ -31,49 +31,20 @@ Known differences that the run still reports (deliberate or JAX-undefined):
 """
 from __future__ import annotations
 
-import argparse
-import sys
-import time
-import warnings
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import jax
+import jax.numpy as jnp
 import numpy as np
+from jax_diff import Cases, cli, main_loop
 
-sys.path.insert(0, ".")
-sys.path.insert(0, "tools")
-import jax  # noqa: E402
+import functrans as ft
+import functrans.numpy as fnp
 
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp  # noqa: E402
-from jax_diff import _fmt_args, report, run_case  # noqa: E402
-
-import functrans as ft  # noqa: E402
-import functrans.numpy as fnp  # noqa: E402
-
-warnings.filterwarnings("ignore")
-
-Case = tuple[str, Callable, Callable, tuple, dict]
-CASES: list[Case] = []
-MISSING: set[str] = set()
-
-
-def add(name: str, ftf: Callable, jf: Callable, *args: Any, **kw: Any) -> None:
-    CASES.append((name, ftf, jf, args, kw))
-
-
-def np_case(name: str, *args: Any, **kw: Any) -> None:
-    f, j = getattr(fnp, name, None), getattr(jnp, name, None)
-    if f is None or j is None:
-        MISSING.add(name)
-        return
-    add(name, f, j, *args, **kw)
-
-
-def lam(name: str, body: Callable, *args: Any) -> None:
-    """``body(namespace, *args)`` on both sides (so the first argument can be differentiated)."""
-    add(name, lambda *a: body(fnp, *a), lambda *a: body(jnp, *a), *args)
+CASES = Cases()
+# lam: ``body(namespace, *args)`` on both sides (so the first argument can be differentiated)
+add, np_case, lam = CASES.add, CASES.np, CASES.lam
 
 
 def jit_case(name: str, body: Callable, *args: Any) -> None:
@@ -323,32 +294,9 @@ jit_case("linalg.qr(raw)", lambda ns, x: ns.linalg.qr(x, mode="raw"), QA)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--filter", default="")
-    ap.add_argument("--no-dtype", action="store_true")
-    ap.add_argument("--no-exc", action="store_true")
-    args = ap.parse_args()
-    kinds: Counter = Counter()
-    bad: set[str] = set()
-    names: set[str] = set()
-    n_cases = n_grads = 0
-    for case in CASES:
-        if args.filter and args.filter not in case[0]:
-            continue
-        names.add(case[0])
-        n_cases += 1
-        t0 = time.perf_counter()
-        try:
-            errs, graded = run_case(case)
-        except Exception as e:  # noqa: BLE001
-            errs, graded = [f"HARNESS {type(e).__name__}: {str(e)[:100]}"], False
-        if time.perf_counter() - t0 > 2.0:
-            print(f"# slow case {case[0]}", file=sys.stderr)
-        n_grads += graded
-        report(errs, f"{case[0]}({_fmt_args(case[3], case[4])})", case[0], args, kinds, bad)
-    print(f"\n{len(names)} names, {n_cases} cases, {n_grads} gradient checks; "
-          f"{len(bad)} names with differences: {dict(kinds)}")
-    print("missing in functrans (skipped):", " ".join(sorted(MISSING)))
+    t = main_loop(CASES, cli())
+    t.summary("names", t.counts("names"))
+    print("missing in functrans (skipped):", " ".join(sorted(CASES.missing)))
 
 
 if __name__ == "__main__":

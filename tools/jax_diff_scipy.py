@@ -26,35 +26,18 @@ concrete; stats.mode needs concrete data; sph_harm_y is not implemented.
 
 from __future__ import annotations
 
-import argparse
-import sys
-import warnings
-from collections import Counter
 from typing import Any
 
+import jax.scipy.special as jss
+import jax.scipy.stats as jst
 import numpy as np
+from jax_diff import Cases, cli, main_loop
 
-sys.path.insert(0, ".")
-sys.path.insert(0, "tools")
-import jax  # noqa: E402
+import functrans.scipy.special as fss
+import functrans.scipy.stats as fst
 
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp  # noqa: E402
-import jax.scipy.special as jss  # noqa: E402
-import jax.scipy.stats as jst  # noqa: E402
-from jax_diff import _fmt_args, report, run_case  # noqa: E402
-
-import functrans as ft  # noqa: E402
-import functrans.scipy.special as fss  # noqa: E402
-import functrans.scipy.stats as fst  # noqa: E402
-
-warnings.filterwarnings("ignore")
-
-CASES: list[tuple] = []
-
-
-def add(name: str, ff: Any, jf: Any, *args: Any, **kw: Any) -> None:
-    CASES.append((name, ff, jf, args, kw))
+CASES = Cases()
+add = CASES.add
 
 
 def sp(name: str, *args: Any, **kw: Any) -> None:
@@ -165,20 +148,9 @@ for n_ in (0, 1, 2, 3, 10, 20):
 add("special.wofz", fss.wofz, jss.wofz, np.array([1 + 1j, 0.5 - 2j, -1.0 + 0.5j, 3.0 + 0j]))
 add("special.wofz", fss.wofz, jss.wofz, np.array([0.5, 1.0]))
 add("special.erfcx.big", fss.erfcx, jss.erfcx, np.array([10.0, 30.0, 1e3, -5.0]))
-add(
-    "special.gammainc.grad_a",
-    fss.gammainc,
-    jss.gammainc,
-    np.array([0.5, 1.0, 2.0, 3.5, 10.0]),
-    np.array([0.2, 1.5, 2.0, 0.5, 12.0]),
-)
-add(
-    "special.gammaincc.grad_a",
-    fss.gammaincc,
-    jss.gammaincc,
-    np.array([0.5, 1.0, 2.0, 3.5, 10.0]),
-    np.array([0.2, 1.5, 2.0, 0.5, 12.0]),
-)
+for n in ("gammainc", "gammaincc"):
+    add(f"special.{n}.grad_a", getattr(fss, n), getattr(jss, n), np.array([0.5, 1.0, 2.0, 3.5, 10.0]),
+        np.array([0.2, 1.5, 2.0, 0.5, 12.0]))
 
 # ---------------------------------------------------------------- scipy.stats
 
@@ -335,35 +307,14 @@ add("stats.mode", fst.mode, jst.mode, RD, nan_policy="omit")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--filter", default="")
-    ap.add_argument("--no-dtype", action="store_true")
-    ap.add_argument("--no-exc", action="store_true")
-    args = ap.parse_args()
-    kinds: Counter = Counter()
-    bad: set[str] = set()
-    names: set[str] = set()
-    n_cases = n_grads = 0
-    for case in CASES:
-        if args.filter and args.filter not in case[0]:
-            continue
-        names.add(case[0].split(".grad")[0])
-        n_cases += 1
-        errs, graded = run_case(case)
-        n_grads += graded
-        report(errs, f"{case[0]}({_fmt_args(case[3], case[4])})", case[0], args, kinds, bad)
-    print(
-        f"\n{len(names)} functions, {n_cases} cases, {n_grads} gradient checks; "
-        f"{len(bad)} cases with differences: {dict(kinds)}"
-    )
+    args = cli()
+    t = main_loop(CASES, args, name_of=lambda key: key.split(".grad")[0])
+    t.summary("cases", t.counts("functions"))
     if not args.filter:
-        miss = sorted(set(dir(jss)) - set(dir(fss)))
-        print("jax.scipy.special names missing:", " ".join(n for n in miss if not n.startswith("_")))
-        miss = sorted(set(dir(jst)) - set(dir(fst)))
-        print("jax.scipy.stats names missing:", " ".join(n for n in miss if not n.startswith("_")))
+        for name, jmod, fmod in (("special", jss, fss), ("stats", jst, fst)):
+            miss = sorted(set(dir(jmod)) - set(dir(fmod)))
+            print(f"jax.scipy.{name} names missing:", " ".join(n for n in miss if not n.startswith("_")))
 
-
-_ = (jnp, ft)
 
 if __name__ == "__main__":
     main()
