@@ -52,15 +52,16 @@ def _branchy(x: Any) -> Any:
 def test_alternating_structures_are_exact_and_both_compiled(always: None) -> None:
     g = functrans.grad(_branchy)
     xs = [np.linspace(0.1, 0.9, 6), np.linspace(-0.9, -0.1, 6)]
+    c0 = tape.stats["compiles"]
     for i in range(6):
         x = xs[i % 2]
         _same(g(x), _normal(_branchy, x))
-    assert tape.stats["compiles"] == 2  # one program per structure, not a replay for ever
+    assert tape.stats["compiles"] == c0 + 2  # one program per structure, not a replay for ever
     hits = tape.stats["hits"]
     for i in range(4):
         x = xs[i % 2]
         _same(g(x), _normal(_branchy, x))
-    assert tape.stats["hits"] == hits + 4 and tape.stats["compiles"] == 2
+    assert tape.stats["hits"] == hits + 4 and tape.stats["compiles"] == c0 + 2
 
 
 def test_shapes_changing_after_the_keep_set_is_learned(always: None) -> None:

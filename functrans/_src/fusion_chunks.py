@@ -120,8 +120,8 @@ def chunk(ir: IR) -> IR:
     """``ir`` as one ``chunked_elementwise`` equation when it is elementwise work over one float64
     shape of at least :data:`MIN_SIZE` elements taking more than one pass (fused kernels and
     ufuncs only; inputs of that shape or 0-d; no constants); ``ir`` itself otherwise."""
-    if len(ir.eqns) < 2 or ir.constvars or not ir.outvars:
-        return ir
+    if len(ir.eqns) < 2 or ir.constvars or not ir.outvars or not all(e.outvars for e in ir.eqns):
+        return ir  # (an equation without results is an effect: debug.print)
     first = ir.eqns[0].outvars[0].aval
     shape = first.shape
     if first.dtype != _F64 or math.prod(shape) < MIN_SIZE:
