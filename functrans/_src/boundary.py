@@ -22,6 +22,7 @@ from functrans._src.core import (
     zeros_for,
 )
 from functrans._src.linearize import LinearFunction, linearize_flat
+from functrans._src.tree_compiled import unflatten as unflatten_compiled
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 
 # --------------------------------------------------------------------------- boundary helpers
@@ -58,7 +59,7 @@ class _Flat:
         self.n_out = 0
 
     def __call__(self, *flat_args: Any) -> list[Any]:
-        args = tree_unflatten(self.in_tree, flat_args)  # type: ignore[arg-type]  (a tuple serves)
+        args = unflatten_compiled(self.in_tree, flat_args)  # a tuple serves
         out = self.fun(*args)
         if self.has_aux:
             if not (isinstance(out, tuple | list) and len(out) == 2):

@@ -114,13 +114,14 @@ class TapeState:
     and the slots its last backward program read (``keep``: the recording stores only those
     results; see :class:`TapeTrace`)."""
 
-    __slots__ = ("calls", "compiles", "off", "keep")
+    __slots__ = ("calls", "compiles", "off", "keep", "tree")
 
     def __init__(self) -> None:
         self.calls = 0
         self.compiles = 0
         self.off = False
         self.keep: frozenset[int] | None = None
+        self.tree: Any = None  # the structure of the last call's differentiated arguments (api)
 
 
 class _Abort(BaseException):  # noqa: N818  (BaseException: a user's `except Exception` cannot swallow it)
@@ -407,19 +408,16 @@ class TapeTrace(Trace):
         if keep is None or slot in keep or type(out) is not np.ndarray:
             vals.append(out)
         else:
-            vals.append(_Gone(out))
+            vals.append(_Gone((out.shape, out.dtype)))
             self.dropped = True
         return slot
 
 
-class _Gone:
-    """A result the recording did not keep: its shape and dtype (for compiling a new program)."""
+class _Gone(tuple):  # type: ignore[type-arg]
+    """A result the recording did not keep: ``(shape, dtype)`` (for compiling a new program);
+    a tuple (made without a Python-level ``__init__``), never an operand."""
 
-    __slots__ = ("shape", "dtype")
-
-    def __init__(self, v: Any) -> None:
-        self.shape = v.shape
-        self.dtype = v.dtype
+    __slots__ = ()
 
 
 _F64 = np.dtype(np.float64)
@@ -503,7 +501,7 @@ class TapeRun:
         self.n_in = n_in
         self.state = state
 
-    def grads(self, seed: Any, out_aval: ShapedArray) -> list[Any] | None:
+    def grads(self, out_aval: ShapedArray) -> list[Any] | None:
         """The gradients of the inputs (``None`` entries for zeros), or ``None`` if the normal
         path must compute them (the backward program cannot be staged)."""
         tr = self.trace
@@ -511,8 +509,9 @@ class TapeRun:
         n = self.n_in
         if self.out_slot is None:  # the output does not depend on the inputs
             return [None] * n
-        key = (tuple(tr.keys), tuple([_const_ref(v) if type(v) is not float else float for v in vals[:n]]),
-               self.out_slot, out_aval)  # fmt: skip
+        # the inputs are floats, NumPy floating arrays and scalars (see record): as _const_ref
+        key = (tuple(tr.keys), tuple([float if type(v) is float else (v.shape, v.dtype) for v in vals[:n]]),
+               self.out_slot, out_aval.shape, out_aval.dtype, out_aval.weak_type)  # fmt: skip
         try:
             entry = _cache.get(key)
         except TypeError:  # pragma: no cover - frozen keys are hashable
@@ -523,12 +522,12 @@ class TapeRun:
             stats["misses"] += 1
             if key is None or (MODE != "always" and state.compiles >= MAX_COMPILES):
                 state.off = True  # its structure keeps changing: the normal path from now on
-                return _interpret(tr, n, self.out_slot, seed)
+                return _interpret(tr, n, self.out_slot, seed(out_aval))
             state.compiles += 1
             stats["compiles"] += 1
             try:
-                avals = [ShapedArray(v.shape, v.dtype) if type(v) is _Gone else get_aval(v) for v in vals]
-                entry = _build(_records(tr, n), avals, n, self.out_slot, seed)
+                avals = [ShapedArray(v[0], v[1]) if type(v) is _Gone else get_aval(v) for v in vals]
+                entry = _build(_records(tr, n), avals, n, self.out_slot, seed(out_aval))
             except Exception:
                 entry = _FAILED
             _cache[key] = entry
@@ -550,9 +549,10 @@ class TapeRun:
             stats["fallbacks"] += 1
             return None
         args = [vals[i] for i in entry.used]
-        state.keep = entry.keep
-        if tr.dropped and any(type(a) is _Gone for a in args):  # another program than the last one's
-            return _interpret(tr, n, self.out_slot, seed)
+        keep, state.keep = tr.keep, entry.keep
+        # a value this program reads was not kept (the recording kept what another program read)
+        if tr.dropped and keep is not entry.keep and any(type(a) is _Gone for a in args):
+            return _interpret(tr, n, self.out_slot, seed(out_aval))
         tr.vals = vals = []
         check = entry.check
         kept = [[args[p] for p in ps] for _, ps in check] if check else None
@@ -571,6 +571,15 @@ class TapeRun:
             return res
         it = iter(res)
         return [next(it) if nz else None for nz in entry.nonzero]
+
+
+def seed(aval: ShapedArray) -> Any:
+    """grad's output cotangent: a one of the output's dtype, weakly typed (a Python scalar) when
+    the output is, as JAX's. A weak one times any float leaves it unchanged, so transpose rules
+    can skip the product (see elementwise._is_one)."""
+    if aval.weak_type and aval.dtype.kind in "fc":
+        return 1.0 if aval.dtype.kind == "f" else 1.0 + 0.0j
+    return np.ones((), aval.dtype)
 
 
 def record(
