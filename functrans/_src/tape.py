@@ -73,7 +73,7 @@ from functrans._src.core import (
     get_aval,
     plain,
 )
-from functrans._src.lax.contraction import dot_general_p
+from functrans._src.lax.contraction import _dot_general_impl, dot_general_p
 from functrans._src.lax.elementwise import add_p, div_p, mul_p, sub_p
 from functrans._src.numpy.contraction import _MATMUL_DN
 from functrans._src.numpy.contraction import matmul as _fnp_matmul
@@ -171,6 +171,19 @@ class TapeTracer(Tracer):
     def __rmatmul__(self, o: Any) -> Any:
         return _matmul(self, o, o, self)
 
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # a float64 array on the left of + - * / @: as the operator on the right, else as any tracer's
+        if method == "__call__" and not kwargs and len(inputs) == 2 and inputs[1] is self:
+            o = inputs[0]
+            v = self.val
+            if type(o) is np.ndarray and o.dtype is _F64 and type(v) is np.ndarray and v.dtype is _F64:
+                if ufunc is np.matmul:
+                    return _matmul(self, o, o, self)
+                prim = _UFUNC_OPS.get(ufunc)
+                if prim is not None:
+                    return _binop(prim, self, o, (o, self))
+        return Tracer.__array_ufunc__(self, ufunc, method, *inputs, **kwargs)  # type: ignore[attr-defined]
+
     @property
     def primal(self) -> Any:
         """The value (named as a JVP tracer's)."""
@@ -203,8 +216,12 @@ def _binop(prim: Primitive, s: TapeTracer, o: Any, args: tuple[Any, Any]) -> Any
     t = s._trace
     to = type(o)
     if t.alive and ((to is TapeTracer and o._trace is t) or to is float or (to is np.ndarray and o.dtype is _F64)):
-        return t.process_primitive(prim, args, {})
+        out = t._lean(prim, args, _NO_PARAMS, (), None)  # (add, sub, mul, div are recorded: _how 0)
+        return t.process_primitive(prim, args, {}) if out is None else out
     return bind(prim, args, {})
+
+
+_NO_PARAMS: dict[str, Any] = {}  # shared by the records of binary operators (never modified)
 
 
 def _matmul(s: TapeTracer, o: Any, a: Any, b: Any) -> Any:
@@ -215,8 +232,16 @@ def _matmul(s: TapeTracer, o: Any, a: Any, b: Any) -> Any:
     if t.alive and ((to is TapeTracer and o._trace is t) or (to is np.ndarray and o.dtype is _F64)):
         av, bv = (a.val if type(a) is TapeTracer else a), (b.val if type(b) is TapeTracer else b)
         if type(av) is np.ndarray and type(bv) is np.ndarray and av.ndim == 2 and 1 <= bv.ndim <= 2:
-            return t.process_primitive(dot_general_p, (a, b), {"dimension_numbers": _MATMUL_DN})
+            # np.dot: what dot_general's impl computes for this layout
+            out = t._lean(dot_general_p, (a, b), _MATMUL_PARAMS, _MATMUL_FP,
+                          np.dot if dot_general_p.impl is _dot_general_impl else None)  # fmt: skip
+            return t.process_primitive(dot_general_p, (a, b), {"dimension_numbers": _MATMUL_DN}) if out is None else out
     return _fnp_matmul(a, b)
+
+
+_MATMUL_PARAMS = {"dimension_numbers": _MATMUL_DN}  # shared by the records of ``@`` (never modified)
+_MATMUL_FP = _freeze_params(_MATMUL_PARAMS)
+_UFUNC_OPS = {np.add: add_p, np.subtract: sub_p, np.multiply: mul_p, np.true_divide: div_p}
 
 
 class TapeTrace(Trace):
@@ -257,49 +282,10 @@ class TapeTrace(Trace):
         plain = _LEAN.get(prim)
         if plain is None:
             plain = _LEAN[prim] = _how(prim) == 0 and not prim.multiple_results
-        if plain:  # the common case, lean: float64 arrays (one not 0-d) and Python floats
-            vals = self.vals
-            base = len(vals)
-            ins = []
-            refs = []
-            big = False
-            for a in args:
-                ta = type(a)
-                if ta is TapeTracer and a._trace is self:
-                    refs.append(a.slot)
-                    a = a.val
-                    if type(a) is not np.ndarray or a.dtype is not _F64:
-                        break
-                elif ta is np.ndarray and a.dtype is _F64:  # a constant (see below)
-                    refs.append((a.shape, _F64))
-                    vals.append(a)
-                elif ta is float:
-                    refs.append(float)
-                    vals.append(a)
-                    ins.append(a)
-                    continue
-                else:
-                    break
-                if a.ndim:
-                    big = True
-                ins.append(a)
-            else:
-                if big:  # no memo (see below): as _record's, with the impl run at once
-                    if params:
-                        try:
-                            fp = _freeze_params(params)
-                        except _Unfreezable:
-                            raise self.abort() from None
-                        out = prim.impl(*ins, **params)  # type: ignore[misc]
-                    else:
-                        fp = ()
-                        out = prim.impl(*ins)  # type: ignore[misc]
-                    if type(out) is np.ndarray and out.dtype.kind == "f":
-                        self.keys.append((prim, fp, tuple(refs)))
-                        self.params.append(params)
-                        return TapeTracer(self, out, self._store(out))
-                    return self._emit(prim, fp, params, refs, base, out)
-            del vals[base:]
+        if plain:
+            out = self._lean(prim, args, params, None, None)
+            if out is not None:
+                return out
         how = _HOW.get(prim)
         if how is None:
             how = _HOW[prim] = _how(prim)
@@ -352,6 +338,58 @@ class TapeTrace(Trace):
                     self._memo[key] = (out, tuple(args))
                 return out
         return self._record(prim, ins, params, refs, base, fast, arr)
+
+    def _lean(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any], fp: tuple[Any, ...] | None,
+              fn: Callable[..., Any] | None) -> Any:  # fmt: skip
+        """The common case, lean: a recorded single-result primitive (``_how`` 0) on float64 arrays
+        (one not 0-d) and Python floats, its impl run at once (no memo: see process_primitive).
+        ``fp``: the frozen ``params`` if known; ``fn``: a function computing exactly what the impl
+        computes on these operands. None (nothing recorded) for other operands."""
+        vals = self.vals
+        base = len(vals)
+        ins = []
+        refs = []
+        big = False
+        for a in args:
+            ta = type(a)
+            if ta is TapeTracer and a._trace is self:
+                refs.append(a.slot)
+                a = a.val
+                if type(a) is not np.ndarray or a.dtype is not _F64:
+                    break
+            elif ta is np.ndarray and a.dtype is _F64:  # a constant: an input of the backward program
+                refs.append((a.shape, _F64))
+                vals.append(a)
+            elif ta is float:
+                refs.append(float)
+                vals.append(a)
+                ins.append(a)
+                continue
+            else:
+                break
+            if a.ndim:
+                big = True
+            ins.append(a)
+        else:
+            if big:
+                if fp is None:
+                    try:
+                        fp = _freeze_params(params) if params else ()
+                    except _Unfreezable:
+                        raise self.abort() from None
+                if fn is not None:
+                    out = fn(*ins)
+                elif params:
+                    out = prim.impl(*ins, **params)  # type: ignore[misc]
+                else:
+                    out = prim.impl(*ins)  # type: ignore[misc]
+                if type(out) is np.ndarray and out.dtype.kind == "f":
+                    self.keys.append((prim, fp, tuple(refs)))
+                    self.params.append(params)
+                    return TapeTracer(self, out, self._store(out))
+                return self._emit(prim, fp, params, refs, base, out)
+        del vals[base:]
+        return None
 
     def _record(
         self, prim: Primitive, ins: list[Any], params: dict[str, Any], refs: list[Any], base: int, fast: bool, arr: bool
