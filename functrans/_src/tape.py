@@ -293,7 +293,7 @@ class TapeTrace(Trace):
         base = len(vals)
         ins = []
         refs = []
-        fast = True  # float64 arrays and Python floats only, one array at least: impl at once
+        fast = True  # float64 arrays and scalars, Python floats, one NumPy operand at least: impl at once
         arr = big = False
         for a in args:
             ta = type(a)
@@ -319,6 +319,8 @@ class TapeTrace(Trace):
                     fast = False
                 if a.ndim:
                     big = True
+            elif ta is np.float64:  # (bind would return the impl's result as it is)
+                arr = True
             elif ta is not float:
                 fast = False
         if how:
@@ -334,7 +336,8 @@ class TapeTrace(Trace):
                     del vals[base:]
                     return hit[0]
                 out = self._record(prim, ins, params, refs, base, fast, arr)
-                if type(out) is TapeTracer and (type(out.val) is float or np.ndim(out.val) == 0):
+                v = out.val if type(out) is TapeTracer else None
+                if v is not None and (type(v) is float or type(v) is np.float64 or np.ndim(v) == 0):
                     self._memo[key] = (out, tuple(args))
                 return out
         return self._record(prim, ins, params, refs, base, fast, arr)
@@ -386,7 +389,14 @@ class TapeTrace(Trace):
                 if type(out) is np.ndarray and out.dtype.kind == "f":
                     self.keys.append((prim, fp, tuple(refs)))
                     self.params.append(params)
-                    return TapeTracer(self, out, self._store(out))
+                    slot = len(vals)  # stored as _store does (inline: the hottest path)
+                    keep = self.keep
+                    if keep is None or slot in keep:
+                        vals.append(out)
+                    else:
+                        vals.append(_Gone((out.shape, out.dtype)))
+                        self.dropped = True
+                    return TapeTracer(self, out, slot)
                 return self._emit(prim, fp, params, refs, base, out)
         del vals[base:]
         return None
