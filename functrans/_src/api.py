@@ -210,15 +210,15 @@ def value_and_grad(
         if flat_dyn is None:
             flat_dyn, tree_dyn = tree_flatten(dyn)
             tape_state.tree = tree_dyn
+        f64 = True  # the common case: real float64 arrays, nothing to check
         for leaf in flat_dyn:
             if type(leaf) is not np.ndarray or leaf.dtype is not _F64:
-                _check_grad_inputs(fun, args, nums, flat_dyn, tree_dyn, holomorphic, allow_int)
+                f64 = False
                 break
-        else:  # the common case: real float64 arrays
-            if holomorphic:
-                _check_grad_inputs(fun, args, nums, flat_dyn, tree_dyn, holomorphic, allow_int)
+        if holomorphic or not f64:
+            _check_grad_inputs(fun, args, nums, flat_dyn, tree_dyn, holomorphic, allow_int)
         f = _partial_args(fun, args, kwargs, nums)
-        run = None if holomorphic or tape_state.off else _record(tape_state, f, flat_dyn, tree_dyn, has_aux)
+        run = None if holomorphic or tape_state.off else _record(tape_state, f, flat_dyn, tree_dyn, has_aux, f64)
         if run is None:
             outs, out_tree, aux, vjp_fun, _ = _vjp(f, dyn, has_aux, flat=(flat_dyn, tree_dyn))
         else:  # recorded on the tape (functrans._src.tape): the same checks, then its backward program
@@ -266,10 +266,11 @@ _LEAF_TREE = tree_flatten(0.0)[1]  # the structure of a single array
 _F64 = np.dtype(np.float64)
 
 
-def _record(state: TapeState, f: Callable[..., Any], flat: list[Any], tree: PyTreeDef, has_aux: bool) -> Any:
+def _record(state: TapeState, f: Callable[..., Any], flat: list[Any], tree: PyTreeDef, has_aux: bool,
+            f64: bool) -> Any:  # fmt: skip
     """Run ``f`` on the eager tape (see functrans._src.tape), or None for the normal path."""
     ff = _Flat(f, tree, has_aux)
-    run = tape.record(state, ff, flat, has_aux, ff.split)
+    run = tape.record(state, ff, flat, has_aux, ff.split, f64)
     if run is not None:
         run.out_tree = ff.out_tree
     return run

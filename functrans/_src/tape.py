@@ -439,7 +439,7 @@ class TapeTrace(Trace):
             self.params.append(params)
             return outs
         t = type(out)
-        if t is not float and (out.dtype.kind if t is np.ndarray else _kind(out)) != "f":
+        if t is not float and t is not np.float64 and (out.dtype.kind if t is np.ndarray else _kind(out)) != "f":
             del vals[base:]
             if _kind(out) == "c":
                 raise self.abort()
@@ -631,10 +631,12 @@ def seed(aval: ShapedArray) -> Any:
 
 
 def record(
-    state: TapeState, fun: Callable[..., list[Any]], flat: Sequence[Any], has_aux: bool, split: Callable[..., Any]
+    state: TapeState, fun: Callable[..., list[Any]], flat: Sequence[Any], has_aux: bool, split: Callable[..., Any],
+    f64: bool = False,
 ) -> TapeRun | None:
     """Run the flat function ``fun`` on the recording trace, or ``None`` if this call takes the
-    normal path (see the module docstring). ``split`` separates outputs from aux."""
+    normal path (see the module docstring). ``split`` separates outputs from aux. ``f64``: the
+    caller found every input a float64 ``numpy.ndarray`` (nothing to check or convert)."""
     if MODE == "off" or state.off:
         return None
     state.calls += 1
@@ -642,15 +644,16 @@ def record(
         return None
     if len(_state.stack) > 1:  # inside another transformation (jit, vmap, jvp, grad)
         return None
-    for x in flat:
-        t = type(x)
-        if t is not float and not ((t is np.ndarray or isinstance(x, np.floating)) and x.dtype.kind == "f"):
-            if not (isinstance(x, np.ndarray) and x.dtype.kind == "f"):  # functrans.Array
-                return None
+    if not f64:
+        for x in flat:
+            t = type(x)
+            if t is not float and not ((t is np.ndarray or isinstance(x, np.floating)) and x.dtype.kind == "f"):
+                if not (isinstance(x, np.ndarray) and x.dtype.kind == "f"):  # functrans.Array
+                    return None
     trace = TapeTrace()
     trace.keep = state.keep
     try:
-        trace.vals = vals = [x if type(x) is np.ndarray else plain(x) for x in flat]
+        trace.vals = vals = list(flat) if f64 else [x if type(x) is np.ndarray else plain(x) for x in flat]
         ins = [TapeTracer(trace, v, i) for i, v in enumerate(vals)]
         try:
             outs = fun(*ins)
