@@ -74,7 +74,7 @@ from functrans._src.core import (
     plain,
 )
 from functrans._src.lax.contraction import _dot_general_impl, dot_general_p
-from functrans._src.lax.elementwise import add_p, div_p, mul_p, sub_p
+from functrans._src.lax.elementwise import add_p, div_p, integer_pow_p, mul_p, sub_p
 from functrans._src.numpy.contraction import _MATMUL_DN
 from functrans._src.numpy.contraction import matmul as _fnp_matmul
 from functrans._src.source_info import _state
@@ -170,6 +170,15 @@ class TapeTracer(Tracer):
 
     def __rmatmul__(self, o: Any) -> Any:
         return _matmul(self, o, o, self)
+
+    def __pow__(self, o: Any) -> Any:
+        # x ** n of a float64 array for a Python int n: functrans.numpy.power's integer_pow, recorded
+        v = self.val
+        if type(o) is int and self._trace.alive and type(v) is np.ndarray and v.dtype is _F64:
+            out = self._trace._lean(integer_pow_p, (self,), {"y": o}, (("y", int, o),), None)
+            if out is not None:
+                return out
+        return Tracer.__pow__(self, o)  # type: ignore[operator]
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         # a float64 array on the left of + - * / @: as the operator on the right, else as any tracer's
