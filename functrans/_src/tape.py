@@ -283,6 +283,12 @@ class TapeTrace(Trace):
     def concrete(self, tracer: Tracer, why: str) -> Any:
         return tracer.val  # type: ignore[attr-defined]
 
+    def finish(self) -> None:
+        super().finish()
+        # the memo's tracers refer to this trace: a reference cycle, left to the garbage
+        # collector (measured: its collections cost ~8% of a small network's gradient)
+        self._memo.clear()
+
     def abort(self) -> _Abort:
         self.aborted = True
         return _Abort()
