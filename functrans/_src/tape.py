@@ -175,9 +175,7 @@ class TapeTracer(Tracer):
         # x ** n of a float64 array for a Python int n: functrans.numpy.power's integer_pow, recorded
         v = self.val
         if type(o) is int and self._trace.alive and type(v) is np.ndarray and v.dtype is _F64:
-            out = self._trace._lean(integer_pow_p, (self,), {"y": o}, (("y", int, o),), None)
-            if out is not None:
-                return out
+            return self._trace.process_primitive(integer_pow_p, (self,), {"y": o}, (("y", int, o),))
         return Tracer.__pow__(self, o)  # type: ignore[operator]
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -225,8 +223,7 @@ def _binop(prim: Primitive, s: TapeTracer, o: Any, args: tuple[Any, Any]) -> Any
     t = s._trace
     to = type(o)
     if t.alive and ((to is TapeTracer and o._trace is t) or to is float or (to is np.ndarray and o.dtype is _F64)):
-        out = t._lean(prim, args, _NO_PARAMS, (), None)  # (add, sub, mul, div are recorded: _how 0)
-        return t.process_primitive(prim, args, {}) if out is None else out
+        return t.process_primitive(prim, args, _NO_PARAMS, ())
     return bind(prim, args, {})
 
 
@@ -242,9 +239,8 @@ def _matmul(s: TapeTracer, o: Any, a: Any, b: Any) -> Any:
         av, bv = (a.val if type(a) is TapeTracer else a), (b.val if type(b) is TapeTracer else b)
         if type(av) is np.ndarray and type(bv) is np.ndarray and av.ndim == 2 and 1 <= bv.ndim <= 2:
             # np.dot: what dot_general's impl computes for this layout
-            out = t._lean(dot_general_p, (a, b), _MATMUL_PARAMS, _MATMUL_FP,
-                          np.dot if dot_general_p.impl is _dot_general_impl else None)  # fmt: skip
-            return t.process_primitive(dot_general_p, (a, b), {"dimension_numbers": _MATMUL_DN}) if out is None else out
+            return t.process_primitive(dot_general_p, (a, b), _MATMUL_PARAMS, _MATMUL_FP,
+                                       np.dot if dot_general_p.impl is _dot_general_impl else None)  # fmt: skip
     return _fnp_matmul(a, b)
 
 
@@ -293,14 +289,8 @@ class TapeTrace(Trace):
         self.aborted = True
         return _Abort()
 
-    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        plain = _LEAN.get(prim)
-        if plain is None:
-            plain = _LEAN[prim] = _how(prim) == 0 and not prim.multiple_results
-        if plain:
-            out = self._lean(prim, args, params, None, None)
-            if out is not None:
-                return out
+    def _general(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        """process_primitive's general path (any operands and primitives)."""
         how = _HOW.get(prim)
         if how is None:
             how = _HOW[prim] = _how(prim)
@@ -357,12 +347,18 @@ class TapeTrace(Trace):
                 return out
         return self._record(prim, ins, params, refs, base, fast, arr)
 
-    def _lean(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any], fp: tuple[Any, ...] | None,
-              fn: Callable[..., Any] | None) -> Any:  # fmt: skip
-        """The common case, lean: a recorded single-result primitive (``_how`` 0) on float64 arrays
-        (one not 0-d) and Python floats, its impl run at once (no memo: see process_primitive).
-        ``fp``: the frozen ``params`` if known; ``fn``: a function computing exactly what the impl
-        computes on these operands. None (nothing recorded) for other operands."""
+    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any],
+                          fp: tuple[Any, ...] | None = None, fn: Callable[..., Any] | None = None) -> Any:  # fmt: skip
+        """Record ``prim`` applied to ``args``. The common case first, lean: a recorded
+        single-result primitive (``_how`` 0) on float64 arrays (one not 0-d) and Python floats,
+        its impl run at once (no memo: see _general). ``fp``: the frozen ``params`` if the caller
+        knows them; ``fn``: a function computing exactly what the impl computes on such operands
+        (the operators of TapeTracer pass them)."""
+        plain = _LEAN.get(prim)
+        if plain is None:
+            plain = _LEAN[prim] = _how(prim) == 0 and not prim.multiple_results
+        if not plain:
+            return self._general(prim, args, params)
         vals = self.vals
         base = len(vals)
         ins = []
@@ -414,7 +410,7 @@ class TapeTrace(Trace):
                     return TapeTracer(self, out, slot)
                 return self._emit(prim, fp, params, refs, base, out)
         del vals[base:]
-        return None
+        return self._general(prim, args, params)
 
     def _record(
         self, prim: Primitive, ins: list[Any], params: dict[str, Any], refs: list[Any], base: int, fast: bool, arr: bool
