@@ -623,7 +623,8 @@ class TapeRun:
                     o is a or (type(a) is np.ndarray and o.base is not None and np.may_share_memory(o, a)) for a in ins
                 ):
                     res[i] = o.copy()
-        for i, o in enumerate(res):
+        for i in entry.scalars:  # (the others are arrays: see codegen's outputs)
+            o = res[i]
             if type(o) is not np.ndarray:
                 res[i] = np.asarray(o)
         if len(res) == len(entry.nonzero):
