@@ -128,6 +128,26 @@ class _Abort(BaseException):  # noqa: N818  (BaseException: a user's `except Exc
     """The tape cannot record this call exactly: the normal path must run."""
 
 
+_NO_PARAMS: dict[str, Any] = {}  # shared by the records of binary operators (never modified)
+
+
+def _operator(prim: Primitive, right: bool) -> Callable[[TapeTracer, Any], Any]:
+    """The operator ``self op o`` (``o op self`` if ``right``) of a TapeTracer: straight to the
+    recording when the other operand is of it, a float64 array or a Python float (what bind would
+    dispatch there), else through bind."""
+
+    def op(self: TapeTracer, o: Any) -> Any:
+        t = self._trace
+        to = type(o)
+        args = (o, self) if right else (self, o)
+        if t.alive and ((to is TapeTracer and o._trace is t) or to is float or (to is np.ndarray and o.dtype is _F64)):
+            return t.process_primitive(prim, args, _NO_PARAMS, ())
+        return bind(prim, args, {})
+
+    op.__name__ = f"__{'r' if right else ''}{prim.name}__"
+    return op
+
+
 class TapeTracer(Tracer):
     """A value of the recording: its concrete value and the slot it occupies on the tape."""
 
@@ -139,31 +159,11 @@ class TapeTracer(Tracer):
         self.slot = slot
         self._aval: ShapedArray | None = None
 
-    # the arithmetic operators: straight to the recording when the other operand is of it, a
-    # float64 array or a Python float (what bind would dispatch there), else through bind
-    def __add__(self, o: Any) -> Any:
-        return _binop(add_p, self, o, (self, o))
-
-    def __radd__(self, o: Any) -> Any:
-        return _binop(add_p, self, o, (o, self))
-
-    def __sub__(self, o: Any) -> Any:
-        return _binop(sub_p, self, o, (self, o))
-
-    def __rsub__(self, o: Any) -> Any:
-        return _binop(sub_p, self, o, (o, self))
-
-    def __mul__(self, o: Any) -> Any:
-        return _binop(mul_p, self, o, (self, o))
-
-    def __rmul__(self, o: Any) -> Any:
-        return _binop(mul_p, self, o, (o, self))
-
-    def __truediv__(self, o: Any) -> Any:
-        return _binop(div_p, self, o, (self, o))
-
-    def __rtruediv__(self, o: Any) -> Any:
-        return _binop(div_p, self, o, (o, self))
+    # the arithmetic operators (see _operator)
+    __add__, __radd__ = _operator(add_p, False), _operator(add_p, True)
+    __sub__, __rsub__ = _operator(sub_p, False), _operator(sub_p, True)
+    __mul__, __rmul__ = _operator(mul_p, False), _operator(mul_p, True)
+    __truediv__, __rtruediv__ = _operator(div_p, False), _operator(div_p, True)
 
     def __matmul__(self, o: Any) -> Any:
         return _matmul(self, o, self, o)
@@ -186,9 +186,9 @@ class TapeTracer(Tracer):
             if type(o) is np.ndarray and o.dtype is _F64 and type(v) is np.ndarray and v.dtype is _F64:
                 if ufunc is np.matmul:
                     return _matmul(self, o, o, self)
-                prim = _UFUNC_OPS.get(ufunc)
-                if prim is not None:
-                    return _binop(prim, self, o, (o, self))
+                op = _RIGHT_OPS.get(ufunc)
+                if op is not None:
+                    return op(self, o)
         return Tracer.__array_ufunc__(self, ufunc, method, *inputs, **kwargs)  # type: ignore[attr-defined]
 
     @property
@@ -219,15 +219,6 @@ class TapeTracer(Tracer):
         return v.ndim if type(v) is np.ndarray else len(self.aval.shape)  # type: ignore[no-any-return]
 
 
-def _binop(prim: Primitive, s: TapeTracer, o: Any, args: tuple[Any, Any]) -> Any:
-    t = s._trace
-    to = type(o)
-    if t.alive and ((to is TapeTracer and o._trace is t) or to is float or (to is np.ndarray and o.dtype is _F64)):
-        return t.process_primitive(prim, args, _NO_PARAMS, ())
-    return bind(prim, args, {})
-
-
-_NO_PARAMS: dict[str, Any] = {}  # shared by the records of binary operators (never modified)
 
 
 def _matmul(s: TapeTracer, o: Any, a: Any, b: Any) -> Any:
@@ -246,7 +237,8 @@ def _matmul(s: TapeTracer, o: Any, a: Any, b: Any) -> Any:
 
 _MATMUL_PARAMS = {"dimension_numbers": _MATMUL_DN}  # shared by the records of ``@`` (never modified)
 _MATMUL_FP = _freeze_params(_MATMUL_PARAMS)
-_UFUNC_OPS = {np.add: add_p, np.subtract: sub_p, np.multiply: mul_p, np.true_divide: div_p}
+_RIGHT_OPS = {np.add: TapeTracer.__radd__, np.subtract: TapeTracer.__rsub__, np.multiply: TapeTracer.__rmul__,
+              np.true_divide: TapeTracer.__rtruediv__}  # fmt: skip
 
 
 class TapeTrace(Trace):
