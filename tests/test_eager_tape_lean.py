@@ -142,3 +142,28 @@ def test_matmul_goes_straight_to_the_recording(general_calls: list[str], monkeyp
     x = rng.standard_normal(3)
     assert np.array_equal(functrans.grad(lambda x: x @ x)(x), _normal(lambda x: x @ x, x))  # 1-d @ 1-d
     assert len(slow) == 1
+
+
+def test_operator_shortcuts_match_the_normal_path(general_calls: list[str]) -> None:
+    # x ** n (a Python int n) and a float64 array on the left of + - * / @ are recorded by the
+    # operators themselves: the same gradients, bit for bit, as the normal path
+    rng = np.random.default_rng(5)
+    X, W, c = rng.standard_normal((4, 3)), rng.standard_normal((3, 3)), rng.standard_normal((4, 3))
+
+    def f(W: Any) -> Any:
+        h = X @ W
+        h = c + h * 0.5
+        h = (c - h) ** 2 + (c * h) ** 3 + (c / (h**2 + 1.0)) ** -1 + h**0
+        return fnp.sum(h**1)  # (a mean divides a 0-d sum: the general path, for its memo)
+
+    want = _normal(f, W)
+    for _ in range(3):
+        got = functrans.grad(f)(W)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+    assert general_calls == []
+    # other exponents and operands still take functrans.numpy's functions
+    def f2(W: Any) -> Any:
+        return fnp.sum((X @ W) ** 2.0 + (X @ W) ** np.int64(3)) + fnp.sum(np.float32(2.0) * W)
+
+    want = _normal(f2, W)
+    assert np.array_equal(functrans.grad(f2)(W), want)

@@ -45,7 +45,10 @@ from functrans._src.lax import stop_gradient  # noqa: F401  (public: functrans.s
 from functrans._src.linearize import LinearFunction, linearize_flat
 from functrans._src.staging import trace_to_ir
 from functrans._src.tape import TapeState
+from functrans._src.tape import seed as _seed
 from functrans._src.transpose import backward_pass
+from functrans._src.tree_compiled import leaves_as
+from functrans._src.tree_compiled import unflatten as unflatten_compiled
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 
 # --------------------------------------------------------------------------- forward mode
@@ -191,27 +194,31 @@ def value_and_grad(
     _no_reduce_axes(reduce_axes, "value_and_grad")
     argnums = _check_argnums(argnums, "value_and_grad")
     tape_state = TapeState()
+    one = argnums if type(argnums) is int else None
 
     def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
-        if type(argnums) is int and 0 <= argnums < len(args):
-            nums: tuple[int, ...] = (argnums,)
+        if one is not None and 0 <= one < len(args):
+            nums: tuple[int, ...] = (one,)
+            dyn: tuple[Any, ...] = (args[one],)
         else:
             nums = _argnums_tuple(argnums, len(args), "grad")
-        dyn = tuple([args[i] for i in nums])
-        flat_dyn, tree_dyn = tree_flatten(dyn)  # flattened once: _vjp takes the leaves as they are
-        j = 0
-        for k, sub in zip(nums, tree_dyn.children()):
-            what = lambda k=k: f"{_arg_names(fun, len(args))[k]} of grad"  # noqa: E731  (for errors only)
-            for leaf in flat_dyn[j : j + sub.num_leaves]:
-                if type(leaf) is np.ndarray and leaf.dtype is _F64 and not holomorphic:
-                    continue  # the common case: a valid real input
-                dt = get_aval(_check_leaf(leaf, what)).dtype
-                if holomorphic or not (is_float_dtype(dt) or allow_int):
-                    check_inputs("grad", [ShapedArray((), dt)], holomorphic,
-                                 lambda _, k=k: _arg_names(fun, len(args))[k])  # fmt: skip
-            j += sub.num_leaves
+            dyn = tuple([args[i] for i in nums])
+        # flattened once (_vjp takes the leaves as they are); the structure of the last call's
+        # arguments is tried first (a compiled match, see tree_compiled)
+        tree_dyn = tape_state.tree
+        flat_dyn = None if tree_dyn is None else leaves_as(tree_dyn, dyn)
+        if flat_dyn is None:
+            flat_dyn, tree_dyn = tree_flatten(dyn)
+            tape_state.tree = tree_dyn
+        f64 = True  # the common case: real float64 arrays, nothing to check
+        for leaf in flat_dyn:
+            if type(leaf) is not np.ndarray or leaf.dtype is not _F64:
+                f64 = False
+                break
+        if holomorphic or not f64:
+            _check_grad_inputs(fun, args, nums, flat_dyn, tree_dyn, holomorphic, allow_int)
         f = _partial_args(fun, args, kwargs, nums)
-        run = None if holomorphic or tape_state.off else _record(tape_state, f, flat_dyn, tree_dyn, has_aux)
+        run = None if holomorphic or tape_state.off else _record(tape_state, f, flat_dyn, tree_dyn, has_aux, f64)
         if run is None:
             outs, out_tree, aux, vjp_fun, _ = _vjp(f, dyn, has_aux, flat=(flat_dyn, tree_dyn))
         else:  # recorded on the tape (functrans._src.tape): the same checks, then its backward program
@@ -230,7 +237,7 @@ def value_and_grad(
                 outs, out_tree, aux, vjp_fun, _ = _vjp(f, dyn, has_aux, flat=(flat_dyn, tree_dyn))
             g = vjp_fun.pullback([_seed(aval)], [], True)  # used once: the residuals are freed as it goes
         value = unaliased([_out(outs[0])], flat_dyn)[0]
-        grads = g[0] if isinstance(argnums, int) else tuple(g)
+        grads = g[0] if one is not None else tuple(g)
         return ((value, aux), grads) if has_aux else (value, grads)
 
     value_and_grad_f.__name__ = f"value_and_grad({getattr(fun, '__name__', 'fun')})"
@@ -238,14 +245,32 @@ def value_and_grad(
     return value_and_grad_f
 
 
+def _check_grad_inputs(fun: Callable[..., Any], args: tuple[Any, ...], nums: tuple[int, ...], flat: list[Any],
+                       tree: PyTreeDef, holomorphic: bool, allow_int: bool) -> None:  # fmt: skip
+    """Check the differentiated leaves (``flat``, of the arguments at ``nums``): JAX's errors,
+    naming the argument."""
+    j = 0
+    for k, sub in zip(nums, tree.children()):
+        what = lambda k=k: f"{_arg_names(fun, len(args))[k]} of grad"  # noqa: E731  (for errors only)
+        for leaf in flat[j : j + sub.num_leaves]:
+            if type(leaf) is np.ndarray and leaf.dtype is _F64 and not holomorphic:
+                continue  # the common case: a valid real input
+            dt = get_aval(_check_leaf(leaf, what)).dtype
+            if holomorphic or not (is_float_dtype(dt) or allow_int):
+                check_inputs("grad", [ShapedArray((), dt)], holomorphic,
+                             lambda _, k=k: _arg_names(fun, len(args))[k])  # fmt: skip
+        j += sub.num_leaves
+
+
 _LEAF_TREE = tree_flatten(0.0)[1]  # the structure of a single array
 _F64 = np.dtype(np.float64)
 
 
-def _record(state: TapeState, f: Callable[..., Any], flat: list[Any], tree: PyTreeDef, has_aux: bool) -> Any:
+def _record(state: TapeState, f: Callable[..., Any], flat: list[Any], tree: PyTreeDef, has_aux: bool,
+            f64: bool) -> Any:  # fmt: skip
     """Run ``f`` on the eager tape (see functrans._src.tape), or None for the normal path."""
     ff = _Flat(f, tree, has_aux)
-    run = tape.record(state, ff, flat, has_aux, ff.split)
+    run = tape.record(state, ff, flat, has_aux, ff.split, f64)
     if run is not None:
         run.out_tree = ff.out_tree
     return run
@@ -253,20 +278,11 @@ def _record(state: TapeState, f: Callable[..., Any], flat: list[Any], tree: PyTr
 
 def _tape_grads(run: Any, aval: ShapedArray, flat: list[Any], tree: PyTreeDef) -> tuple[Any, ...] | None:
     """The gradients from the tape's compiled backward program, as the normal path returns them."""
-    cts = run.grads(_seed(aval), aval)
+    cts = run.grads(aval)
     if cts is None:
         return None
     # the tape's results are fresh arrays (see TapeRun.grads); zeros where no gradient flows
-    return tuple(tree_unflatten(tree, [_zeros_or(c, p) if c is None else c for c, p in zip(cts, flat)]))
-
-
-def _seed(aval: ShapedArray) -> Any:
-    """grad's output cotangent: a one of the output's dtype, weakly typed (a Python scalar) when
-    the output is, as JAX's. A weak one times any float leaves it unchanged, so transpose rules
-    can skip the product (see elementwise._is_one)."""
-    if aval.weak_type and aval.dtype.kind in "fc":
-        return 1.0 if aval.dtype.kind == "f" else 1.0 + 0.0j
-    return np.ones((), aval.dtype)
+    return tuple(unflatten_compiled(tree, [_zeros_or(c, p) if c is None else c for c, p in zip(cts, flat)]))
 
 
 def grad(

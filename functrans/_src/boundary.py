@@ -22,7 +22,8 @@ from functrans._src.core import (
     zeros_for,
 )
 from functrans._src.linearize import LinearFunction, linearize_flat
-from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
+from functrans._src.tree_compiled import unflatten as unflatten_compiled
+from functrans._src.tree_util import _LEAF, _LEAF_DEF, PyTreeDef, _kind_cache, tree_flatten, tree_unflatten
 
 # --------------------------------------------------------------------------- boundary helpers
 
@@ -58,7 +59,7 @@ class _Flat:
         self.n_out = 0
 
     def __call__(self, *flat_args: Any) -> list[Any]:
-        args = tree_unflatten(self.in_tree, flat_args)  # type: ignore[arg-type]  (a tuple serves)
+        args = unflatten_compiled(self.in_tree, flat_args)  # a tuple serves
         out = self.fun(*args)
         if self.has_aux:
             if not (isinstance(out, tuple | list) and len(out) == 2):
@@ -70,6 +71,10 @@ class _Flat:
             aux_leaves, self.aux_tree = tree_flatten(aux)
         else:
             aux_leaves = []
+        if type(out) in _TRACER_TYPES and _kind_cache.get(type(out)) == _LEAF:  # the common case: one traced leaf
+            self.out_tree = _LEAF_DEF
+            self.n_out = 1
+            return [out, *aux_leaves]
         leaves, self.out_tree = tree_flatten(out)
         for leaf in leaves:
             _check_leaf(leaf, "An output of the transformed function")
@@ -153,7 +158,7 @@ def _partial_args(
     fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], nums: tuple[int, ...]
 ) -> Callable[..., Any]:
     def f(*dyn: Any) -> Any:
-        full = [plain(a) for a in args]  # arguments not differentiated enter as plain ndarrays too
+        full = [a if type(a) is np.ndarray else plain(a) for a in args]  # not differentiated: plain ndarrays too
         for i, d in zip(nums, dyn):
             full[i] = d
         return fun(*full, **kwargs)

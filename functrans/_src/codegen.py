@@ -404,6 +404,35 @@ def _emit(ctx: _Ctx, e: Eqn) -> _Emit:
     return _emit_impl(ctx, e, args)
 
 
+def _implicit_broadcasts(ir: IR, emits: list[_Emit], ctx: _Ctx) -> None:
+    """A ``broadcast_to`` of a 0-d float64 variable whose every reader is a ufunc with another
+    float64 operand of the broadcast shape is emitted as the 0-d value itself: the ufunc
+    broadcasts it (with stride 0, as the view's), so the results are the same, without
+    ``np.broadcast_to``'s Python wrapper (a few microseconds; a grad of a mean has one)."""
+    readers: dict[Var, list[Eqn]] = {}
+    for e in ir.eqns:
+        for a in e.inputs:
+            if isinstance(a, Var):
+                readers.setdefault(a, []).append(e)
+    outs = {a for a in ir.outvars if isinstance(a, Var)}
+    f64 = np.dtype(np.float64)
+    for i, e in enumerate(ir.eqns):
+        x = e.inputs[0] if e.prim is lax.broadcast_to_p else None
+        if not isinstance(x, Var) or x.aval.shape != () or x.aval.dtype != f64:
+            continue
+        o = e.outvars[0]
+        if o in outs or o.aval.dtype != f64:
+            continue
+        shape = o.aval.shape
+        if all(
+            _ufunc_of(r) is not None
+            and r.outvars[0].aval.shape == shape
+            and any(b is not o and b.aval.shape == shape and b.aval.dtype == f64 for b in r.inputs)
+            for r in readers.get(o, ())
+        ):
+            emits[i] = _Emit(ctx.atom(x), _SAME)
+
+
 # --------------------------------------------------------------------------- buffer reuse
 
 
@@ -556,6 +585,7 @@ def _compile(
                 if o.aval.ndim >= 1:
                     ctx.known_array.add(o)
 
+    _implicit_broadcasts(ir, emits, ctx)
     plan: dict[int, Var] = {}
     if reuse_buffers:
         plan = plan_buffer_reuse(ir, [em.kind for em in emits], [em.ufunc is not None for em in emits])

@@ -73,8 +73,8 @@ from functrans._src.core import (
     get_aval,
     plain,
 )
-from functrans._src.lax.contraction import dot_general_p
-from functrans._src.lax.elementwise import add_p, div_p, mul_p, sub_p
+from functrans._src.lax.contraction import _dot_general_impl, dot_general_p
+from functrans._src.lax.elementwise import add_p, div_p, integer_pow_p, mul_p, sub_p
 from functrans._src.numpy.contraction import _MATMUL_DN
 from functrans._src.numpy.contraction import matmul as _fnp_matmul
 from functrans._src.source_info import _state
@@ -114,17 +114,38 @@ class TapeState:
     and the slots its last backward program read (``keep``: the recording stores only those
     results; see :class:`TapeTrace`)."""
 
-    __slots__ = ("calls", "compiles", "off", "keep")
+    __slots__ = ("calls", "compiles", "off", "keep", "tree")
 
     def __init__(self) -> None:
         self.calls = 0
         self.compiles = 0
         self.off = False
         self.keep: frozenset[int] | None = None
+        self.tree: Any = None  # the structure of the last call's differentiated arguments (api)
 
 
 class _Abort(BaseException):  # noqa: N818  (BaseException: a user's `except Exception` cannot swallow it)
     """The tape cannot record this call exactly: the normal path must run."""
+
+
+_NO_PARAMS: dict[str, Any] = {}  # shared by the records of binary operators (never modified)
+
+
+def _operator(prim: Primitive, right: bool) -> Callable[[TapeTracer, Any], Any]:
+    """The operator ``self op o`` (``o op self`` if ``right``) of a TapeTracer: straight to the
+    recording when the other operand is of it, a float64 array or a Python float (what bind would
+    dispatch there), else through bind."""
+
+    def op(self: TapeTracer, o: Any) -> Any:
+        t = self._trace
+        to = type(o)
+        args = (o, self) if right else (self, o)
+        if t.alive and ((to is TapeTracer and o._trace is t) or to is float or (to is np.ndarray and o.dtype is _F64)):
+            return t.process_primitive(prim, args, _NO_PARAMS, ())
+        return bind(prim, args, {})
+
+    op.__name__ = f"__{'r' if right else ''}{prim.name}__"
+    return op
 
 
 class TapeTracer(Tracer):
@@ -138,37 +159,37 @@ class TapeTracer(Tracer):
         self.slot = slot
         self._aval: ShapedArray | None = None
 
-    # the arithmetic operators: straight to the recording when the other operand is of it, a
-    # float64 array or a Python float (what bind would dispatch there), else through bind
-    def __add__(self, o: Any) -> Any:
-        return _binop(add_p, self, o, (self, o))
-
-    def __radd__(self, o: Any) -> Any:
-        return _binop(add_p, self, o, (o, self))
-
-    def __sub__(self, o: Any) -> Any:
-        return _binop(sub_p, self, o, (self, o))
-
-    def __rsub__(self, o: Any) -> Any:
-        return _binop(sub_p, self, o, (o, self))
-
-    def __mul__(self, o: Any) -> Any:
-        return _binop(mul_p, self, o, (self, o))
-
-    def __rmul__(self, o: Any) -> Any:
-        return _binop(mul_p, self, o, (o, self))
-
-    def __truediv__(self, o: Any) -> Any:
-        return _binop(div_p, self, o, (self, o))
-
-    def __rtruediv__(self, o: Any) -> Any:
-        return _binop(div_p, self, o, (o, self))
+    # the arithmetic operators (see _operator)
+    __add__, __radd__ = _operator(add_p, False), _operator(add_p, True)
+    __sub__, __rsub__ = _operator(sub_p, False), _operator(sub_p, True)
+    __mul__, __rmul__ = _operator(mul_p, False), _operator(mul_p, True)
+    __truediv__, __rtruediv__ = _operator(div_p, False), _operator(div_p, True)
 
     def __matmul__(self, o: Any) -> Any:
         return _matmul(self, o, self, o)
 
     def __rmatmul__(self, o: Any) -> Any:
         return _matmul(self, o, o, self)
+
+    def __pow__(self, o: Any) -> Any:
+        # x ** n of a float64 array for a Python int n: functrans.numpy.power's integer_pow, recorded
+        v = self.val
+        if type(o) is int and self._trace.alive and type(v) is np.ndarray and v.dtype is _F64:
+            return self._trace.process_primitive(integer_pow_p, (self,), {"y": o}, (("y", int, o),))
+        return Tracer.__pow__(self, o)  # type: ignore[operator]
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # a float64 array on the left of + - * / @: as the operator on the right, else as any tracer's
+        if method == "__call__" and not kwargs and len(inputs) == 2 and inputs[1] is self:
+            o = inputs[0]
+            v = self.val
+            if type(o) is np.ndarray and o.dtype is _F64 and type(v) is np.ndarray and v.dtype is _F64:
+                if ufunc is np.matmul:
+                    return _matmul(self, o, o, self)
+                op = _RIGHT_OPS.get(ufunc)
+                if op is not None:
+                    return op(self, o)
+        return Tracer.__array_ufunc__(self, ufunc, method, *inputs, **kwargs)  # type: ignore[attr-defined]
 
     @property
     def primal(self) -> Any:
@@ -198,12 +219,6 @@ class TapeTracer(Tracer):
         return v.ndim if type(v) is np.ndarray else len(self.aval.shape)  # type: ignore[no-any-return]
 
 
-def _binop(prim: Primitive, s: TapeTracer, o: Any, args: tuple[Any, Any]) -> Any:
-    t = s._trace
-    to = type(o)
-    if t.alive and ((to is TapeTracer and o._trace is t) or to is float or (to is np.ndarray and o.dtype is _F64)):
-        return t.process_primitive(prim, args, {})
-    return bind(prim, args, {})
 
 
 def _matmul(s: TapeTracer, o: Any, a: Any, b: Any) -> Any:
@@ -214,8 +229,16 @@ def _matmul(s: TapeTracer, o: Any, a: Any, b: Any) -> Any:
     if t.alive and ((to is TapeTracer and o._trace is t) or (to is np.ndarray and o.dtype is _F64)):
         av, bv = (a.val if type(a) is TapeTracer else a), (b.val if type(b) is TapeTracer else b)
         if type(av) is np.ndarray and type(bv) is np.ndarray and av.ndim == 2 and 1 <= bv.ndim <= 2:
-            return t.process_primitive(dot_general_p, (a, b), {"dimension_numbers": _MATMUL_DN})
+            # np.dot: what dot_general's impl computes for this layout
+            return t.process_primitive(dot_general_p, (a, b), _MATMUL_PARAMS, _MATMUL_FP,
+                                       np.dot if dot_general_p.impl is _dot_general_impl else None)  # fmt: skip
     return _fnp_matmul(a, b)
+
+
+_MATMUL_PARAMS = {"dimension_numbers": _MATMUL_DN}  # shared by the records of ``@`` (never modified)
+_MATMUL_FP = _freeze_params(_MATMUL_PARAMS)
+_RIGHT_OPS = {np.add: TapeTracer.__radd__, np.subtract: TapeTracer.__rsub__, np.multiply: TapeTracer.__rmul__,
+              np.true_divide: TapeTracer.__rtruediv__}  # fmt: skip
 
 
 class TapeTrace(Trace):
@@ -248,57 +271,18 @@ class TapeTrace(Trace):
     def concrete(self, tracer: Tracer, why: str) -> Any:
         return tracer.val  # type: ignore[attr-defined]
 
+    def finish(self) -> None:
+        super().finish()
+        # the memo's tracers refer to this trace: a reference cycle, left to the garbage
+        # collector (measured: its collections cost ~8% of a small network's gradient)
+        self._memo.clear()
+
     def abort(self) -> _Abort:
         self.aborted = True
         return _Abort()
 
-    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
-        plain = _LEAN.get(prim)
-        if plain is None:
-            plain = _LEAN[prim] = _how(prim) == 0 and not prim.multiple_results
-        if plain:  # the common case, lean: float64 arrays (one not 0-d) and Python floats
-            vals = self.vals
-            base = len(vals)
-            ins = []
-            refs = []
-            big = False
-            for a in args:
-                ta = type(a)
-                if ta is TapeTracer and a._trace is self:
-                    refs.append(a.slot)
-                    a = a.val
-                    if type(a) is not np.ndarray or a.dtype is not _F64:
-                        break
-                elif ta is np.ndarray and a.dtype is _F64:  # a constant (see below)
-                    refs.append((a.shape, _F64))
-                    vals.append(a)
-                elif ta is float:
-                    refs.append(float)
-                    vals.append(a)
-                    ins.append(a)
-                    continue
-                else:
-                    break
-                if a.ndim:
-                    big = True
-                ins.append(a)
-            else:
-                if big:  # no memo (see below): as _record's, with the impl run at once
-                    if params:
-                        try:
-                            fp = _freeze_params(params)
-                        except _Unfreezable:
-                            raise self.abort() from None
-                        out = prim.impl(*ins, **params)  # type: ignore[misc]
-                    else:
-                        fp = ()
-                        out = prim.impl(*ins)  # type: ignore[misc]
-                    if type(out) is np.ndarray and out.dtype.kind == "f":
-                        self.keys.append((prim, fp, tuple(refs)))
-                        self.params.append(params)
-                        return TapeTracer(self, out, self._store(out))
-                    return self._emit(prim, fp, params, refs, base, out)
-            del vals[base:]
+    def _general(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:
+        """process_primitive's general path (any operands and primitives)."""
         how = _HOW.get(prim)
         if how is None:
             how = _HOW[prim] = _how(prim)
@@ -306,7 +290,7 @@ class TapeTrace(Trace):
         base = len(vals)
         ins = []
         refs = []
-        fast = True  # float64 arrays and Python floats only, one array at least: impl at once
+        fast = True  # float64 arrays and scalars, Python floats, one NumPy operand at least: impl at once
         arr = big = False
         for a in args:
             ta = type(a)
@@ -332,6 +316,8 @@ class TapeTrace(Trace):
                     fast = False
                 if a.ndim:
                     big = True
+            elif ta is np.float64:  # (bind would return the impl's result as it is)
+                arr = True
             elif ta is not float:
                 fast = False
         if how:
@@ -347,10 +333,76 @@ class TapeTrace(Trace):
                     del vals[base:]
                     return hit[0]
                 out = self._record(prim, ins, params, refs, base, fast, arr)
-                if type(out) is TapeTracer and (type(out.val) is float or np.ndim(out.val) == 0):
+                v = out.val if type(out) is TapeTracer else None
+                if v is not None and (type(v) is float or type(v) is np.float64 or np.ndim(v) == 0):
                     self._memo[key] = (out, tuple(args))
                 return out
         return self._record(prim, ins, params, refs, base, fast, arr)
+
+    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any],
+                          fp: tuple[Any, ...] | None = None, fn: Callable[..., Any] | None = None) -> Any:  # fmt: skip
+        """Record ``prim`` applied to ``args``. The common case first, lean: a recorded
+        single-result primitive (``_how`` 0) on float64 arrays (one not 0-d) and Python floats,
+        its impl run at once (no memo: see _general). ``fp``: the frozen ``params`` if the caller
+        knows them; ``fn``: a function computing exactly what the impl computes on such operands
+        (the operators of TapeTracer pass them)."""
+        plain = _LEAN.get(prim)
+        if plain is None:
+            plain = _LEAN[prim] = _how(prim) == 0 and not prim.multiple_results
+        if not plain:
+            return self._general(prim, args, params)
+        vals = self.vals
+        base = len(vals)
+        ins = []
+        refs = []
+        big = False
+        for a in args:
+            ta = type(a)
+            if ta is TapeTracer and a._trace is self:
+                refs.append(a.slot)
+                a = a.val
+                if type(a) is not np.ndarray or a.dtype is not _F64:
+                    break
+            elif ta is np.ndarray and a.dtype is _F64:  # a constant: an input of the backward program
+                refs.append((a.shape, _F64))
+                vals.append(a)
+            elif ta is float:
+                refs.append(float)
+                vals.append(a)
+                ins.append(a)
+                continue
+            else:
+                break
+            if a.ndim:
+                big = True
+            ins.append(a)
+        else:
+            if big:
+                if fp is None:
+                    try:
+                        fp = _freeze_params(params) if params else ()
+                    except _Unfreezable:
+                        raise self.abort() from None
+                if fn is not None:
+                    out = fn(*ins)
+                elif params:
+                    out = prim.impl(*ins, **params)  # type: ignore[misc]
+                else:
+                    out = prim.impl(*ins)  # type: ignore[misc]
+                if type(out) is np.ndarray and out.dtype.kind == "f":
+                    self.keys.append((prim, fp, tuple(refs)))
+                    self.params.append(params)
+                    slot = len(vals)  # stored as _store does (inline: the hottest path)
+                    keep = self.keep
+                    if keep is None or slot in keep:
+                        vals.append(out)
+                    else:
+                        vals.append(_Gone((out.shape, out.dtype)))
+                        self.dropped = True
+                    return TapeTracer(self, out, slot)
+                return self._emit(prim, fp, params, refs, base, out)
+        del vals[base:]
+        return self._general(prim, args, params)
 
     def _record(
         self, prim: Primitive, ins: list[Any], params: dict[str, Any], refs: list[Any], base: int, fast: bool, arr: bool
@@ -390,7 +442,7 @@ class TapeTrace(Trace):
             self.params.append(params)
             return outs
         t = type(out)
-        if t is not float and (out.dtype.kind if t is np.ndarray else _kind(out)) != "f":
+        if t is not float and t is not np.float64 and (out.dtype.kind if t is np.ndarray else _kind(out)) != "f":
             del vals[base:]
             if _kind(out) == "c":
                 raise self.abort()
@@ -407,19 +459,16 @@ class TapeTrace(Trace):
         if keep is None or slot in keep or type(out) is not np.ndarray:
             vals.append(out)
         else:
-            vals.append(_Gone(out))
+            vals.append(_Gone((out.shape, out.dtype)))
             self.dropped = True
         return slot
 
 
-class _Gone:
-    """A result the recording did not keep: its shape and dtype (for compiling a new program)."""
+class _Gone(tuple):  # type: ignore[type-arg]
+    """A result the recording did not keep: ``(shape, dtype)`` (for compiling a new program);
+    a tuple (made without a Python-level ``__init__``), never an operand."""
 
-    __slots__ = ("shape", "dtype")
-
-    def __init__(self, v: Any) -> None:
-        self.shape = v.shape
-        self.dtype = v.dtype
+    __slots__ = ()
 
 
 _F64 = np.dtype(np.float64)
@@ -503,7 +552,7 @@ class TapeRun:
         self.n_in = n_in
         self.state = state
 
-    def grads(self, seed: Any, out_aval: ShapedArray) -> list[Any] | None:
+    def grads(self, out_aval: ShapedArray) -> list[Any] | None:
         """The gradients of the inputs (``None`` entries for zeros), or ``None`` if the normal
         path must compute them (the backward program cannot be staged)."""
         tr = self.trace
@@ -511,8 +560,9 @@ class TapeRun:
         n = self.n_in
         if self.out_slot is None:  # the output does not depend on the inputs
             return [None] * n
-        key = (tuple(tr.keys), tuple([_const_ref(v) if type(v) is not float else float for v in vals[:n]]),
-               self.out_slot, out_aval)  # fmt: skip
+        # the inputs are floats, NumPy floating arrays and scalars (see record): as _const_ref
+        key = (tuple(tr.keys), tuple([float if type(v) is float else (v.shape, v.dtype) for v in vals[:n]]),
+               self.out_slot, out_aval.shape, out_aval.dtype, out_aval.weak_type)  # fmt: skip
         try:
             entry = _cache.get(key)
         except TypeError:  # pragma: no cover - frozen keys are hashable
@@ -523,12 +573,12 @@ class TapeRun:
             stats["misses"] += 1
             if key is None or (MODE != "always" and state.compiles >= MAX_COMPILES):
                 state.off = True  # its structure keeps changing: the normal path from now on
-                return _interpret(tr, n, self.out_slot, seed)
+                return _interpret(tr, n, self.out_slot, seed(out_aval))
             state.compiles += 1
             stats["compiles"] += 1
             try:
-                avals = [ShapedArray(v.shape, v.dtype) if type(v) is _Gone else get_aval(v) for v in vals]
-                entry = _build(_records(tr, n), avals, n, self.out_slot, seed)
+                avals = [ShapedArray(v[0], v[1]) if type(v) is _Gone else get_aval(v) for v in vals]
+                entry = _build(_records(tr, n), avals, n, self.out_slot, seed(out_aval))
             except Exception:
                 entry = _FAILED
             _cache[key] = entry
@@ -550,9 +600,10 @@ class TapeRun:
             stats["fallbacks"] += 1
             return None
         args = [vals[i] for i in entry.used]
-        state.keep = entry.keep
-        if tr.dropped and any(type(a) is _Gone for a in args):  # another program than the last one's
-            return _interpret(tr, n, self.out_slot, seed)
+        keep, state.keep = tr.keep, entry.keep
+        # a value this program reads was not kept (the recording kept what another program read)
+        if tr.dropped and keep is not entry.keep and any(type(a) is _Gone for a in args):
+            return _interpret(tr, n, self.out_slot, seed(out_aval))
         tr.vals = vals = []
         check = entry.check
         kept = [[args[p] for p in ps] for _, ps in check] if check else None
@@ -564,7 +615,8 @@ class TapeRun:
                     o is a or (type(a) is np.ndarray and o.base is not None and np.may_share_memory(o, a)) for a in ins
                 ):
                     res[i] = o.copy()
-        for i, o in enumerate(res):
+        for i in entry.scalars:  # (the others are arrays: see codegen's outputs)
+            o = res[i]
             if type(o) is not np.ndarray:
                 res[i] = np.asarray(o)
         if len(res) == len(entry.nonzero):
@@ -573,11 +625,22 @@ class TapeRun:
         return [next(it) if nz else None for nz in entry.nonzero]
 
 
+def seed(aval: ShapedArray) -> Any:
+    """grad's output cotangent: a one of the output's dtype, weakly typed (a Python scalar) when
+    the output is, as JAX's. A weak one times any float leaves it unchanged, so transpose rules
+    can skip the product (see elementwise._is_one)."""
+    if aval.weak_type and aval.dtype.kind in "fc":
+        return 1.0 if aval.dtype.kind == "f" else 1.0 + 0.0j
+    return np.ones((), aval.dtype)
+
+
 def record(
-    state: TapeState, fun: Callable[..., list[Any]], flat: Sequence[Any], has_aux: bool, split: Callable[..., Any]
+    state: TapeState, fun: Callable[..., list[Any]], flat: Sequence[Any], has_aux: bool, split: Callable[..., Any],
+    f64: bool = False,
 ) -> TapeRun | None:
     """Run the flat function ``fun`` on the recording trace, or ``None`` if this call takes the
-    normal path (see the module docstring). ``split`` separates outputs from aux."""
+    normal path (see the module docstring). ``split`` separates outputs from aux. ``f64``: the
+    caller found every input a float64 ``numpy.ndarray`` (nothing to check or convert)."""
     if MODE == "off" or state.off:
         return None
     state.calls += 1
@@ -585,15 +648,16 @@ def record(
         return None
     if len(_state.stack) > 1:  # inside another transformation (jit, vmap, jvp, grad)
         return None
-    for x in flat:
-        t = type(x)
-        if t is not float and not ((t is np.ndarray or isinstance(x, np.floating)) and x.dtype.kind == "f"):
-            if not (isinstance(x, np.ndarray) and x.dtype.kind == "f"):  # functrans.Array
-                return None
+    if not f64:
+        for x in flat:
+            t = type(x)
+            if t is not float and not ((t is np.ndarray or isinstance(x, np.floating)) and x.dtype.kind == "f"):
+                if not (isinstance(x, np.ndarray) and x.dtype.kind == "f"):  # functrans.Array
+                    return None
     trace = TapeTrace()
     trace.keep = state.keep
     try:
-        trace.vals = vals = [x if type(x) is np.ndarray else plain(x) for x in flat]
+        trace.vals = vals = list(flat) if f64 else [x if type(x) is np.ndarray else plain(x) for x in flat]
         ins = [TapeTracer(trace, v, i) for i, v in enumerate(vals)]
         try:
             outs = fun(*ins)

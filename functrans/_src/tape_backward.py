@@ -18,7 +18,7 @@ from functrans._src.tape_keys import _freeze, _Unfreezable
 class _Entry:
     """A compiled backward program: ``fn(*values at used) -> nonzero gradients``."""
 
-    __slots__ = ("fn", "used", "keep", "nonzero", "ir", "check")
+    __slots__ = ("fn", "used", "keep", "nonzero", "ir", "check", "scalars")
 
     def __init__(self, fn: Callable[..., list[Any]], used: tuple[int, ...], nonzero: tuple[bool, ...], ir: IR) -> None:
         self.fn = fn
@@ -27,6 +27,8 @@ class _Entry:
         self.nonzero = nonzero
         self.ir = ir
         self.check = _may_alias(ir)  # the results that may be an input or a view of one
+        # the 0-d results (a compiled program returns NumPy scalars or 0-d arrays for them)
+        self.scalars = tuple(i for i, v in enumerate(ir.outvars) if v.aval.ndim == 0)
 
 
 _Rec = tuple[Primitive, dict[str, Any], tuple[int, ...], tuple[int, ...]]

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import lax
-from functrans._src.core import OperandError, Tracer, get_aval
+from functrans._src.core import _TRACER_TYPES, OperandError, Tracer, get_aval
 from functrans._src.lax.complex_parts import imag_part, real_part
 from functrans._src.lax.rules import inexact_dtype
 from functrans._src.numpy.util import _arr, _axes, _axis, _count, _shape
@@ -149,7 +149,7 @@ def _where_count(a: Any, axes: tuple[int, ...], keepdims: bool, where: Any, dt: 
 
 
 def _inexact_sum(a: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
-    dt = get_aval(a).dtype
+    dt = a.dtype if type(a) is np.ndarray or type(a) in _TRACER_TYPES else get_aval(a).dtype
     if dt.kind in "biu":  # summed in JAX's floating type for the integers
         a = lax.convert_element_type(a, inexact_dtype(dt))
     return lax.reduce_sum(a, axes, keepdims)
@@ -160,9 +160,13 @@ def mean(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims
     """Arithmetic mean over ``axis`` (of the elements ``where`` selects)."""
     _no_out(out, "mean")
     a = _arr(a)
-    axes = _axes(axis, len(_shape(a)))
-    s = _inexact_sum(_reduce_where(a, where, 0, "mean"), axes, keepdims)
-    out = lax.div(s, _where_count(a, axes, keepdims, where, get_aval(s).dtype))
+    shape = _shape(a)
+    axes = _axes(axis, len(shape))
+    if where is None:  # the common case: the count is a float
+        out = lax.div(_inexact_sum(a, axes, keepdims), float(_count(shape, axes)))
+    else:
+        s = _inexact_sum(_reduce_where(a, where, 0, "mean"), axes, keepdims)
+        out = lax.div(s, _where_count(a, axes, keepdims, where, get_aval(s).dtype))
     return out if dtype is None else lax.convert_element_type(out, dtype)
 
 
