@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from work_helpers import grad_normal_path
 
 import functrans
 import functrans.numpy as fnp
@@ -28,12 +29,7 @@ def mode() -> Iterator[Any]:
     tape.stats.update(before)
 
 
-def _normal(fun: Any, *args: Any, **kw: Any) -> Any:
-    prev = tape.set_mode("off")
-    try:
-        return functrans.grad(fun, **kw)(*args)
-    finally:
-        tape.set_mode(prev)
+_normal = grad_normal_path
 
 
 def _same(a: Any, b: Any) -> None:

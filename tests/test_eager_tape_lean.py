@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from work_helpers import grad_normal_path
 
 import functrans
 import functrans.numpy as fnp
@@ -32,12 +33,7 @@ def general_calls(monkeypatch: Any) -> Iterator[list[str]]:
     tape.set_mode(prev)
 
 
-def _normal(fun: Any, *args: Any) -> Any:
-    prev = tape.set_mode("off")
-    try:
-        return functrans.grad(fun)(*args)
-    finally:
-        tape.set_mode(prev)
+_normal = grad_normal_path
 
 
 def _layer(m: Any, X: Any, b: Any) -> Any:

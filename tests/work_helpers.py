@@ -17,7 +17,7 @@ from functrans._src import core
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from bench_core import hessian_problem  # noqa: E402
 
-__all__ = ["hessian_problem", "record_binds"]
+__all__ = ["grad_normal_path", "hessian_problem", "record_binds"]
 
 
 def record_binds(fn: Any, *args: Any) -> tuple[Any, list[tuple[core.Primitive, tuple[Any, ...]]]]:
@@ -41,3 +41,16 @@ def record_binds(fn: Any, *args: Any) -> tuple[Any, list[tuple[core.Primitive, t
             m.bind = orig  # type: ignore[attr-defined]
     return out, calls
 
+
+
+def grad_normal_path(fun: Any, *args: Any, **kw: Any) -> Any:
+    """``functrans.grad(fun, **kw)(*args)`` on the normal eager path (the tape off): what the
+    tape's gradients must equal."""
+    import functrans
+    from functrans._src import tape
+
+    prev = tape.set_mode("off")
+    try:
+        return functrans.grad(fun, **kw)(*args)
+    finally:
+        tape.set_mode(prev)
