@@ -60,6 +60,8 @@ from functrans._src.core import (
 from functrans._src.jvp import jvp_flat
 from functrans._src.staging import closure_convert, trace_to_ir
 from functrans._src.transpose import backward_pass, is_undefined
+from functrans._src.tree_compiled import leaves_as
+from functrans._src.tree_compiled import unflatten as unflatten_compiled
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 
 jit_p = Primitive("jit", multiple_results=True)
@@ -90,7 +92,9 @@ def executable(ir: IR) -> Callable[..., list[Any]]:
         from functrans._src.optimize import optimize
         from functrans._src.passes import before_codegen, schedule_late
 
-        return compile_ir(schedule_late(chunk(fuse(before_codegen(optimize(ir))))))
+        # scheduled late before fusion too, so that a value is computed next to its use and can
+        # fuse with it ((1 - h*h) * ct of a tanh layer's backward: one kernel, one pass)
+        return compile_ir(schedule_late(chunk(fuse(schedule_late(before_codegen(optimize(ir)))))))
 
     return _cached(ir, "executable", make)  # type: ignore[no-any-return]
 
@@ -396,6 +400,7 @@ class JitFunction:
         _live_jits.add(self)
         # dispatch fast path: positional plain ndarrays only -> (generated function, output tree, single leaf)
         self._fast: dict[tuple[Any, ...], tuple[Callable[..., list[Any]], PyTreeDef, bool, Hashable]] = {}
+        self._last_tree: PyTreeDef | None = None  # the last pytree arguments' structure (tried first)
         nums, names = set(static_argnums), set(static_argnames)
         try:
             all_params = list(inspect.signature(fun).parameters.values())
@@ -536,10 +541,14 @@ class JitFunction:
                     outs = unaliased([o if type(o) is np.ndarray else np.asarray(o) for o in hit[0](*args)], args)
                     return outs[0] if hit[2] else tree_unflatten(hit[1], outs)
             if not self.static_argnums:  # pytree arguments with plain-ndarray leaves
-                flat_args, args_tree = tree_flatten(args)
+                args_tree = self._last_tree  # the last call's structure first: a compiled match
+                flat_args = None if args_tree is None else leaves_as(args_tree, args)
+                if flat_args is None:
+                    flat_args, args_tree = tree_flatten(args)
+                    self._last_tree = args_tree
                 hit = self._fast_hit(flat_args, args_tree)
                 if hit is not None:
-                    return tree_unflatten(hit[1], unaliased(_run_fast(hit, flat_args), flat_args))
+                    return unflatten_compiled(hit[1], unaliased(_run_fast(hit, flat_args), flat_args))
         entry, flat = self._entry(args, kwargs)
         if not kwargs and not self.static_argnums and not entry.closed_over:
             if len(flat) == len(args) and all(type(a) is np.ndarray for a in args):
