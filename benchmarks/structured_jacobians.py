@@ -91,7 +91,10 @@ def to_dense(j: Any) -> np.ndarray:
 
 
 def measured_passes(thunk: Callable[[], Any]) -> int:
-    """The total batch size of the batched JVPs/VJPs one call makes (a batch of one counts 1)."""
+    """The total batch size of the batched JVPs/VJPs one call makes (a batch of one counts 1), on
+    the normal eager path (the eager tape would run a compiled program of the same passes)."""
+    from functrans._src import tape
+
     sizes: list[int] = []
     real_map, real_vmap = _jac._map_basis, _api.vmap_flat
 
@@ -108,9 +111,11 @@ def measured_passes(thunk: Callable[[], Any]) -> int:
         return real_vmap(fun, args, dims, size)
 
     _jac._map_basis, _api.vmap_flat = counting_map, counting_vmap
+    prev = tape.set_mode("off")
     try:
         thunk()
     finally:
+        tape.set_mode(prev)
         _jac._map_basis, _api.vmap_flat = real_map, real_vmap
     return sum(sizes)
 

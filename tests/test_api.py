@@ -149,7 +149,7 @@ def test_tree_util_is_exposed():
     assert functrans.tree_util.tree_unflatten(tree, [5, 6]) == {"a": (5, None), "b": 6}
 
 
-def test_chunk_size_bounds_peak_memory():
+def test_chunk_size_bounds_peak_memory(normal_eager_path):
     """Unchunked Jacobians hold every intermediate for the whole basis; chunks hold a slice of it."""
     import sys
     from pathlib import Path

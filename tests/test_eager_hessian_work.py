@@ -37,7 +37,7 @@ def test_sum_cotangent_is_broadcast_without_a_reshape() -> None:
     np.testing.assert_array_equal(g2, np.full((2, 3), 6.0))
 
 
-def test_eager_hessian_binds() -> None:
+def test_eager_hessian_binds(normal_eager_path) -> None:
     f, hand, x = _problem()
     H, calls = _record_binds(functrans.hessian(f), x)
     np.testing.assert_allclose(H, hand(x), rtol=1e-12, atol=1e-14)
@@ -82,7 +82,7 @@ def test_broadcast_to_impl_of_one_element() -> None:
     np.testing.assert_array_equal(v, [4.0, 4.0, 4.0])
 
 
-def test_jacfwd_reuses_the_whole_basis_chunk(monkeypatch) -> None:
+def test_jacfwd_reuses_the_whole_basis_chunk(monkeypatch, normal_eager_path) -> None:
     # a small basis is kept together with its one chunk of all rows: repeated calls push the
     # very same read-only basis (with its one-hot marks) through vmap, nothing rebuilt
     from functrans._src import jacobian as jac_mod

@@ -22,7 +22,7 @@ def _problem(n: int = 7, seed: int = 0):
     return hessian_problem(n, seed)
 
 
-def test_eager_hessian_does_one_matrix_product_and_fewer_binds() -> None:
+def test_eager_hessian_does_one_matrix_product_and_fewer_binds(normal_eager_path) -> None:
     A, f, hand, x = _problem()
     H, calls = record_binds(functrans.hessian(f), x)
     np.testing.assert_allclose(H, hand(x), rtol=1e-12, atol=1e-14)

@@ -39,13 +39,14 @@ from functrans._src.core import (
     unaliased,
     zeros_for,
 )
-from functrans._src.jacobian import check_inputs, check_outputs, jacfwd, jacobian_mode, jacrev  # noqa: F401
+from functrans._src.jacobian import check_inputs, check_outputs, jacfwd, jacobian_mode, jacobian_normal, jacrev  # noqa: F401
 from functrans._src.jvp import jvp_flat
 from functrans._src.lax import stop_gradient  # noqa: F401  (public: functrans.stop_gradient)
 from functrans._src.linearize import LinearFunction, linearize_flat
 from functrans._src.staging import trace_to_ir
 from functrans._src.tape import TapeState
 from functrans._src.tape import seed as _seed
+from functrans._src.tape_staged import staged
 from functrans._src.transpose import backward_pass
 from functrans._src.tree_compiled import leaves_as
 from functrans._src.tree_compiled import unflatten as unflatten_compiled
@@ -323,7 +324,16 @@ def hessian(
     for the curvature of a real function of complex inputs use :func:`hvp`.
     """
     _check_callable(fun, "hessian")
-    return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
+    normal = jacobian_normal(jacobian_normal(fun, argnums, has_aux, "rev", None, holomorphic), argnums, has_aux,
+                             "fwd", None, holomorphic)  # fmt: skip
+    normal.__name__ = f"hessian({getattr(fun, '__name__', 'fun')})"
+    if has_aux or holomorphic:
+        return normal
+
+    def transform(g: Callable[..., Any], a: Any) -> Callable[..., Any]:
+        return jacobian_normal(jacobian_normal(g, a, False, "rev", None), a, False, "fwd", None)
+
+    return staged(fun, normal, _check_argnums(argnums, "hessian"), transform, ("hessian",), "hessian")
 
 
 def hvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> Any:

@@ -31,6 +31,7 @@ from functrans._src.core import (
 )
 from functrans._src.jvp import jvp_flat
 from functrans._src.linearize import LinearFunction, linearize_flat
+from functrans._src.tape_staged import staged
 from functrans._src.tree_util import tree_flatten, tree_unflatten
 
 # --------------------------------------------------------------------------- Jacobians
@@ -44,6 +45,28 @@ def _jacobian(
     chunk_size: int | None,
     holomorphic: bool = False,
 ) -> Callable[..., Any]:
+    """The Jacobian wrapper: on eligible eager calls through the tape (see functrans._src.tape_staged)."""
+    normal = jacobian_normal(fun, argnums, has_aux, mode, chunk_size, holomorphic)
+    if has_aux or holomorphic or chunk_size is not None:  # (chunk_size bounds the normal path's memory)
+        return normal
+    nums = _check_argnums(argnums, normal.__name__.split("(")[0])
+
+    def transform(g: Callable[..., Any], a: Any) -> Callable[..., Any]:
+        return jacobian_normal(g, a, False, mode, chunk_size)
+
+    return staged(fun, normal, nums, transform, (mode, chunk_size), normal.__name__.split("(")[0])
+
+
+def jacobian_normal(
+    fun: Callable[..., Any],
+    argnums: int | Sequence[int],
+    has_aux: bool,
+    mode: str,
+    chunk_size: int | None,
+    holomorphic: bool = False,
+) -> Callable[..., Any]:
+    """The Jacobian wrapper of the normal eager path: vmap of jvp or of the transposed
+    linearization, interpreted (and staged under jit)."""
     fname = {"fwd": "jacfwd", "rev": "jacrev", "auto": "jacobian"}[mode]
     _check_callable(fun, fname)
     argnums = _check_argnums(argnums, fname)

@@ -540,15 +540,16 @@ def _evict(key: Any) -> None:
 class TapeRun:
     """A recorded call: the outputs (values), their structure, aux, and the tape."""
 
-    __slots__ = ("trace", "outs", "out_tree", "aux", "out_slot", "n_in", "state")
+    __slots__ = ("trace", "outs", "out_tree", "aux", "out_slot", "slots", "n_in", "state")
 
-    def __init__(self, trace: TapeTrace, outs: list[Any], out_tree: Any, aux: Any, out_slot: int | None, n_in: int,
-                 state: TapeState) -> None:  # fmt: skip
+    def __init__(self, trace: TapeTrace, outs: list[Any], out_tree: Any, aux: Any, slots: list[int | None],
+                 n_in: int, state: TapeState) -> None:  # fmt: skip
         self.trace = trace
         self.outs = outs
         self.out_tree = out_tree
         self.aux = aux
-        self.out_slot = out_slot
+        self.out_slot = slots[0] if slots else None  # (grad's output)
+        self.slots = slots  # per flat result (outputs, then aux): its slot, None if not recorded
         self.n_in = n_in
         self.state = state
 
@@ -667,15 +668,16 @@ def record(
             state.off = True
             stats["fallbacks"] += 1
             return None
-        slot = None
+        slots: list[int | None] = []
         res = []
-        for i, o in enumerate(outs):
+        for o in outs:
             if type(o) is TapeTracer and o._trace is trace:
-                if i == 0:
-                    slot = o.slot
+                slots.append(o.slot)
                 o = o.val
+            else:
+                slots.append(None)
             res.append(o)
         outs_, aux = split(res)
-        return TapeRun(trace, outs_, None, aux, slot, len(flat), state)
+        return TapeRun(trace, outs_, None, aux, slots, len(flat), state)
     finally:
         trace.finish()

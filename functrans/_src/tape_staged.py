@@ -1,0 +1,196 @@
+"""Eager Jacobians and Hessians through the tape: the function is recorded on the eager tape
+(:mod:`functrans._src.tape`) and the transformation (``jacfwd``, ``jacrev``, ``jacobian``,
+``hessian``) of the recorded program runs as a compiled program, staged once per structure.
+
+On plain NumPy inputs the normal eager path of ``hessian(f)`` interprets a JVP trace under a
+batching trace over the linearization of ``f``: several hundred primitive applications in Python
+per call, for a program that, staged, is a few dozen NumPy calls. Here a call
+
+* records ``f`` on the tape (its tracers carry values, so Python control flow on values, shapes
+  and errors behaves as on the normal path; the tape's key is the recorded structure with the
+  shapes and dtypes of the inputs and constants);
+* on a key miss, stages the transformation of a *replay* of the records (a function of the
+  differentiated inputs and of the recorded constants: closed-over arrays, Python scalar operands,
+  results of piecewise-constant primitives such as comparisons, whose derivative is zero) with the
+  normal machinery, runs only common-subexpression and dead-code elimination and late scheduling
+  on it (so it computes what the normal path computes: the same primitives in the same order on
+  the same values) and compiles it to straight-line NumPy code;
+* on a hit, calls the compiled program with this call's inputs and constants.
+
+The tape's policy applies (``FUNCTRANS_EAGER_TAPE``, warm-up calls, a compile budget per wrapper,
+the shared LRU cache); the normal path runs whenever the tape cannot be exact (an argument not a
+float64 ``numpy.ndarray``, a transformation active around the call, an output that is not a
+traced value, ``has_aux``/``holomorphic``, a program that cannot be staged), as for ``grad``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+import numpy as np
+
+from functrans._src import tape
+from functrans._src.boundary import _argnums_tuple, _Flat, _partial_args
+from functrans._src.core import bind, get_aval, unaliased
+from functrans._src.tape_backward import _records
+from functrans._src.tree_compiled import leaves_as
+from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
+
+_F64 = np.dtype(np.float64)
+
+# transform(g, argnums) -> the transformed function of g (the normal, unstaged transformation)
+Transform = Callable[[Callable[..., Any], Any], Callable[..., Any]]
+
+
+class _Staged:
+    """A compiled transformation of a recorded program: ``fn(*values at used)``."""
+
+    __slots__ = ("fn", "used", "keep", "out_tree", "n_in")
+
+    def __init__(self, fn: Callable[..., list[Any]], used: tuple[int, ...], out_tree: PyTreeDef, n_in: int) -> None:
+        self.fn = fn
+        self.used = used  # the constants' slots, then the inputs'
+        self.keep = frozenset(used)
+        self.out_tree = out_tree
+        self.n_in = n_in
+
+
+def staged(
+    fun: Callable[..., Any], normal: Callable[..., Any], argnums: int | tuple[int, ...], transform: Transform,
+    tag: Hashable, fname: str,
+) -> Callable[..., Any]:  # fmt: skip
+    """``normal`` (the transformation ``transform`` of ``fun`` at ``argnums``), computed on
+    eligible eager calls by a compiled program of the transformation of ``fun``'s recording.
+    ``tag`` names the transformation in the cache keys (with its options)."""
+    state = tape.TapeState()
+
+    def staged_f(*args: Any, **kwargs: Any) -> Any:
+        if tape.MODE == "off" or state.off:
+            return normal(*args, **kwargs)
+        n_args = len(args)
+        if type(argnums) is int:
+            if not -n_args <= argnums < n_args:
+                return normal(*args, **kwargs)  # which raises JAX's error
+            nums: tuple[int, ...] = (argnums % n_args,)
+        else:
+            try:
+                nums = _argnums_tuple(argnums, n_args, fname)
+            except (TypeError, ValueError):
+                return normal(*args, **kwargs)
+        dyn = tuple([args[i] for i in nums])
+        tree = state.tree
+        flat = None if tree is None else leaves_as(tree, dyn)
+        if flat is None:
+            flat, tree = tree_flatten(dyn)
+            state.tree = tree
+        for leaf in flat:
+            if type(leaf) is not np.ndarray or leaf.dtype is not _F64:
+                return normal(*args, **kwargs)
+        ff = _Flat(_partial_args(fun, args, kwargs, nums), tree)
+        run = tape.record(state, ff, flat, False, ff.split, True)
+        if run is None:
+            return normal(*args, **kwargs)
+        res = _run(run, ff, tree, flat, type(argnums) is int, transform, tag)
+        if res is None:  # the recording cannot be staged: the normal path decides (and is kept to)
+            state.off = True
+            tape.stats["fallbacks"] += 1
+            return normal(*args, **kwargs)
+        return res
+
+    staged_f.__name__ = getattr(normal, "__name__", fname)
+    staged_f.__doc__ = getattr(normal, "__doc__", None)
+    return staged_f
+
+
+def _run(run: Any, ff: _Flat, tree: PyTreeDef, flat: list[Any], one: bool, transform: Transform,
+         tag: Hashable) -> Any:  # fmt: skip
+    """The transformation's result from the compiled program of this recording (``None``: the
+    normal path must run)."""
+    tr = run.trace
+    vals = tr.vals
+    n = run.n_in
+    slots = run.slots
+    if None in slots:  # an output that is not a traced value (a constant, an integer result)
+        return None
+    key = ("staged", tag, one, tree, ff.out_tree, tuple(tr.keys), tuple([v.shape for v in flat]), tuple(slots))
+    cache = tape._cache
+    entry = cache.get(key)
+    state = run.state
+    if entry is None:
+        tape.stats["misses"] += 1
+        if tape.MODE != "always" and state.compiles >= tape.MAX_COMPILES:
+            return None
+        state.compiles += 1
+        tape.stats["compiles"] += 1
+        try:
+            entry = _build(_records(tr, n), vals, n, slots, ff.out_tree, tree, one, transform)
+        except Exception:
+            entry = tape._FAILED
+        cache[key] = entry
+        while len(cache) > tape.CACHE_SIZE:
+            try:
+                cache.popitem(last=False)
+            except KeyError:  # emptied meanwhile (by another thread)
+                break
+    else:
+        tape.stats["hits"] += 1
+        try:
+            cache.move_to_end(key)
+        except KeyError:  # evicted meanwhile (by another thread)
+            pass
+    if entry is tape._FAILED:
+        return None
+    args = [vals[i] for i in entry.used]
+    for a in args:
+        if type(a) is tape._Gone:  # pragma: no cover - constants and inputs are always stored
+            return None
+    state.keep = entry.keep
+    tr.vals = []
+    outs = [o if type(o) is np.ndarray else np.asarray(o) for o in entry.fn(*args)]
+    # results are fresh, never an input, a constant (a closed-over array) or a view of one
+    return tree_unflatten(entry.out_tree, unaliased(outs, args))
+
+
+def _build(recs: Sequence[Any], vals: Sequence[Any], n: int, slots: Sequence[int], out_tree: PyTreeDef,
+           tree: PyTreeDef, one: bool, transform: Transform) -> _Staged:  # fmt: skip
+    """Stage ``transform`` of the replay of ``recs`` on the inputs' and constants' shapes, and compile it."""
+    from functrans._src.codegen import compile_ir
+    from functrans._src.optimize.cse import cse
+    from functrans._src.optimize.dce import dce
+    from functrans._src.passes.schedule_late import schedule_late
+    from functrans._src.staging import trace_to_ir
+
+    produced = {s for rec in recs for s in rec[3]}
+    consts = [s for s in range(n, len(vals)) if s not in produced]
+    n_slots = len(vals)
+    nc = len(consts)
+    argnums_g: Any = 0 if one else tuple(range(len(tree.children())))
+    out_trees: list[PyTreeDef] = []
+
+    def flat_fun(*leaves: Any) -> list[Any]:
+        cs = leaves[:nc]
+
+        def replay(*dyn: Any) -> Any:
+            env: list[Any] = [None] * n_slots
+            env[:n] = tree_flatten(dyn)[0]
+            for s, c in zip(consts, cs):
+                env[s] = c
+            for prim, params, ins, outs in recs:
+                o = bind(prim, [env[s] for s in ins], params)
+                if prim.multiple_results:
+                    for s, v in zip(outs, o):
+                        env[s] = v
+                else:
+                    env[outs[0]] = o
+            return tree_unflatten(out_tree, [env[s] for s in slots])
+
+        out = transform(replay, argnums_g)(*tree_unflatten(tree, list(leaves[nc:])))
+        res, td = tree_flatten(out)
+        out_trees.append(td)
+        return res
+
+    used = (*consts, *range(n))
+    ir, _ = trace_to_ir(flat_fun, [get_aval(vals[s]) for s in used])
+    ir = schedule_late(dce(cse(ir)))
+    return _Staged(compile_ir(ir, reuse_buffers=True, name="tape_staged").fn, used, out_trees[0], n)
