@@ -186,3 +186,34 @@ def test_auto_mode_warms_up_then_stages() -> None:
             _close(o, outs[0], rtol=1e-13)
     finally:
         tape.set_mode(prev)
+
+
+@pytest.mark.parametrize("normal_cost,staged_cost,kept", [(1.0, 5.0, False), (5.0, 1.0, True)])
+def test_auto_mode_keeps_the_compiled_program_only_where_it_is_faster(
+    monkeypatch: Any, normal_cost: float, staged_cost: float, kept: bool
+) -> None:
+    from functrans._src import tape_staged
+
+    clock = [0.0, normal_cost]  # a fake clock: each reading advances by the current cost
+
+    def fake_counter() -> float:
+        clock[0] += clock[1]
+        return clock[0]
+
+    monkeypatch.setattr(tape_staged, "perf_counter", fake_counter)
+    prev = tape.set_mode("auto")
+    tape.clear_cache()
+    try:
+        A, f, x = _hess_problem(seed=4)
+        h = functrans.hessian(f)
+        want = _normal(lambda: functrans.hessian(f), x)
+        for _ in range(tape.WARMUP_CALLS):
+            _close(h(x), want)
+        clock[1] = staged_cost
+        slower0, hits0 = tape.stats["slower"], tape.stats["hits"]
+        for _ in range(1 + tape_staged.SAMPLES + 2):  # a compile, the timed calls, then two more
+            _close(h(x), want)
+        assert tape.stats["slower"] - slower0 == (0 if kept else 1)
+        assert tape.stats["hits"] - hits0 == (tape_staged.SAMPLES + 2 if kept else tape_staged.SAMPLES)
+    finally:
+        tape.set_mode(prev)

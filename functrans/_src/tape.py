@@ -101,7 +101,7 @@ def set_mode(mode: str) -> str:
 
 _FAILED = object()  # cached for a structure whose backward program cannot be staged
 _cache: OrderedDict[Any, Any] = OrderedDict()
-stats = {"compiles": 0, "hits": 0, "misses": 0, "fallbacks": 0}
+stats = {"compiles": 0, "hits": 0, "misses": 0, "fallbacks": 0, "slower": 0}
 
 
 def clear_cache() -> None:

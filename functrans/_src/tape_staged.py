@@ -25,7 +25,9 @@ traced value, ``has_aux``/``holomorphic``, a program that cannot be staged), as 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Sequence
+from time import perf_counter
 from typing import Any
 
 import numpy as np
@@ -38,6 +40,7 @@ from functrans._src.tree_compiled import leaves_as
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 
 _F64 = np.dtype(np.float64)
+SAMPLES = 3  # timed calls of a compiled program before it is compared with the normal path
 
 # transform(g, argnums) -> the transformed function of g (the normal, unstaged transformation)
 Transform = Callable[[Callable[..., Any], Any], Callable[..., Any]]
@@ -62,8 +65,22 @@ def staged(
 ) -> Callable[..., Any]:  # fmt: skip
     """``normal`` (the transformation ``transform`` of ``fun`` at ``argnums``), computed on
     eligible eager calls by a compiled program of the transformation of ``fun``'s recording.
-    ``tag`` names the transformation in the cache keys (with its options)."""
+    ``tag`` names the transformation in the cache keys (with its options).
+
+    Chosen by measurement (``auto`` mode): the normal path's warm-up calls are timed, and so
+    are the first :data:`SAMPLES` calls that run a compiled program; if the fastest of those
+    is slower than the fastest warm-up call, the wrapper keeps to the normal path (whose
+    eager tricks on concrete values, such as a product of a closed-over matrix with the
+    standard basis taken as a slice of it, a staged program cannot apply to its inputs)."""
     state = tape.TapeState()
+    best_normal = [math.inf]
+    samples: list[float] = []
+
+    def timed_normal(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        t0 = perf_counter()
+        out = normal(*args, **kwargs)
+        best_normal[0] = min(best_normal[0], perf_counter() - t0)
+        return out
 
     def staged_f(*args: Any, **kwargs: Any) -> Any:
         if tape.MODE == "off" or state.off:
@@ -87,15 +104,22 @@ def staged(
         for leaf in flat:
             if type(leaf) is not np.ndarray or leaf.dtype is not _F64:
                 return normal(*args, **kwargs)
+        t0 = perf_counter()
         ff = _Flat(_partial_args(fun, args, kwargs, nums), tree)
         run = tape.record(state, ff, flat, False, ff.split, True)
         if run is None:
-            return normal(*args, **kwargs)
+            return timed_normal(args, kwargs) if tape.MODE == "auto" and not state.off else normal(*args, **kwargs)
+        compiles = state.compiles
         res = _run(run, ff, tree, flat, type(argnums) is int, transform, tag)
         if res is None:  # the recording cannot be staged: the normal path decides (and is kept to)
             state.off = True
             tape.stats["fallbacks"] += 1
             return normal(*args, **kwargs)
+        if tape.MODE == "auto" and len(samples) < SAMPLES and state.compiles == compiles:
+            samples.append(perf_counter() - t0)
+            if len(samples) == SAMPLES and min(samples) > best_normal[0]:
+                state.off = True  # slower than the normal path here
+                tape.stats["slower"] += 1
         return res
 
     staged_f.__name__ = getattr(normal, "__name__", fname)
