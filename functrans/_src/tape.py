@@ -21,7 +21,8 @@ same gradients with a fraction of that work, on calls where it can be exact:
   computed twice. Only common-subexpression and dead-code elimination run on it (no
   reassociation, no polynomial forms, no numba fusion), then it is compiled to straight-line
   NumPy code (:func:`~functrans._src.codegen.compile_ir`). It is kept in a global LRU cache of
-  :data:`CACHE_SIZE` entries; a hit calls it with the tape's values (only those it reads).
+  :data:`CACHE_SIZE` entries; a hit calls it with the tape's values (only those it reads). A
+  grad wrapper first compares its last call's key and reuses that program (no hashing).
 
 Policy (``FUNCTRANS_EAGER_TAPE`` = ``auto``, the default; ``always``; ``off``), per grad wrapper:
 
