@@ -21,7 +21,8 @@ same gradients with a fraction of that work, on calls where it can be exact:
   computed twice. Only common-subexpression and dead-code elimination run on it (no
   reassociation, no polynomial forms, no numba fusion), then it is compiled to straight-line
   NumPy code (:func:`~functrans._src.codegen.compile_ir`). It is kept in a global LRU cache of
-  :data:`CACHE_SIZE` entries; a hit calls it with the tape's values (only those it reads).
+  :data:`CACHE_SIZE` entries; a hit calls it with the tape's values (only those it reads). A
+  grad wrapper first compares its last call's key and reuses that program (no hashing).
 
 Policy (``FUNCTRANS_EAGER_TAPE`` = ``auto``, the default; ``always``; ``off``), per grad wrapper:
 
@@ -104,9 +105,13 @@ _cache: OrderedDict[Any, Any] = OrderedDict()
 stats = {"compiles": 0, "hits": 0, "misses": 0, "fallbacks": 0, "slower": 0}
 
 
+_generation = [0]  # bumped by clear_cache: a wrapper's last program is not reused across it
+
+
 def clear_cache() -> None:
     """Drop every cached backward program."""
     _cache.clear()
+    _generation[0] += 1
 
 
 class TapeState:
@@ -114,7 +119,7 @@ class TapeState:
     and the slots its last backward program read (``keep``: the recording stores only those
     results; see :class:`TapeTrace`)."""
 
-    __slots__ = ("calls", "compiles", "off", "keep", "tree")
+    __slots__ = ("calls", "compiles", "off", "keep", "tree", "last")
 
     def __init__(self) -> None:
         self.calls = 0
@@ -122,6 +127,8 @@ class TapeState:
         self.off = False
         self.keep: frozenset[int] | None = None
         self.tree: Any = None  # the structure of the last call's differentiated arguments (api)
+        # the last call's key (its parts) and backward program: compared first, without hashing
+        self.last: tuple[Any, ...] | None = None
 
 
 class _Abort(BaseException):  # noqa: N818  (BaseException: a user's `except Exception` cannot swallow it)
@@ -139,6 +146,28 @@ def _operator(prim: Primitive, right: bool) -> Callable[[TapeTracer, Any], Any]:
     def op(self: TapeTracer, o: Any) -> Any:
         t = self._trace
         to = type(o)
+        v = self.val
+        # the common cases inline (as process_primitive's lean path records them): a float64
+        # array and another tracer's float64 array, a float64 array constant or a Python float
+        if type(v) is np.ndarray and v.dtype is _F64 and t.alive and _LEAN.get(prim):
+            if to is TapeTracer:
+                if o._trace is t:
+                    ov = o.val
+                    if type(ov) is np.ndarray and ov.dtype is _F64 and (v.ndim or ov.ndim):
+                        if right:
+                            return t._binary(prim, (), _NO_PARAMS, None, (o.slot, self.slot), ov, v, 0)
+                        return t._binary(prim, (), _NO_PARAMS, None, (self.slot, o.slot), v, ov, 0)
+            elif v.ndim:
+                if to is float:
+                    t.vals.append(o)
+                    if right:
+                        return t._binary(prim, (), _NO_PARAMS, None, (float, self.slot), o, v, 1)
+                    return t._binary(prim, (), _NO_PARAMS, None, (self.slot, float), v, o, 1)
+                if to is np.ndarray and o.dtype is _F64:
+                    t.vals.append(o)
+                    if right:
+                        return t._binary(prim, (), _NO_PARAMS, None, ((o.shape, _F64), self.slot), o, v, 1)
+                    return t._binary(prim, (), _NO_PARAMS, None, (self.slot, (o.shape, _F64)), v, o, 1)
         args = (o, self) if right else (self, o)
         if t.alive and ((to is TapeTracer and o._trace is t) or to is float or (to is np.ndarray and o.dtype is _F64)):
             return t.process_primitive(prim, args, _NO_PARAMS, ())
@@ -175,6 +204,8 @@ class TapeTracer(Tracer):
         # x ** n of a float64 array for a Python int n: functrans.numpy.power's integer_pow, recorded
         v = self.val
         if type(o) is int and self._trace.alive and type(v) is np.ndarray and v.dtype is _F64:
+            if v.ndim and _LEAN.get(integer_pow_p):
+                return self._trace._unary(integer_pow_p, (("y", int, o),), {"y": o}, self.slot, v)
             return self._trace.process_primitive(integer_pow_p, (self,), {"y": o}, (("y", int, o),))
         return Tracer.__pow__(self, o)  # type: ignore[operator]
 
@@ -230,8 +261,14 @@ def _matmul(s: TapeTracer, o: Any, a: Any, b: Any) -> Any:
         av, bv = (a.val if type(a) is TapeTracer else a), (b.val if type(b) is TapeTracer else b)
         if type(av) is np.ndarray and type(bv) is np.ndarray and av.ndim == 2 and 1 <= bv.ndim <= 2:
             # np.dot: what dot_general's impl computes for this layout
-            return t.process_primitive(dot_general_p, (a, b), _MATMUL_PARAMS, _MATMUL_FP,
-                                       np.dot if dot_general_p.impl is _dot_general_impl else None)  # fmt: skip
+            fn = np.dot if dot_general_p.impl is _dot_general_impl else None
+            if av.dtype is _F64 and bv.dtype is _F64 and _LEAN.get(dot_general_p):  # as process_primitive's lean path
+                if to is TapeTracer:
+                    return t._binary(dot_general_p, _MATMUL_FP, _MATMUL_PARAMS, fn, (a.slot, b.slot), av, bv, 0)
+                t.vals.append(o)
+                refs = ((o.shape, _F64), s.slot) if o is a else (s.slot, (o.shape, _F64))
+                return t._binary(dot_general_p, _MATMUL_FP, _MATMUL_PARAMS, fn, refs, av, bv, 1)
+            return t.process_primitive(dot_general_p, (a, b), _MATMUL_PARAMS, _MATMUL_FP, fn)
     return _fnp_matmul(a, b)
 
 
@@ -351,6 +388,17 @@ class TapeTrace(Trace):
             plain = _LEAN[prim] = _how(prim) == 0 and not prim.multiple_results
         if not plain:
             return self._general(prim, args, params)
+        if len(args) == 1 and fn is None:  # the common unary case first
+            a = args[0]
+            if type(a) is TapeTracer and a._trace is self:
+                v = a.val
+                if type(v) is np.ndarray and v.dtype is _F64 and v.ndim:
+                    if fp is None:
+                        try:
+                            fp = _freeze_params(params) if params else ()
+                        except _Unfreezable:
+                            raise self.abort() from None
+                    return self._unary(prim, fp, params, a.slot, v)
         vals = self.vals
         base = len(vals)
         ins = []
@@ -403,6 +451,47 @@ class TapeTrace(Trace):
                 return self._emit(prim, fp, params, refs, base, out)
         del vals[base:]
         return self._general(prim, args, params)
+
+    def _unary(self, prim: Primitive, fp: tuple[Any, ...], params: dict[str, Any], ref: int, x: Any) -> Any:
+        """process_primitive's lean path for one operand, a float64 array (not 0-d) in slot ``ref``."""
+        out = prim.impl(x, **params) if params else prim.impl(x)  # type: ignore[misc]
+        if type(out) is np.ndarray and out.dtype.kind == "f":
+            self.keys.append((prim, fp, (ref,)))
+            self.params.append(params)
+            vals = self.vals
+            slot = len(vals)  # stored as _store does
+            keep = self.keep
+            if keep is None or slot in keep:
+                vals.append(out)
+            else:
+                vals.append(_Gone((out.shape, out.dtype)))
+                self.dropped = True
+            return TapeTracer(self, out, slot)
+        return self._emit(prim, fp, params, [ref], len(self.vals), out)
+
+    def _binary(self, prim: Primitive, fp: tuple[Any, ...], params: dict[str, Any], fn: Callable[..., Any] | None,
+                refs: tuple[Any, ...], x: Any, y: Any, n_const: int) -> Any:  # fmt: skip
+        """process_primitive's lean path for two float64 operands (one an array that is not 0-d)
+        whose input references ``refs`` are known (``n_const`` constants already stored)."""
+        if fn is not None:
+            out = fn(x, y)
+        elif params:
+            out = prim.impl(x, y, **params)  # type: ignore[misc]
+        else:
+            out = prim.impl(x, y)  # type: ignore[misc]
+        if type(out) is np.ndarray and out.dtype.kind == "f":
+            self.keys.append((prim, fp, refs))
+            self.params.append(params)
+            vals = self.vals
+            slot = len(vals)  # stored as _store does
+            keep = self.keep
+            if keep is None or slot in keep:
+                vals.append(out)
+            else:
+                vals.append(_Gone((out.shape, out.dtype)))
+                self.dropped = True
+            return TapeTracer(self, out, slot)
+        return self._emit(prim, fp, params, list(refs), len(self.vals) - n_const, out)
 
     def _record(
         self, prim: Primitive, ins: list[Any], params: dict[str, Any], refs: list[Any], base: int, fast: bool, arr: bool
@@ -562,14 +651,21 @@ class TapeRun:
         if self.out_slot is None:  # the output does not depend on the inputs
             return [None] * n
         # the inputs are floats, NumPy floating arrays and scalars (see record): as _const_ref
-        key = (tuple(tr.keys), tuple([float if type(v) is float else (v.shape, v.dtype) for v in vals[:n]]),
-               self.out_slot, out_aval.shape, out_aval.dtype, out_aval.weak_type)  # fmt: skip
+        sig = tuple([float if type(v) is float else (v.shape, v.dtype) for v in vals[:n]])
+        state = self.state
+        last = state.last
+        # the wrapper's last key first, part by part (equality, as the cache's lookup; no hashing)
+        if (last is not None and last[0] == tr.keys and last[1] == sig and last[2] == self.out_slot
+                and last[3] == out_aval.shape and last[4] == out_aval.dtype and last[5] == out_aval.weak_type
+                and last[6] == _generation[0]):  # fmt: skip
+            stats["hits"] += 1
+            return self._run(last[7], out_aval)
+        key = (tuple(tr.keys), sig, self.out_slot, out_aval.shape, out_aval.dtype, out_aval.weak_type)
         try:
             entry = _cache.get(key)
         except TypeError:  # pragma: no cover - frozen keys are hashable
             entry = None
             key = None
-        state = self.state
         if entry is None:
             stats["misses"] += 1
             if key is None or (MODE != "always" and state.compiles >= MAX_COMPILES):
@@ -600,6 +696,16 @@ class TapeRun:
             state.off = True
             stats["fallbacks"] += 1
             return None
+        state.last = (tr.keys, sig, self.out_slot, out_aval.shape, out_aval.dtype, out_aval.weak_type,
+                      _generation[0], entry)  # fmt: skip
+        return self._run(entry, out_aval)
+
+    def _run(self, entry: Any, out_aval: ShapedArray) -> list[Any]:
+        """The gradients from the compiled backward program ``entry`` (see :meth:`grads`)."""
+        tr = self.trace
+        vals = tr.vals
+        state = self.state
+        n = self.n_in
         args = [vals[i] for i in entry.used]
         keep, state.keep = tr.keep, entry.keep
         # a value this program reads was not kept (the recording kept what another program read)
