@@ -156,7 +156,7 @@ class _Ctx:
         for v, c in self.const_vals.items():
             if isinstance(c, np.ndarray):
                 self.known_array.add(v)
-                if c.ndim == 2 and c.flags.forc:
+                if type(c) is np.ndarray and c.ndim == 2 and c.flags.forc:
                     self.contiguous.add(v)
 
     def fresh_name(self, hint: str) -> str:
