@@ -67,3 +67,23 @@ def test_hessian_under_jit_matches() -> None:
     t = np.tanh(M @ x)
     want = M.T @ ((1.0 - t * t)[:, None] * M) + np.eye(8)
     np.testing.assert_allclose(functrans.jit(functrans.hessian(f))(x), want, rtol=1e-12, atol=1e-14)
+
+
+def test_literal_factors_are_folded() -> None:
+    """Two literal factors become one literal (the product the generated code would compute
+    on every call: the same bits); a mean of squares' 2 * (1/n) too."""
+    x = rng.standard_normal((6, 5))
+    for dt in (np.float64, np.float32):
+        ir = optimize(make_ir(lambda x, dt=dt: (x * np.asarray(0.25, dt)) * np.asarray(3.0, dt))(x.astype(dt)))
+        new = broadcast_products(ir)
+        typecheck_ir(new)
+        muls = [e for e in new.eqns if e.prim is lax.mul_p]
+        assert len(muls) == 1 and any(type(a).__name__ == "Literal" and a.val == 0.75 for a in muls[0].inputs)
+        for g, w in zip(eval_ir(new, new.consts, [x.astype(dt)]), eval_ir(ir, ir.consts, [x.astype(dt)])):
+            assert g.dtype == w.dtype
+            np.testing.assert_array_equal(g, w)
+    g = functrans.jit(functrans.grad(lambda w, y: fnp.mean((x @ w - y) ** 2)))
+    w, y = rng.standard_normal(5), rng.standard_normal(6)
+    src = g.lower(w, y).executed.source
+    assert "np_multiply(k" not in src  # no product of two constants left to compute per call
+    np.testing.assert_allclose(g(w, y), 2 * x.T @ (x @ w - y) / 6, rtol=1e-12)

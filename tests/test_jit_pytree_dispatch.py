@@ -43,3 +43,24 @@ def test_pytree_fast_path_respects_structure_shape_and_dtype():
     assert len(jg._cache) == 2
     # a non-array leaf leaves the fast path (a Python scalar is weakly typed)
     assert jf({"a": a, "b": 2.0}).tolist() == [4.0, 4.0, 4.0]
+
+
+def test_unaliased_many_results():
+    """core.unaliased with several results: fresh, distinct, writable arrays pass as they
+    are (the fast check); inputs, repeats, read-only arrays and views of inputs are copies."""
+    from functrans._src.core import unaliased
+
+    x, a, b = np.ones(3), np.zeros(2), np.arange(4.0)
+    outs = unaliased([a, b, np.float64(2.0)], [x])
+    assert outs[0] is a and outs[1] is b and outs[2] == 2.0
+    ro = np.ones(2)
+    ro.flags.writeable = False
+    for case in ([a, x], [a, a], [a, ro], [a, x[1:]], [a, b.reshape(2, 2)]):
+        got = unaliased(case, [x])
+        assert got[0] is a
+        assert all(g.flags.writeable for g in got)
+        assert not np.shares_memory(got[1], x) and not np.shares_memory(got[1], got[0])
+        np.testing.assert_array_equal(got[1], case[1])
+    assert unaliased([a, b.reshape(2, 2)], [x])[1].base is b  # a view of a result: as it is
+    got = unaliased([a, b], [x], kept=[b])
+    assert got[0] is a and got[1] is not b

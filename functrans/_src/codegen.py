@@ -26,7 +26,8 @@ Design:
   wrapper, which takes ``out=`` too: jit computes what the eager impl does). The others
   have specific emitters (``select`` -> ``np.where``, ``convert_element_type`` -> ``.astype``, shape operations,
   reductions, ``index`` with a precomputed index tuple, ``concatenate``,
-  ``dot_general`` with ``np.dot`` for the common matrix layouts). A ``jit`` call is
+  ``dot_general`` with ``np.dot`` for the common matrix layouts, ``np.matmul`` for large
+  matrix products, see ``_use_matmul``). A ``jit`` call is
   compiled recursively and called; any other primitive calls its ``impl`` with its
   parameters bound as constants (still straight-line). Every emitter computes
   exactly what the primitive's ``impl`` computes, in value, shape and dtype.
@@ -141,6 +142,7 @@ class _Ctx:
         self.keep_alive: list[Any] = []
         self.known_array: set[Var] = set()
         self.const_vals: dict[Var, Any] = dict(zip(ir.constvars, ir.consts))
+        self.contiguous: set[Var] = set()  # 2-D arrays known C- or Fortran-contiguous
         i = 0
         for v in [*ir.constvars, *ir.invars, *(o for e in ir.eqns for o in e.outvars)]:
             if v in self.names:
@@ -154,6 +156,8 @@ class _Ctx:
         for v, c in self.const_vals.items():
             if isinstance(c, np.ndarray):
                 self.known_array.add(v)
+                if type(c) is np.ndarray and c.ndim == 2 and c.flags.forc:
+                    self.contiguous.add(v)
 
     def fresh_name(self, hint: str) -> str:
         base = re.sub(r"\W+", "_", hint).strip("_") or "k"
@@ -195,6 +199,18 @@ class _Ctx:
         if type(v) in (bool, int) or (type(v) is float and math.isfinite(v)):
             return repr(v)
         return self.bind(v, "k")
+
+    def note_layout(self, e: Eqn, em: _Emit) -> None:
+        """Record the 2-D results of ``e`` (emitted as ``em``) known C- or Fortran-contiguous:
+        new arrays of ufuncs, fused kernels, products, ``where``, ``astype``, reductions and
+        concatenations (NumPy allocates them contiguous), their transposes, themselves."""
+        o = e.outvars[0] if len(e.outvars) == 1 else None
+        if o is None or o.aval.ndim != 2:
+            return
+        if em.kind == _FRESH and (em.ufunc is not None or e.prim in _CONTIGUOUS_RESULTS):
+            self.contiguous.add(o)
+        elif (em.kind == _SAME or e.prim is lax.transpose_p) and e.inputs[0] in self.contiguous:
+            self.contiguous.add(o)
 
     def array_expr(self, a: Atom, text: str) -> str:
         """``text`` if ``a`` is known to be an ndarray, else ``np_asarray(text)``."""
@@ -339,12 +355,69 @@ def _emit_concatenate(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
     return _Emit(f"{ctx.np_fn(np.concatenate)}({xs}, axis={int(e.params['axis'])})")
 
 
+# primitives whose fresh results (not the fallback to ``impl``) NumPy allocates contiguous
+_CONTIGUOUS_RESULTS = frozenset(
+    (fused_p, lax.dot_general_p, lax.select_p, lax.convert_element_type_p, lax.concatenate_p, *_REDUCTIONS)
+)
+
+# np.dot zero-fills its result before BLAS's gemm overwrites it: one more pass over the result
+# (~11 us of a ~100 us product of 32x256 matrices with a 256x256 result). np.matmul makes the
+# same gemm call without it, but its call costs ~0.7 us more: it pays for results from ~4-8k
+# float64 on (measured; AVX-512, OpenBLAS 0.3.31)
+MATMUL_MIN_BYTES = 1 << 16
+_BLAS_DTYPES = frozenset(map(np.dtype, ("float32", "float64", "complex64", "complex128")))
+
+
+def _use_matmul(e: Eqn, k: int) -> bool:
+    """Whether the 2-D x 2-D product ``e`` (contraction length ``k``) is a ``np.matmul``.
+
+    With C- or Fortran-contiguous operands (:func:`_blas_operand`) np.matmul and np.dot make
+    the same BLAS call (gemm, or syrk for ``x.T @ x`` on one buffer) with the same transpose
+    flags, so the same bits: for float32/64 and complex64/128 operands of one dtype and every
+    dimension at least 2 (with a dimension of 1 np.matmul takes its own loops).
+    """
+    x, y = e.inputs
+    o = e.outvars[0].aval
+    dt = x.aval.dtype
+    if dt not in _BLAS_DTYPES or y.aval.dtype != dt or o.dtype != dt:
+        return False
+    return k >= 2 and min(o.shape) >= 2 and o.size * dt.itemsize >= MATMUL_MIN_BYTES
+
+
+def _blas_operand(x: Any) -> np.ndarray:
+    """``x`` as np.dot gives it to BLAS: itself if C- or Fortran-contiguous, else a C-ordered
+    copy (np.matmul would pass a padded Fortran-ordered view as it is, or copy a strided
+    or broadcast one in another order: other transpose flags, which may change the bits)."""
+    if type(x) is not np.ndarray:
+        x = np.asarray(x)
+    return x if x.flags.forc else np.ascontiguousarray(x)
+
+
+def _blas_operand_t(x: Any) -> np.ndarray:
+    """:func:`_blas_operand` of ``x.T``."""
+    x = (x if type(x) is np.ndarray else np.asarray(x)).T
+    return x if x.flags.forc else np.ascontiguousarray(x)
+
+
+def _matmul_operand(ctx: _Ctx, a: Atom, text: str, transpose: bool) -> str:
+    if isinstance(a, Var) and a in ctx.contiguous:
+        return text + (".T" if transpose else "")
+    if transpose:
+        return f"{ctx.bind(_blas_operand_t, 'blas_operand_t')}({text})"
+    return f"{ctx.bind(_blas_operand, 'blas_operand')}({text})"
+
+
 @_emitter(lax.dot_general_p)
 def _emit_dot_general(ctx: _Ctx, e: Eqn, args: list[str]) -> _Emit:
     (lc, rc), (lb, rb) = e.params["dimension_numbers"]
     ln, rn = e.inputs[0].aval.ndim, e.inputs[1].aval.ndim
     x, y = args
     if not lb and rn <= 2 and len(lc) == 1:  # the BLAS layouts, exactly as lax's impl computes them
+        if ln == 2 and rn == 2 and _use_matmul(e, e.inputs[0].aval.shape[lc[0]]):
+            xa = _matmul_operand(ctx, e.inputs[0], x, lc[0] == 0)
+            ya = _matmul_operand(ctx, e.inputs[1], y, rc[0] == 1)
+            # an expression, not a ufunc _Emit: buffer reuse must not make it write into an operand
+            return _Emit(f"{ctx.np_fn(np.matmul)}({xa}, {ya})")
         dot = ctx.np_fn(np.dot)
         if lc[0] == ln - 1 and rc[0] == 0:
             return _Emit(f"{dot}({x}, {y})")
@@ -576,6 +649,7 @@ def _compile(
     for e in ir.eqns:
         em = _emit(ctx, e)
         emits.append(em)
+        ctx.note_layout(e, em)
         if em.kind == _SAME:
             x = e.inputs[0]
             if isinstance(x, Var) and x in ctx.known_array:

@@ -195,6 +195,10 @@ def unaliased(outs: Sequence[Any], ins: Sequence[Any], kept: Sequence[Any] = ())
                 else:
                     if not kept or not _in_ids(o, kept):
                         return [o]
+    elif not kept:  # many results, each a new writable array (no base) of its own, none an input
+        ids = {id(o) for o in outs if type(o) is np.ndarray and o.base is None and o.flags.writeable}
+        if len(ids) == len(outs) and ids.isdisjoint(map(id, ins)):
+            return list(outs)
     res: list[Any] = []
     arrays: list[np.ndarray] | None = None
     in_ids: set[int] = set()

@@ -36,6 +36,19 @@ def _ok_factor(a: Atom, dtype: np.dtype) -> bool:
     return a.aval.dtype == dtype
 
 
+def _literal_product(x: Atom, y: Atom, dtype: np.dtype) -> Literal | None:
+    """The product of two literals (a mean's ``1/n`` times the 2 of a square's derivative) as a
+    literal: np.multiply of the same values, as the generated code would compute it on every
+    call; None for other operands, or a result of another dtype or not finite."""
+    if type(x) is not Literal or type(y) is not Literal:
+        return None
+    with np.errstate(all="ignore"):
+        v = np.multiply(x.val, y.val)
+    if v.dtype != dtype or not np.isfinite(v):
+        return None
+    return Literal(v)
+
+
 def broadcast_products(ir: IR) -> IR:
     """``ir`` with broadcast products reordered as described in the module docstring
     (``ir`` itself if nothing changes)."""
@@ -93,6 +106,10 @@ def broadcast_products(ir: IR) -> IR:
                 if len(big) == 1 and small:
                     acc = small[0]
                     for f in small[1:]:
+                        lit = _literal_product(acc, f, dt)
+                        if lit is not None:
+                            acc = lit
+                            continue
                         shape = tuple(np.broadcast_shapes(acc.aval.shape, f.aval.shape))
                         acc = emit(lax.mul_p, acc, f, shape, dt)
                     if type(acc) is Var and acc.aval.dtype != dt:  # pragma: no cover - guarded by _ok_factor
