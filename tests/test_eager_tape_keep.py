@@ -89,3 +89,31 @@ def test_intermediates_not_read_backward_are_freed_during_the_forward(always: No
     g(x)
     assert seen[-1] is True  # on the second call x @ W was not kept by the tape
     _same(g(x), _normal(f, x))
+
+
+def test_forward_values_are_held_only_by_the_backward_program(always: None) -> None:
+    # the backward program takes the forward's values as a list it empties, freeing each after
+    # its last use: nothing else (the tape, the gradient call's frames) may still hold them
+    W = np.random.default_rng(0).standard_normal((8, 8))
+    f = lambda x: fnp.sum(fnp.tanh(x @ W) ** 2)  # noqa: E731
+    g = functrans.grad(f)
+    x = np.random.default_rng(1).standard_normal((4, 8))
+    g(x)
+    (entry,) = [e for e in tape._cache.values() if e is not tape._FAILED]
+    real, alive = entry.fn, []
+
+    def watching(args: list[Any]) -> Any:
+        refs = [weakref.ref(a) for a in args if type(a) is np.ndarray and a is not x and a is not W]
+        kept = list(args)
+        res = real(args)
+        del kept
+        gc.collect()
+        alive.append(sum(r() is not None for r in refs))
+        return res
+
+    entry.fn = watching
+    try:
+        _same(g(x), _normal(f, x))
+    finally:
+        entry.fn = real
+    assert alive == [0]

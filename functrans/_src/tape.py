@@ -652,6 +652,7 @@ class TapeRun:
             return [None] * n
         # the inputs are floats, NumPy floating arrays and scalars (see record): as _const_ref
         sig = tuple([float if type(v) is float else (v.shape, v.dtype) for v in vals[:n]])
+        del vals  # (not held here while _run frees the forward's values one by one)
         state = self.state
         last = state.last
         # the wrapper's last key first, part by part (equality, as the cache's lookup; no hashing)
@@ -674,7 +675,7 @@ class TapeRun:
             state.compiles += 1
             stats["compiles"] += 1
             try:
-                avals = [ShapedArray(v[0], v[1]) if type(v) is _Gone else get_aval(v) for v in vals]
+                avals = [ShapedArray(v[0], v[1]) if type(v) is _Gone else get_aval(v) for v in tr.vals]
                 entry = _build(_records(tr, n), avals, n, self.out_slot, seed(out_aval))
             except Exception:
                 entry = _FAILED
