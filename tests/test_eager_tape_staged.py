@@ -217,3 +217,26 @@ def test_auto_mode_keeps_the_compiled_program_only_where_it_is_faster(
         assert tape.stats["hits"] - hits0 == (tape_staged.SAMPLES + 2 if kept else tape_staged.SAMPLES)
     finally:
         tape.set_mode(prev)
+
+
+def test_closed_over_matrix_times_the_basis_is_a_guarded_slice(mode: Any) -> None:
+    # the staged program selects A's columns as the normal path does (no product with the
+    # identity), unless A holds an inf or NaN: then the product's NaN spreads, as in JAX
+    rng = np.random.default_rng(5)
+    A = rng.standard_normal((3, 4))
+    j = functrans.jacfwd(lambda x: fnp.tanh(A @ x))
+    x = rng.standard_normal(4)
+    for _ in range(2):
+        _close(j(x), _normal(lambda: functrans.jacfwd(lambda x: fnp.tanh(A @ x)), x))
+    A[1, 2] = np.inf
+    with np.errstate(invalid="ignore"):
+        got = j(x)
+        want = _normal(lambda: functrans.jacfwd(lambda x: fnp.tanh(A @ x)), x)
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    assert np.isnan(got).any()
+    np.testing.assert_allclose(np.nan_to_num(got), np.nan_to_num(want), rtol=1e-13)
+    lin = functrans.jacfwd(lambda x: A @ x)
+    B = rng.standard_normal((3, 4))
+    A[...] = B
+    np.testing.assert_array_equal(lin(x), B)
+    np.testing.assert_array_equal(lin(x), B)

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from functrans._src import tape
+from functrans._src.batching import GUARDED_SELECT
 from functrans._src.boundary import _argnums_tuple, _Flat, _partial_args
 from functrans._src.core import bind, get_aval, unaliased
 from functrans._src.tape_backward import _records
@@ -215,6 +216,10 @@ def _build(recs: Sequence[Any], vals: Sequence[Any], n: int, slots: Sequence[int
         return res
 
     used = (*consts, *range(n))
-    ir, _ = trace_to_ir(flat_fun, [get_aval(vals[s]) for s in used])
+    guarded, GUARDED_SELECT[0] = GUARDED_SELECT[0], True  # a closed-over matrix times the basis: a slice
+    try:
+        ir, _ = trace_to_ir(flat_fun, [get_aval(vals[s]) for s in used])
+    finally:
+        GUARDED_SELECT[0] = guarded
     ir = schedule_late(dce(cse(ir)))
     return _Staged(compile_ir(ir, reuse_buffers=True, name="tape_staged").fn, used, out_trees[0], n)
