@@ -44,3 +44,17 @@ def normal_eager_path():
     prev = tape.set_mode("off")
     yield
     tape.set_mode(prev)
+
+
+@pytest.fixture
+def tape_on():
+    """The eager tape forced on (no warm-up) with a fresh cache; the stats and mode restored
+    afterwards. The fixture's value switches the mode: ``tape_on("off")``."""
+    from functrans._src import tape
+
+    prev = tape.set_mode("always")
+    tape.clear_cache()
+    before = dict(tape.stats)
+    yield lambda m: tape.set_mode(m)
+    tape.set_mode(prev)
+    tape.stats.update(before)

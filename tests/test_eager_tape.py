@@ -5,7 +5,6 @@ in; the fallbacks take the normal path; compilations are counted and cached."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -19,14 +18,9 @@ from functrans.tree_util import tree_leaves
 
 
 @pytest.fixture
-def mode() -> Iterator[Any]:
+def mode(tape_on: Any) -> Any:
     """Run with the tape forced on (no warm-up); ``mode(m)`` switches."""
-    prev = tape.set_mode("always")
-    tape.clear_cache()
-    before = dict(tape.stats)
-    yield lambda m: tape.set_mode(m)
-    tape.set_mode(prev)
-    tape.stats.update(before)
+    return tape_on
 
 
 _normal = grad_normal_path

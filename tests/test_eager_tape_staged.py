@@ -5,7 +5,6 @@ take the normal path."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -15,17 +14,6 @@ import functrans
 import functrans.numpy as fnp
 from functrans._src import tape
 from functrans.tree_util import tree_leaves, tree_structure
-
-
-@pytest.fixture
-def mode() -> Iterator[Any]:
-    """The tape forced on (no warm-up), a fresh cache, the stats restored afterwards."""
-    prev = tape.set_mode("always")
-    tape.clear_cache()
-    before = dict(tape.stats)
-    yield lambda m: tape.set_mode(m)
-    tape.set_mode(prev)
-    tape.stats.update(before)
 
 
 def _normal(make: Any, *args: Any, **kwargs: Any) -> Any:
@@ -54,7 +42,7 @@ def _hess_problem(n: int = 6, seed: int = 0) -> tuple[np.ndarray, Any, np.ndarra
     return A, f, rng.standard_normal(n)
 
 
-def test_hessian_matches_hand_written_and_compiles_once(mode: Any) -> None:
+def test_hessian_matches_hand_written_and_compiles_once(tape_on: Any) -> None:
     A, f, x = _hess_problem()
     h = functrans.hessian(f)
     c0, hits0 = tape.stats["compiles"], tape.stats["hits"]
@@ -68,7 +56,7 @@ def test_hessian_matches_hand_written_and_compiles_once(mode: Any) -> None:
     assert tape.stats["compiles"] - c0 == 1 and tape.stats["hits"] - hits0 == 2
 
 
-def test_closed_over_array_is_read_at_each_call(mode: Any) -> None:
+def test_closed_over_array_is_read_at_each_call(tape_on: Any) -> None:
     A, f, x = _hess_problem()
     h = functrans.hessian(f)
     first = h(x)
@@ -79,7 +67,7 @@ def test_closed_over_array_is_read_at_each_call(mode: Any) -> None:
 
 
 @pytest.mark.parametrize("jac", ["jacfwd", "jacrev", "jacobian"])
-def test_pytrees_tuple_argnums_kwargs_and_scalars(mode: Any, jac: str) -> None:
+def test_pytrees_tuple_argnums_kwargs_and_scalars(tape_on: Any, jac: str) -> None:
     rng = np.random.default_rng(1)
     W = rng.standard_normal((3, 4))
 
@@ -98,7 +86,7 @@ def test_pytrees_tuple_argnums_kwargs_and_scalars(mode: Any, jac: str) -> None:
     _close(make1()(p, z), _normal(make1, p, z))
 
 
-def test_value_dependent_control_flow_recompiles(mode: Any) -> None:
+def test_value_dependent_control_flow_recompiles(tape_on: Any) -> None:
     def f(x: Any) -> Any:
         if float(fnp.sum(x)) > 0:
             return fnp.sin(x) * x
@@ -111,7 +99,7 @@ def test_value_dependent_control_flow_recompiles(mode: Any) -> None:
     assert tape.stats["compiles"] - c0 == 2
 
 
-def test_comparisons_and_where_are_constants_of_the_point(mode: Any) -> None:
+def test_comparisons_and_where_are_constants_of_the_point(tape_on: Any) -> None:
     def f(x: Any) -> Any:
         return fnp.where(x > 0, x**3, -2.0 * x) + fnp.maximum(x, 0.5) * x
 
@@ -125,7 +113,7 @@ def test_comparisons_and_where_are_constants_of_the_point(mode: Any) -> None:
         _close(h(x), _normal(lambda: functrans.hessian(total), x))
 
 
-def test_results_are_fresh_writable_arrays(mode: Any) -> None:
+def test_results_are_fresh_writable_arrays(tape_on: Any) -> None:
     A = np.arange(6.0).reshape(2, 3)
     for jac in (functrans.jacfwd, functrans.jacrev):
         j = jac(lambda x: A @ x)  # noqa: B023
@@ -140,7 +128,7 @@ def test_results_are_fresh_writable_arrays(mode: Any) -> None:
         np.testing.assert_array_equal(jac(lambda x: x)(np.ones(3)), np.eye(3))
 
 
-def test_fallbacks_take_the_normal_path(mode: Any) -> None:
+def test_fallbacks_take_the_normal_path(tape_on: Any) -> None:
     x = np.array([0.5, 1.5])
     # an integer output: not a traced value
     f = lambda x: (fnp.sin(x), fnp.argmax(x))  # noqa: E731
@@ -159,7 +147,7 @@ def test_fallbacks_take_the_normal_path(mode: Any) -> None:
         functrans.hessian(lambda x: fnp.sum(x), argnums=3)(x)
 
 
-def test_under_other_transformations_the_normal_path_runs(mode: Any) -> None:
+def test_under_other_transformations_the_normal_path_runs(tape_on: Any) -> None:
     A, f, x = _hess_problem()
     h = functrans.hessian(f)
     c0 = tape.stats["compiles"]
@@ -219,7 +207,7 @@ def test_auto_mode_keeps_the_compiled_program_only_where_it_is_faster(
         tape.set_mode(prev)
 
 
-def test_closed_over_matrix_times_the_basis_is_a_guarded_slice(mode: Any) -> None:
+def test_closed_over_matrix_times_the_basis_is_a_guarded_slice(tape_on: Any) -> None:
     # the staged program selects A's columns as the normal path does (no product with the
     # identity), unless A holds an inf or NaN: then the product's NaN spreads, as in JAX
     rng = np.random.default_rng(5)

@@ -18,13 +18,13 @@ from functrans._src import lax, tape
 from functrans._src.batching import AXIS_ENV, vmap_flat
 from functrans._src.boundary import (
     _arg_names,
-    _argnums_tuple,
     _check_argnums,
     _check_args,
     _check_callable,
     _check_cotangent,
     _check_leaf,
     _check_tangent,
+    _dyn_args,
     _Flat,
     _linearize_tree,
     _out,
@@ -39,7 +39,7 @@ from functrans._src.core import (
     unaliased,
     zeros_for,
 )
-from functrans._src.jacobian import check_inputs, check_outputs, jacfwd, jacobian_mode, jacobian_normal, jacrev  # noqa: F401
+from functrans._src.jacobian import check_inputs, check_outputs, jacfwd, jacobian_mode, jacobian_wrapper, jacrev  # noqa: F401
 from functrans._src.jvp import jvp_flat
 from functrans._src.lax import stop_gradient  # noqa: F401  (public: functrans.stop_gradient)
 from functrans._src.linearize import LinearFunction, linearize_flat
@@ -48,7 +48,6 @@ from functrans._src.tape import TapeState
 from functrans._src.tape import seed as _seed
 from functrans._src.tape_staged import staged
 from functrans._src.transpose import backward_pass
-from functrans._src.tree_compiled import leaves_as
 from functrans._src.tree_compiled import unflatten as unflatten_compiled
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 
@@ -198,19 +197,8 @@ def value_and_grad(
     one = argnums if type(argnums) is int else None
 
     def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
-        if one is not None and 0 <= one < len(args):
-            nums: tuple[int, ...] = (one,)
-            dyn: tuple[Any, ...] = (args[one],)
-        else:
-            nums = _argnums_tuple(argnums, len(args), "grad")
-            dyn = tuple([args[i] for i in nums])
-        # flattened once (_vjp takes the leaves as they are); the structure of the last call's
-        # arguments is tried first (a compiled match, see tree_compiled)
-        tree_dyn = tape_state.tree
-        flat_dyn = None if tree_dyn is None else leaves_as(tree_dyn, dyn)
-        if flat_dyn is None:
-            flat_dyn, tree_dyn = tree_flatten(dyn)
-            tape_state.tree = tree_dyn
+        nums, dyn = _dyn_args(args, argnums, "grad")
+        flat_dyn, tree_dyn = tape_state.leaves(dyn)  # flattened once (_vjp takes the leaves as they are)
         f64 = True  # the common case: real float64 arrays, nothing to check
         for leaf in flat_dyn:
             if type(leaf) is not np.ndarray or leaf.dtype is not _F64:
@@ -324,14 +312,15 @@ def hessian(
     for the curvature of a real function of complex inputs use :func:`hvp`.
     """
     _check_callable(fun, "hessian")
-    normal = jacobian_normal(jacobian_normal(fun, argnums, has_aux, "rev", None, holomorphic), argnums, has_aux,
-                             "fwd", None, holomorphic)  # fmt: skip
+    inner = jacobian_wrapper(fun, argnums, has_aux, "rev", None, holomorphic, tape=False)
+    normal = jacobian_wrapper(inner, argnums, has_aux, "fwd", None, holomorphic, tape=False)
     normal.__name__ = f"hessian({getattr(fun, '__name__', 'fun')})"
     if has_aux or holomorphic:
         return normal
 
     def transform(g: Callable[..., Any], a: Any) -> Callable[..., Any]:
-        return jacobian_normal(jacobian_normal(g, a, False, "rev", None), a, False, "fwd", None)
+        return jacobian_wrapper(jacobian_wrapper(g, a, False, "rev", None, tape=False), a, False, "fwd", None,
+                                tape=False)  # fmt: skip
 
     return staged(fun, normal, _check_argnums(argnums, "hessian"), transform, ("hessian",), "hessian")
 

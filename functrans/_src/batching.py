@@ -167,8 +167,9 @@ def _select_by_basis(
     if entry is None or entry[0] is not basis or basis.ndim != 2 or (lc if i == 0 else rc)[0] != 0:
         return None
     if type(other) is not np.ndarray:
-        if GUARDED_SELECT[0] and isinstance(other, Tracer):
-            return _guarded_select(other, basis, entry[1], c, i, dims, params)
+        guarded = GUARDED_SELECT_FN[0]
+        if GUARDED_SELECT[0] and guarded is not None and isinstance(other, Tracer):
+            return guarded(other, basis, entry[1], c, i, dims, params)
         return None
     if other.shape[c] != basis.shape[1] or other.dtype != basis.dtype or not np.isfinite(other).all():
         return None
@@ -180,33 +181,10 @@ def _select_by_basis(
     return out, 0
 
 
-# set while the eager tape stages a program (functrans._src.tape_staged): a staged operand times
-# the basis is then selected as on the eager path, guarded by a run-time finiteness check
+# set while the eager tape stages a program (functrans._src.tape_staged): _select_by_basis then
+# selects from a traced operand too, by the guarded selection control_flow.conditionals registers
 GUARDED_SELECT = [False]
-
-
-def _guarded_select(other: Any, basis: np.ndarray, k0: int, c: int, i: int, dims: Sequence[int | None],
-                    params: dict[str, Any]) -> tuple[Any, int] | None:  # fmt: skip
-    """:func:`_select_by_basis` for a traced ``other`` (of a trace below this one): ``cond`` on
-    every element of ``other`` being finite between the slice the eager path takes and the
-    batched product (which spreads the NaN of an infinite element times the basis's zeros)."""
-    from functrans._src import lax
-    from functrans._src.control_flow.conditionals import cond
-
-    av = other.aval
-    if av.shape[c] != basis.shape[1] or av.dtype != basis.dtype:
-        return None
-    perm = (c, *[a for a in range(len(av.shape)) if a != c])
-
-    def take(o: Any) -> Any:
-        return lax.transpose(lax.slice_in_dim(o, k0, k0 + basis.shape[0], axis=c), perm)
-
-    def product(o: Any) -> Any:
-        out, d = dot_general_p.batch([basis, o] if i == 0 else [o, basis], dims, **params)  # type: ignore[misc]
-        return lax.moveaxis(out, d, 0)
-
-    finite = lax.reduce_min(lax.is_finite(other), tuple(range(len(av.shape))))
-    return cond(finite, take, product, other), 0
+GUARDED_SELECT_FN: list[Callable[..., tuple[Any, int] | None] | None] = [None]
 
 
 def vmap_flat(

@@ -154,6 +154,17 @@ def _argnums_tuple(argnums: int | Sequence[int], nargs: int, fname: str) -> tupl
     return out
 
 
+def _dyn_args(
+    args: tuple[Any, ...], argnums: int | tuple[int, ...], fname: str
+) -> tuple[tuple[int, ...], tuple[Any, ...]]:
+    """The positions (non-negative) and values of the differentiated arguments (``argnums``
+    checked by :func:`_check_argnums`; JAX's error if one is out of range)."""
+    if type(argnums) is int and 0 <= argnums < len(args):  # the common case
+        return (argnums,), (args[argnums],)
+    nums = _argnums_tuple(argnums, len(args), fname)
+    return nums, tuple([args[i] for i in nums])
+
+
 def _partial_args(
     fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], nums: tuple[int, ...]
 ) -> Callable[..., Any]:

@@ -37,36 +37,26 @@ from functrans._src.tree_util import tree_flatten, tree_unflatten
 # --------------------------------------------------------------------------- Jacobians
 
 
-def _jacobian(
+def jacobian_wrapper(
     fun: Callable[..., Any],
     argnums: int | Sequence[int],
     has_aux: bool,
     mode: str,
     chunk_size: int | None,
     holomorphic: bool = False,
+    tape: bool = True,
 ) -> Callable[..., Any]:
-    """The Jacobian wrapper: on eligible eager calls through the tape (see functrans._src.tape_staged)."""
-    normal = jacobian_normal(fun, argnums, has_aux, mode, chunk_size, holomorphic)
-    if has_aux or holomorphic or chunk_size is not None:  # (chunk_size bounds the normal path's memory)
-        return normal
-    nums = _check_argnums(argnums, normal.__name__.split("(")[0])
+    """The Jacobian wrapper: vmap of jvp or of the transposed linearization, interpreted (and
+    staged under jit); with ``tape``, on eligible eager calls through the tape instead (see
+    functrans._src.tape_staged)."""
+    if tape and not (has_aux or holomorphic or chunk_size is not None):  # (chunk_size bounds memory)
+        normal = jacobian_wrapper(fun, argnums, has_aux, mode, chunk_size, holomorphic, False)
+        fname = normal.__name__.split("(")[0]
 
-    def transform(g: Callable[..., Any], a: Any) -> Callable[..., Any]:
-        return jacobian_normal(g, a, False, mode, chunk_size)
+        def transform(g: Callable[..., Any], a: Any) -> Callable[..., Any]:
+            return jacobian_wrapper(g, a, False, mode, chunk_size, tape=False)
 
-    return staged(fun, normal, nums, transform, (mode, chunk_size), normal.__name__.split("(")[0])
-
-
-def jacobian_normal(
-    fun: Callable[..., Any],
-    argnums: int | Sequence[int],
-    has_aux: bool,
-    mode: str,
-    chunk_size: int | None,
-    holomorphic: bool = False,
-) -> Callable[..., Any]:
-    """The Jacobian wrapper of the normal eager path: vmap of jvp or of the transposed
-    linearization, interpreted (and staged under jit)."""
+        return staged(fun, normal, _check_argnums(argnums, fname), transform, (mode, chunk_size), fname)
     fname = {"fwd": "jacfwd", "rev": "jacrev", "auto": "jacobian"}[mode]
     _check_callable(fun, fname)
     argnums = _check_argnums(argnums, fname)
@@ -474,7 +464,7 @@ def jacfwd(
     Inputs must be real (complex ones only with ``holomorphic=True``, which also requires
     complex outputs and gives ``f'(z)``); complex outputs of real inputs are fine.
     """
-    return _jacobian(fun, argnums, has_aux, "fwd", chunk_size, holomorphic)
+    return jacobian_wrapper(fun, argnums, has_aux, "fwd", chunk_size, holomorphic)
 
 
 def jacrev(
@@ -494,4 +484,4 @@ def jacrev(
     complex inputs and gives ``f'(z)``); a complex input ``z = x + iy`` gets
     ``df/dx - i df/dy``, as in JAX.
     """
-    return _jacobian(fun, argnums, has_aux, "rev", chunk_size, holomorphic)
+    return jacobian_wrapper(fun, argnums, has_aux, "rev", chunk_size, holomorphic)

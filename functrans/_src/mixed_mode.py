@@ -28,7 +28,7 @@ import numpy as np
 from functrans._src import lax
 from functrans._src.core import IR, Literal, Tracer, Var, bind
 from functrans._src.flatjac import VectorFunction
-from functrans._src.jacobian import _jacobian, _signature_key, jacfwd, jacrev
+from functrans._src.jacobian import _signature_key, jacfwd, jacobian_wrapper, jacrev
 
 # cost model, in units of "one element of one elementwise primitive" (about a nanosecond)
 _OP = 10_000.0  # fixed cost of one primitive in one batched pass (Python dispatch)
@@ -433,5 +433,5 @@ def jacobian(
     if mode == "mixed" or (mode == "auto" and not has_aux and chunk_size is None and not holomorphic):
         if mode == "mixed":
             return mixed_jacobian(fun, argnums, has_aux)
-        return auto_jacobian(fun, argnums, _jacobian(fun, argnums, has_aux, mode, chunk_size))
-    return _jacobian(fun, argnums, has_aux, mode, chunk_size, holomorphic)
+        return auto_jacobian(fun, argnums, jacobian_wrapper(fun, argnums, has_aux, mode, chunk_size))
+    return jacobian_wrapper(fun, argnums, has_aux, mode, chunk_size, holomorphic)

@@ -81,6 +81,8 @@ from functrans._src.numpy.contraction import matmul as _fnp_matmul
 from functrans._src.source_info import _state
 from functrans._src.tape_backward import _build, _interpret, _records
 from functrans._src.tape_keys import _MAX_PARAM_ARRAY, _freeze, _freeze_params, _irs_in, _Unfreezable  # noqa: F401
+from functrans._src.tree_compiled import leaves_as
+from functrans._src.tree_util import tree_flatten
 
 MODES = ("auto", "always", "off")
 MODE: str = os.environ.get("FUNCTRANS_EAGER_TAPE", "auto").strip().lower() or "auto"
@@ -129,6 +131,17 @@ class TapeState:
         self.tree: Any = None  # the structure of the last call's differentiated arguments (api)
         # the last call's key (its parts) and backward program: compared first, without hashing
         self.last: tuple[Any, ...] | None = None
+
+
+    def leaves(self, dyn: tuple[Any, ...]) -> tuple[list[Any], Any]:
+        """The leaves and structure of the differentiated arguments ``dyn``: the last call's
+        structure is tried first (a compiled match, see tree_compiled)."""
+        tree = self.tree
+        flat = None if tree is None else leaves_as(tree, dyn)
+        if flat is None:
+            flat, tree = tree_flatten(dyn)
+            self.tree = tree
+        return flat, tree
 
 
 class _Abort(BaseException):  # noqa: N818  (BaseException: a user's `except Exception` cannot swallow it)
@@ -438,16 +451,7 @@ class TapeTrace(Trace):
                 else:
                     out = prim.impl(*ins)  # type: ignore[misc]
                 if type(out) is np.ndarray and out.dtype.kind == "f":
-                    self.keys.append((prim, fp, tuple(refs)))
-                    self.params.append(params)
-                    slot = len(vals)  # stored as _store does (inline: the hottest path)
-                    keep = self.keep
-                    if keep is None or slot in keep:
-                        vals.append(out)
-                    else:
-                        vals.append(_Gone((out.shape, out.dtype)))
-                        self.dropped = True
-                    return TapeTracer(self, out, slot)
+                    return self._push(prim, fp, tuple(refs), params, out)
                 return self._emit(prim, fp, params, refs, base, out)
         del vals[base:]
         return self._general(prim, args, params)
@@ -456,17 +460,7 @@ class TapeTrace(Trace):
         """process_primitive's lean path for one operand, a float64 array (not 0-d) in slot ``ref``."""
         out = prim.impl(x, **params) if params else prim.impl(x)  # type: ignore[misc]
         if type(out) is np.ndarray and out.dtype.kind == "f":
-            self.keys.append((prim, fp, (ref,)))
-            self.params.append(params)
-            vals = self.vals
-            slot = len(vals)  # stored as _store does
-            keep = self.keep
-            if keep is None or slot in keep:
-                vals.append(out)
-            else:
-                vals.append(_Gone((out.shape, out.dtype)))
-                self.dropped = True
-            return TapeTracer(self, out, slot)
+            return self._push(prim, fp, (ref,), params, out)
         return self._emit(prim, fp, params, [ref], len(self.vals), out)
 
     def _binary(self, prim: Primitive, fp: tuple[Any, ...], params: dict[str, Any], fn: Callable[..., Any] | None,
@@ -480,18 +474,23 @@ class TapeTrace(Trace):
         else:
             out = prim.impl(x, y)  # type: ignore[misc]
         if type(out) is np.ndarray and out.dtype.kind == "f":
-            self.keys.append((prim, fp, refs))
-            self.params.append(params)
-            vals = self.vals
-            slot = len(vals)  # stored as _store does
-            keep = self.keep
-            if keep is None or slot in keep:
-                vals.append(out)
-            else:
-                vals.append(_Gone((out.shape, out.dtype)))
-                self.dropped = True
-            return TapeTracer(self, out, slot)
+            return self._push(prim, fp, refs, params, out)
         return self._emit(prim, fp, params, list(refs), len(self.vals) - n_const, out)
+
+    def _push(self, prim: Primitive, fp: tuple[Any, ...], refs: tuple[Any, ...], params: dict[str, Any],
+              out: np.ndarray) -> TapeTracer:  # fmt: skip
+        """Record a float array result of the lean paths; stored as :meth:`_store` does (inline)."""
+        self.keys.append((prim, fp, refs))
+        self.params.append(params)
+        vals = self.vals
+        slot = len(vals)
+        keep = self.keep
+        if keep is None or slot in keep:
+            vals.append(out)
+        else:
+            vals.append(_Gone((out.shape, out.dtype)))
+            self.dropped = True
+        return TapeTracer(self, out, slot)
 
     def _record(
         self, prim: Primitive, ins: list[Any], params: dict[str, Any], refs: list[Any], base: int, fast: bool, arr: bool

@@ -86,9 +86,12 @@ def _sorted_params(params: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(sorted(((k, _freeze(v)) for k, v in params.items()), key=lambda kv: kv[0]))
 
 
-def _replayer(recs: Sequence[Any], vals: Sequence[Any], n_in: int, out_slot: int) -> Callable[..., list[Any]]:
+def _replayer(
+    recs: Sequence[Any], vals: Sequence[Any], n_in: int, out_slots: Sequence[int]
+) -> Callable[..., list[Any]]:
     """The recorded program as a function of its first ``n_in`` slots (the other slots' constants
-    taken from ``vals``), applying each record's primitive with ``bind``."""
+    taken from ``vals``), applying each record's primitive with ``bind``; its results are the
+    values in ``out_slots``."""
 
     def replay(*xs: Any) -> list[Any]:
         env: list[Any] = list(vals)
@@ -100,7 +103,7 @@ def _replayer(recs: Sequence[Any], vals: Sequence[Any], n_in: int, out_slot: int
                     env[s] = v
             else:
                 env[outs[0]] = o
-        return [env[out_slot]]
+        return [env[s] for s in out_slots]
 
     return replay
 
@@ -128,7 +131,7 @@ def _build(
             memo[k] = [tr[s] for s in outs] if prim.multiple_results else tr[outs[0]]
         st.memo = memo
 
-        _, lin = linearize_flat(_replayer(recs, tr, n_in, out_slot), tr[:n_in])
+        _, lin = linearize_flat(_replayer(recs, tr, n_in, [out_slot]), tr[:n_in])
         st.memo = None
         cts = backward_pass(lin.ir, lin.ir.consts, [seed])
         nonzero = tuple(c is not None for c in cts)
@@ -191,7 +194,7 @@ def _interpret(tr: Any, n_in: int, out_slot: int, seed: Any) -> list[Any]:
 
     recs, vals = _records(tr, n_in), tr.vals
 
-    _, lin = linearize_flat(_replayer(recs, vals, n_in, out_slot), vals[:n_in])
+    _, lin = linearize_flat(_replayer(recs, vals, n_in, [out_slot]), vals[:n_in])
     cts = lin.transpose([seed], release=True)
     res = unaliased([c if c is None or type(c) is np.ndarray else np.asarray(c) for c in cts], vals)
     return [c for c in res]

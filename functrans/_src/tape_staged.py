@@ -34,10 +34,9 @@ import numpy as np
 
 from functrans._src import tape
 from functrans._src.batching import GUARDED_SELECT
-from functrans._src.boundary import _argnums_tuple, _Flat, _partial_args
-from functrans._src.core import bind, get_aval, unaliased
-from functrans._src.tape_backward import _records
-from functrans._src.tree_compiled import leaves_as
+from functrans._src.boundary import _dyn_args, _Flat, _partial_args
+from functrans._src.core import get_aval, unaliased
+from functrans._src.tape_backward import _records, _replayer
 from functrans._src.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 
 _F64 = np.dtype(np.float64)
@@ -86,22 +85,11 @@ def staged(
     def staged_f(*args: Any, **kwargs: Any) -> Any:
         if tape.MODE == "off" or state.off:
             return normal(*args, **kwargs)
-        n_args = len(args)
-        if type(argnums) is int:
-            if not -n_args <= argnums < n_args:
-                return normal(*args, **kwargs)  # which raises JAX's error
-            nums: tuple[int, ...] = (argnums % n_args,)
-        else:
-            try:
-                nums = _argnums_tuple(argnums, n_args, fname)
-            except (TypeError, ValueError):
-                return normal(*args, **kwargs)
-        dyn = tuple([args[i] for i in nums])
-        tree = state.tree
-        flat = None if tree is None else leaves_as(tree, dyn)
-        if flat is None:
-            flat, tree = tree_flatten(dyn)
-            state.tree = tree
+        try:
+            nums, dyn = _dyn_args(args, argnums, fname)
+        except (TypeError, ValueError):
+            return normal(*args, **kwargs)  # which raises JAX's error
+        flat, tree = state.leaves(dyn)
         for leaf in flat:
             if type(leaf) is not np.ndarray or leaf.dtype is not _F64:
                 return normal(*args, **kwargs)
@@ -195,20 +183,13 @@ def _build(recs: Sequence[Any], vals: Sequence[Any], n: int, slots: Sequence[int
 
     def flat_fun(*leaves: Any) -> list[Any]:
         cs = leaves[:nc]
+        env: list[Any] = [None] * n_slots
+        for s, c in zip(consts, cs):
+            env[s] = c
+        flat_replay = _replayer(recs, env, n, slots)
 
         def replay(*dyn: Any) -> Any:
-            env: list[Any] = [None] * n_slots
-            env[:n] = tree_flatten(dyn)[0]
-            for s, c in zip(consts, cs):
-                env[s] = c
-            for prim, params, ins, outs in recs:
-                o = bind(prim, [env[s] for s in ins], params)
-                if prim.multiple_results:
-                    for s, v in zip(outs, o):
-                        env[s] = v
-                else:
-                    env[outs[0]] = o
-            return tree_unflatten(out_tree, [env[s] for s in slots])
+            return tree_unflatten(out_tree, flat_replay(*tree_flatten(dyn)[0]))
 
         out = transform(replay, argnums_g)(*tree_unflatten(tree, list(leaves[nc:])))
         res, td = tree_flatten(out)
@@ -223,3 +204,4 @@ def _build(recs: Sequence[Any], vals: Sequence[Any], n: int, slots: Sequence[int
         GUARDED_SELECT[0] = guarded
     ir = schedule_late(dce(cse(ir)))
     return _Staged(compile_ir(ir, reuse_buffers=True, name="tape_staged").fn, used, out_trees[0], n)
+

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from functrans._src import batching
 from functrans._src.control_flow.common import check_branches, trace_fun
 from functrans._src.core import IR, Primitive, ShapedArray, Tracer, Var, bind, get_aval
 from functrans._src.jit import _batch_program, _cached, _jvp_program, _transpose_program, executable, jit_p
@@ -197,3 +198,31 @@ def switch(index: Any, branches: Sequence[Callable[..., Any]], *operands: Any) -
         return branches[0](*operands)
     names = [f"branch {k}" for k in range(n)]
     return _bind_branches(branches, names, "switch", index, operands)
+
+
+def _guarded_select(other: Any, basis: np.ndarray, k0: int, c: int, i: int, dims: Sequence[int | None],
+                    params: dict[str, Any]) -> tuple[Any, int] | None:  # fmt: skip
+    """``batching._select_by_basis`` while the eager tape stages a program, for a traced ``other``
+    (of a trace below the batching one): ``cond`` on every element of ``other`` being finite,
+    between the slice the eager path takes and the batched product (which spreads the NaN of an
+    infinite element times the basis's zeros)."""
+    from functrans._src import lax
+    from functrans._src.lax.contraction import dot_general_p
+
+    av = other.aval
+    if av.shape[c] != basis.shape[1] or av.dtype != basis.dtype:
+        return None
+    perm = (c, *[a for a in range(len(av.shape)) if a != c])
+
+    def take(o: Any) -> Any:
+        return lax.transpose(lax.slice_in_dim(o, k0, k0 + basis.shape[0], axis=c), perm)
+
+    def product(o: Any) -> Any:
+        out, d = dot_general_p.batch([basis, o] if i == 0 else [o, basis], dims, **params)  # type: ignore[misc]
+        return lax.moveaxis(out, d, 0)
+
+    finite = lax.reduce_min(lax.is_finite(other), tuple(range(len(av.shape))))
+    return cond(finite, take, product, other), 0
+
+
+batching.GUARDED_SELECT_FN[0] = _guarded_select
