@@ -228,3 +228,27 @@ def test_closed_over_matrix_times_the_basis_is_a_guarded_slice(tape_on: Any) -> 
     A[...] = B
     np.testing.assert_array_equal(lin(x), B)
     np.testing.assert_array_equal(lin(x), B)
+
+
+def test_wrappers_made_anew_share_their_functions_warm_up() -> None:
+    # hessian(loss)(w) inside a loop makes a new wrapper per call: they share loss's state
+    prev = tape.set_mode("auto")
+    tape.clear_cache()
+    try:
+        A, f, x = _hess_problem(seed=6)
+        c0, h0 = tape.stats["compiles"], tape.stats["hits"]
+        outs = [functrans.hessian(f)(x) for _ in range(tape.WARMUP_CALLS + 3)]
+        assert tape.stats["compiles"] - c0 == 1 and tape.stats["hits"] - h0 == 2
+        for o in outs[1:]:
+            _close(o, outs[0])
+
+        class Unhashable:  # a callable that cannot key the shared state: a wrapper's own state
+            __hash__ = None  # type: ignore[assignment]
+
+            def __call__(self, x: Any) -> Any:
+                return f(x)
+
+        g = Unhashable()
+        _close(functrans.hessian(g)(x), outs[0])
+    finally:
+        tape.set_mode(prev)

@@ -26,6 +26,7 @@ traced value, ``has_aux``/``holomorphic``, a program that cannot be staged), as 
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Hashable, Sequence
 from time import perf_counter
 from typing import Any
@@ -72,9 +73,7 @@ def staged(
     is slower than the fastest warm-up call, the wrapper keeps to the normal path (whose
     eager tricks on concrete values, such as a product of a closed-over matrix with the
     standard basis taken as a slice of it, a staged program cannot apply to its inputs)."""
-    state = tape.TapeState()
-    best_normal = [math.inf]
-    samples: list[float] = []
+    state, best_normal, samples = _shared_state(fun, (tag, argnums))
 
     def timed_normal(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         t0 = perf_counter()
@@ -114,6 +113,35 @@ def staged(
     staged_f.__name__ = getattr(normal, "__name__", fname)
     staged_f.__doc__ = getattr(normal, "__doc__", None)
     return staged_f
+
+
+class _Shared:
+    """What the wrappers of one function and transformation share: the tape's state (warm-up
+    calls, compilations, whether to keep to the normal path) and the timings of the choice."""
+
+    __slots__ = ("state", "best_normal", "samples")
+
+    def __init__(self) -> None:
+        self.state = tape.TapeState()
+        self.best_normal = [math.inf]
+        self.samples: list[float] = []
+
+
+# function -> {(transformation, argnums): _Shared}: a wrapper made anew for each call (as in
+# ``hessian(loss)(w, X, y)`` inside a loop) keeps its function's warm-up and compiled programs
+_SHARED: weakref.WeakKeyDictionary[Any, dict[Hashable, _Shared]] = weakref.WeakKeyDictionary()
+
+
+def _shared_state(fun: Any, key: Hashable) -> tuple[tape.TapeState, list[float], list[float]]:
+    """The state of ``fun``'s wrappers for ``key`` (a wrapper's own if ``fun`` cannot be weakly referenced)."""
+    try:
+        per = _SHARED.setdefault(fun, {})
+        sh = per.get(key)
+        if sh is None:
+            sh = per[key] = _Shared()
+    except TypeError:  # not weakly referenceable, or not hashable
+        sh = _Shared()
+    return sh.state, sh.best_normal, sh.samples
 
 
 def _run(run: Any, ff: _Flat, tree: PyTreeDef, flat: list[Any], one: bool, transform: Transform,
