@@ -50,14 +50,13 @@ Transform = Callable[[Callable[..., Any], Any], Callable[..., Any]]
 class _Staged:
     """A compiled transformation of a recorded program: ``fn(*values at used)``."""
 
-    __slots__ = ("fn", "used", "keep", "out_tree", "n_in")
+    __slots__ = ("fn", "used", "keep", "out_tree")
 
-    def __init__(self, fn: Callable[..., list[Any]], used: tuple[int, ...], out_tree: PyTreeDef, n_in: int) -> None:
+    def __init__(self, fn: Callable[..., list[Any]], used: tuple[int, ...], out_tree: PyTreeDef) -> None:
         self.fn = fn
         self.used = used  # the constants' slots, then the inputs'
         self.keep = frozenset(used)
         self.out_tree = out_tree
-        self.n_in = n_in
 
 
 def staged(
@@ -231,5 +230,5 @@ def _build(recs: Sequence[Any], vals: Sequence[Any], n: int, slots: Sequence[int
     finally:
         GUARDED_SELECT[0] = guarded
     ir = schedule_late(dce(cse(ir)))
-    return _Staged(compile_ir(ir, reuse_buffers=True, name="tape_staged").fn, used, out_trees[0], n)
+    return _Staged(compile_ir(ir, reuse_buffers=True, name="tape_staged").fn, used, out_trees[0])
 
