@@ -54,6 +54,15 @@ def _jax() -> Any:
     return jax
 
 
+def _torch() -> Any:
+    """torch with one intra-op thread (as BLAS here), or ImportError."""
+    import torch
+    import torch.func  # noqa: F401
+
+    torch.set_num_threads(1)
+    return torch
+
+
 def row(name: str, ratio: float, note: str = "") -> None:
     ROWS.append((name, ratio, note))
     print(f"  {name:52s} {ratio:8.3f}  {note}", flush=True)
@@ -138,6 +147,16 @@ def bench_mlp(number: int, rounds: int, peers: bool) -> None:
                 "peer")  # fmt: skip
         except ImportError:
             pass
+        try:
+            torch = _torch()
+            tp = {k: torch.tensor(v) for k, v in params.items()}
+            Xt, yt = torch.tensor(X), torch.tensor(y)
+            tg = torch.func.grad(mlp_loss(torch))
+            tg(tp, Xt, yt)
+            row("MLP 128x256 2 layers: torch.func grad (eager)",
+                paired_ratio(lambda: tg(tp, Xt, yt), hand, number, rounds)[0], "peer")  # fmt: skip
+        except ImportError:
+            pass
     for batch, num in ((32, number * 4), (2048, max(1, number // 4))):
         _bench_deep(batch, num, rounds, peers)
 
@@ -162,6 +181,16 @@ def _bench_deep(batch: int, num: int, rounds: int, peers: bool) -> None:
             jax.block_until_ready(jg4(params4, X4, y4))
             r = paired_ratio(lambda: jax.block_until_ready(jg4(params4, X4, y4)), hand4, num, rounds)[0]
             row(f"MLP 4 layers batch {batch}: JAX jit(grad)", r, "peer")
+        except ImportError:
+            pass
+        try:
+            torch = _torch()
+            tp4 = [(torch.tensor(W), torch.tensor(b)) for W, b in params4]
+            Xt, yt = torch.tensor(X4), torch.tensor(y4)
+            tg4 = torch.func.grad(deep_mlp_loss(torch))
+            tg4(tp4, Xt, yt)
+            r = paired_ratio(lambda: tg4(tp4, Xt, yt), hand4, num, rounds)[0]
+            row(f"MLP 4 layers batch {batch}: torch.func grad (eager)", r, "peer")
         except ImportError:
             pass
 
@@ -277,6 +306,19 @@ def bench_higher(number: int, rounds: int, peers: bool, n: int = 100) -> None:
         except ImportError:
             pass
         try:
+            torch = _torch()
+            t6 = torch.tanh
+            for _ in range(6):
+                t6 = torch.func.grad(t6)
+            xt = torch.tensor(x0, dtype=torch.float64)
+            np.testing.assert_allclose(float(t6(xt)), float(d6(x0)), rtol=1e-12)
+            n6 = max(1, number // 4)
+            row("6th derivative of tanh: torch.func (ms)", best_time(lambda: t6(xt), n6, 5) * 1e3, "peer")
+            r6 = paired_ratio(lambda: d6(x0), lambda: t6(xt), n6, rounds)[0]
+            row("6th derivative of tanh: functrans / torch.func", r6, "target < 1.0")
+        except ImportError:
+            pass
+        try:
             import autograd
             import autograd.numpy as anp
 
@@ -336,7 +378,7 @@ def bench_call(number: int, rounds: int, peers: bool) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
-    ap.add_argument("--peers", action="store_true", help="also time JAX / autograd when installed")
+    ap.add_argument("--peers", action="store_true", help="also time JAX / autograd / torch.func when installed")
     ap.add_argument("--only", default="mlp,chain,higher,call")
     ap.add_argument("--cpu", action="store_true", help="time with the process's CPU time (busy machines)")
     args = ap.parse_args(argv)
