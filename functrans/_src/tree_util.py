@@ -778,17 +778,17 @@ def _repr_node(treedef: PyTreeDef) -> str:
         return "[" + ", ".join(parts) + "]"
     if kind == _DICT:
         return _repr_mapping(treedef._aux, parts)
+    # as JAX prints them: the other nodes as CustomNode(type[aux], [children]), aux with str()
     if kind == _NAMEDTUPLE:
-        fields = treedef._type._fields  # type: ignore[union-attr]
-        inner = ", ".join(f"{name}={p}" for name, p in zip(fields, parts))
-        return f"{treedef._type.__name__}({inner})"  # type: ignore[union-attr]
-    if kind == _ORDEREDDICT:
-        return f"OrderedDict({_repr_mapping(treedef._aux, parts)})"
-    if kind == _DEFAULTDICT:
-        factory, keys = treedef._aux
-        return f"defaultdict({factory!r}, {_repr_mapping(keys, parts)})"
-    name = getattr(treedef._type, "__name__", repr(treedef._type))
-    return f"CustomNode({name}[{treedef._aux!r}], [{', '.join(parts)}])"
+        head = f"namedtuple[{treedef._type.__name__}]"  # type: ignore[union-attr]
+    elif kind == _ORDEREDDICT:
+        head = f"OrderedDict[{tuple(treedef._aux)}]"  # type: ignore[arg-type]
+    elif kind == _DEFAULTDICT:
+        factory, keys = treedef._aux  # type: ignore[misc]
+        head = f"defaultdict[{(factory, tuple(keys))}]"
+    else:
+        head = f"{getattr(treedef._type, '__name__', repr(treedef._type))}[{treedef._aux}]"
+    return f"CustomNode({head}, [{', '.join(parts)}])"
 
 
 def _repr_mapping(keys: Iterable[Hashable], parts: list[str]) -> str:
